@@ -1,0 +1,119 @@
+"""Settings for the three ways Vigie runs: embedded (default), production and test.
+
+Everything comes from the environment. The embedded default needs nothing: a SQLite file and a
+serverless Celery broker under ``instance/``, alerts delivered to the built-in outbox.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("embedded", "production", "test")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_WEAK_SECRETS = {"", "dev", "change-me", "changeme", "secret", "vigie"}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a service that may start."""
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator chose."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_dir(env: dict[str, str]) -> Path:
+    path = Path(env.get("VIGIE_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _embedded_secret(instance: Path) -> str:
+    """A random key kept under instance/ so that sessions survive a restart of the demo."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _check_production(secret_key: str, database_url: str) -> None:
+    problems = []
+    if secret_key.lower() in _WEAK_SECRETS or len(secret_key) < 32:
+        problems.append("SECRET_KEY doit être une valeur aléatoire d'au moins 32 caractères "
+                        "(par exemple : python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    if not database_url.startswith("postgresql"):
+        problems.append("DATABASE_URL doit désigner une base PostgreSQL "
+                        "(postgresql://utilisateur@hôte:5432/base)")
+    if problems:
+        raise ConfigError("Vigie refuse de démarrer en production : " + " ; ".join(problems))
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
+    """Return the Flask config mapping for the environment in ``environ`` (default: os.environ)."""
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("VIGIE_ENV", "embedded")
+    if mode not in ENVIRONMENTS:
+        raise ConfigError(f"VIGIE_ENV={mode!r} inconnu ; valeurs possibles : {', '.join(ENVIRONMENTS)}")
+    instance = _instance_dir(env)
+    database_url = normalize_database_url(env.get("DATABASE_URL", f"sqlite:///{instance / 'vigie.sqlite'}"))
+    secret_key = env.get("SECRET_KEY", "")
+    if mode == "production":
+        _check_production(secret_key, database_url)
+    elif not secret_key:
+        secret_key = _embedded_secret(instance) if mode == "embedded" else "test-secret-key-not-for-production"
+    redis_url = env.get("REDIS_URL", "")
+    production = mode == "production"
+    settings = {
+        "VIGIE_ENV": mode,
+        "SECRET_KEY": secret_key,
+        "INSTANCE_DIR": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "CELERY": _celery_settings(env, instance, redis_url),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "LOGIN_FAILURES_PER_ACCOUNT": env.get("VIGIE_LOGIN_FAILURES_PER_ACCOUNT", "5/15minutes"),
+        "LOGIN_FAILURES_PER_IP": env.get("VIGIE_LOGIN_FAILURES_PER_IP", "20/15minutes"),
+        "WORKER_HEARTBEAT_SECONDS": int(env.get("VIGIE_WORKER_HEARTBEAT_SECONDS", "30")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": int(env.get("VIGIE_SESSION_SECONDS", str(12 * 3600))),
+        "WTF_CSRF_TIME_LIMIT": None,
+        # scrypt everywhere but in the test suite, where hashing hundreds of personas would dominate.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000" if mode == "test" else "scrypt",
+        "TESTING": mode == "test",
+        "API_TITLE": "Vigie",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "CPTS_NAME": env.get("VIGIE_CPTS_NAME", "CPTS de démonstration"),
+    }
+    settings.update(overrides)
+    return settings
+
+
+def _celery_settings(env: dict[str, str], instance: Path, redis_url: str) -> dict:
+    broker = env.get("CELERY_BROKER_URL") or redis_url or f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}"
+    return {
+        "broker_url": broker,
+        "task_ignore_result": True,
+        "result_backend": None,
+        # A task is acknowledged only once done, so a worker killed mid-task leaves it to another.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "timezone": "Europe/Paris",
+        "beat_schedule_filename": str(instance / "celerybeat-schedule"),
+    }

@@ -1,0 +1,87 @@
+"""Vigie: crisis response and quality programme for a CPTS."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFError
+
+from config import load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; ``config`` overrides what the environment says."""
+    app = Flask(__name__, instance_relative_config=False, template_folder="../templates",
+                static_folder="static")
+    app.config.update(load_settings(**(config or {})))
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # core.access.protect_csrf decides, API included
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from crisis_app.core import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from crisis_app.core.celery import celery_init_app
+    from crisis_app.core.db import configure_sqlite
+    from crisis_app.core.extensions import api, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    api.init_app(app)
+    celery_init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crisis_app.core import access, tasks  # noqa: F401 - loaders, signals and tasks register themselves
+    from crisis_app.core.auth.views import bp as auth_bp
+    from crisis_app.core.extensions import api
+    from crisis_app.core.resources import bp as api_core_bp
+    from crisis_app.core.views import bp as core_bp
+    from crisis_app.crises.views import bp as crises_bp
+    from quality import bp as quality_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(crises_bp)
+    app.register_blueprint(quality_bp)
+    api.register_blueprint(api_core_bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from crisis_app.core.access import protect_csrf
+    from crisis_app.core.api import error_payload, html_error, is_api_request
+
+    app.before_request(protect_csrf)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        message = ("Le formulaire a expiré ou ne porte pas de jeton de sécurité (CSRF) : "
+                   "rechargez la page et recommencez.")
+        if is_api_request():
+            return error_payload(400, code="csrf_failed", message=message), 400
+        return html_error(400, message=message)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'")
+        return response

@@ -1,0 +1,167 @@
+"""Every change to users and tokens, each with its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from crisis_app.core import audit
+from crisis_app.core.auth import ratelimit
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import ApiToken, User
+from crisis_app.core.roles import Role
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "vg_"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError("password_too_short",
+                           f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.",
+                           field="password")
+
+
+def create_user(*, actor: User | None, email: str, full_name: str, role: Role | str,
+                password: str) -> User:
+    """Create an account; refuses a duplicate e-mail, an unknown role or a short password."""
+    email = normalize_email(email)
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise ServiceError("invalid_email", "Adresse e-mail invalide.", field="email")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ServiceError("invalid_role", f"Rôle inconnu : {role}.", field="role") from None
+    _check_password_strength(password)
+    if get_user_by_email(email) is not None:
+        raise ServiceError("email_taken", "Un compte existe déjà avec cette adresse e-mail.",
+                           field="email", status=409)
+    user = User(email=email, full_name=full_name.strip() or email, role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor=actor, action="user.create", object_type="user", object_id=user.id,
+                 summary=f"Compte créé : {email} ({role.label})",
+                 changes={"email": [None, email], "role": [None, role.value]})
+    db.session.commit()
+    return user
+
+
+def update_user(*, actor: User, user: User, role: Role | str | None = None,
+                active: bool | None = None, full_name: str | None = None) -> User:
+    """Change a user's role, name or activity; the coordinator may not lock themself out."""
+    before = {"role": user.role.value, "active": user.active, "full_name": user.full_name}
+    if role is not None:
+        try:
+            role = Role(role)
+        except ValueError:
+            raise ServiceError("invalid_role", f"Rôle inconnu : {role}.", field="role") from None
+    if user.id == actor.id and ((role is not None and role != actor.role) or active is False):
+        raise ServiceError("self_lockout", "Vous ne pouvez pas retirer votre propre rôle ni désactiver "
+                           "votre propre compte.", status=409)
+    if role is not None:
+        user.role = role
+    if active is not None:
+        user.active = active
+    if full_name is not None and full_name.strip():
+        user.full_name = full_name.strip()
+    after = {"role": user.role.value, "active": user.active, "full_name": user.full_name}
+    changes = audit.changes_between(before, after)
+    if changes:
+        audit.record(actor=actor, action="user.update", object_type="user", object_id=user.id,
+                     summary=f"Compte modifié : {user.email}", changes=changes)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    blocked: bool = False
+
+
+def authenticate(*, email: str, password: str, address: str) -> LoginResult:
+    """Check a login; failures are counted and audited, too many block further tries for a while."""
+    email = normalize_email(email)
+    if ratelimit.login_blocked(email, address):
+        return LoginResult(user=None, blocked=True)
+    user = get_user_by_email(email)
+    if user is None or not user.active or not user.check_password(password):
+        ratelimit.record_failure(email, address)
+        audit.record(actor=None, action="auth.login_failed", object_type="user",
+                     object_id=user.id if user else None,
+                     summary=f"Échec de connexion pour {email[:200]} depuis {address}")
+        db.session.commit()
+        return LoginResult(user=None)
+    ratelimit.reset(email)
+    user.last_login_at = utcnow()
+    audit.record(actor=user, action="auth.login", object_type="user", object_id=user.id,
+                 summary=f"Connexion depuis {address}")
+    db.session.commit()
+    return LoginResult(user=user)
+
+
+def record_logout(*, user: User) -> None:
+    audit.record(actor=user, action="auth.logout", object_type="user", object_id=user.id,
+                 summary="Déconnexion")
+    db.session.commit()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, actor: User | None, user: User) -> str:
+    """Create a bearer token for ``user`` and return its clear value (shown once, never stored)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, token_hash=_hash_token(token), prefix=token[:10])
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor=actor, action="token.create", object_type="user", object_id=user.id,
+                 summary=f"Jeton d'API {row.prefix}… créé pour {user.email}")
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user owning an unrevoked token, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(token),
+                                                      ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def change_password(*, user: User, current: str, new: str) -> None:
+    """Replace the user's password once the current one is proven."""
+    if not user.check_password(current):
+        raise ServiceError("wrong_password", "Le mot de passe actuel est incorrect.", field="current")
+    _check_password_strength(new)
+    user.set_password(new)
+    audit.record(actor=user, action="user.password", object_type="user", object_id=user.id,
+                 summary="Mot de passe changé")
+    db.session.commit()
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.role, User.full_name)))
+
+
+def count_active_by_role() -> dict[Role, int]:
+    rows = db.session.execute(sa.select(User.role, sa.func.count()).where(User.active.is_(True))
+                              .group_by(User.role))
+    return {Role(role): count for role, count in rows}

@@ -1,0 +1,43 @@
+"""Seed a fictional CPTS: one account per role (more domains add their data as they land)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crisis_app.core.auth import services as auth_services
+from crisis_app.core.db import db
+from crisis_app.core.models import User
+from crisis_app.core.roles import Role
+
+DEMO_PASSWORD = "vigie-demo-2026"
+DEMO_ACCOUNTS = {
+    Role.COORDINATOR: "coordination@demo.example.org",
+    Role.CRISIS_REFERENT: "referent.crise@demo.example.org",
+    Role.CRISIS_CELL: "cellule@demo.example.org",
+    Role.PROFESSIONAL: "professionnel@demo.example.org",
+    Role.QUALITY_REFERENT: "referent.qualite@demo.example.org",
+    Role.ARS_OBSERVER: "observateur.ars@demo.example.org",
+}
+DEMO_NAMES = {
+    Role.COORDINATOR: "Claire Fontaine",
+    Role.CRISIS_REFERENT: "Dr Julien Mercier",
+    Role.CRISIS_CELL: "Nadia Roussel",
+    Role.PROFESSIONAL: "Paul Garnier",
+    Role.QUALITY_REFERENT: "Dr Hélène Blanc",
+    Role.ARS_OBSERVER: "Agathe Lambert (ARS Occitanie)",
+}
+
+
+def is_empty() -> bool:
+    return not db.session.scalar(sa.select(sa.exists().where(User.id.isnot(None))))
+
+
+def seed_demo() -> list[str]:
+    """Create the demo accounts (skipping those that exist) and return a summary."""
+    created = 0
+    for role, email in DEMO_ACCOUNTS.items():
+        if auth_services.get_user_by_email(email) is None:
+            auth_services.create_user(actor=None, email=email, full_name=DEMO_NAMES[role], role=role,
+                                      password=DEMO_PASSWORD)
+            created += 1
+    return [f"Comptes de démonstration créés : {created}"]

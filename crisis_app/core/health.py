@@ -1,0 +1,65 @@
+"""What /healthz reports: the database, the broker, and whether a worker ran a task recently."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.models import WorkerHeartbeat
+
+
+def record_heartbeat(*, hostname: str) -> None:
+    """Upsert the worker's heartbeat (not audited: it is a measurement, not a change by anyone)."""
+    row = db.session.get(WorkerHeartbeat, hostname)
+    if row is None:
+        db.session.add(WorkerHeartbeat(hostname=hostname, seen_at=utcnow()))
+    else:
+        row.seen_at = utcnow()
+    db.session.commit()
+
+
+def check_database() -> dict:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return {"ok": True}
+    except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise
+        db.session.rollback()
+        return {"ok": False, "error": type(exc).__name__}
+
+
+def check_broker() -> dict:
+    celery_app = current_app.extensions["celery"]
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport.driver_type
+        return {"ok": True, "transport": transport}
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "error": type(exc).__name__}
+
+
+def check_worker() -> dict:
+    """A worker is healthy when one recorded a heartbeat within three beat periods."""
+    period = current_app.config["WORKER_HEARTBEAT_SECONDS"]
+    try:
+        last = db.session.scalar(sa.select(WorkerHeartbeat.seen_at)
+                                 .order_by(WorkerHeartbeat.seen_at.desc()).limit(1))
+    except Exception as exc:  # noqa: BLE001
+        db.session.rollback()
+        return {"ok": False, "error": type(exc).__name__}
+    if last is None:
+        return {"ok": False, "last_seen": None}
+    age = utcnow() - last
+    return {"ok": age <= timedelta(seconds=3 * period), "last_seen": last.isoformat(),
+            "age_seconds": round(age.total_seconds(), 1)}
+
+
+def report() -> tuple[dict, int]:
+    """The health document and its HTTP status (503 when the database or broker is down)."""
+    checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker()}
+    status = "ok" if all(c["ok"] for c in checks.values()) else "degraded"
+    essential = checks["database"]["ok"] and checks["broker"]["ok"]
+    return {"status": status, "checks": checks}, 200 if essential else 503

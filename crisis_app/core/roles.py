@@ -1,0 +1,49 @@
+"""Roles and what each may do: the single table every access check reads."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    CRISIS_REFERENT = "crisis_referent"
+    CRISIS_CELL = "crisis_cell"
+    PROFESSIONAL = "professional"
+    QUALITY_REFERENT = "quality_referent"
+    ARS_OBSERVER = "ars_observer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.COORDINATOR: "Coordinateur",
+    Role.CRISIS_REFERENT: "Référent crise sanitaire",
+    Role.CRISIS_CELL: "Membre de la cellule de crise",
+    Role.PROFESSIONAL: "Professionnel de santé",
+    Role.QUALITY_REFERENT: "Référent qualité",
+    Role.ARS_OBSERVER: "Observateur ARS",
+}
+
+ALL_ROLES = frozenset(Role)
+
+# permission -> roles that hold it. Domains add theirs here so the whole policy reads in one place.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "home.view": ALL_ROLES,
+    "profile.view": ALL_ROLES,
+    "audit.read": frozenset({Role.COORDINATOR}),
+    "users.read": frozenset({Role.COORDINATOR}),
+    "users.manage": frozenset({Role.COORDINATOR}),
+    "crisis.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL, Role.ARS_OBSERVER}),
+    "crisis.manage": frozenset({Role.CRISIS_REFERENT}),
+}
+
+
+def role_may(role: Role | str, permission: str) -> bool:
+    """True when ``role`` holds ``permission``; an unknown permission is held by nobody."""
+    try:
+        return Role(role) in PERMISSIONS.get(permission, frozenset())
+    except ValueError:
+        return False

@@ -1,0 +1,63 @@
+"""marshmallow schemas of the core resources (users, audit events, query arguments)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from crisis_app.core.auth.services import MIN_PASSWORD_LENGTH
+from crisis_app.core.roles import Role
+
+ROLE_VALUES = [r.value for r in Role]
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(required=True, validate=validate.OneOf(ROLE_VALUES))
+    active = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    last_login_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class UserCreateSchema(UserSchema):
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=200))
+
+
+class UserUpdateSchema(Schema):
+    full_name = fields.String(validate=validate.Length(min=1, max=200))
+    role = fields.String(validate=validate.OneOf(ROLE_VALUES))
+    active = fields.Boolean()
+
+
+class UserListSchema(Schema):
+    items = fields.List(fields.Nested(UserSchema))
+    total = fields.Integer()
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_id = fields.Integer(allow_none=True)
+    actor_label = fields.String()
+    action = fields.String()
+    object_type = fields.String()
+    object_id = fields.String(allow_none=True)
+    summary = fields.String()
+    changes = fields.Dict()
+
+
+class AuditQuerySchema(Schema):
+    actor = fields.String(validate=validate.Length(max=254))
+    action = fields.String(validate=validate.Length(max=64))
+    object_type = fields.String(validate=validate.Length(max=64))
+    since = fields.AwareDateTime(default_timezone=None)
+    until = fields.AwareDateTime(default_timezone=None)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+
+
+class AuditListSchema(Schema):
+    items = fields.List(fields.Nested(AuditEventSchema))
+    total = fields.Integer()

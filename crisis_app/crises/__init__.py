@@ -1,0 +1,1 @@
+"""Crises: qualification, gradation, cellule de crise, journal de bord, RETEX."""

@@ -1,0 +1,39 @@
+"""Factories: accounts built through the services, so each carries its audit row like real data."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from crisis_app.core.auth import services as auth_services
+from crisis_app.core.models import User
+from crisis_app.core.roles import Role
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+PERSONA_NAMES = {
+    Role.COORDINATOR: "Claire Coordination",
+    Role.CRISIS_REFERENT: "Julien Référent",
+    Role.CRISIS_CELL: "Nadia Cellule",
+    Role.PROFESSIONAL: "Paul Professionnel",
+    Role.QUALITY_REFERENT: "Hélène Qualité",
+    Role.ARS_OBSERVER: "Agathe ARS",
+}
+
+
+@dataclass
+class Persona:
+    user: User
+    password: str
+
+
+def user(*, role: Role = Role.PROFESSIONAL, email: str | None = None, full_name: str | None = None,
+         password: str = PASSWORD) -> User:
+    n = next(_counter)
+    return auth_services.create_user(actor=None, email=email or f"{role.value}.{n}@test.example.org",
+                                     full_name=full_name or f"{role.label} {n}", role=role, password=password)
+
+
+def persona(role: Role) -> Persona:
+    return Persona(user=user(role=role, full_name=PERSONA_NAMES[role]), password=PASSWORD)
