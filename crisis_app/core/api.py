@@ -83,6 +83,8 @@ class VigieApi(Api):
         fields = _flatten_webargs(data.get("messages", {})) if "messages" in data else data.get("errors")
         payload = error_payload(status, message=data.get("message"), fields=fields)
         headers = dict(data.get("headers") or {})
+        # keep what werkzeug says beside the status (Allow on 405, Retry-After on 429…)
+        headers.update({k: v for k, v in error.get_headers() if k.lower() != "content-type"})
         if status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="vigie"')
         return payload, status, headers

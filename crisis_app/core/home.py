@@ -19,18 +19,19 @@ class Card:
 
 
 CardProvider = Callable[[User], Iterable[Card]]
-_PROVIDERS: list[tuple[str, CardProvider]] = []
+_PROVIDERS: list[tuple[int, str, CardProvider]] = []
 
 
-def card_provider(permission: str) -> Callable[[CardProvider], CardProvider]:
-    """Register ``func`` to add cards for users whose role holds ``permission``."""
+def card_provider(permission: str, *, order: int = 50) -> Callable[[CardProvider], CardProvider]:
+    """Register ``func`` to add cards for users whose role holds ``permission``; low ``order`` first."""
 
     def decorator(func: CardProvider) -> CardProvider:
-        _PROVIDERS.append((permission, func))
+        _PROVIDERS.append((order, permission, func))
+        _PROVIDERS.sort(key=lambda entry: entry[0])
         return func
 
     return decorator
 
 
 def cards_for(user: User) -> list[Card]:
-    return [card for permission, provider in _PROVIDERS if user.may(permission) for card in provider(user)]
+    return [card for _, permission, provider in _PROVIDERS if user.may(permission) for card in provider(user)]

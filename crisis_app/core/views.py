@@ -75,7 +75,7 @@ def _users_card(user):
 @card_provider("audit.read")
 def _audit_card(user):
     _, total = audit.search(audit.AuditFilter(since=utcnow() - timedelta(days=1)), limit=1)
-    yield Card(title="Journal d'audit", value=str(total), detail="modifications depuis 24 h",
+    yield Card(title="Journal d'audit", value=str(total), detail="événements depuis 24 h",
                url=url_for("core.audit_trail"), action="Consulter le journal")
 
 
@@ -89,7 +89,7 @@ def _health_card(user):
                tone="ok" if worker["ok"] else "alert")
 
 
-@card_provider("profile.view")
+@card_provider("profile.view", order=90)
 def _account_card(user):
     yield Card(title="Mon compte", value=user.full_name, detail=user.role.label,
                url=url_for("auth.account"), action="Changer mon mot de passe")

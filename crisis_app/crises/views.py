@@ -18,7 +18,7 @@ def inject_crisis_banner():
     return {"active_crisis": services.current_crisis(), "show_crisis_banner": True}
 
 
-@card_provider("crisis.read")
+@card_provider("crisis.read", order=0)
 def _crisis_card(user):
     crisis = services.current_crisis()
     if crisis is None:
