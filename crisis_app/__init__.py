@@ -6,6 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFError
 
 from config import load_settings
+from crisis_app.core import marshmallow_fr  # noqa: F401 - French validation messages everywhere
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -45,7 +46,14 @@ def _init_extensions(app: Flask) -> None:
     celery_init_app(app)
 
 
+# Each domain package exposes ``init_app(app, api)`` registering its blueprints, CLI, beat entries,
+# home cards and demo data. Order matters only for the home page's cards of equal rank.
+DOMAINS = ("crisis_app.directory", "crisis_app.stock", "crisis_app.alerts")
+
+
 def _register_blueprints(app: Flask) -> None:
+    import importlib
+
     from crisis_app.core import access, tasks  # noqa: F401 - loaders, signals and tasks register themselves
     from crisis_app.core.auth.views import bp as auth_bp
     from crisis_app.core.extensions import api
@@ -59,6 +67,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(crises_bp)
     app.register_blueprint(quality_bp)
     api.register_blueprint(api_core_bp)
+    for name in DOMAINS:
+        importlib.import_module(name).init_app(app, api)
 
 
 def _register_hooks(app: Flask) -> None:

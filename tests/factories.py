@@ -37,3 +37,19 @@ def user(*, role: Role = Role.PROFESSIONAL, email: str | None = None, full_name:
 
 def persona(role: Role) -> Persona:
     return Persona(user=user(role=role, full_name=PERSONA_NAMES[role]), password=PASSWORD)
+
+
+def professional(*, actor: User | None = None, **overrides):
+    """A valid directory entry (fictional identity), created through the directory service."""
+    import random
+
+    from crisis_app.core.demo import fake
+    from crisis_app.directory import services as directory_services
+
+    rng = random.Random(next(_counter) * 7919)
+    p = fake.person(rng, next(_counter))
+    data = {"rpps": p.rpps, "last_name": p.last_name, "first_name": p.first_name,
+            "profession_code": p.profession_code, "profession": p.profession, "commune_code": p.commune_code,
+            "commune_name": p.commune, "postal_code": p.postal_code, "mobile_phone": p.mobile, "email": p.email}
+    data.update(overrides)
+    return directory_services.create_professional(actor=actor, data=data)

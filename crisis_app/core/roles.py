@@ -38,6 +38,22 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.COORDINATOR}),
     "crisis.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL, Role.ARS_OBSERVER}),
     "crisis.manage": frozenset({Role.CRISIS_REFERENT}),
+    # directory: the crisis team reads it to mobilise; the coordinator keeps it
+    "directory.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    "directory.manage": frozenset({Role.COORDINATOR}),
+    "directory.import": frozenset({Role.COORDINATOR}),
+    "audience.manage": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "organisation.manage": frozenset({Role.COORDINATOR}),
+    # a professional's own directory entry (contact details, availability, consent)
+    "directory.self": frozenset({Role.PROFESSIONAL, Role.CRISIS_CELL, Role.CRISIS_REFERENT, Role.QUALITY_REFERENT}),
+    # stock: received and corrected by the référents, handed out by the cellule too
+    "stock.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    "stock.manage": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "stock.distribute": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    # alerts: the référents broadcast; the cellule follows answers; the coordinator configures channels
+    "alerts.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    "alerts.send": frozenset({Role.CRISIS_REFERENT}),
+    "alerts.outbox": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
 }
 
 

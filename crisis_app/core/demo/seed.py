@@ -1,6 +1,9 @@
-"""Seed a fictional CPTS: one account per role (more domains add their data as they land)."""
+"""Seed a fictional CPTS: one account per role, then each domain's demo data."""
 
 from __future__ import annotations
+
+import random
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
@@ -28,16 +31,35 @@ DEMO_NAMES = {
 }
 
 
+# Domains register ``seeder(rng) -> list[str]`` (summary lines) from their init_app; run in order.
+DemoSeeder = Callable[[random.Random], list[str]]
+_SEEDERS: list[tuple[int, DemoSeeder]] = []
+
+
+def demo_seeder(order: int = 50) -> Callable[[DemoSeeder], DemoSeeder]:
+    def decorator(func: DemoSeeder) -> DemoSeeder:
+        if all(f is not func for _, f in _SEEDERS):
+            _SEEDERS.append((order, func))
+            _SEEDERS.sort(key=lambda entry: entry[0])
+        return func
+
+    return decorator
+
+
 def is_empty() -> bool:
     return not db.session.scalar(sa.select(sa.exists().where(User.id.isnot(None))))
 
 
-def seed_demo() -> list[str]:
-    """Create the demo accounts (skipping those that exist) and return a summary."""
+def seed_demo(*, random_seed: int = 31) -> list[str]:
+    """Create the demo accounts (skipping those that exist), then each domain's data; return a summary."""
     created = 0
     for role, email in DEMO_ACCOUNTS.items():
         if auth_services.get_user_by_email(email) is None:
             auth_services.create_user(actor=None, email=email, full_name=DEMO_NAMES[role], role=role,
                                       password=DEMO_PASSWORD)
             created += 1
-    return [f"Comptes de démonstration créés : {created}"]
+    summary = [f"Comptes de démonstration créés : {created}"]
+    rng = random.Random(random_seed)
+    for _, seeder in _SEEDERS:
+        summary.extend(seeder(rng))
+    return summary
