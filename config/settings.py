@@ -98,9 +98,50 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "CPTS_NAME": env.get("VIGIE_CPTS_NAME", "CPTS de démonstration"),
+        **_alert_settings(env, mode),
     }
     settings.update(overrides)
     return settings
+
+
+def _parse_rooms(value: str) -> dict[str, str]:
+    """``VIGIE_ROOM_CHANNELS="cellule=matrix://…;garde=mmost://…"``: group rooms, one message per alert."""
+    rooms = {}
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        name, _, url = item.partition("=")
+        if not url:
+            raise ConfigError(f"VIGIE_ROOM_CHANNELS : « {item} » doit être de la forme nom=url_apprise")
+        rooms[name.strip()] = url.strip()
+    return rooms
+
+
+def _alert_settings(env: dict[str, str], mode: str) -> dict:
+    delivery = env.get("VIGIE_DELIVERY", "live" if mode == "production" else "outbox")
+    if delivery not in {"outbox", "live"}:
+        raise ConfigError("VIGIE_DELIVERY vaut « outbox » (boîte d'envoi intégrée) ou « live »")
+    return {
+        "DELIVERY_MODE": delivery,
+        # apprise URL with {to} for the E.164 number, e.g. json://gateway/sms?:to={to} or sfr://…
+        "SMS_URL": env.get("VIGIE_SMS_URL", ""),
+        "SMTP_URL": env.get("VIGIE_SMTP_URL", ""),
+        "MAIL_FROM": env.get("VIGIE_MAIL_FROM", "Vigie <vigie@localhost>"),
+        "ROOM_CHANNELS": _parse_rooms(env.get("VIGIE_ROOM_CHANNELS", "")),
+        # sends per second allowed by each provider's contract; 0 lifts the limit
+        "CHANNEL_RATES": {"sms": float(env.get("VIGIE_RATE_SMS", "10")),
+                          "email": float(env.get("VIGIE_RATE_EMAIL", "50")),
+                          "room": float(env.get("VIGIE_RATE_ROOM", "1"))},
+        "PUBLIC_URL": env.get("VIGIE_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "WEBHOOK_SECRET": env.get("VIGIE_WEBHOOK_SECRET", ""),
+        # the SMS provider forwards replies to /webhooks/sms: offer reply codes in the SMS
+        "SMS_REPLIES": env.get("VIGIE_SMS_REPLIES", "0") in {"1", "true", "yes"},
+        "ALERT_BATCH_SIZE": int(env.get("VIGIE_ALERT_BATCH_SIZE", "100")),
+        "ALERT_COMMIT_EVERY": int(env.get("VIGIE_ALERT_COMMIT_EVERY", "10")),
+        "ALERT_SENDING_TIMEOUT_SECONDS": int(env.get("VIGIE_ALERT_SENDING_TIMEOUT", "120")),
+        "ALERT_REQUEUE_AFTER_SECONDS": int(env.get("VIGIE_ALERT_REQUEUE_AFTER", "120")),
+        "ALERT_SWEEP_SECONDS": float(env.get("VIGIE_ALERT_SWEEP_SECONDS", "15")),
+        "ALERT_ANSWER_MAX_AGE_DAYS": int(env.get("VIGIE_ALERT_ANSWER_MAX_AGE_DAYS", "7")),
+        "ALERT_MAX_ATTEMPTS": int(env.get("VIGIE_ALERT_MAX_ATTEMPTS", "6")),
+    }
 
 
 def _celery_settings(env: dict[str, str], instance: Path, redis_url: str) -> dict:
@@ -116,4 +157,7 @@ def _celery_settings(env: dict[str, str], instance: Path, redis_url: str) -> dic
         "broker_connection_retry_on_startup": True,
         "timezone": "Europe/Paris",
         "beat_schedule_filename": str(instance / "celerybeat-schedule"),
+        # one queue per kind of channel: a slow SMS provider never holds back e-mail; workers consume all
+        "task_queues": {name: {"routing_key": name} for name in
+                        ("celery", "alerts.sms", "alerts.email", "alerts.other")},
     }

@@ -53,3 +53,32 @@ def professional(*, actor: User | None = None, **overrides):
             "commune_name": p.commune, "postal_code": p.postal_code, "mobile_phone": p.mobile, "email": p.email}
     data.update(overrides)
     return directory_services.create_professional(actor=actor, data=data)
+
+
+def reachable_professional(*, actor: User | None = None, channels=("sms", "email"), **overrides):
+    """A directory entry with consent in force on ``channels`` (given on the membership form)."""
+    import random
+
+    from crisis_app.core.demo import fake
+    from crisis_app.directory import services as directory_services
+
+    rng = random.Random(next(_counter) * 104729)
+    p = fake.person(rng, next(_counter))
+    data = {"rpps": p.rpps, "last_name": p.last_name, "first_name": p.first_name,
+            "profession_code": p.profession_code, "profession": p.profession, "commune_code": p.commune_code,
+            "commune_name": p.commune, "postal_code": p.postal_code, "mobile_phone": p.mobile, "email": p.email}
+    data.update(overrides)
+    return directory_services.create_professional(actor=actor, data=data, consents={c: True for c in channels},
+                                                  consent_method="formulaire d'adhésion")
+
+
+def organisation(*, actor: User | None = None, **overrides):
+    """A partner organisation with one contact, created through the directory's service."""
+    from crisis_app.directory import organisations
+
+    n = next(_counter)
+    data = {"name": f"Organisation {n}", "kind": "ars",
+            "contacts": [{"name": f"Contact {n}", "function": "Chargé de mission",
+                          "email": f"contact.{n}@example.org"}]}
+    data.update(overrides)
+    return organisations.create_organisation(actor=actor, data=data)

@@ -39,3 +39,13 @@ def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1,
                  changes={"gradation": [None, gradation], "typology": [None, typology]})
     db.session.commit()
     return crisis
+
+
+def log_to_journal(*, crisis: Crisis, actor: User | None, kind: str, text: str) -> None:
+    """Note an event of the crisis (an alert sent, its figures, its end) in the caller's transaction.
+
+    The journal de bord (its own chained table, `crisis verify-journal`) comes with the crisis feature; until
+    then the entry is an audit row on the crisis, which that feature will carry over.
+    """
+    audit.record(actor=actor, action=f"crisis.journal.{kind}", object_type="crisis", object_id=crisis.id,
+                 summary=text)

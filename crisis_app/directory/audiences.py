@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,3 +89,18 @@ def delete_audience(*, actor: User, audience: Audience) -> None:
 
 def list_audiences() -> list[Audience]:
     return list(db.session.scalars(sa.select(Audience).order_by(Audience.for_exercises, Audience.name)))
+
+
+def ids_for_numbers(text: str) -> list[int]:
+    """Directory ids of the RPPS or ADELI numbers pasted in ``text`` (any separator); unknown ones are refused."""
+    numbers = [n for n in re.split(r"[\s,;]+", text or "") if n]
+    if not numbers:
+        return []
+    found = dict(db.session.execute(sa.select(Professional.rpps, Professional.id)
+                                    .where(Professional.rpps.in_(numbers))).all())
+    found.update(db.session.execute(sa.select(Professional.adeli, Professional.id)
+                                    .where(Professional.adeli.in_(numbers))).all())
+    if missing := [n for n in numbers if n not in found]:
+        raise ServiceError("validation_error", "Des numéros collés ne figurent pas dans l'annuaire.",
+                           fields={"numbers": [f"Numéros inconnus : {', '.join(missing[:20])}"]})
+    return sorted({found[n] for n in numbers})

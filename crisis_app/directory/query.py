@@ -7,18 +7,24 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crisis_app.core.db import db
+from crisis_app.core.db import db, utcnow
 from crisis_app.directory.models import AlertConsent, Channel, Professional, ProfessionalTag
+from crisis_app.directory.validation import FRESH_FOR
 
 CONTACT_COLUMN = {Channel.SMS: Professional.mobile_phone, Channel.EMAIL: Professional.email}
 
 
 def reachable_clause(channel: Channel | str) -> sa.ColumnElement[bool]:
-    """Has a contact for ``channel`` and a consent in force on it."""
+    """Active, with a contact for ``channel`` and a consent in force on it (as ``Professional.reachable_on``)."""
     channel = Channel(channel)
     consent = sa.exists().where(AlertConsent.professional_id == Professional.id, AlertConsent.channel == channel,
                                 AlertConsent.granted.is_(True))
-    return sa.and_(CONTACT_COLUMN[channel].isnot(None), consent)
+    return sa.and_(Professional.active.is_(True), CONTACT_COLUMN[channel].isnot(None), consent)
+
+
+def to_confirm_clause() -> sa.ColumnElement[bool]:
+    """Never confirmed, or not within the last 6 months."""
+    return sa.or_(Professional.confirmed_at.is_(None), Professional.confirmed_at < utcnow() - FRESH_FOR)
 
 
 def filter_statement(criteria: Mapping[str, Any]) -> sa.Select:
@@ -44,6 +50,8 @@ def filter_statement(criteria: Mapping[str, Any]) -> sa.Select:
         stmt = stmt.where(Professional.membership == membership)
     if channel := criteria.get("consent"):
         stmt = stmt.where(reachable_clause(channel))
+    if criteria.get("to_confirm"):
+        stmt = stmt.where(to_confirm_clause())
     return stmt
 
 
@@ -65,6 +73,15 @@ def reach_of(stmt: sa.Select) -> dict[str, int]:
         "phones": db.session.scalar(base.where(reachable_clause(Channel.SMS))) or 0,
         "emails": db.session.scalar(base.where(reachable_clause(Channel.EMAIL))) or 0,
     }
+
+
+def directory_counts() -> dict[str, int]:
+    """Active entries, how many are reachable by SMS and by e-mail, and how many are to confirm."""
+    counts = reach_of(filter_statement({}))
+    counts["to_confirm"] = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Professional)
+        .where(Professional.active.is_(True), to_confirm_clause())) or 0
+    return counts
 
 
 def facets() -> dict[str, list[tuple[str, str]]]:

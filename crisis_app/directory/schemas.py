@@ -19,7 +19,17 @@ from crisis_app.directory.models import (
 CIVILITIES = ["M.", "Mme", "Dr", "Pr"]
 
 
-class Normalized(fields.String):
+class Text(fields.String):
+    """A string without NUL characters, which PostgreSQL refuses to store or compare."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Caractère nul interdit.")
+        return text
+
+
+class Normalized(Text):
     """A string passed through one of ``validation``'s normalisers; empty means absent."""
 
     def __init__(self, normalizer: Callable[[str], str], **kwargs):
@@ -50,25 +60,26 @@ class ProfessionalInputSchema(Schema):
 
     rpps = Normalized(validation.normalize_rpps, metadata={"description": "11 chiffres, clé de Luhn"})
     adeli = Normalized(validation.normalize_adeli, metadata={"description": "9 chiffres, clé de Luhn"})
-    civility = fields.String(allow_none=True, validate=validate.OneOf(CIVILITIES + [""]))
-    last_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    first_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    profession_code = fields.String(required=True, validate=validate.Length(min=1, max=8))
-    profession = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    specialty = fields.String(allow_none=True, validate=validate.Length(max=200))
-    practice_mode = fields.String(allow_none=True, validate=validate.Length(max=60))
-    structure_name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    structure_type = fields.String(allow_none=True, validate=validate.OneOf(_values(StructureType) + [""]))
+    civility = Text(allow_none=True, validate=validate.OneOf(CIVILITIES + [""]))
+    last_name = Text(required=True, validate=validate.Length(min=1, max=120))
+    first_name = Text(required=True, validate=validate.Length(min=1, max=120))
+    profession_code = Text(required=True, validate=validate.Length(min=1, max=8),
+                           metadata={"description": "code profession de l'Annuaire Santé (10 Médecin, 60 Infirmier…)"})
+    profession = Text(validate=validate.Length(min=1, max=120),
+                      metadata={"description": "libellé ; déduit du code s'il est connu"})
+    specialty = Text(allow_none=True, validate=validate.Length(max=200))
+    practice_mode = Text(allow_none=True, validate=validate.Length(max=60))
+    structure_name = Text(allow_none=True, validate=validate.Length(max=200))
+    structure_type = Text(allow_none=True, validate=validate.OneOf(_values(StructureType) + [""]))
     commune_code = Normalized(validation.normalize_commune_code)
-    commune_name = fields.String(allow_none=True, validate=validate.Length(max=120))
-    postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^(\d{5})?$",
-                                                                          error="Code postal : 5 chiffres."))
+    commune_name = Text(allow_none=True, validate=validate.Length(max=120))
+    postal_code = Text(allow_none=True, validate=validate.Regexp(r"^(\d{5})?$", error="Code postal : 5 chiffres."))
     mobile_phone = Normalized(validation.normalize_mobile)
     structure_phone = Normalized(validation.normalize_phone)
     email = Normalized(validation.normalize_email)
-    tags = fields.List(fields.String(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=30))
-    crisis_role = fields.String(validate=validate.OneOf(_values(CrisisRole)))
-    membership = fields.String(validate=validate.OneOf(_values(Membership)))
+    tags = fields.List(Text(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=30))
+    crisis_role = Text(validate=validate.OneOf(_values(CrisisRole)))
+    membership = Text(validate=validate.OneOf(_values(Membership)))
 
     @pre_load
     def _strip(self, data, **kwargs):
@@ -83,15 +94,37 @@ class ProfessionalInputSchema(Schema):
         if not data.get("rpps") and not data.get("adeli"):
             raise ValidationError("Indiquez un numéro RPPS ou ADELI.", "rpps")
 
+    @validates_schema
+    def _has_profession_label(self, data, partial, **kwargs):
+        code = data.get("profession_code")
+        if code and not data.get("profession") and code not in validation.PROFESSIONS:
+            raise ValidationError("Code profession inconnu : précisez le libellé de la profession.", "profession")
+
     @post_load
     def _clean(self, data, **kwargs):
         for key in ("civility", "structure_type", "specialty", "practice_mode", "structure_name", "commune_name",
                     "postal_code"):
             if key in data and not data[key]:
                 data[key] = None
+        if data.get("profession_code") and not data.get("profession"):
+            data["profession"] = validation.PROFESSIONS[data["profession_code"]]
         if "tags" in data:
             data["tags"] = _tags(data["tags"])
         return data
+
+
+class ProfessionalPatchSchema(ProfessionalInputSchema):
+    """An update: every field optional, absent fields kept."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(**kwargs)
+
+
+class ConsentStateSchema(Schema):
+    granted = fields.Boolean()
+    at = fields.DateTime()
+    method = fields.String()
 
 
 class ProfessionalSchema(Schema):
@@ -120,32 +153,39 @@ class ProfessionalSchema(Schema):
     crisis_role = fields.String()
     membership = fields.String()
     active = fields.Boolean()
-    consents = fields.Method("_consents")
+    consents = fields.Method("_consents", metadata={"description": "par canal (sms, email)"})
+    unavailable_until = fields.DateTime(allow_none=True)
+    availability_note = fields.String(allow_none=True)
     confirmed_at = fields.DateTime(allow_none=True)
+    freshness = fields.Method("_freshness", metadata={"description": "ok (< 6 mois), warn (6 à 12), alert"})
     updated_at = fields.DateTime()
 
     def _consents(self, obj) -> dict:
-        return {c.channel.value: {"granted": c.granted, "at": c.at.isoformat(), "method": c.method}
-                for c in obj.consents}
+        return {c.channel.value: ConsentStateSchema().dump(c) for c in obj.consents}
+
+    def _freshness(self, obj) -> str:
+        return validation.freshness(obj.confirmed_at)
 
 
 class DirectoryQuerySchema(Schema):
     """Search criteria: the same for a listing, a saved audience and an export."""
 
-    q = fields.String(validate=validate.Length(max=120), metadata={"description": "nom, prénom, RPPS ou ADELI"})
-    profession_code = fields.List(fields.String(validate=validate.Length(max=8)))
-    commune_code = fields.List(fields.String(validate=validate.Length(max=5)))
-    tag = fields.List(fields.String(validate=validate.Length(max=60)))
-    crisis_role = fields.List(fields.String(validate=validate.OneOf(_values(CrisisRole))))
-    structure_type = fields.List(fields.String(validate=validate.OneOf(_values(StructureType))))
-    membership = fields.String(validate=validate.OneOf(_values(Membership)))
-    consent = fields.String(validate=validate.OneOf(_values(Channel)),
-                            metadata={"description": "seulement les personnes joignables sur ce canal"})
+    q = Text(validate=validate.Length(max=120), metadata={"description": "nom, prénom, RPPS ou ADELI"})
+    profession_code = fields.List(Text(validate=validate.Length(max=8)))
+    commune_code = fields.List(Text(validate=validate.Length(max=5)))
+    tag = fields.List(Text(validate=validate.Length(max=60)))
+    crisis_role = fields.List(Text(validate=validate.OneOf(_values(CrisisRole))))
+    structure_type = fields.List(Text(validate=validate.OneOf(_values(StructureType))))
+    membership = Text(validate=validate.OneOf(_values(Membership)))
+    consent = Text(validate=validate.OneOf(_values(Channel)),
+                   metadata={"description": "seulement les personnes joignables sur ce canal"})
+    to_confirm = fields.Boolean(metadata={"description": "seulement les fiches non confirmées depuis 6 mois"})
     include_inactive = fields.Boolean(load_default=False)
 
     @post_load
     def _drop_empty(self, data, **kwargs):
-        return {k: v for k, v in data.items() if v not in (None, "", [])}
+        return {k: v for k, v in data.items()
+                if v not in (None, "", []) and (v is not False or k == "include_inactive")}
 
 
 class PageQuerySchema(DirectoryQuerySchema):
@@ -153,37 +193,51 @@ class PageQuerySchema(DirectoryQuerySchema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
+class ReachSchema(Schema):
+    people = fields.Integer()
+    phones = fields.Integer(metadata={"description": "mobiles joignables (consentement SMS en vigueur)"})
+    emails = fields.Integer(metadata={"description": "e-mails joignables (consentement e-mail en vigueur)"})
+
+
 class ProfessionalPageSchema(Schema):
     items = fields.List(fields.Nested(ProfessionalSchema))
     total = fields.Integer()
+    reach = fields.Nested(ReachSchema)
 
 
 class ConsentInputSchema(Schema):
-    channel = fields.String(required=True, validate=validate.OneOf(_values(Channel)))
+    channel = Text(required=True, validate=validate.OneOf(_values(Channel)))
     granted = fields.Boolean(required=True)
-    method = fields.String(required=True, validate=validate.Length(min=2, max=120),
-                           metadata={"description": "comment le consentement a été recueilli ou retiré"})
+    method = Text(required=True, validate=validate.Length(min=2, max=120),
+                  metadata={"description": "comment le consentement a été recueilli ou retiré"})
+
+    @post_load
+    def _strip(self, data, **kwargs):
+        data["method"] = data["method"].strip()
+        if len(data["method"]) < 2:
+            raise ValidationError("Précisez comment le consentement a été recueilli.", "method")
+        return data
 
 
 class AudienceInputSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(allow_none=True, validate=validate.Length(max=500))
-    kind = fields.String(required=True, validate=validate.OneOf(_values(AudienceKind)))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    description = Text(allow_none=True, validate=validate.Length(max=500))
+    kind = Text(required=True, validate=validate.OneOf(_values(AudienceKind)))
     criteria = fields.Nested(DirectoryQuerySchema, load_default=dict)
-    professional_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1)),
+    professional_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1)),
                                    load_default=list, validate=validate.Length(max=5000))
     for_exercises = fields.Boolean(load_default=False)
+
+    @pre_load
+    def _strip_name(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            data = {**data, "name": data["name"].strip()}
+        return data
 
     @validates_schema
     def _list_has_members(self, data, **kwargs):
         if data.get("kind") == AudienceKind.LIST.value and not data.get("professional_ids"):
             raise ValidationError("Une liste fixe doit contenir au moins une personne.", "professional_ids")
-
-
-class ReachSchema(Schema):
-    people = fields.Integer()
-    phones = fields.Integer(metadata={"description": "mobiles joignables (consentement SMS en vigueur)"})
-    emails = fields.Integer(metadata={"description": "e-mails joignables (consentement e-mail en vigueur)"})
 
 
 class AudienceSchema(Schema):
@@ -206,19 +260,56 @@ class AudienceSchema(Schema):
         return ReachSchema().dump(audiences.reach(obj))
 
 
+class AudienceListSchema(Schema):
+    items = fields.List(fields.Nested(AudienceSchema))
+    total = fields.Integer()
+
+
 class OrganisationContactSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    function = fields.String(allow_none=True, validate=validate.Length(max=200))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    function = Text(allow_none=True, validate=validate.Length(max=200))
     email = Normalized(validation.normalize_email)
     phone = Normalized(validation.normalize_phone)
+
+    @pre_load
+    def _strip(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+
+    @validates_schema
+    def _reachable(self, data, **kwargs):
+        if not data.get("email") and not data.get("phone"):
+            raise ValidationError("Indiquez une adresse e-mail ou un téléphone pour ce contact.", "email")
 
 
 class OrganisationSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.OneOf(_values(OrganisationKind)))
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    kind = Text(required=True, validate=validate.OneOf(_values(OrganisationKind)))
     receives_evaluations = fields.Boolean(load_default=True)
     active = fields.Boolean(dump_only=True)
     contacts = fields.List(fields.Nested(OrganisationContactSchema), load_default=list,
                            validate=validate.Length(max=50))
+
+    @pre_load
+    def _strip_name(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            data = {**data, "name": data["name"].strip()}
+        return data
+
+
+class OrganisationUpdateSchema(OrganisationSchema):
+    """PATCH: every field optional; ``contacts`` replaces the whole list; ``active`` (de)activates."""
+
+    name = Text(validate=validate.Length(min=1, max=200))
+    kind = Text(validate=validate.OneOf(_values(OrganisationKind)))
+    receives_evaluations = fields.Boolean()
+    active = fields.Boolean()
+    contacts = fields.List(fields.Nested(OrganisationContactSchema), validate=validate.Length(max=50))
+
+
+class OrganisationListSchema(Schema):
+    items = fields.List(fields.Nested(OrganisationSchema))
+    total = fields.Integer()

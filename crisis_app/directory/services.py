@@ -13,8 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.models import User
+from crisis_app.core.models import AuditEvent, User
+from crisis_app.core.roles import role_may
 from crisis_app.directory.models import (
+    CHANNEL_LABELS,
     AlertConsent,
     Channel,
     CrisisRole,
@@ -23,19 +25,22 @@ from crisis_app.directory.models import (
     ProfessionalTag,
     StructureType,
 )
-from crisis_app.directory.schemas import ProfessionalInputSchema
+from crisis_app.directory.query import to_confirm_clause
+from crisis_app.directory.schemas import ConsentInputSchema, ProfessionalInputSchema, ProfessionalPatchSchema
 
 AUDITED_FIELDS = ("rpps", "adeli", "civility", "last_name", "first_name", "profession_code", "profession",
                   "specialty", "practice_mode", "structure_name", "structure_type", "commune_code", "commune_name",
                   "postal_code", "mobile_phone", "structure_phone", "email", "crisis_role", "membership", "active")
 ENUM_FIELDS = {"structure_type": StructureType, "crisis_role": CrisisRole, "membership": Membership}
 SELF_SERVICE_FIELDS = ("mobile_phone", "email", "structure_phone")
+SELF_SERVICE_METHOD = "fiche en ligne (l'intéressé)"
+_NOW = object()  # create_professional's default: the entry is confirmed as it is created
 
 
 def validate_professional(data: Mapping[str, Any], *, partial: bool = False) -> dict:
     """Load ``data`` through the schema; refuse with every field's French message."""
     try:
-        return ProfessionalInputSchema().load(dict(data), partial=partial)
+        return (ProfessionalPatchSchema() if partial else ProfessionalInputSchema()).load(dict(data))
     except ValidationError as exc:
         raise ServiceError("validation_error", "Fiche invalide : corrigez les champs signalés.",
                            fields=_as_field_errors(exc.messages)) from None
@@ -45,6 +50,15 @@ def _as_field_errors(messages: Any) -> dict[str, list[str]]:
     if isinstance(messages, dict):
         return {k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
     return {"_schema": list(messages)}
+
+
+def validate_consent(data: Mapping[str, Any]) -> dict:
+    """Load a consent change (channel, granted, method) or refuse it with French field messages."""
+    try:
+        return ConsentInputSchema().load(dict(data))
+    except ValidationError as exc:
+        raise ServiceError("validation_error", "Consentement invalide : corrigez les champs signalés.",
+                           fields=_as_field_errors(exc.messages)) from None
 
 
 def snapshot(professional: Professional) -> dict[str, Any]:
@@ -100,21 +114,34 @@ def _commit_or_conflict() -> None:
         raise ServiceError("duplicate", "Ce numéro figure déjà dans l'annuaire.", status=409) from None
 
 
-def create_professional(*, actor: User | None, data: Mapping[str, Any]) -> Professional:
-    """Add a professional to the directory."""
+def create_professional(*, actor: User | None, data: Mapping[str, Any], consents: Mapping[str, bool] | None = None,
+                        consent_method: str | None = None, confirmed_at: Any = _NOW) -> Professional:
+    """Add a professional, with the consents given on the membership form if any, in one transaction.
+
+    ``confirmed_at`` defaults to now (whoever types the entry has the details at hand); an import or
+    the demo passes the date the details were really last confirmed, or None.
+    """
     clean = validate_professional(data)
+    given = _validate_consents(consents or {}, consent_method)
     if error := _identifier_taken(clean):
         raise error
     professional = Professional(last_name="", first_name="", profession_code="", profession="")
     _apply(professional, clean)
-    professional.confirmed_at = utcnow()
+    professional.confirmed_at = utcnow() if confirmed_at is _NOW else confirmed_at
     db.session.add(professional)
     db.session.flush()
     audit.record(actor=actor, action="professional.create", object_type="professional",
                  object_id=professional.id, summary=f"Fiche créée : {professional.display_name}",
                  changes=audit.changes_between({}, snapshot(professional)))
+    for item in given:
+        _record_consent(actor=actor, professional=professional, **item)
     _commit_or_conflict()
     return professional
+
+
+def _validate_consents(consents: Mapping[str, bool], method: str | None) -> list[dict]:
+    return [validate_consent({"channel": channel, "granted": granted, "method": method or ""})
+            for channel, granted in consents.items()]
 
 
 def update_professional(*, actor: User | None, professional: Professional, data: Mapping[str, Any]) -> Professional:
@@ -122,6 +149,9 @@ def update_professional(*, actor: User | None, professional: Professional, data:
     clean = validate_professional(data, partial=True)
     if error := _identifier_taken(clean, exclude_id=professional.id):
         raise error
+    rpps, adeli = clean.get("rpps", professional.rpps), clean.get("adeli", professional.adeli)
+    if not rpps and not adeli:
+        raise ServiceError("validation_error", "Indiquez un numéro RPPS ou ADELI.", field="rpps")
     before = snapshot(professional)
     _apply(professional, clean)
     changes = audit.changes_between(before, snapshot(professional))
@@ -148,21 +178,26 @@ def set_active(*, actor: User | None, professional: Professional, active: bool) 
 def set_consent(*, actor: User | None, professional: Professional, channel: Channel | str, granted: bool,
                 method: str) -> AlertConsent:
     """Record consent to alerts on a channel, or its withdrawal, in force at once."""
+    clean = validate_consent({"channel": channel, "granted": granted, "method": method})
+    consent = _record_consent(actor=actor, professional=professional, **clean)
+    db.session.commit()
+    return consent
+
+
+def _record_consent(*, actor: User | None, professional: Professional, channel: str, granted: bool,
+                    method: str) -> AlertConsent:
     channel = Channel(channel)
-    method = method.strip()
-    if not method:
-        raise ServiceError("validation_error", "Précisez comment le consentement a été recueilli.", field="method")
     consent = professional.consent_for(channel)
     before = None if consent is None else consent.granted
+    before_method = None if consent is None else consent.method
     if consent is None:
         consent = AlertConsent(channel=channel, granted=granted, method=method)
         professional.consents.append(consent)
     consent.granted, consent.method, consent.at = granted, method, utcnow()
     audit.record(actor=actor, action="professional.consent", object_type="professional", object_id=professional.id,
-                 summary=f"{'Consentement' if granted else 'Retrait du consentement'} {channel.value} : "
-                         f"{professional.display_name} ({method})",
-                 changes={f"consent_{channel.value}": [before, granted]})
-    db.session.commit()
+                 summary=f"{'Consentement' if granted else 'Retrait du consentement'} "
+                         f"{CHANNEL_LABELS[channel]} : {professional.display_name} ({method})",
+                 changes={f"consent_{channel.value}": [before, granted], "consent_method": [before_method, method]})
     return consent
 
 
@@ -181,32 +216,83 @@ def professional_for_user(user: User) -> Professional | None:
 
 def link_user(*, actor: User | None, professional: Professional, user: User | None) -> Professional:
     """Tie a login account to a directory entry, so the professional can keep it up to date."""
+    if user is not None and not role_may(user.role, "directory.self"):
+        raise ServiceError("validation_error", f"Le compte {user.email} ({user.role.label}) ne peut pas tenir "
+                           "de fiche de l'annuaire.", field="user_id")
+    if user is not None:
+        other = professional_for_user(user)
+        if other is not None and other.id != professional.id:
+            raise ServiceError("already_linked", f"Le compte {user.email} est déjà lié à la fiche de "
+                               f"{other.display_name}.", field="user_id", status=409)
     before = professional.user_id
+    if before == (user.id if user else None):
+        return professional
     professional.user_id = user.id if user else None
+    summary = (f"Compte {user.email} lié à la fiche {professional.display_name}" if user
+               else f"Compte délié de la fiche {professional.display_name}")
     audit.record(actor=actor, action="professional.link_user", object_type="professional",
-                 object_id=professional.id, summary=f"Compte lié à la fiche {professional.display_name}",
+                 object_id=professional.id, summary=summary,
                  changes={"user_id": [before, professional.user_id]})
     _commit_or_conflict()
     return professional
 
 
 def update_own_details(*, user: User, data: Mapping[str, Any], unavailable_until: datetime | None,
-                       availability_note: str | None) -> Professional:
-    """A professional updates their own contact details and availability, which confirms the entry."""
+                       availability_note: str | None, consents: Mapping[str, bool] | None = None) -> Professional:
+    """A professional updates their own contact details, availability and consents; this confirms the entry."""
     professional = professional_for_user(user)
     if professional is None:
         raise ServiceError("not_linked", "Aucune fiche de l'annuaire n'est liée à votre compte.", status=404)
     clean = validate_professional({k: v for k, v in data.items() if k in SELF_SERVICE_FIELDS}, partial=True)
-    before = snapshot(professional)
-    before.update(unavailable_until=professional.unavailable_until, availability_note=professional.availability_note)
+    if unavailable_until is not None and unavailable_until < utcnow():
+        raise ServiceError("validation_error", "Indisponible jusqu'au : choisissez une date à venir.",
+                           field="unavailable_until")
+    before = _self_snapshot(professional)
     _apply(professional, clean)
     professional.unavailable_until = unavailable_until
     professional.availability_note = (availability_note or "").strip()[:300] or None
     professional.confirmed_at = utcnow()
-    after = snapshot(professional)
-    after.update(unavailable_until=professional.unavailable_until, availability_note=professional.availability_note)
     audit.record(actor=user, action="professional.self_update", object_type="professional",
                  object_id=professional.id, summary=f"Fiche mise à jour par l'intéressé : {professional.display_name}",
-                 changes=audit.changes_between(before, after))
+                 changes=audit.changes_between(before, _self_snapshot(professional)))
+    for channel, granted in (consents or {}).items():
+        current = professional.consent_for(channel)
+        if (current is not None and current.granted) != granted:
+            _record_consent(actor=user, professional=professional, channel=Channel(channel), granted=granted,
+                            method=SELF_SERVICE_METHOD)
     db.session.commit()
     return professional
+
+
+def _self_snapshot(professional: Professional) -> dict[str, Any]:
+    values = {f: getattr(professional, f) for f in SELF_SERVICE_FIELDS}
+    values.update(unavailable_until=professional.unavailable_until, availability_note=professional.availability_note)
+    return values
+
+
+def entries_to_confirm() -> list[Professional]:
+    """Active entries not confirmed within 6 months, oldest first: whom a confirmation campaign asks.
+
+    The campaign itself (a message with a confirmation link) belongs to the notification layer.
+    """
+    stmt = (sa.select(Professional).where(Professional.active.is_(True), to_confirm_clause())
+            .order_by(Professional.confirmed_at.asc().nulls_first(), Professional.last_name, Professional.id))
+    return list(db.session.scalars(stmt))
+
+
+def history(professional: Professional, *, limit: int = 100) -> list[AuditEvent]:
+    """The audit rows of one entry, newest first."""
+    stmt = (sa.select(AuditEvent)
+            .where(AuditEvent.object_type == "professional", AuditEvent.object_id == str(professional.id))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def linkable_users() -> list[User]:
+    """Active accounts whose role may keep a directory entry, by name."""
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name, User.id))
+    return [u for u in users if role_may(u.role, "directory.self")]
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)

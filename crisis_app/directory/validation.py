@@ -5,6 +5,8 @@ Each function returns the normalised value or raises ``ValueError`` with the mes
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from stdnum import luhn
@@ -14,6 +16,17 @@ from crisis_app.core.demo.fake import is_fiction_number
 RPPS_LENGTH = 11
 ADELI_LENGTH = 9
 DEFAULT_REGION = "FR"
+
+# Annuaire Santé profession codes (nomenclature TRE_G15) met in a CPTS; an import may bring others.
+PROFESSIONS = {
+    "10": "Médecin", "21": "Pharmacien", "26": "Audioprothésiste", "28": "Opticien-Lunetier",
+    "40": "Chirurgien-Dentiste", "50": "Sage-Femme", "60": "Infirmier", "70": "Masseur-Kinésithérapeute",
+    "80": "Pédicure-Podologue", "91": "Orthophoniste", "92": "Orthoptiste",
+}
+
+# An entry confirmed less than 6 months ago is fresh; 6 to 12 months, to confirm soon; older or never, stale.
+FRESH_FOR = timedelta(days=183)
+STALE_AFTER = timedelta(days=365)
 
 
 def _digits(value: str) -> str:
@@ -97,3 +110,13 @@ def format_phone_for_display(e164: str | None) -> str:
         return ""
     number = phonenumbers.parse(e164, DEFAULT_REGION)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def freshness(confirmed_at: datetime | None, now: datetime | None = None) -> str:
+    """``ok`` (< 6 months), ``warn`` (6 to 12 months) or ``alert`` (older, or never confirmed)."""
+    if confirmed_at is None:
+        return "alert"
+    age = (now or datetime.now(confirmed_at.tzinfo)) - confirmed_at
+    if age < FRESH_FOR:
+        return "ok"
+    return "warn" if age < STALE_AFTER else "alert"

@@ -1,0 +1,155 @@
+"""JSON API of alerts, and the provider webhooks (SMS replies, delivery receipts)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import sqlalchemy as sa
+from flask import current_app, request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from crisis_app.alerts import services
+from crisis_app.alerts.models import Alert, AlertRecipient, Delivery
+from crisis_app.alerts.schemas import (
+    AlertInputSchema,
+    AlertListSchema,
+    AlertSchema,
+    DeliveryListSchema,
+    DeliveryQuerySchema,
+    EndInputSchema,
+    ReceiptWebhookSchema,
+    ReplyWebhookSchema,
+)
+from crisis_app.core.access import get_for_user, permission_required, public
+from crisis_app.core.api import ERROR_CODES, ErrorSchema
+from crisis_app.core.db import db
+
+bp = Blueprint("api_alerts", __name__, url_prefix="/api/v1", description="Alertes et suivi des envois")
+webhooks = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
+                     description="Retours des fournisseurs (signés HMAC-SHA256 : en-tête X-Vigie-Signature)")
+
+
+def _errors(*statuses, blueprint=bp):
+    def decorator(func):
+        for status in statuses:
+            func = blueprint.alt_response(status, schema=ErrorSchema, description=ERROR_CODES[status][1])(func)
+        return func
+    return decorator
+
+
+@bp.route("/alerts")
+class Alerts(MethodView):
+    @permission_required("alerts.read")
+    @_errors(401, 403)
+    @bp.response(200, AlertListSchema)
+    def get(self):
+        """Alerts, newest first."""
+        alerts = db.session.scalars(sa.select(Alert).order_by(Alert.created_at.desc()).limit(200)).all()
+        return {"items": alerts, "total": len(alerts)}
+
+    @permission_required("alerts.send")
+    @_errors(401, 403)
+    @bp.arguments(AlertInputSchema)
+    @bp.response(201, AlertSchema)
+    def post(self, data):
+        """Send an alert to an audience on the chosen channels (référent)."""
+        return services.send_alert(actor=current_user._get_current_object(), data=request.get_json())
+
+
+@bp.route("/alerts/<int:alert_id>")
+class AlertItem(MethodView):
+    @permission_required("alerts.read")
+    @_errors(401, 403, 404)
+    @bp.response(200, AlertSchema)
+    def get(self, alert_id: int):
+        """One alert with its live figures."""
+        return get_for_user(Alert, alert_id, "alerts.read")
+
+
+@bp.route("/alerts/<int:alert_id>/deliveries")
+class AlertDeliveries(MethodView):
+    @permission_required("alerts.read")
+    @_errors(401, 403, 404)
+    @bp.arguments(DeliveryQuerySchema, location="query")
+    @bp.response(200, DeliveryListSchema)
+    def get(self, args, alert_id: int):
+        """Per recipient and channel: state, error, answer. ``answered=false`` lists who is silent."""
+        alert = get_for_user(Alert, alert_id, "alerts.read")
+        query = (sa.select(Delivery).outerjoin(AlertRecipient, Delivery.recipient_id == AlertRecipient.id)
+                 .where(Delivery.alert_id == alert.id))
+        if "state" in args:
+            query = query.where(Delivery.state == args["state"])
+        if "channel" in args:
+            query = query.where(Delivery.channel == args["channel"])
+        if "answered" in args:
+            answered = AlertRecipient.answered_at.isnot(None)
+            query = query.where(answered if args["answered"] else sa.not_(answered))
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        items = db.session.scalars(query.order_by(Delivery.id).limit(args["limit"]).offset(args["offset"])).all()
+        return {"items": items, "total": total}
+
+
+@bp.route("/alerts/<int:alert_id>/cancel")
+class AlertCancel(MethodView):
+    @permission_required("alerts.send")
+    @_errors(401, 403, 404, 409)
+    @bp.response(200, AlertSchema)
+    def post(self, alert_id: int):
+        """Hold every message not sent yet."""
+        alert = get_for_user(Alert, alert_id, "alerts.send")
+        services.cancel_alert(actor=current_user._get_current_object(), alert=alert)
+        return alert
+
+
+@bp.route("/alerts/<int:alert_id>/end")
+class AlertEnd(MethodView):
+    @permission_required("alerts.send")
+    @_errors(401, 403, 404, 409)
+    @bp.arguments(EndInputSchema)
+    @bp.response(200, AlertSchema)
+    def post(self, data, alert_id: int):
+        """Close the alert and send the end-of-alert message to the same recipients."""
+        alert = get_for_user(Alert, alert_id, "alerts.send")
+        services.end_alert(actor=current_user._get_current_object(), alert=alert, text=data["text"])
+        return alert
+
+
+@webhooks.before_request
+def _check_signature() -> None:
+    """Refuse an unsigned or badly signed call before reading it; webhooks are off without a secret."""
+    secret = current_app.config["WEBHOOK_SECRET"]
+    if not secret:
+        abort(401, message="Webhooks désactivés : VIGIE_WEBHOOK_SECRET n'est pas configuré.")
+    expected = "sha256=" + hmac.new(secret.encode(), request.get_data(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(request.headers.get("X-Vigie-Signature", ""), expected):
+        abort(401, message="Signature du webhook absente ou invalide.")
+
+
+SIGNED = {"security": [], "parameters": [{"in": "header", "name": "X-Vigie-Signature", "required": True,
+                                          "schema": {"type": "string"},
+                                          "description": "sha256=<HMAC-SHA256 hex du corps, clé VIGIE_WEBHOOK_SECRET>"}]}
+
+
+@webhooks.route("/sms-replies", methods=["POST"])
+@public
+@webhooks.doc(**SIGNED)
+@_errors(401, blueprint=webhooks)
+@webhooks.arguments(ReplyWebhookSchema)
+@webhooks.response(204)
+def sms_reply(data):
+    """An SMS reply forwarded by the provider: ``{"from": "+336…", "text": "1 j'arrive"}``."""
+    services.answer_from_sms(sender=data["sender"], text=data["text"])
+
+
+@webhooks.route("/receipts", methods=["POST"])
+@public
+@webhooks.doc(**SIGNED)
+@_errors(401, blueprint=webhooks)
+@webhooks.arguments(ReceiptWebhookSchema)
+@webhooks.response(204)
+def receipt(data):
+    """A delivery receipt: ``{"reference": "<our reference>", "status": "delivered"|"failed", "error": …}``."""
+    services.apply_receipt(reference=data["reference"], status=data["status"], error=data.get("error"))

@@ -1,0 +1,27 @@
+"""The alerts' card on the home page."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import url_for
+
+from crisis_app.alerts import services
+from crisis_app.alerts.models import Alert, AlertStatus
+from crisis_app.core.db import db
+from crisis_app.core.home import Card, card_provider
+
+
+@card_provider("alerts.read", order=5)
+def _alerts_card(user):
+    latest = db.session.scalar(sa.select(Alert).order_by(Alert.created_at.desc()).limit(1))
+    action = "Nouvelle alerte" if user.may("alerts.send") else "Voir les alertes"
+    url = url_for("alerts.compose") if user.may("alerts.send") else url_for("alerts.index")
+    if latest is None:
+        yield Card(title="Alertes", value="Aucune alerte envoyée", url=url, action=action)
+        return
+    figures = services.counts(latest)
+    kind = "Exercice" if latest.is_exercise else "Dernière alerte"
+    tone = "warn" if latest.status is AlertStatus.ACTIVE and figures["not_answered"] else "neutral"
+    yield Card(title=f"{kind} : {latest.title}", value=f"{figures['answered']} / {figures['recipients']} réponses",
+               detail=f"Envoyée le {latest.created_at:%d/%m à %H:%M} (UTC) à « {latest.audience_name} »",
+               url=url_for("alerts.detail", alert_id=latest.id), action="Suivre les réponses", tone=tone)

@@ -1,0 +1,131 @@
+"""marshmallow schemas of alerts: composition (validation of every send) and what the API shows."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from crisis_app.alerts.models import DeliveryState, QuestionKind
+
+
+class OptionSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,8}$",
+                                                                 error="Code de 1 à 8 lettres ou chiffres."))
+    label = fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class AlertInputSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    sms_text = fields.String(required=True, validate=validate.Length(min=1, max=480))
+    email_text = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    audience_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    channels = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
+                           validate=validate.Length(min=1, max=10, error="Choisissez au moins un canal."))
+    crisis_id = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
+    is_exercise = fields.Boolean(load_default=False)
+    question = fields.String(load_default=QuestionKind.NONE.value,
+                             validate=validate.OneOf([q.value for q in QuestionKind]))
+    options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(max=8),
+                          metadata={"description": "remplace l'échelle par défaut de la question"})
+    allow_comment = fields.Boolean(load_default=True)
+    escalation_minutes = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=1440))
+    escalation_max = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=10))
+
+    @validates_schema
+    def _escalation_needs_delay(self, data, **kwargs):
+        if data.get("escalation_max") and not data.get("escalation_minutes"):
+            raise ValidationError("Indiquez après combien de minutes relancer.", "escalation_minutes")
+        if data.get("escalation_max") and data.get("question", "none") == "none":
+            raise ValidationError("La relance suppose une question : sans réponse attendue, personne ne serait "
+                                  "jamais « sans réponse ».", "escalation_max")
+        codes = [o["code"] for o in data.get("options") or []]
+        if len(codes) != len(set(codes)):
+            raise ValidationError("Deux réponses ont le même code.", "options")
+
+
+class EndInputSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=480))
+
+
+class CountsSchema(Schema):
+    recipients = fields.Integer()
+    unreachable = fields.Integer()
+    answered = fields.Integer()
+    not_answered = fields.Integer()
+    by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_channel = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+    by_answer = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class AlertSummarySchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    sms_text = fields.String()
+    email_text = fields.String()
+    channels = fields.List(fields.String())
+    audience_id = fields.Integer(allow_none=True)
+    audience_name = fields.String()
+    crisis_id = fields.Integer(allow_none=True)
+    is_exercise = fields.Boolean()
+    question = fields.String(attribute="question_kind")
+    options = fields.List(fields.Nested(OptionSchema))
+    escalation_minutes = fields.Integer(allow_none=True)
+    escalation_max = fields.Integer()
+    status = fields.String()
+    created_at = fields.DateTime()
+    cancelled_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class AlertSchema(AlertSummarySchema):
+    counts = fields.Method("_counts")
+
+    def _counts(self, obj) -> dict:
+        from crisis_app.alerts import services
+
+        return CountsSchema().dump(services.counts(obj))
+
+
+class AlertListSchema(Schema):
+    items = fields.List(fields.Nested(AlertSummarySchema))
+    total = fields.Integer()
+
+
+class DeliveryQuerySchema(Schema):
+    state = fields.String(validate=validate.OneOf([s.value for s in DeliveryState]))
+    channel = fields.String(validate=validate.Length(max=40))
+    answered = fields.Boolean()
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+
+
+class DeliverySchema(Schema):
+    id = fields.Integer()
+    recipient_id = fields.Integer(allow_none=True)
+    name = fields.Function(lambda d: d.recipient.name if d.recipient else d.address)
+    channel = fields.String()
+    address = fields.String()
+    purpose = fields.String()
+    round = fields.Integer()
+    state = fields.String()
+    attempts = fields.Integer()
+    sent_at = fields.DateTime(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    answer_code = fields.Function(lambda d: d.recipient.answer_code if d.recipient else None, allow_none=True)
+    answer_comment = fields.Function(lambda d: d.recipient.answer_comment if d.recipient else None, allow_none=True)
+
+
+class DeliveryListSchema(Schema):
+    items = fields.List(fields.Nested(DeliverySchema))
+    total = fields.Integer()
+
+
+class ReplyWebhookSchema(Schema):
+    sender = fields.String(required=True, data_key="from", validate=validate.Length(min=3, max=32))
+    text = fields.String(required=True, validate=validate.Length(max=1000))
+
+
+class ReceiptWebhookSchema(Schema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    status = fields.String(required=True, validate=validate.OneOf(["delivered", "failed"]))
+    error = fields.String(allow_none=True, validate=validate.Length(max=300))

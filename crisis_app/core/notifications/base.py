@@ -1,0 +1,52 @@
+"""The channel interface every transport implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message to one address. ``reference`` is stable across retries (an idempotency key)."""
+
+    reference: str
+    address: str
+    body: str
+    subject: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SendReceipt:
+    reference: str
+    provider_ref: str | None = None
+
+
+class TransportError(Exception):
+    """A send failed. ``permanent`` failures (bad address, refused by the provider) are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Channel:
+    """Send messages one by one; subclasses may keep a connection open for a batch."""
+
+    kind = "abstract"
+
+    def send(self, message: OutgoingMessage) -> SendReceipt:
+        raise NotImplementedError  # pragma: no cover - interface
+
+    def send_many(self, messages: Iterable[OutgoingMessage]) -> Iterator[tuple[OutgoingMessage,
+                                                                          SendReceipt | TransportError]]:
+        """Yield each message with its receipt or its error, in order, as soon as it is known."""
+        for message in messages:
+            try:
+                yield message, self.send(message)
+            except TransportError as exc:
+                yield message, exc
+
+    def close(self) -> None:
+        """Release what a batch held open."""

@@ -1,0 +1,161 @@
+"""Transports: the built-in outbox, SMTP with one connection per batch, and apprise for the rest."""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import ssl
+from collections.abc import Iterable, Iterator
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from functools import lru_cache
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+import apprise
+
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.notifications.base import Channel, OutgoingMessage, SendReceipt, TransportError
+from crisis_app.core.notifications.models import OutboxMessage
+
+# HTTP statuses a provider answers when retrying later may work (RFC 9110, and 429 Too Many Requests).
+TEMPORARY_STATUSES = {408, 425, 429}
+_HTTP_ERROR = re.compile(r"error=(\d{3})")
+
+
+class OutboxChannel(Channel):
+    """The embedded default: what would have left the machine is written to a table and shown in a page."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def send(self, message: OutgoingMessage) -> SendReceipt:
+        row = OutboxMessage(channel=self.kind, address=message.address, subject=message.subject,
+                            body=message.body, reference=message.reference, at=utcnow())
+        db.session.add(row)
+        return SendReceipt(reference=message.reference, provider_ref=f"outbox:{message.reference}")
+
+
+class AppriseChannel(Channel):
+    """Any apprise service. ``url_template`` holds ``{to}`` for the recipient (one URL per recipient,
+    a fresh ``Apprise`` per send: apprise waits 5.5 s between targets of one URL)."""
+
+    def __init__(self, kind: str, url_template: str):
+        self.kind = kind
+        self.url_template = url_template
+
+    def url_for(self, message: OutgoingMessage) -> str:
+        return self.url_template.replace("{to}", quote(message.address, safe=""))
+
+    def send(self, message: OutgoingMessage) -> SendReceipt:
+        notifier = apprise.Apprise()
+        if not notifier.add(self.url_for(message)):
+            raise TransportError("URL de canal apprise invalide", permanent=True)
+        # apprise reports the provider's HTTP status only in its log: capture it for this one send.
+        with apprise.LogCapture(level=logging.WARNING) as captured:
+            result = notifier.notify(body=message.body, title=message.subject or "")
+        if result:
+            return SendReceipt(reference=message.reference)
+        raise classify_apprise_failure(captured.getvalue())
+
+
+def classify_apprise_failure(log_text: str) -> TransportError:
+    """A 4xx answer (but 408/425/429) is the provider refusing this message: retrying will not help."""
+    match = _HTTP_ERROR.search(log_text)
+    status = int(match.group(1)) if match else None
+    permanent = status is not None and 400 <= status < 500 and status not in TEMPORARY_STATUSES
+    reason = f"le fournisseur a répondu {status}" if status else "fournisseur injoignable"
+    return TransportError(reason, permanent=permanent)
+
+
+@lru_cache(maxsize=4)
+def _tls_context() -> ssl.SSLContext:
+    # Built once per process: loading the CA store costs ~14 ms, more than sending a message.
+    return ssl.create_default_context()
+
+
+class SmtpChannel(Channel):
+    """E-mail over SMTP, one connection reused for a whole batch, each recipient's result recorded.
+
+    ``url``: ``smtp://user:password@host:port?starttls=1`` or ``smtps://…``; ``sender`` the From address.
+    """
+
+    kind = "email"
+
+    def __init__(self, url: str, sender: str, timeout: float = 20.0):
+        parts = urlsplit(url)
+        if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+            raise ValueError("VIGIE_SMTP_URL doit être de la forme smtp://hôte:port ou smtps://hôte:port")
+        self.host, self.port = parts.hostname, parts.port or (465 if parts.scheme == "smtps" else 25)
+        self.ssl = parts.scheme == "smtps"
+        self.starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in {"1", "true", "yes"}
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.sender, self.timeout = sender, timeout
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            try:
+                if self.ssl:
+                    smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=_tls_context())
+                else:
+                    smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                    if self.starttls:
+                        smtp.starttls(context=_tls_context())
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+            except (OSError, smtplib.SMTPException) as exc:
+                raise TransportError(f"serveur SMTP injoignable ({type(exc).__name__})") from exc
+            self._smtp = smtp
+        return self._smtp
+
+    def _email(self, message: OutgoingMessage) -> EmailMessage:
+        email = EmailMessage()
+        email["From"], email["To"], email["Subject"] = self.sender, message.address, message.subject
+        email["Date"] = formatdate(localtime=False)
+        # Stable across retries: mail clients fold a re-sent copy into the first one.
+        email["Message-ID"] = make_msgid(idstring=message.reference, domain="vigie.local")
+        for name, value in message.headers.items():
+            email[name] = value
+        email.set_content(message.body)
+        return email
+
+    def send(self, message: OutgoingMessage) -> SendReceipt:
+        smtp = self._connect()
+        try:
+            refused = smtp.send_message(self._email(message))
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise TransportError("adresse refusée par le serveur SMTP", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            self._drop()
+            raise TransportError(f"SMTP {exc.smtp_code}", permanent=500 <= exc.smtp_code < 600) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            raise TransportError(f"connexion SMTP perdue ({type(exc).__name__})") from exc
+        if refused:
+            raise TransportError("adresse refusée par le serveur SMTP", permanent=True)
+        return SendReceipt(reference=message.reference)
+
+    def send_many(self, messages: Iterable[OutgoingMessage]) -> Iterator[tuple[OutgoingMessage,
+                                                                          SendReceipt | TransportError]]:
+        try:
+            yield from super().send_many(messages)
+        finally:
+            self.close()
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()

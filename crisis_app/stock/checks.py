@@ -1,0 +1,54 @@
+"""The daily check: items under their threshold, lots expiring soon; the findings replace the previous ones."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from crisis_app.core import audit
+from crisis_app.core.db import db, utcnow
+from crisis_app.stock import query
+from crisis_app.stock.models import StockLot, StockWarning, WarningKind
+
+
+def threshold_warning(stock: query.ItemStock) -> StockWarning | None:
+    """A warning when an active item is under its threshold (an alert when none is left)."""
+    item = stock.item
+    if not item.active or not stock.below_threshold:
+        return None
+    if stock.quantity == 0:
+        return StockWarning(kind=WarningKind.BELOW_THRESHOLD, item_id=item.id, tone="alert",
+                            message=f"{item.name} : stock épuisé (seuil d'alerte {item.alert_threshold})")
+    return StockWarning(kind=WarningKind.BELOW_THRESHOLD, item_id=item.id, tone="warn",
+                        message=f"{item.name} : {stock.quantity} × {item.unit}, sous le seuil d'alerte "
+                                f"({item.alert_threshold})")
+
+
+def expiry_warning(lot: StockLot, *, today: date, days: int) -> StockWarning | None:
+    """A warning for a lot that still holds something and expires within ``days`` (an alert once expired)."""
+    if lot.quantity <= 0 or lot.expires_on is None or (lot.expires_on - today).days > days:
+        return None
+    where = f"{lot.item.name} ({lot.location.name}{', lot ' + lot.lot_number if lot.lot_number else ''})"
+    if lot.expires_on < today:
+        return StockWarning(kind=WarningKind.EXPIRED, item_id=lot.item_id, lot_id=lot.id, tone="alert",
+                            message=f"{where} : {lot.quantity} périmé(s) depuis le {lot.expires_on:%d/%m/%Y}")
+    return StockWarning(kind=WarningKind.EXPIRING, item_id=lot.item_id, lot_id=lot.id, tone="warn",
+                        message=f"{where} : {lot.quantity} expirent le {lot.expires_on:%d/%m/%Y}")
+
+
+def run_daily_check(*, today: date | None = None, warning_days: int = query.DEFAULT_EXPIRY_WARNING_DAYS
+                    ) -> list[StockWarning]:
+    """Flag items under their threshold and lots expiring within ``warning_days``; replace the last findings."""
+    today = today or utcnow().date()
+    found = [w for s in query.item_stocks() if (w := threshold_warning(s))]
+    found += [w for lot in query.lots() if (w := expiry_warning(lot, today=today, days=warning_days))]
+    now = utcnow()
+    db.session.execute(sa.delete(StockWarning))
+    for warning in found:
+        warning.checked_at = now
+        db.session.add(warning)
+    audit.record(actor=None, action="stock.check", object_type="stock", summary=(
+        f"Contrôle du stock : {len(found)} alerte(s) (péremption à {warning_days} jours)"))
+    db.session.commit()
+    return found

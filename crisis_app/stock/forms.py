@@ -1,0 +1,109 @@
+"""Stock forms (Flask-WTF: every form carries a CSRF token); the services hold the business rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from crisis_app.stock.models import CATEGORIES, MOVEMENT_LABELS, MovementKind
+from crisis_app.stock.schemas import MAX_QUANTITY
+
+REQUIRED = "Ce champ est obligatoire."
+QUANTITY_RANGE = f"Nombre entier entre {{min}} et {MAX_QUANTITY}."
+
+
+def optional_int(value) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class WholeNumber(IntegerField):
+    """An integer field whose parsing error is French."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError("Nombre entier attendu.") from None
+
+
+class Day(DateField):
+    """A date field (AAAA-MM-JJ, as the browser's date picker sends) whose parsing error is French."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Date invalide (AAAA-MM-JJ attendu).") from None
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=f"Au plus {n} caractères.")
+
+
+def _choice(label: str, **kwargs) -> SelectField:
+    # Choices are checked by the services, whose messages are French and name the field.
+    return SelectField(label, coerce=optional_int, validate_choice=False, **kwargs)
+
+
+def _quantity(label: str, minimum: int = 1) -> WholeNumber:
+    return WholeNumber(label, validators=[InputRequired(REQUIRED),
+                                          NumberRange(min=minimum, max=MAX_QUANTITY,
+                                                      message=QUANTITY_RANGE.format(min=minimum))])
+
+
+class ItemForm(FlaskForm):
+    name = StringField("Nom de l'article", validators=[DataRequired(REQUIRED), _max(120)])
+    unit = StringField("Unité de compte (boîte de 50, paire, flacon…)",
+                       validators=[DataRequired(REQUIRED), _max(40)])
+    category = SelectField("Catégorie", choices=list(CATEGORIES.items()), validate_choice=False)
+    alert_threshold = WholeNumber("Seuil d'alerte (0 : aucun)", default=0, validators=[
+        InputRequired(REQUIRED), NumberRange(min=0, max=MAX_QUANTITY, message=QUANTITY_RANGE.format(min=0))])
+
+
+class LocationForm(FlaskForm):
+    name = StringField("Nom du lieu", validators=[DataRequired(REQUIRED), _max(120)])
+    address = StringField("Adresse", validators=[Optional(), _max(250)])
+
+
+class ReceptionForm(FlaskForm):
+    item_id = _choice("Article")
+    location_id = _choice("Lieu de stockage")
+    quantity = _quantity("Quantité reçue")
+    lot_number = StringField("Numéro de lot", validators=[Optional(), _max(60)])
+    expires_on = Day("Date de péremption", validators=[Optional()])
+    crisis_id = _choice("Crise (facultatif)")
+    reason = StringField("Provenance ou remarque", validators=[Optional(), _max(500)])
+
+
+class DistributionForm(FlaskForm):
+    lot_id = _choice("Lot")
+    quantity = _quantity("Quantité distribuée")
+    professional_id = _choice("Professionnel de l'annuaire")
+    structure = StringField("ou structure destinataire (EHPAD, MSP, officine…)",
+                            validators=[Optional(), _max(200)])
+    crisis_id = _choice("Crise (facultatif)")
+    reason = StringField("Remarque", validators=[Optional(), _max(500)])
+
+
+class WriteOffForm(FlaskForm):
+    lot_id = _choice("Lot")
+    kind = SelectField("Motif de sortie", validate_choice=False, choices=[
+        (k.value, MOVEMENT_LABELS[k]) for k in (MovementKind.PERTE, MovementKind.PEREMPTION)])
+    quantity = _quantity("Quantité sortie")
+    reason = TextAreaField("Cause (obligatoire pour une perte)", validators=[Optional(), _max(500)])
+
+
+class InventoryForm(FlaskForm):
+    lot_id = _choice("Lot")
+    counted = _quantity("Quantité comptée", minimum=0)
+    reason = TextAreaField("Motif de la correction", validators=[DataRequired(REQUIRED), _max(500)])

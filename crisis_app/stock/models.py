@@ -1,0 +1,139 @@
+"""Equipment stock: items, storage locations, lots with their expiry, the movement ledger and the warnings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crisis_app.core.db import TimestampMixin, db, utcnow
+
+
+def _enum(cls: type[StrEnum], length: int = 24) -> sa.Enum:
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class MovementKind(StrEnum):
+    RECEPTION = "reception"
+    DISTRIBUTION = "distribution"
+    PERTE = "perte"
+    PEREMPTION = "peremption"
+    INVENTAIRE = "inventaire"
+
+    @property
+    def label(self) -> str:
+        return MOVEMENT_LABELS[self]
+
+
+MOVEMENT_LABELS = {
+    MovementKind.RECEPTION: "Réception", MovementKind.DISTRIBUTION: "Distribution", MovementKind.PERTE: "Perte",
+    MovementKind.PEREMPTION: "Péremption", MovementKind.INVENTAIRE: "Inventaire",
+}
+OUTGOING_KINDS = (MovementKind.DISTRIBUTION, MovementKind.PERTE, MovementKind.PEREMPTION)
+
+CATEGORIES = {
+    "protection": "Équipement de protection", "hygiene": "Hygiène", "diagnostic": "Diagnostic",
+    "communication": "Communication", "autre": "Autre",
+}
+
+
+class StockItem(TimestampMixin, db.Model):
+    """An article kept in stock (masques FFP2, gants…), counted in ``unit``."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    category: Mapped[str] = mapped_column(sa.String(24), default="autre")
+    unit: Mapped[str] = mapped_column(sa.String(40))
+    alert_threshold: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    lots: Mapped[list[StockLot]] = relationship(back_populates="item")
+
+    __table_args__ = (sa.CheckConstraint("alert_threshold >= 0", name="threshold_positive"),)
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORIES.get(self.category, self.category)
+
+
+class StockLocation(TimestampMixin, db.Model):
+    """Where equipment is stored (Local CPTS, MSP…)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    address: Mapped[str | None] = mapped_column(sa.String(250))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class StockLot(TimestampMixin, db.Model):
+    """A batch of one item at one location; ``quantity`` moves with each ledger row, in its transaction."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_item.id"), index=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_location.id"), index=True)
+    lot_number: Mapped[str | None] = mapped_column(sa.String(60))
+    expires_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    quantity: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[StockItem] = relationship(back_populates="lots")
+    location: Mapped[StockLocation] = relationship()
+
+    # The database itself refuses a negative stock, whatever a service does.
+    __table_args__ = (sa.CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+
+    @property
+    def label(self) -> str:
+        parts = [self.item.name, self.location.name]
+        if self.lot_number:
+            parts.append(f"lot {self.lot_number}")
+        if self.expires_on:
+            parts.append(f"exp. {self.expires_on:%d/%m/%Y}")
+        return " — ".join(parts)
+
+
+class StockMovement(db.Model):
+    """One line of the ledger: ``delta`` is signed; a lot's quantity is the sum of its deltas."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[MovementKind] = mapped_column(_enum(MovementKind), index=True)
+    lot_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_lot.id"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_item.id"), index=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_location.id"))
+    delta: Mapped[int]
+    quantity_after: Mapped[int]
+    professional_id: Mapped[int | None] = mapped_column(sa.ForeignKey("professional.id", ondelete="SET NULL"),
+                                                        index=True)
+    structure: Mapped[str | None] = mapped_column(sa.String(200))
+    crisis_id: Mapped[int | None] = mapped_column(sa.ForeignKey("crisis.id", ondelete="SET NULL"), index=True)
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+
+    lot: Mapped[StockLot] = relationship()
+    item: Mapped[StockItem] = relationship()
+    location: Mapped[StockLocation] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+
+class WarningKind(StrEnum):
+    BELOW_THRESHOLD = "below_threshold"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+
+
+class StockWarning(db.Model):
+    """What the last daily check found; replaced as a whole by each check."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[WarningKind] = mapped_column(_enum(WarningKind))
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_item.id", ondelete="CASCADE"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_lot.id", ondelete="CASCADE"))
+    tone: Mapped[str] = mapped_column(sa.String(8))  # warn | alert, as the home page's cards
+    message: Mapped[str] = mapped_column(sa.String(300))
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,312 @@
+"""Every change to the stock: the lot's quantity, its ledger row and its audit row in one transaction.
+
+A quantity only moves through a single UPDATE that the database evaluates (``quantity - n`` guarded
+by ``quantity >= n``): two people handing out the last boxes at the same moment cannot both succeed,
+whatever they read before, and the CHECK constraint on ``stock_lot`` backs this up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from crisis_app.core import audit
+from crisis_app.core.db import db
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import User
+from crisis_app.crises.models import Crisis
+from crisis_app.directory.models import Professional
+from crisis_app.stock.models import (
+    CATEGORIES,
+    MovementKind,
+    StockItem,
+    StockLocation,
+    StockLot,
+    StockMovement,
+)
+from crisis_app.stock.schemas import MAX_ID, MAX_QUANTITY
+
+ITEM_FIELDS = ("name", "unit", "category", "alert_threshold", "active")
+
+
+def _refuse(errors: dict[str, list[str]], message: str = "Mouvement invalide : corrigez les champs signalés.") -> None:
+    if errors:
+        raise ServiceError("validation_error", message, fields=errors)
+
+
+def _get(model: type, object_id: int | None):
+    if object_id is None or not 1 <= object_id <= MAX_ID:
+        return None
+    return db.session.get(model, object_id)
+
+
+def _commit_or_conflict(message: str, field: str) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError("conflict", message, field=field, status=409) from None
+
+
+# --- items and locations -------------------------------------------------------------------------
+
+def _item_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if "name" in values and not (values["name"] or "").strip():
+        errors["name"] = ["Le nom de l'article est obligatoire."]
+    if "unit" in values and not (values["unit"] or "").strip():
+        errors["unit"] = ["L'unité est obligatoire (boîte de 50, paire, flacon…)."]
+    if "category" in values and values["category"] not in CATEGORIES:
+        errors["category"] = ["Catégorie inconnue."]
+    threshold = values.get("alert_threshold", 0)
+    if not isinstance(threshold, int) or not 0 <= threshold <= MAX_QUANTITY:
+        errors["alert_threshold"] = [f"Le seuil d'alerte est un nombre entre 0 et {MAX_QUANTITY}."]
+    return errors
+
+
+def _name_taken(model: type, name: str, exclude_id: int | None = None) -> bool:
+    stmt = sa.select(model.id).where(sa.func.lower(model.name) == name.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(model.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_item(*, actor: User | None, name: str, unit: str, category: str = "autre",
+                alert_threshold: int = 0) -> StockItem:
+    """Add an article to the catalogue, with the threshold under which the daily check warns."""
+    values = {"name": name, "unit": unit, "category": category or "autre", "alert_threshold": alert_threshold}
+    _refuse(_item_errors(values), "Article invalide : corrigez les champs signalés.")
+    name = name.strip()
+    conflict = f"Un article nommé « {name} » existe déjà."
+    if _name_taken(StockItem, name):
+        raise ServiceError("conflict", conflict, field="name", status=409)
+    item = StockItem(name=name, unit=unit.strip(), category=values["category"], alert_threshold=alert_threshold)
+    db.session.add(item)
+    db.session.flush()
+    audit.record(actor=actor, action="stock.item.create", object_type="stock_item", object_id=item.id,
+                 summary=f"Article créé : {name} ({item.unit}), seuil d'alerte {alert_threshold}",
+                 changes={k: [None, v] for k, v in values.items()})
+    _commit_or_conflict(conflict, "name")
+    return item
+
+
+def update_item(*, actor: User | None, item: StockItem, **changes: Any) -> StockItem:
+    """Rename an article, change its unit, category, threshold or retire it."""
+    values = {k: v for k, v in changes.items() if k in ITEM_FIELDS and v is not None}
+    _refuse(_item_errors(values), "Article invalide : corrigez les champs signalés.")
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if _name_taken(StockItem, values["name"], exclude_id=item.id):
+            raise ServiceError("conflict", f"Un article nommé « {values['name']} » existe déjà.", field="name",
+                               status=409)
+    before = {f: getattr(item, f) for f in ITEM_FIELDS}
+    for key, value in values.items():
+        setattr(item, key, value.strip() if isinstance(value, str) else value)
+    diff = audit.changes_between(before, {f: getattr(item, f) for f in ITEM_FIELDS})
+    if diff:
+        audit.record(actor=actor, action="stock.item.update", object_type="stock_item", object_id=item.id,
+                     summary=f"Article modifié : {item.name}", changes=diff)
+    _commit_or_conflict(f"Un article nommé « {item.name} » existe déjà.", "name")
+    return item
+
+
+def create_location(*, actor: User | None, name: str, address: str | None = None) -> StockLocation:
+    """Add a storage location."""
+    name = (name or "").strip()
+    if not name:
+        _refuse({"name": ["Le nom du lieu est obligatoire."]}, "Lieu invalide.")
+    conflict = f"Un lieu de stockage nommé « {name} » existe déjà."
+    if _name_taken(StockLocation, name):
+        raise ServiceError("conflict", conflict, field="name", status=409)
+    location = StockLocation(name=name, address=(address or "").strip() or None)
+    db.session.add(location)
+    db.session.flush()
+    audit.record(actor=actor, action="stock.location.create", object_type="stock_location",
+                 object_id=location.id, summary=f"Lieu de stockage créé : {name}",
+                 changes={"name": [None, name], "address": [None, location.address]})
+    _commit_or_conflict(conflict, "name")
+    return location
+
+
+# --- movements -----------------------------------------------------------------------------------
+
+def _check_quantity(quantity: Any, errors: dict, *, field: str = "quantity", minimum: int = 1) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not minimum <= quantity <= MAX_QUANTITY:
+        errors[field] = [f"La quantité est un nombre entier entre {minimum} et {MAX_QUANTITY}."]
+
+
+def _lot(lot_id: int | None, errors: dict) -> StockLot | None:
+    lot = _get(StockLot, lot_id)
+    if lot is None:
+        errors["lot_id"] = ["Choisissez un lot existant." if lot_id else "Le lot est obligatoire."]
+    return lot
+
+
+def _crisis(crisis_id: int | None, errors: dict) -> None:
+    if crisis_id is not None and _get(Crisis, crisis_id) is None:
+        errors["crisis_id"] = ["Crise inconnue."]
+
+
+def _change(lot: StockLot, delta: int, *, guard: bool) -> int | None:
+    """Move ``lot``'s quantity by ``delta`` in the database; None when a guarded take finds too little."""
+    stmt = (sa.update(StockLot).where(StockLot.id == lot.id).values(quantity=StockLot.quantity + delta)
+            .returning(StockLot.quantity).execution_options(synchronize_session=False))
+    if guard:
+        stmt = stmt.where(StockLot.quantity >= -delta)
+    after = db.session.execute(stmt).scalar_one_or_none()
+    db.session.expire(lot, ["quantity"])
+    return after
+
+
+def _insufficient(lot: StockLot, wanted: int) -> ServiceError:
+    lot_id, item_name, unit, location_name = lot.id, lot.item.name, lot.item.unit, lot.location.name
+    db.session.rollback()
+    remaining = db.session.scalar(sa.select(StockLot.quantity).where(StockLot.id == lot_id))
+    return ServiceError("insufficient_stock",
+                        f"Stock insuffisant : il reste {remaining} × {unit} de « {item_name} » dans ce lot "
+                        f"({location_name}), {wanted} demandé(s).", field="quantity", status=409)
+
+
+def _ledger(*, actor: User | None, kind: MovementKind, lot: StockLot, delta: int, after: int, summary: str,
+            **details: Any) -> StockMovement:
+    details = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in details.items()}
+    movement = StockMovement(kind=kind, lot_id=lot.id, item_id=lot.item_id, location_id=lot.location_id,
+                             delta=delta, quantity_after=after, actor_id=actor.id if actor else None,
+                             actor_label=actor.email if actor else audit.SYSTEM_LABEL, **details)
+    db.session.add(movement)
+    db.session.flush()
+    audit.record(actor=actor, action=f"stock.{kind.value}", object_type="stock_movement", object_id=movement.id,
+                 summary=summary, changes={"lot": [None, lot.id], "quantity": [after - delta, after],
+                                           **{k: [None, v] for k, v in details.items() if v is not None}})
+    db.session.commit()
+    return movement
+
+
+def _find_or_create_lot(item: StockItem, location: StockLocation, lot_number: str | None,
+                        expires_on: date | None) -> StockLot:
+    lot = db.session.scalar(sa.select(StockLot).where(
+        StockLot.item_id == item.id, StockLot.location_id == location.id,
+        StockLot.lot_number.is_(None) if lot_number is None else StockLot.lot_number == lot_number,
+        StockLot.expires_on.is_(None) if expires_on is None else StockLot.expires_on == expires_on))
+    if lot is None:
+        lot = StockLot(item=item, location=location, lot_number=lot_number, expires_on=expires_on, quantity=0)
+        db.session.add(lot)
+        db.session.flush()
+    return lot
+
+
+def receive(*, actor: User | None, item_id: int | None, location_id: int | None, quantity: int,
+            lot_number: str | None = None, expires_on: date | None = None, crisis_id: int | None = None,
+            reason: str | None = None) -> StockMovement:
+    """Record equipment coming in: into the matching lot at that location, or a new one."""
+    errors: dict[str, list[str]] = {}
+    item, location = _get(StockItem, item_id), _get(StockLocation, location_id)
+    if item is None:
+        errors["item_id"] = ["Choisissez un article existant."]
+    if location is None:
+        errors["location_id"] = ["Choisissez un lieu de stockage existant."]
+    _check_quantity(quantity, errors)
+    _crisis(crisis_id, errors)
+    _refuse(errors)
+    lot = _find_or_create_lot(item, location, (lot_number or "").strip() or None, expires_on)
+    after = _change(lot, quantity, guard=False)
+    return _ledger(actor=actor, kind=MovementKind.RECEPTION, lot=lot, delta=quantity, after=after,
+                   summary=f"Réception de {quantity} × {item.unit} de « {item.name} » ({location.name})",
+                   crisis_id=crisis_id, reason=reason)
+
+
+def distribute(*, actor: User | None, lot_id: int | None, quantity: int, professional_id: int | None = None,
+               structure: str | None = None, crisis_id: int | None = None,
+               reason: str | None = None) -> StockMovement:
+    """Hand equipment out to a professional of the directory or to a structure; refused beyond the stock."""
+    errors: dict[str, list[str]] = {}
+    lot = _lot(lot_id, errors)
+    _check_quantity(quantity, errors)
+    _crisis(crisis_id, errors)
+    structure = (structure or "").strip() or None
+    professional = _get(Professional, professional_id)
+    if professional_id is not None and professional is None:
+        errors["professional_id"] = ["Professionnel inconnu de l'annuaire."]
+    elif professional is None and structure is None:
+        errors["structure"] = ["Indiquez le professionnel ou la structure qui reçoit le matériel."]
+    _refuse(errors)
+    after = _change(lot, -quantity, guard=True)
+    if after is None:
+        raise _insufficient(lot, quantity)
+    recipient = professional.display_name if professional else structure
+    return _ledger(actor=actor, kind=MovementKind.DISTRIBUTION, lot=lot, delta=-quantity, after=after,
+                   summary=f"Distribution de {quantity} × {lot.item.unit} de « {lot.item.name} » "
+                           f"({lot.location.name}) à {recipient}",
+                   professional_id=professional_id, structure=structure, crisis_id=crisis_id, reason=reason)
+
+
+def write_off(*, actor: User | None, lot_id: int | None, kind: MovementKind | str, quantity: int,
+              reason: str | None = None, crisis_id: int | None = None) -> StockMovement:
+    """Take out lost (perte) or expired (péremption) equipment; a loss says why."""
+    errors: dict[str, list[str]] = {}
+    lot = _lot(lot_id, errors)
+    _check_quantity(quantity, errors)
+    _crisis(crisis_id, errors)
+    kind = MovementKind(kind)
+    if kind not in (MovementKind.PERTE, MovementKind.PEREMPTION):
+        errors["kind"] = ["Sortie possible : perte ou péremption."]
+    reason = (reason or "").strip() or None
+    if kind is MovementKind.PERTE and reason is None:
+        errors["reason"] = ["Précisez la cause de la perte."]
+    _refuse(errors)
+    after = _change(lot, -quantity, guard=True)
+    if after is None:
+        raise _insufficient(lot, quantity)
+    return _ledger(actor=actor, kind=kind, lot=lot, delta=-quantity, after=after,
+                   summary=f"{kind.label} : {quantity} × {lot.item.unit} de « {lot.item.name} » "
+                           f"({lot.location.name}){' — ' + reason if reason else ''}",
+                   reason=reason, crisis_id=crisis_id)
+
+
+def count_inventory(*, actor: User | None, lot_id: int | None, counted: int, reason: str | None) -> StockMovement:
+    """Set a lot to what was counted on the shelf; the gap is a ledger row with its mandatory reason."""
+    errors: dict[str, list[str]] = {}
+    lot = _lot(lot_id, errors)
+    _check_quantity(counted, errors, field="counted", minimum=0)
+    reason = (reason or "").strip() or None
+    if reason is None:
+        errors["reason"] = ["Le motif de la correction d'inventaire est obligatoire."]
+    _refuse(errors)
+    # The row lock makes a distribution running meanwhile wait, so the gap is computed on what it leaves.
+    before = db.session.execute(sa.select(StockLot.quantity).where(StockLot.id == lot.id)
+                                .with_for_update()).scalar_one()
+    after = _change(lot, counted - before, guard=False)
+    return _ledger(actor=actor, kind=MovementKind.INVENTAIRE, lot=lot, delta=counted - before, after=after,
+                   summary=f"Inventaire de « {lot.item.name} » ({lot.location.name}) : {before} → {counted} "
+                           f"— {reason}", reason=reason)
+
+
+MOVEMENT_ARGS = {
+    MovementKind.RECEPTION: ("item_id", "location_id", "quantity", "lot_number", "expires_on", "crisis_id",
+                             "reason"),
+    MovementKind.DISTRIBUTION: ("lot_id", "quantity", "professional_id", "structure", "crisis_id", "reason"),
+    MovementKind.PERTE: ("lot_id", "quantity", "reason", "crisis_id"),
+    MovementKind.PEREMPTION: ("lot_id", "quantity", "reason", "crisis_id"),
+    MovementKind.INVENTAIRE: ("lot_id", "counted", "reason"),
+}
+REQUIRED_ARGS = {"item_id", "location_id", "lot_id", "quantity", "counted"}
+
+
+def record_movement(*, actor: User | None, kind: MovementKind | str, **data: Any) -> StockMovement:
+    """Record a movement of any kind from one mapping (the API's entry point)."""
+    kind = MovementKind(kind)
+    names = MOVEMENT_ARGS[kind]
+    missing = {n: ["Ce champ est obligatoire pour ce type de mouvement."] for n in names
+               if n in REQUIRED_ARGS and data.get(n) is None}
+    _refuse(missing)
+    args = {n: data.get(n) for n in names}
+    if kind is MovementKind.RECEPTION:
+        return receive(actor=actor, **args)
+    if kind is MovementKind.DISTRIBUTION:
+        return distribute(actor=actor, **args)
+    if kind is MovementKind.INVENTAIRE:
+        return count_inventory(actor=actor, **args)
+    return write_off(actor=actor, kind=kind, **args)

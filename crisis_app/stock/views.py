@@ -1,0 +1,228 @@
+"""Stock pages: the overview, the ledger, one form per movement kind, items, locations, CSV exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.db import utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.home import Card, card_provider
+from crisis_app.crises import services as crisis_services
+from crisis_app.stock import checks, exports, forms, query, services
+from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem
+from crisis_app.stock.schemas import MAX_ID
+
+bp = Blueprint("stock", __name__, url_prefix="/stock")
+
+PAGE_SIZE = 50
+FILTER_KEYS = ("item_id", "lot_id", "location_id", "crisis_id", "professional_id")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _warning_days() -> int:
+    return int(current_app.config.get("STOCK_EXPIRY_WARNING_DAYS", query.DEFAULT_EXPIRY_WARNING_DAYS))
+
+
+@bp.route("/")
+@permission_required("stock.read")
+def overview():
+    days = _warning_days()
+    return render_template("stock/overview.html", stocks=query.item_stocks(), by_location=query.lots_by_location(),
+                           expiring=query.expiring_lots(today=utcnow().date(), days=days), days=days,
+                           warnings=query.warnings(), today=utcnow().date())
+
+
+def _movement_filters(args) -> dict[str, Any]:
+    filters: dict[str, Any] = {k: v for k in FILTER_KEYS if (v := forms.optional_int(args.get(k)))
+                               and 1 <= v <= MAX_ID}
+    if args.get("kind") in MOVEMENT_LABELS:
+        filters["kind"] = MovementKind(args["kind"])
+    return filters
+
+
+@bp.route("/mouvements")
+@permission_required("stock.read")
+def movements():
+    filters = _movement_filters(request.args)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = query.movements(filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render_template("stock/movements.html", rows=rows, total=total, page=page, filters=filters,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), recipients=query.recipients_of(rows),
+                           items=query.item_stocks(), locations=query.locations(include_inactive=True),
+                           crises=query.crises(), kinds=MOVEMENT_LABELS,
+                           filter_args={k: v for k, v in request.args.items() if k != "page"})
+
+
+# --- movement forms ------------------------------------------------------------------------------
+
+def _fill_choices(form: FlaskForm, *, all_lots: bool = False) -> FlaskForm:
+    none = [("", "—")]
+    if hasattr(form, "item_id"):
+        form.item_id.choices = none + [(s.item.id, f"{s.item.name} ({s.item.unit})")
+                                       for s in query.item_stocks(include_inactive=False)]
+    if hasattr(form, "location_id"):
+        form.location_id.choices = none + [(loc.id, loc.name) for loc in query.locations()]
+    if hasattr(form, "lot_id"):
+        form.lot_id.choices = none + [(lot.id, f"{lot.label} — {lot.quantity} disponible(s)")
+                                      for lot in query.lots(in_stock_only=not all_lots)]
+    if hasattr(form, "professional_id"):
+        form.professional_id.choices = none + [(p.id, f"{p.display_name} — {p.profession}")
+                                               for p in query.professionals()]
+    if hasattr(form, "crisis_id"):
+        form.crisis_id.choices = none + [(c.id, f"{c.title}{' (exercice)' if c.is_exercise else ''}")
+                                         for c in query.crises()]
+    return form
+
+
+def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], success: str):
+    """Validate, record through ``record``, or show the form again with the service's French messages."""
+    status = 200
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k != "csrf_token"}
+        try:
+            record(data)
+        except ServiceError as exc:
+            status = exc.status
+            flash(exc.message, "error")
+            for name, messages in exc.fields.items():
+                if name in form:
+                    form[name].errors = [*form[name].errors, *messages]
+        else:
+            flash(success, "success")
+            return redirect(url_for("stock.overview"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("stock/movement_form.html", form=form, title=title), status
+
+
+def _current_crisis_id() -> int | None:
+    crisis = crisis_services.current_crisis()
+    return crisis.id if crisis else None
+
+
+@bp.route("/reception", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def reception():
+    form = _fill_choices(forms.ReceptionForm(crisis_id=_current_crisis_id()))
+    return _movement_page(form, "Enregistrer une réception",
+                          lambda d: services.receive(actor=_actor(), **d), "Réception enregistrée.")
+
+
+@bp.route("/distribution", methods=["GET", "POST"])
+@permission_required("stock.distribute")
+def distribution():
+    form = _fill_choices(forms.DistributionForm(lot_id=request.args.get("lot_id", type=int),
+                                                crisis_id=_current_crisis_id()))
+    return _movement_page(form, "Enregistrer une distribution",
+                          lambda d: services.distribute(actor=_actor(), **d), "Distribution enregistrée.")
+
+
+@bp.route("/sortie", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def write_off():
+    form = _fill_choices(forms.WriteOffForm(lot_id=request.args.get("lot_id", type=int)))
+    return _movement_page(form, "Enregistrer une perte ou une péremption",
+                          lambda d: services.write_off(actor=_actor(), **d), "Sortie enregistrée.")
+
+
+@bp.route("/inventaire", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def inventory():
+    form = _fill_choices(forms.InventoryForm(lot_id=request.args.get("lot_id", type=int)), all_lots=True)
+    return _movement_page(form, "Corriger un lot après inventaire",
+                          lambda d: services.count_inventory(actor=_actor(), **d), "Inventaire enregistré.")
+
+
+# --- items, locations, the check, exports --------------------------------------------------------
+
+def _form_page(form: FlaskForm, template: str, create: Callable[[], Any], success: str, **context):
+    status = 200
+    if form.validate_on_submit():
+        try:
+            create()
+        except ServiceError as exc:
+            status = exc.status
+            for name, messages in (exc.fields or {"name": [exc.message]}).items():
+                if name in form:
+                    form[name].errors = [*form[name].errors, *messages]
+        else:
+            flash(success, "success")
+            return redirect(request.path)
+    elif request.method == "POST":
+        status = 400
+    return render_template(template, form=form, **context), status
+
+
+@bp.route("/articles", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def items():
+    form = forms.ItemForm()
+    return _form_page(form, "stock/items.html", lambda: services.create_item(
+        actor=_actor(), name=form.name.data, unit=form.unit.data, category=form.category.data,
+        alert_threshold=form.alert_threshold.data), "Article créé.", stocks=query.item_stocks())
+
+
+@bp.route("/articles/<int:item_id>", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def item_edit(item_id: int):
+    item = get_for_user(StockItem, min(item_id, MAX_ID), "stock.manage")
+    form = forms.ItemForm(obj=item)
+    return _form_page(form, "stock/item_edit.html", lambda: services.update_item(
+        actor=_actor(), item=item, name=form.name.data, unit=form.unit.data, category=form.category.data,
+        alert_threshold=form.alert_threshold.data), "Article modifié.", item=item)
+
+
+@bp.route("/lieux", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def locations():
+    form = forms.LocationForm()
+    return _form_page(form, "stock/locations.html", lambda: services.create_location(
+        actor=_actor(), name=form.name.data, address=form.address.data), "Lieu de stockage créé.",
+        locations=query.locations(include_inactive=True))
+
+
+@bp.route("/controle", methods=["POST"])
+@permission_required("stock.manage")
+def run_check():
+    found = checks.run_daily_check(warning_days=_warning_days())
+    flash(f"Contrôle effectué : {len(found)} alerte(s).", "success" if not found else "info")
+    return redirect(url_for("stock.overview"))
+
+
+def _csv_response(body: str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/export/stock.csv")
+@permission_required("stock.read")
+def export_stock():
+    return _csv_response(exports.stock_csv(), f"stock-{utcnow():%Y-%m-%d}.csv")
+
+
+@bp.route("/export/mouvements.csv")
+@permission_required("stock.read")
+def export_movements():
+    return _csv_response(exports.movements_csv(_movement_filters(request.args)), f"mouvements-{utcnow():%Y-%m-%d}.csv")
+
+
+@card_provider("stock.read", order=20)
+def _stock_card(user):
+    found = query.warnings()
+    url = url_for("stock.overview")
+    if not found:
+        yield Card(title="Stock de matériel", value="Aucune alerte", tone="ok", url=url, action="Voir le stock",
+                   detail="Seuils d'alerte et dates de péremption en ordre au dernier contrôle.")
+        return
+    detail = " · ".join(w.message for w in found[:3]) + (" …" if len(found) > 3 else "")
+    yield Card(title="Stock de matériel", value=f"{len(found)} alerte(s)", detail=detail, url=url,
+               action="Voir le stock", tone="alert" if any(w.tone == "alert" for w in found) else "warn")
