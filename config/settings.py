@@ -98,6 +98,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "CPTS_NAME": env.get("VIGIE_CPTS_NAME", "CPTS de démonstration"),
+        "STOCK_EXPIRY_WARNING_DAYS": int(env.get("VIGIE_STOCK_EXPIRY_WARNING_DAYS", "30")),
         **_alert_settings(env, mode),
     }
     settings.update(overrides)

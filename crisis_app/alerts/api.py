@@ -128,9 +128,9 @@ def _check_signature() -> None:
         abort(401, message="Signature du webhook absente ou invalide.")
 
 
-SIGNED = {"security": [], "parameters": [{"in": "header", "name": "X-Vigie-Signature", "required": True,
-                                          "schema": {"type": "string"},
-                                          "description": "sha256=<HMAC-SHA256 hex du corps, clé VIGIE_WEBHOOK_SECRET>"}]}
+SIGNATURE_HEADER = {"in": "header", "name": "X-Vigie-Signature", "required": True, "schema": {"type": "string"},
+                    "description": "sha256=<HMAC-SHA256 hex du corps, clé VIGIE_WEBHOOK_SECRET>"}
+SIGNED = {"security": [], "parameters": [SIGNATURE_HEADER]}
 
 
 @webhooks.route("/sms-replies", methods=["POST"])

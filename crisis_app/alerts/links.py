@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from flask import current_app
 
-from crisis_app.core.db import db, utcnow
 from crisis_app.alerts.models import AlertRecipient
+from crisis_app.core.db import db, utcnow
 
 
 def _signature(alert_id: int, recipient_id: int) -> str:

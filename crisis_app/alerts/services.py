@@ -221,7 +221,8 @@ def counts(alert: Alert) -> dict[str, Any]:
     total = sum(n for _, n in answers)
     answered = sum(by_answer.values())
     return {"recipients": total, "answered": answered, "not_answered": total - answered,
-            "unreachable": alert.unreachable_count, "by_state": dict(by_state), "by_channel": {k: dict(v) for k, v in by_channel.items()},
+            "unreachable": alert.unreachable_count, "by_state": dict(by_state),
+            "by_channel": {k: dict(v) for k, v in by_channel.items()},
             "by_answer": by_answer}
 
 

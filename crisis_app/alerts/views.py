@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 
 from crisis_app.alerts import links, services
-from crisis_app.alerts.models import Alert, AlertRecipient, Delivery, DeliveryState, STATE_LABELS
+from crisis_app.alerts.models import STATE_LABELS, Alert, AlertRecipient, Delivery, DeliveryState
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.alerts.templates import TEMPLATES, TEMPLATES_BY_KEY
 from crisis_app.core.access import get_for_user, permission_required, public
@@ -22,6 +22,7 @@ from crisis_app.crises import services as crisis_services
 from crisis_app.directory.audiences import list_audiences
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
+STATE_VALUES = {s.value for s in DeliveryState}
 answer_bp = Blueprint("answers", __name__)
 
 
@@ -98,7 +99,7 @@ def detail(alert_id: int):
     state = request.args.get("etat") or None
     silent = request.args.get("sans_reponse") == "1"
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
-                           deliveries=_deliveries(alert, state=state if state in DeliveryState else None,
+                           deliveries=_deliveries(alert, state=state if state in STATE_VALUES else None,
                                                   silent=silent),
                            state_labels=STATE_LABELS, state=state, silent=silent, live=alert.status == "active")
 

@@ -250,8 +250,8 @@ def write_off(*, actor: User | None, lot_id: int | None, kind: MovementKind | st
     lot = _lot(lot_id, errors)
     _check_quantity(quantity, errors)
     _crisis(crisis_id, errors)
-    kind = MovementKind(kind)
-    if kind not in (MovementKind.PERTE, MovementKind.PEREMPTION):
+    kind = MovementKind(kind) if kind in (MovementKind.PERTE, MovementKind.PEREMPTION) else None
+    if kind is None:
         errors["kind"] = ["Sortie possible : perte ou péremption."]
     reason = (reason or "").strip() or None
     if kind is MovementKind.PERTE and reason is None:

@@ -127,6 +127,29 @@ def test_the_territory_keeps_communes_or_departements_and_counts_the_rest(db_ses
     assert (report.created, report.skipped) == (1, 2) and _by_rpps(ajaccio["Identifiant PP"])
 
 
+def test_a_line_with_only_a_postal_code_is_placed_by_it(db_session, tmp_path):
+    rng = random.Random(12)
+    ajaccio = samples.person_line(rng, 1, **{"Code commune (coord. structure)": "",
+                                             "Code postal (coord. structure)": "20090"})
+    bastia = samples.person_line(rng, 2, **{"Code commune (coord. structure)": "",
+                                            "Code postal (coord. structure)": "20200"})
+    report = _import(tmp_path, [ajaccio, bastia], territory=parse_territory(["2A"], []))
+    assert (report.created, report.skipped) == (1, 1) and _by_rpps(ajaccio["Identifiant PP"])
+
+
+def test_columns_in_any_order_are_read_by_name(db_session, tmp_path):
+    lines = samples.territory_and_elsewhere(inside=2, outside=2)
+    names = samples.header(52)
+    order = [names.index("Code commune (coord. structure)")] + [i for i in range(52)
+                                                               if names[i] != "Code commune (coord. structure)"]
+    rows = [[names[i] for i in order]] + [[line.get(samples.HEADER_52[i], "") for i in order] for line in lines]
+    path = tmp_path / "reordered.txt"
+    path.write_text("".join("|".join(r) + "|\n" for r in rows), encoding="utf-8")
+    report = importer.import_annuaire(path=path, territory=HAUTE_GARONNE)
+    assert (report.created, report.skipped) == (2, 2)
+    assert _by_rpps(lines[0]["Identifiant PP"]).commune_code == lines[0]["Code commune (coord. structure)"]
+
+
 @pytest.mark.parametrize(("commune", "postal", "departement"), [
     ("31555", "31000", "31"), ("97411", "97400", "974"), ("2B033", "20200", "2B"), ("", "20000", "2A"),
     ("", "20600", "2B"), ("", "06000", "06"),

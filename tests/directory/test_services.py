@@ -143,3 +143,38 @@ def _data() -> dict:
 
     p = fake.person(random.Random(), 1)
     return {"rpps": p.rpps, "last_name": p.last_name, "first_name": p.first_name, "profession_code": "60"}
+
+
+def test_demo_seed_builds_a_realistic_directory_quickly_through_the_services(db_session):
+    import random
+    import time
+
+    from crisis_app.core.demo.seed import DEMO_ACCOUNTS
+    from crisis_app.directory import audiences, demo, organisations
+    from crisis_app.directory.models import CrisisRole
+
+    for role, email in DEMO_ACCOUNTS.items():
+        factories.user(role=role, email=email)
+    started = time.monotonic()
+    demo.seed(random.Random(31))
+    assert time.monotonic() - started < 10
+    people = list(db.session.scalars(sa.select(Professional)))
+    assert len(people) == demo.PEOPLE and len({p.rpps for p in people}) == demo.PEOPLE
+    roles = [p.crisis_role for p in people]
+    assert roles.count(CrisisRole.REFERENT) == 1 and roles.count(CrisisRole.SUPPLEANT) == 1
+    assert roles.count(CrisisRole.CELLULE) == 4
+    assert all(p.email.endswith("@example.org") for p in people)
+    withdrawn = [p for p in people if any(not c.granted for c in p.consents)]
+    without = [p for p in people if not p.consents]
+    assert withdrawn and without and sum(p.reachable_on("sms") for p in people) > 150
+    assert services.entries_to_confirm() and any(p.confirmed_at is None for p in people)
+    linked = services.professional_for_user(factories.auth_services.get_user_by_email(DEMO_ACCOUNTS[Role.PROFESSIONAL]))
+    assert linked is not None and linked.full_name == "Paul Garnier"
+    assert {a.name for a in audiences.list_audiences()} == {"Tous les professionnels", "Infirmiers de Toulouse",
+                                                          "Cellule de crise", "Groupe test (exercices)"}
+    cell = next(a for a in audiences.list_audiences() if a.name == "Cellule de crise")
+    assert audiences.reach(cell)["people"] == 6
+    assert {o.name for o in organisations.list_organisations()} >= {"ARS Occitanie", "CHU de Toulouse"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "professional.create")) == demo.PEOPLE
+    assert demo.seed(random.Random(1)) == ["Annuaire : déjà rempli, rien à semer."]

@@ -81,6 +81,9 @@ def test_bad_form_input_names_the_field_in_french_and_saves_nothing(client, pers
     response = form_post(client, "/stock/reception", {"item_id": "", "location_id": shelf.local.id,
                                                       "quantity": 2, "expires_on": "31/12/2026"})
     assert response.status_code == 400 and "Date invalide (AAAA-MM-JJ attendu)." in response.text
+    response = form_post(client, "/stock/sortie", {"lot_id": shelf.lot.id, "kind": "vol", "quantity": 1,
+                                                   "reason": "x"})
+    assert response.status_code == 422 and "Sortie possible : perte ou péremption." in html.unescape(response.text)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StockMovement)) == before
 
 

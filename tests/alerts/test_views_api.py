@@ -1,0 +1,101 @@
+"""Pages and API of alerts: a référent sends and follows; other roles are refused what they may not do."""
+
+import pytest
+import sqlalchemy as sa
+
+from crisis_app.alerts import services
+from crisis_app.alerts.models import Alert
+from crisis_app.core.auth import services as auth_services
+from crisis_app.core.db import db
+from crisis_app.core.roles import Role
+from tests.alerts.conftest import alert_data
+from tests.conftest import csrf_token
+
+NOT_SENDERS = [r for r in Role if r is not Role.CRISIS_REFERENT]
+NOT_READERS = [Role.PROFESSIONAL, Role.QUALITY_REFERENT, Role.ARS_OBSERVER]
+
+
+def _bearer(user):
+    return {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=user)}"}
+
+
+def test_referent_sends_from_the_form_and_follows_the_counters(client, personas, login, audience, eager):
+    login(personas[Role.CRISIS_REFERENT])
+    page = client.get("/alertes/nouvelle?modele=infectieux-g2")
+    assert page.status_code == 200 and "centre de consultation dédié" in page.text
+    form = {"title": "Renfort", "sms_text": "Renfort demandé", "email_text": "Renfort demandé.",
+            "audience_id": str(audience.id), "channels": ["sms", "email"], "question": "availability",
+            "escalation_max": "0", "action": "send", "csrf_token": csrf_token(client, "/alertes/nouvelle")}
+    response = client.post("/alertes/nouvelle", data=form)
+    assert response.status_code == 302
+    detail = client.get(response.headers["Location"])
+    assert detail.status_code == 200
+    assert 'data-testid="count-recipients">3<' in detail.text and 'data-testid="state-sms-sent">3<' in detail.text
+    silent = client.get(response.headers["Location"] + "?sans_reponse=1")
+    assert silent.text.count("<tr>") == 1 + 6  # header + six deliveries, nobody answered yet
+
+
+def test_form_with_missing_fields_names_them_in_french_and_sends_nothing(client, personas, login, audience):
+    login(personas[Role.CRISIS_REFERENT])
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Alert))
+    response = client.post("/alertes/nouvelle", data={"title": "", "sms_text": "", "email_text": "x",
+                                                      "action": "send",
+                                                      "csrf_token": csrf_token(client, "/alertes/nouvelle")})
+    assert response.status_code == 400
+    for message in ("Entre 1 et 200 caractère(s).", "Ce champ est obligatoire.", "Choisissez au moins un canal."):
+        assert message in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == count
+
+
+@pytest.mark.parametrize("role", NOT_SENDERS)
+def test_only_the_referent_sends_alerts(client, personas, login, role, audience):
+    login(personas[role])
+    assert client.get("/alertes/nouvelle").status_code == 403
+    token = {"X-CSRFToken": csrf_token(client, "/")}
+    assert client.post("/api/v1/alerts", json=alert_data(audience), headers=token).status_code == 403
+
+
+@pytest.mark.parametrize("role", NOT_READERS)
+def test_roles_outside_the_crisis_team_cannot_read_alerts(client, personas, login, role):
+    login(personas[role])
+    assert client.get("/alertes/").status_code == 403
+    assert client.get("/alertes/boite-d-envoi").status_code == 403
+    assert client.get("/api/v1/alerts").status_code == 403
+
+
+def test_cellule_follows_answers_and_exports_them(client, personas, login, referent, audience, eager):
+    alert = services.send_alert(actor=referent, data=alert_data(audience))
+    services.record_answer(recipient=alert.recipients[0], code="1", comment="j'arrive", via="lien")
+    login(personas[Role.CRISIS_CELL])
+    refused = client.post(f"/alertes/{alert.id}/annuler", data={"csrf_token": csrf_token(client, "/")})
+    assert refused.status_code == 403
+    export = client.get(f"/alertes/{alert.id}/export.csv")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    text = export.get_data(as_text=True)
+    assert "Disponible immédiatement" in text and "j'arrive" in text
+    outbox = client.get("/alertes/boite-d-envoi")
+    assert outbox.status_code == 200 and "/r/" in outbox.text
+
+
+def test_api_sends_lists_who_is_silent_and_ends(client, personas, audience, eager):
+    headers = _bearer(personas[Role.CRISIS_REFERENT].user)
+    created = client.post("/api/v1/alerts", json=alert_data(audience), headers=headers)
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["counts"]["recipients"] == 3 and body["counts"]["by_state"] == {"sent": 6}
+    alert = db.session.get(Alert, body["id"])
+    services.record_answer(recipient=alert.recipients[0], code="4", comment=None, via="lien")
+    silent = client.get(f"/api/v1/alerts/{alert.id}/deliveries?answered=false", headers=headers).get_json()
+    assert silent["total"] == 4 and alert.recipients[0].name not in {d["name"] for d in silent["items"]}
+    ended = client.post(f"/api/v1/alerts/{alert.id}/end", json={"text": "Fin, merci."}, headers=headers)
+    assert ended.status_code == 200 and ended.get_json()["status"] == "ended"
+    again = client.post(f"/api/v1/alerts/{alert.id}/end", json={"text": "Fin."}, headers=headers)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_ended"
+
+
+def test_api_refuses_invalid_alert_with_field_messages(client, personas, audience):
+    headers = _bearer(personas[Role.CRISIS_REFERENT].user)
+    response = client.post("/api/v1/alerts", json={**alert_data(audience), "channels": [], "question": "maybe"},
+                           headers=headers)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"channels", "question"}
