@@ -178,8 +178,11 @@ def main() -> None:
             memory = traced_import(path)
         print(f"mémoire : ru_maxrss {maxrss_mib:.0f} Mio ; tracemalloc pic {memory['tracemalloc_peak_mib']} Mio ; "
               f"après {memory['early_batch_lines']} lignes {memory['early_batch_current_mib']} Mio, "
-              f"après {memory['last_batch_lines']} lignes {memory['last_batch_current_mib']} Mio")
-        figures = {"lines": args.lines, "inside": generated["inside"], **report.figures(),
+              f"après {memory['last_batch_lines']} lignes {memory['last_batch_current_mib']} Mio "
+              f"(ce qui croît est l'ensemble des identifiants déjà vus : "
+              f"{generated['inside'] - generated['duplicates']} personnes du territoire, pas le fichier)")
+        figures = {"lines": args.lines, "inside": generated["inside"],
+                   "territory_people": generated["inside"] - generated["duplicates"], **report.figures(),
                    "import_seconds": round(seconds, 2), "lines_per_second": round(report.lines_read / seconds),
                    "baseline_seconds": round(base, 2), "baseline_lines_per_second": round(args.lines / base),
                    "ratio_import_to_baseline": round(seconds / base, 2), "ru_maxrss_mib": round(maxrss_mib, 1),

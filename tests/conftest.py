@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from tests import services
 
+pytest_plugins = ["tests.sinks"]  # local SMTP server and HTTP SMS gateway fixtures
+
 _INSTANCE = Path(tempfile.mkdtemp(prefix="vigie-test-"))
 # The app reads its settings from the environment: make it a test environment whatever the shell says.
 os.environ.update({"VIGIE_ENV": "test", "VIGIE_INSTANCE_DIR": str(_INSTANCE)})

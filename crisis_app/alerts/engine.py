@@ -116,13 +116,13 @@ def _finish(delivery_id: int, **values) -> bool:
     return result.rowcount == 1
 
 
-def _record_failure(delivery: Delivery, error: TransportError, now: datetime) -> None:
-    exhausted = delivery.attempts >= current_app.config["ALERT_MAX_ATTEMPTS"]
+def _record_failure(delivery_id: int, attempts: int, error: TransportError, now: datetime) -> None:
+    exhausted = attempts >= current_app.config["ALERT_MAX_ATTEMPTS"]
     if error.permanent or exhausted:
-        _finish(delivery.id, state=DeliveryState.PERMANENT_FAILURE, last_error=str(error)[:300])
+        _finish(delivery_id, state=DeliveryState.PERMANENT_FAILURE, last_error=str(error)[:300])
     else:
-        _finish(delivery.id, state=DeliveryState.TEMPORARY_FAILURE, last_error=str(error)[:300],
-                next_attempt_at=now + retry_delay(delivery.attempts), enqueued_at=None)
+        _finish(delivery_id, state=DeliveryState.TEMPORARY_FAILURE, last_error=str(error)[:300],
+                next_attempt_at=now + retry_delay(attempts), enqueued_at=None)
 
 
 def send_deliveries(ids: list[int]) -> dict[str, int]:
@@ -155,24 +155,26 @@ def _send_group(group: list[int], transport, bucket, figures: dict[str, int]) ->
                                     .options(selectinload(Delivery.recipient))).all()
     alerts = {a.id: a for a in db.session.scalars(sa.select(Alert).where(
         Alert.id.in_({d.alert_id for d in deliveries})))}
+    outgoing = [(d.id, d.channel, d.attempts, messages.build(alerts[d.alert_id], d)) for d in deliveries]
+    db.session.rollback()  # no transaction stays open while we talk to providers
 
-    def outgoing():
-        for delivery in deliveries:
-            bucket.acquire(delivery.channel)
-            yield messages.build(alerts[delivery.alert_id], delivery)
+    def paced():
+        for _, channel, _, message in outgoing:
+            bucket.acquire(channel)
+            yield message
 
-    by_reference = {d.reference: d for d in deliveries}
+    by_reference = {message.reference: (delivery_id, attempts) for delivery_id, _, attempts, message in outgoing}
     sent: list[int] = []
     now = utcnow()
-    for message, outcome in transport.send_many(outgoing()):
-        delivery = by_reference[message.reference]
+    for message, outcome in transport.send_many(paced()):
+        delivery_id, attempts = by_reference[message.reference]
         if isinstance(outcome, TransportError):
-            _record_failure(delivery, outcome, now)
+            _record_failure(delivery_id, attempts, outcome, now)
             figures["failed"] += 1
         else:
-            sent.append(delivery.id)
+            sent.append(delivery_id)
             if outcome.provider_ref:
-                delivery.provider_ref = outcome.provider_ref
+                _finish(delivery_id, state=DeliveryState.SENT, sent_at=utcnow(), provider_ref=outcome.provider_ref)
     if sent:
         db.session.execute(sa.update(Delivery)
                            .where(Delivery.id.in_(sent), Delivery.state == DeliveryState.SENDING)

@@ -59,6 +59,8 @@ def configure_sqlite(engine: sa.Engine) -> None:
     pysqlite's own transaction handling breaks SAVEPOINT (used by the tests' rolled-back
     transactions) so we turn it off and emit BEGIN ourselves, as SQLAlchemy's docs recommend.
     WAL lets readers run beside a writer; busy_timeout makes a writer wait instead of failing.
+    BEGIN IMMEDIATE takes the write lock up front: a transaction that read first and wrote later
+    would otherwise fail at once ("database is locked") when another process wrote in between.
     """
 
     @sa.event.listens_for(engine, "connect")
@@ -72,4 +74,4 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -2,82 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from crisis_app.core.roles import Role
 from crisis_app.directory import audiences
 from crisis_app.directory import services as directory_services
 from tests import factories
-
-
-@dataclass
-class SmsGateway:
-    """A local HTTP SMS provider: records each request; ``status`` decides what it answers."""
-
-    status: int = 200
-    received: list[dict] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def handler(self):
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-                with gateway.lock:
-                    status = gateway.status
-                    if status == 200:
-                        gateway.received.append(body)
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
-
-
-@pytest.fixture
-def sms_gateway():
-    gateway = SmsGateway()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), gateway.handler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    gateway.port = server.server_address[1]
-    yield gateway
-    server.shutdown()
-    server.server_close()
-
-
-class _Collector:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append({"to": list(envelope.rcpt_tos), "data": envelope.content.decode("utf-8", "replace")})
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    """aiosmtpd on loopback: a real SMTP conversation, messages kept for the test to read."""
-    collector = _Collector()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    controller.messages = collector.messages
-    yield controller
-    controller.stop()
 
 
 @pytest.fixture
