@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import sys
+
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from flask import Flask, has_app_context
+
+
+@worker_process_init.connect
+def _let_pool_processes_finish(**_kwargs):
+    """Celery has Linux SIGKILL each pool process the instant its main process dies. A process killed between a
+    provider accepting a message and the commit recording it leaves a send that is neither recorded nor safe to
+    repeat. We clear that signal: a pool process whose parent died finishes the group it is sending, records it,
+    and stops (``alerts.engine.send_deliveries`` checks its parent between groups; billiard exits on the closed
+    pipe once the task returns)."""
+    if sys.platform.startswith("linux"):
+        from billiard.util import set_pdeathsig
+
+        set_pdeathsig(0)
 
 
 def celery_init_app(app: Flask) -> Celery:

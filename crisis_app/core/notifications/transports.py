@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from collections.abc import Iterable, Iterator
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from functools import lru_cache
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -38,14 +38,16 @@ class OutboxChannel(Channel):
 
 class AppriseChannel(Channel):
     """Any apprise service. ``url_template`` holds ``{to}`` for the recipient (one URL per recipient,
-    a fresh ``Apprise`` per send: apprise waits 5.5 s between targets of one URL)."""
+    a fresh ``Apprise`` per send: apprise waits 5.5 s between targets of one URL) and may hold ``{ref}``,
+    the delivery's idempotency key, for gateways that deduplicate or echo it in their receipts."""
 
     def __init__(self, kind: str, url_template: str):
         self.kind = kind
         self.url_template = url_template
 
     def url_for(self, message: OutgoingMessage) -> str:
-        return self.url_template.replace("{to}", quote(message.address, safe=""))
+        return (self.url_template.replace("{to}", quote(message.address, safe=""))
+                .replace("{ref}", quote(message.reference, safe="")))
 
     def send(self, message: OutgoingMessage) -> SendReceipt:
         notifier = apprise.Apprise()
@@ -115,7 +117,8 @@ class SmtpChannel(Channel):
         email["From"], email["To"], email["Subject"] = self.sender, message.address, message.subject
         email["Date"] = formatdate(localtime=False)
         # Stable across retries: mail clients fold a re-sent copy into the first one.
-        email["Message-ID"] = make_msgid(idstring=message.reference, domain="vigie.local")
+        email["Message-ID"] = f"<{message.reference}@vigie.local>"
+        email["X-Vigie-Reference"] = message.reference
         for name, value in message.headers.items():
             email[name] = value
         email.set_content(message.body)
