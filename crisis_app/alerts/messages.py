@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from crisis_app.alerts import links
-from crisis_app.alerts.models import Alert, Delivery, Purpose
+from crisis_app.alerts.models import Alert, AlertKind, Delivery, Purpose
 from crisis_app.core.notifications import OutgoingMessage
 from crisis_app.core.notifications.registry import EMAIL
 
@@ -29,6 +29,8 @@ def sms_body(alert: Alert, delivery: Delivery) -> str:
     if delivery.purpose is Purpose.END:
         return f"{_prefix(alert)}Fin d'alerte : {alert.end_text or alert.title}"
     text = f"{_prefix(alert)}{'Relance : ' if delivery.purpose is Purpose.ESCALATION else ''}{alert.sms_text}"
+    if alert.kind is AlertKind.CONFIRMATION and delivery.recipient is not None:
+        return f"{text} {links.confirm_url(delivery.recipient)}"
     if alert.asks and delivery.recipient is not None:
         text += f" Répondre : {links.answer_url(delivery.recipient)}"
         if current_app.config["SMS_REPLIES"]:
@@ -40,6 +42,8 @@ def email_body(alert: Alert, delivery: Delivery) -> str:
     if delivery.purpose is Purpose.END:
         return f"{_prefix(alert)}{alert.end_text or 'Fin d’alerte.'}\n\n({alert.title})\n"
     body = f"{_prefix(alert)}{alert.email_text}\n"
+    if alert.kind is AlertKind.CONFIRMATION and delivery.recipient is not None:
+        body += f"\nVérifiez ou corrigez vos coordonnées : {links.confirm_url(delivery.recipient)}\n"
     if alert.asks and delivery.recipient is not None:
         choices = "\n".join(f"  - {o['label']}" for o in alert.options)
         body += f"\nRépondez en un clic : {links.answer_url(delivery.recipient)}\n{choices}\n"

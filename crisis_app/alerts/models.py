@@ -15,6 +15,12 @@ def _enum(cls: type[StrEnum], length: int = 20) -> sa.Enum:
     return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
+class AlertKind(StrEnum):
+    ALERT = "alert"  # a mobilisation or information alert composed by a référent
+    NOTICE = "notice"  # a message Vigie sends by itself (stock warnings to the référents…)
+    CONFIRMATION = "confirmation"  # asks each person to confirm their directory entry through a personal link
+
+
 class AlertStatus(StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
@@ -53,6 +59,7 @@ class Purpose(StrEnum):
 
 class Alert(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AlertKind] = mapped_column(_enum(AlertKind, 16), default=AlertKind.ALERT, index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     sms_text: Mapped[str] = mapped_column(sa.String(640))
     email_text: Mapped[str] = mapped_column(sa.Text)

@@ -20,6 +20,7 @@ from crisis_app.alerts.engine import address_for, new_delivery
 from crisis_app.alerts.models import (
     Alert,
     AlertAnswer,
+    AlertKind,
     AlertRecipient,
     AlertStatus,
     Delivery,
@@ -95,29 +96,58 @@ def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
                   options=clean.get("options") or options_for(question.value), allow_comment=clean["allow_comment"],
                   escalation_minutes=clean.get("escalation_minutes"), escalation_max=clean["escalation_max"],
                   created_by_id=actor.id, created_at=utcnow())
-    db.session.add(alert)
-    db.session.flush()
     people = list(db.session.scalars(audiences.statement(audience).options(selectinload(Professional.consents))))
-    person_channels = [c for c in alert.channels if not c.startswith(ROOM_PREFIX)]
-    recipients = _recipients(alert, people, person_channels)
-    rooms = [c for c in alert.channels if c.startswith(ROOM_PREFIX)]
-    if not recipients and not rooms:
+    recipients, deliveries = _write(alert, people, first_channel_only=bool(alert.escalation_max))
+    if not recipients and not any(c.startswith(ROOM_PREFIX) for c in alert.channels):
         db.session.rollback()
         raise ServiceError("nobody_reachable", "Personne dans cette audience n'est joignable sur les canaux choisis "
                            "(coordonnées ou consentement manquants).", field="audience_id")
-    escalating = bool(alert.escalation_max)
-    deliveries = [new_delivery(alert, r, c, address=address_for(r, c))
-                  for r in recipients for c in (r.channels[:1] if escalating else r.channels)]
-    deliveries += [new_delivery(alert, None, room, address=room[len(ROOM_PREFIX):]) for room in rooms]
-    alert.unreachable_count = len(people) - len(recipients)
-    db.session.add_all(recipients + deliveries)
     summary = (f"{'Exercice' if alert.is_exercise else 'Alerte'} « {alert.title} » envoyée à {len(recipients)} "
-               f"personne(s) de l'audience « {audience.name} » ({len(people) - len(recipients)} injoignable(s)), "
+               f"personne(s) de l'audience « {audience.name} » ({alert.unreachable_count} injoignable(s)), "
                f"{len(deliveries)} message(s) sur {', '.join(alert.channels)}")
     audit.record(actor=actor, action="alert.send", object_type="alert", object_id=alert.id, summary=summary,
                  changes={"recipients": [None, len(recipients)], "deliveries": [None, len(deliveries)]})
     if crisis is not None:
         crisis_services.log_to_journal(crisis=crisis, actor=actor, kind="alert", text=summary)
+    db.session.commit()
+    engine.enqueue_alert(alert.id)
+    return alert
+
+
+def _write(alert: Alert, people: list[Professional], *, first_channel_only: bool
+           ) -> tuple[list[AlertRecipient], list[Delivery]]:
+    """Add the alert, one recipient per reachable person and their deliveries (plus one per room) to the session."""
+    db.session.add(alert)
+    db.session.flush()
+    person_channels = [c for c in alert.channels if not c.startswith(ROOM_PREFIX)]
+    recipients = _recipients(alert, people, person_channels)
+    deliveries = [new_delivery(alert, r, c, address=address_for(r, c))
+                  for r in recipients for c in (r.channels[:1] if first_channel_only else r.channels)]
+    deliveries += [new_delivery(alert, None, room, address=room[len(ROOM_PREFIX):])
+                   for room in alert.channels if room.startswith(ROOM_PREFIX)]
+    alert.unreachable_count = len(people) - len(recipients)
+    db.session.add_all(recipients + deliveries)
+    return recipients, deliveries
+
+
+def send_notice(*, actor: User | None, kind: AlertKind, title: str, sms_text: str, email_text: str,
+                people: list[Professional], channels: list[str], label: str) -> Alert | None:
+    """A message Vigie sends on its own behalf to given people, each on the first of ``channels`` they can be
+    reached on (consent in force). None when no channel is configured or nobody is reachable."""
+    offered = {c.kind for c in available_channels()}
+    channels = [c for c in channels if c in offered and not c.startswith(ROOM_PREFIX)]
+    if not channels or not people:
+        return None
+    alert = Alert(kind=kind, title=title, sms_text=sms_text, email_text=email_text, channels=channels,
+                  audience_name=label, question_kind=QuestionKind.NONE, options=[],
+                  created_by_id=actor.id if actor else None, created_at=utcnow())
+    recipients, deliveries = _write(alert, people, first_channel_only=True)
+    if not recipients:
+        db.session.rollback()
+        return None
+    audit.record(actor=actor, action=f"alert.{kind.value}", object_type="alert", object_id=alert.id,
+                 summary=f"Message « {title} » envoyé à {len(recipients)} personne(s) ({label})",
+                 changes={"recipients": [None, len(recipients)]})
     db.session.commit()
     engine.enqueue_alert(alert.id)
     return alert

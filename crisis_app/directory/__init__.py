@@ -5,15 +5,19 @@ from __future__ import annotations
 
 def init_app(app, api) -> None:
     """Register the directory's pages, API, commands and demo data (append one line per module)."""
-    from crisis_app.directory import models  # noqa: F401 - tables known to migrations
+    from crisis_app.directory import (
+        campaign_views,
+        cli,
+        import_views,
+        models,  # noqa: F401 - tables known to migrations
+    )
     from crisis_app.directory.api import bp as api_bp
     from crisis_app.directory.demo import seed as _demo_seed  # noqa: F401 - the demo seeder registers itself
     from crisis_app.directory.home import CARDS as _cards  # noqa: F401 - home cards register themselves
     from crisis_app.directory.views import bp as views_bp
 
     app.register_blueprint(views_bp)
-    api.register_blueprint(api_bp)
-    from crisis_app.directory import cli, import_views
-
     app.register_blueprint(import_views.bp)
+    app.register_blueprint(campaign_views.bp)
+    api.register_blueprint(api_bp)
     cli.register(app)

@@ -347,3 +347,4 @@ def _organisation_form(organisation: Organisation | None):
             return redirect(url_for("directory.organisation_detail", organisation_id=organisation.id))
     return render_template("directory/organisation_form.html", form=form, organisation=organisation), \
         400 if form.errors and status == 200 else status
+

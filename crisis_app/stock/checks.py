@@ -52,3 +52,25 @@ def run_daily_check(*, today: date | None = None, warning_days: int = query.DEFA
         f"Contrôle du stock : {len(found)} alerte(s) (péremption à {warning_days} jours)"))
     db.session.commit()
     return found
+
+
+def notify_referents(found: list[StockWarning]) -> int:
+    """Send the day's warnings to the directory's référents and suppléants (e-mail first, else SMS).
+
+    Returns how many people the notice went to (0 when nothing is wrong, nobody is reachable, or no channel is
+    configured: the warnings still show on the home page).
+    """
+    if not found:
+        return 0
+    from crisis_app.alerts import services as alert_services
+    from crisis_app.alerts.models import AlertKind
+    from crisis_app.directory.query import filter_statement
+
+    people = list(db.session.scalars(filter_statement({"crisis_role": ["referent", "suppleant"]})))
+    lines = "\n".join(f"- {w.message}" for w in found)
+    alert = alert_services.send_notice(
+        actor=None, kind=AlertKind.NOTICE, title=f"Stock : {len(found)} alerte(s)",
+        sms_text=f"Stock de crise : {len(found)} alerte(s) (seuils, péremptions). Détail sur Vigie.",
+        email_text=f"Bonjour,\n\nLe contrôle quotidien du stock signale :\n{lines}\n\nVigie",
+        people=people, channels=["email", "sms"], label="Référents crise (contrôle du stock)")
+    return len(alert.recipients) if alert else 0

@@ -19,5 +19,6 @@ def daily_check() -> int:
     """Flag items under their threshold and lots expiring soon; return how many warnings were found."""
     days = int(current_app.config.get("STOCK_EXPIRY_WARNING_DAYS", query.DEFAULT_EXPIRY_WARNING_DAYS))
     found = checks.run_daily_check(warning_days=days)
-    log.info("stock check: %d warning(s), expiry horizon %d days", len(found), days)
+    told = checks.notify_referents(found)
+    log.info("stock check: %d warning(s), expiry horizon %d days, %d référent(s) notified", len(found), days, told)
     return len(found)

@@ -2,7 +2,7 @@
 
 Revision ID: 0004_alerts
 Revises: 0003_stock
-Create Date: 2026-11-26 11:24:07.783370
+Create Date: 2026-11-26 11:46:53.201977
 
 """
 from alembic import op
@@ -36,6 +36,7 @@ def upgrade():
 
     op.create_table('alert',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('alert', 'notice', 'confirmation', name='alertkind', native_enum=False, length=16), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('sms_text', sa.String(length=640), nullable=False),
     sa.Column('email_text', sa.Text(), nullable=False),
@@ -63,6 +64,7 @@ def upgrade():
     )
     with op.batch_alter_table('alert', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alert_crisis_id'), ['crisis_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_alert_status'), ['status'], unique=False)
 
     op.create_table('alert_recipient',
@@ -155,6 +157,7 @@ def downgrade():
     op.drop_table('alert_recipient')
     with op.batch_alter_table('alert', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alert_status'))
+        batch_op.drop_index(batch_op.f('ix_alert_kind'))
         batch_op.drop_index(batch_op.f('ix_alert_crisis_id'))
 
     op.drop_table('alert')

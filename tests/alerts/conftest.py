@@ -6,7 +6,6 @@ import pytest
 
 from crisis_app.core.roles import Role
 from crisis_app.directory import audiences
-from crisis_app.directory import services as directory_services
 from tests import factories
 
 
@@ -27,19 +26,10 @@ def referent(personas):
     return personas[Role.CRISIS_REFERENT].user
 
 
-def reachable_professional(*, sms=True, email=True, **overrides):
-    person = factories.professional(**overrides)
-    for channel, wanted in (("sms", sms), ("email", email)):
-        if wanted:
-            directory_services.set_consent(actor=None, professional=person, channel=channel, granted=True,
-                                           method="formulaire d'adhésion")
-    return person
-
-
 @pytest.fixture
 def audience(referent):
     """Three reachable people and one without any consent, as a fixed list."""
-    people = [reachable_professional() for _ in range(3)] + [reachable_professional(sms=False, email=False)]
+    people = [factories.reachable_professional() for _ in range(3)] + [factories.reachable_professional(channels=())]
     aud = audiences.save_audience(actor=referent, data={"name": "Groupe de test", "kind": "list",
                                                         "professional_ids": [p.id for p in people]})
     aud.people = people
