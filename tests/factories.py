@@ -39,8 +39,9 @@ def persona(role: Role) -> Persona:
     return Persona(user=user(role=role, full_name=PERSONA_NAMES[role]), password=PASSWORD)
 
 
-def professional(*, actor: User | None = None, **overrides):
-    """A valid directory entry (fictional identity), created through the directory service."""
+def professional(*, actor: User | None = None, channels=(), **overrides):
+    """A valid directory entry (fictional identity) through the directory service, with consent in force on
+    ``channels`` (given on the membership form)."""
     import random
 
     from crisis_app.core.demo import fake
@@ -52,24 +53,13 @@ def professional(*, actor: User | None = None, **overrides):
             "profession_code": p.profession_code, "profession": p.profession, "commune_code": p.commune_code,
             "commune_name": p.commune, "postal_code": p.postal_code, "mobile_phone": p.mobile, "email": p.email}
     data.update(overrides)
-    return directory_services.create_professional(actor=actor, data=data)
+    return directory_services.create_professional(actor=actor, data=data, consents={c: True for c in channels},
+                                                  consent_method="formulaire d'adhésion")
 
 
 def reachable_professional(*, actor: User | None = None, channels=("sms", "email"), **overrides):
-    """A directory entry with consent in force on ``channels`` (given on the membership form)."""
-    import random
-
-    from crisis_app.core.demo import fake
-    from crisis_app.directory import services as directory_services
-
-    rng = random.Random(next(_counter) * 104729)
-    p = fake.person(rng, next(_counter))
-    data = {"rpps": p.rpps, "last_name": p.last_name, "first_name": p.first_name,
-            "profession_code": p.profession_code, "profession": p.profession, "commune_code": p.commune_code,
-            "commune_name": p.commune, "postal_code": p.postal_code, "mobile_phone": p.mobile, "email": p.email}
-    data.update(overrides)
-    return directory_services.create_professional(actor=actor, data=data, consents={c: True for c in channels},
-                                                  consent_method="formulaire d'adhésion")
+    """A directory entry reachable on ``channels``."""
+    return professional(actor=actor, channels=channels, **overrides)
 
 
 def organisation(*, actor: User | None = None, **overrides):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app, request
@@ -24,7 +25,7 @@ from crisis_app.alerts.schemas import (
     ReplyWebhookSchema,
 )
 from crisis_app.core.access import get_for_user, permission_required, public
-from crisis_app.core.api import ERROR_CODES, ErrorSchema
+from crisis_app.core.api import error_responses
 from crisis_app.core.db import db
 
 bp = Blueprint("api_alerts", __name__, url_prefix="/api/v1", description="Alertes et suivi des envois")
@@ -32,12 +33,7 @@ webhooks = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
                      description="Retours des fournisseurs (signés HMAC-SHA256 : en-tête X-Vigie-Signature)")
 
 
-def _errors(*statuses, blueprint=bp):
-    def decorator(func):
-        for status in statuses:
-            func = blueprint.alt_response(status, schema=ErrorSchema, description=ERROR_CODES[status][1])(func)
-        return func
-    return decorator
+_errors = partial(error_responses, bp)
 
 
 @bp.route("/alerts")
@@ -136,7 +132,7 @@ SIGNED = {"security": [], "parameters": [SIGNATURE_HEADER]}
 @webhooks.route("/sms-replies", methods=["POST"])
 @public
 @webhooks.doc(**SIGNED)
-@_errors(401, blueprint=webhooks)
+@error_responses(webhooks, 401)
 @webhooks.arguments(ReplyWebhookSchema)
 @webhooks.response(204)
 def sms_reply(data):
@@ -147,7 +143,7 @@ def sms_reply(data):
 @webhooks.route("/receipts", methods=["POST"])
 @public
 @webhooks.doc(**SIGNED)
-@_errors(401, blueprint=webhooks)
+@error_responses(webhooks, 401)
 @webhooks.arguments(ReceiptWebhookSchema)
 @webhooks.response(204)
 def receipt(data):

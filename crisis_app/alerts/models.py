@@ -8,11 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crisis_app.core.db import TimestampMixin, db, utcnow
-
-
-def _enum(cls: type[StrEnum], length: int = 20) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
 
 
 class AlertKind(StrEnum):
@@ -59,7 +55,7 @@ class Purpose(StrEnum):
 
 class Alert(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[AlertKind] = mapped_column(_enum(AlertKind, 16), default=AlertKind.ALERT, index=True)
+    kind: Mapped[AlertKind] = mapped_column(str_enum(AlertKind, 16), default=AlertKind.ALERT, index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     sms_text: Mapped[str] = mapped_column(sa.String(640))
     email_text: Mapped[str] = mapped_column(sa.Text)
@@ -68,12 +64,12 @@ class Alert(TimestampMixin, db.Model):
     audience_name: Mapped[str] = mapped_column(sa.String(200))
     crisis_id: Mapped[int | None] = mapped_column(sa.ForeignKey("crisis.id", ondelete="SET NULL"), index=True)
     is_exercise: Mapped[bool] = mapped_column(default=False)
-    question_kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind), default=QuestionKind.NONE)
+    question_kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind, 20), default=QuestionKind.NONE)
     options: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"code": "1", "label": "…"}]
     allow_comment: Mapped[bool] = mapped_column(default=True)
     escalation_minutes: Mapped[int | None]
     escalation_max: Mapped[int] = mapped_column(default=0)
-    status: Mapped[AlertStatus] = mapped_column(_enum(AlertStatus), default=AlertStatus.ACTIVE, index=True)
+    status: Mapped[AlertStatus] = mapped_column(str_enum(AlertStatus, 20), default=AlertStatus.ACTIVE, index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
@@ -138,9 +134,9 @@ class Delivery(TimestampMixin, db.Model):
                                                      index=True)
     channel: Mapped[str] = mapped_column(sa.String(40))
     address: Mapped[str] = mapped_column(sa.String(254))
-    purpose: Mapped[Purpose] = mapped_column(_enum(Purpose, 12), default=Purpose.ALERT)
+    purpose: Mapped[Purpose] = mapped_column(str_enum(Purpose, 12), default=Purpose.ALERT)
     round: Mapped[int] = mapped_column(default=0)
-    state: Mapped[DeliveryState] = mapped_column(_enum(DeliveryState), default=DeliveryState.QUEUED)
+    state: Mapped[DeliveryState] = mapped_column(str_enum(DeliveryState, 20), default=DeliveryState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     enqueued_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime | None]

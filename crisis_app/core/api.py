@@ -90,6 +90,17 @@ class VigieApi(Api):
         return payload, status, headers
 
 
+def error_responses(blueprint, *statuses: int):
+    """Document the error answers an endpoint may give, all in the one error format."""
+
+    def decorator(func):
+        for status in statuses:
+            func = blueprint.alt_response(status, schema=ErrorSchema, description=ERROR_CODES[status][1])(func)
+        return func
+
+    return decorator
+
+
 def handle_service_error(error: ServiceError):
     if not is_api_request():
         return html_error(error.status, message=error.message)

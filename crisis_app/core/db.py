@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -47,6 +48,11 @@ db = SQLAlchemy(model_class=Base)
 def utcnow() -> datetime:
     """Aware UTC now; every timestamp in the database is UTC."""
     return datetime.now(UTC)
+
+
+def str_enum(cls: type[StrEnum], length: int = 24) -> sa.Enum:
+    """A Python StrEnum stored as its values in a VARCHAR (no database-specific ENUM type to migrate)."""
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class TimestampMixin:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from crisis_app.core import audit
 from crisis_app.core.access import get_for_user, permission_required, require
-from crisis_app.core.api import ERROR_CODES, ErrorSchema
+from crisis_app.core.api import error_responses
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.models import User
 from crisis_app.core.schemas import (
@@ -25,12 +27,7 @@ bp = Blueprint("api_core", __name__, url_prefix="/api/v1", description="Compte, 
 AUTH_ERRORS = (401, 403)
 
 
-def _errors(*statuses):
-    def decorator(func):
-        for status in statuses:
-            func = bp.alt_response(status, schema=ErrorSchema, description=ERROR_CODES[status][1])(func)
-        return func
-    return decorator
+_errors = partial(error_responses, bp)
 
 
 @bp.route("/me")

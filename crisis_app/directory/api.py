@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.api import ERROR_CODES, ErrorSchema
+from crisis_app.core.api import error_responses
 from crisis_app.directory import audiences, organisations, query, services
 from crisis_app.directory.models import Audience, Organisation, Professional
 from crisis_app.directory.schemas import (
@@ -32,12 +34,7 @@ bp = Blueprint("api_directory", __name__, url_prefix="/api/v1",
 AUTH_ERRORS = (401, 403)
 
 
-def _errors(*statuses):
-    def decorator(func):
-        for status in statuses:
-            func = bp.alt_response(status, schema=ErrorSchema, description=ERROR_CODES[status][1])(func)
-        return func
-    return decorator
+_errors = partial(error_responses, bp)
 
 
 def _actor():

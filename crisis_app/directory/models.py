@@ -8,12 +8,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crisis_app.core.db import TimestampMixin, db, utcnow
+from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
 from crisis_app.directory.validation import national_id
-
-
-def _enum(cls: type[StrEnum], length: int = 24) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class StructureType(StrEnum):
@@ -78,7 +74,7 @@ class Professional(TimestampMixin, db.Model):
     specialty: Mapped[str | None] = mapped_column(sa.String(200))
     practice_mode: Mapped[str | None] = mapped_column(sa.String(60))
     structure_name: Mapped[str | None] = mapped_column(sa.String(200))
-    structure_type: Mapped[StructureType | None] = mapped_column(_enum(StructureType))
+    structure_type: Mapped[StructureType | None] = mapped_column(str_enum(StructureType))
     commune_code: Mapped[str | None] = mapped_column(sa.String(5), index=True)
     commune_name: Mapped[str | None] = mapped_column(sa.String(120))
     postal_code: Mapped[str | None] = mapped_column(sa.String(5))
@@ -88,8 +84,8 @@ class Professional(TimestampMixin, db.Model):
     # Where the contact details came from: a value the CPTS typed is never blanked by an import.
     mobile_phone_source: Mapped[str] = mapped_column(sa.String(12), default="manual")
     email_source: Mapped[str] = mapped_column(sa.String(12), default="manual")
-    crisis_role: Mapped[CrisisRole] = mapped_column(_enum(CrisisRole), default=CrisisRole.NONE)
-    membership: Mapped[Membership] = mapped_column(_enum(Membership), default=Membership.MEMBER)
+    crisis_role: Mapped[CrisisRole] = mapped_column(str_enum(CrisisRole), default=CrisisRole.NONE)
+    membership: Mapped[Membership] = mapped_column(str_enum(Membership), default=Membership.MEMBER)
     active: Mapped[bool] = mapped_column(default=True, index=True)
     unavailable_until: Mapped[datetime | None]
     availability_note: Mapped[str | None] = mapped_column(sa.String(300))
@@ -149,7 +145,7 @@ class AlertConsent(db.Model):
 
     professional_id: Mapped[int] = mapped_column(sa.ForeignKey("professional.id", ondelete="CASCADE"),
                                                  primary_key=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, 12), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, 12), primary_key=True)
     granted: Mapped[bool]
     at: Mapped[datetime] = mapped_column(default=utcnow)
     method: Mapped[str] = mapped_column(sa.String(120))  # how it was given: formulaire papier, en ligne…
@@ -179,7 +175,7 @@ class Organisation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind))
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
     receives_evaluations: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -208,7 +204,7 @@ class Audience(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     description: Mapped[str | None] = mapped_column(sa.String(500))
-    kind: Mapped[AudienceKind] = mapped_column(_enum(AudienceKind, 12))
+    kind: Mapped[AudienceKind] = mapped_column(str_enum(AudienceKind, 12))
     criteria: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     for_exercises: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

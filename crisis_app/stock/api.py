@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from crisis_app.core.access import get_for_user, permission_required, require
-from crisis_app.core.api import ERROR_CODES, ErrorSchema
+from crisis_app.core.api import error_responses
 from crisis_app.stock import query, services
 from crisis_app.stock.models import MovementKind, StockItem
 from crisis_app.stock.schemas import (
@@ -31,12 +33,7 @@ bp = Blueprint("api_stock", __name__, url_prefix="/api/v1/stock",
 AUTH_ERRORS = (401, 403)
 
 
-def _errors(*statuses):
-    def decorator(func):
-        for status in statuses:
-            func = bp.alt_response(status, schema=ErrorSchema, description=ERROR_CODES[status][1])(func)
-        return func
-    return decorator
+_errors = partial(error_responses, bp)
 
 
 def _item(item_id: int, permission: str) -> StockItem:

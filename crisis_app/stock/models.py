@@ -8,11 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crisis_app.core.db import TimestampMixin, db, utcnow
-
-
-def _enum(cls: type[StrEnum], length: int = 24) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
 
 
 class MovementKind(StrEnum):
@@ -98,7 +94,7 @@ class StockMovement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    kind: Mapped[MovementKind] = mapped_column(_enum(MovementKind), index=True)
+    kind: Mapped[MovementKind] = mapped_column(str_enum(MovementKind), index=True)
     lot_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_lot.id"), index=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_item.id"), index=True)
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_location.id"))
@@ -131,7 +127,7 @@ class StockWarning(db.Model):
     """What the last daily check found; replaced as a whole by each check."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[WarningKind] = mapped_column(_enum(WarningKind))
+    kind: Mapped[WarningKind] = mapped_column(str_enum(WarningKind))
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_item.id", ondelete="CASCADE"), index=True)
     lot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_lot.id", ondelete="CASCADE"))
     tone: Mapped[str] = mapped_column(sa.String(8))  # warn | alert, as the home page's cards
