@@ -6,18 +6,25 @@ import sqlalchemy as sa
 from flask import url_for
 
 from crisis_app.alerts import services
-from crisis_app.alerts.models import Alert, AlertStatus
+from crisis_app.alerts.models import Alert, AlertKind, AlertStatus
 from crisis_app.core.db import db
 from crisis_app.core.home import Card, card_provider
 
 
+@card_provider("alerts.send", order=4)
+def _compose_card(user):
+    yield Card(title="Alerter les professionnels", value="SMS · e-mail",
+               detail="Depuis un modèle par typologie et gradation, ou en texte libre.",
+               url=url_for("alerts.compose"), action="Nouvelle alerte", tone="alert")
+
+
 @card_provider("alerts.read", order=5)
 def _alerts_card(user):
-    latest = db.session.scalar(sa.select(Alert).order_by(Alert.created_at.desc()).limit(1))
-    action = "Nouvelle alerte" if user.may("alerts.send") else "Voir les alertes"
-    url = url_for("alerts.compose") if user.may("alerts.send") else url_for("alerts.index")
+    latest = db.session.scalar(sa.select(Alert).where(Alert.kind == AlertKind.ALERT)
+                               .order_by(Alert.created_at.desc()).limit(1))
     if latest is None:
-        yield Card(title="Alertes", value="Aucune alerte envoyée", url=url, action=action)
+        yield Card(title="Alertes", value="Aucune alerte envoyée", url=url_for("alerts.index"),
+                   action="Voir les alertes")
         return
     figures = services.counts(latest)
     kind = "Exercice" if latest.is_exercise else "Dernière alerte"

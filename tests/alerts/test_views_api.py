@@ -99,3 +99,12 @@ def test_api_refuses_invalid_alert_with_field_messages(client, personas, audienc
                            headers=headers)
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"channels", "question"}
+
+
+def test_referent_home_offers_a_new_alert_and_the_cellule_home_does_not(client, personas, login):
+    login(personas[Role.CRISIS_REFERENT])
+    assert "Nouvelle alerte" in client.get("/").text
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
+    login(personas[Role.CRISIS_CELL])
+    page = client.get("/").text
+    assert "Nouvelle alerte" not in page and "Aucune alerte envoyée" in page
