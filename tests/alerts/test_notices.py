@@ -45,12 +45,18 @@ def test_a_room_gets_one_message_per_alert(app, monkeypatch, referent, audience,
 
 
 def test_local_token_bucket_paces_sends_to_the_contract():
-    buckets = TokenBuckets({"sms": 5.0})
-    start = time.monotonic()
+    """Ten sends at 5 per second: five in the burst, then one every 0.2 s (on a simulated clock)."""
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    buckets = TokenBuckets({"sms": 5.0}, clock=lambda: now[0])
+    sent_at = []
     for _ in range(10):
-        buckets.acquire("sms")
-    elapsed = time.monotonic() - start
-    assert 0.8 <= elapsed < 2.0  # 5 in the burst, 5 more at 5 per second
+        buckets.acquire("sms", sleep=sleep)
+        sent_at.append(round(now[0], 3))
+    assert sent_at == [0.0] * 5 + [0.2, 0.4, 0.6, 0.8, 1.0]
     assert TokenBuckets({"sms": 0}).wait_time("sms") == 0.0  # 0 lifts the limit
 
 

@@ -145,9 +145,8 @@ def _data() -> dict:
     return {"rpps": p.rpps, "last_name": p.last_name, "first_name": p.first_name, "profession_code": "60"}
 
 
-def test_demo_seed_builds_a_realistic_directory_quickly_through_the_services(db_session):
+def test_demo_seed_builds_a_realistic_directory_through_the_services(db_session):
     import random
-    import time
 
     from crisis_app.core.demo.seed import DEMO_ACCOUNTS
     from crisis_app.directory import audiences, demo, organisations
@@ -155,9 +154,7 @@ def test_demo_seed_builds_a_realistic_directory_quickly_through_the_services(db_
 
     for role, email in DEMO_ACCOUNTS.items():
         factories.user(role=role, email=email)
-    started = time.monotonic()
     demo.seed(random.Random(31))
-    assert time.monotonic() - started < 10
     people = list(db.session.scalars(sa.select(Professional)))
     assert len(people) == demo.PEOPLE and len({p.rpps for p in people}) == demo.PEOPLE
     roles = [p.crisis_role for p in people]

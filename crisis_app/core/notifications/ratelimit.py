@@ -42,12 +42,14 @@ class Bucket:
 class TokenBuckets:
     """``acquire(channel)`` blocks until the channel's bucket grants one send."""
 
-    def __init__(self, rates: dict[str, float], redis_url: str = "", prefix: str = "vigie:bucket:"):
+    def __init__(self, rates: dict[str, float], redis_url: str = "", prefix: str = "vigie:bucket:",
+                 clock=time.monotonic):
         self.buckets = {name: Bucket(rate=r, burst=max(r, 1.0)) for name, r in rates.items()}
         self.prefix = prefix
         self._redis = redis.Redis.from_url(redis_url) if redis_url else None
         self._script = self._redis.register_script(_LUA) if self._redis else None
         self._local: dict[str, tuple[float, float]] = {}
+        self._clock = clock
         self._lock = threading.Lock()
 
     def bucket(self, channel: str) -> Bucket:
@@ -64,7 +66,7 @@ class TokenBuckets:
 
     def _local_wait(self, channel: str, bucket: Bucket) -> float:
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             tokens, ts = self._local.get(channel, (bucket.burst, now))
             tokens = min(bucket.burst, tokens + (now - ts) * bucket.rate)
             if tokens >= 1:
