@@ -256,6 +256,17 @@ def counts(alert: Alert) -> dict[str, Any]:
             "by_answer": by_answer}
 
 
+def answer_summaries(alert_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Recipients and answers of many alerts in one query (for lists)."""
+    rows = db.session.execute(sa.select(AlertRecipient.alert_id, sa.func.count(),
+                                        sa.func.count(AlertRecipient.answered_at))
+                              .where(AlertRecipient.alert_id.in_(alert_ids)).group_by(AlertRecipient.alert_id))
+    summaries = {alert_id: {"recipients": 0, "answered": 0} for alert_id in alert_ids}
+    for alert_id, total, answered in rows:
+        summaries[alert_id] = {"recipients": total, "answered": answered}
+    return summaries
+
+
 def apply_receipt(*, reference: str, status: str, error: str | None) -> bool:
     """A provider's delivery receipt, matched on our reference (or the provider's)."""
     delivery = db.session.scalar(sa.select(Delivery).where(sa.or_(Delivery.reference == reference,

@@ -30,7 +30,8 @@ answer_bp = Blueprint("answers", __name__)
 @permission_required("alerts.read")
 def index():
     alerts = db.session.scalars(sa.select(Alert).order_by(Alert.created_at.desc()).limit(100)).all()
-    return render_template("alerts/index.html", alerts=alerts, counts={a.id: services.counts(a) for a in alerts})
+    return render_template("alerts/index.html", alerts=alerts,
+                           counts=services.answer_summaries([a.id for a in alerts]))
 
 
 def _compose_context(form: dict, errors: dict | None = None) -> dict:
@@ -82,14 +83,17 @@ def compose():
     return redirect(url_for("alerts.detail", alert_id=alert.id))
 
 
-def _deliveries(alert: Alert, *, state: str | None, silent: bool) -> list[Delivery]:
+DETAIL_ROWS = 200
+
+
+def _deliveries(alert: Alert, *, state: str | None, silent: bool, limit: int | None = None) -> list[Delivery]:
     query = (sa.select(Delivery).outerjoin(AlertRecipient, Delivery.recipient_id == AlertRecipient.id)
              .where(Delivery.alert_id == alert.id).order_by(AlertRecipient.name, Delivery.id))
     if state:
         query = query.where(Delivery.state == state)
     if silent:
         query = query.where(AlertRecipient.answered_at.is_(None), Delivery.recipient_id.isnot(None))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.limit(limit)))
 
 
 @bp.route("/<int:alert_id>")
@@ -98,9 +102,10 @@ def detail(alert_id: int):
     alert = get_for_user(Alert, alert_id, "alerts.read")
     state = request.args.get("etat") or None
     silent = request.args.get("sans_reponse") == "1"
+    deliveries = _deliveries(alert, state=state if state in STATE_VALUES else None, silent=silent,
+                             limit=DETAIL_ROWS + 1)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
-                           deliveries=_deliveries(alert, state=state if state in STATE_VALUES else None,
-                                                  silent=silent),
+                           deliveries=deliveries[:DETAIL_ROWS], more=len(deliveries) > DETAIL_ROWS,
                            state_labels=STATE_LABELS, state=state, silent=silent, live=alert.status == "active")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -31,13 +32,14 @@ class TransportError(Exception):
         self.permanent = permanent
 
 
-class Channel:
+class Channel(ABC):
     """Send messages one by one; subclasses may keep a connection open for a batch."""
 
     kind = "abstract"
 
+    @abstractmethod
     def send(self, message: OutgoingMessage) -> SendReceipt:
-        raise NotImplementedError  # pragma: no cover - interface
+        """Send one message; raise ``TransportError`` when it fails."""
 
     def send_many(self, messages: Iterable[OutgoingMessage]) -> Iterator[tuple[OutgoingMessage,
                                                                           SendReceipt | TransportError]]:
