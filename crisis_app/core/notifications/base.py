@@ -50,5 +50,5 @@ class Channel(ABC):
             except TransportError as exc:
                 yield message, exc
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook: most transports hold nothing between sends
         """Release what a batch held open."""
