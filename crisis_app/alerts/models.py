@@ -98,6 +98,8 @@ class AlertRecipient(db.Model):
     mobile_phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     email: Mapped[str | None] = mapped_column(sa.String(254))
     channels: Mapped[list] = mapped_column(sa.JSON, default=list)  # the chosen channels this person is reachable on
+    # what the person declared in "Ma fiche" when the alert left: still alerted, the cellule decides
+    unavailable_until: Mapped[datetime | None]
     answer_code: Mapped[str | None] = mapped_column(sa.String(16))
     answer_comment: Mapped[str | None] = mapped_column(sa.String(500))
     answered_at: Mapped[datetime | None]

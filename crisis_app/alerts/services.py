@@ -79,9 +79,12 @@ def _recipients(alert: Alert, people: list[Professional], person_channels: list[
     for person in people:
         reachable = [c for c in person_channels if person.reachable_on(c)]
         if reachable:
+            unavailable = person.unavailable_until
             recipients.append(AlertRecipient(alert=alert, professional_id=person.id, name=person.display_name,
                                              mobile_phone=person.mobile_phone, email=person.email,
-                                             channels=reachable, last_round_at=alert.created_at))
+                                             channels=reachable, last_round_at=alert.created_at,
+                                             unavailable_until=unavailable if unavailable and unavailable >
+                                             alert.created_at else None))
     return recipients
 
 

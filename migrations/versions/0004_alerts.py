@@ -2,7 +2,7 @@
 
 Revision ID: 0004_alerts
 Revises: 0003_stock
-Create Date: 2026-11-26 11:46:53.201977
+Create Date: 2026-11-26 12:04:14.954170
 
 """
 from alembic import op
@@ -75,6 +75,7 @@ def upgrade():
     sa.Column('mobile_phone', sa.String(length=20), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('channels', sa.JSON(), nullable=False),
+    sa.Column('unavailable_until', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answer_code', sa.String(length=16), nullable=True),
     sa.Column('answer_comment', sa.String(length=500), nullable=True),
     sa.Column('answered_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),

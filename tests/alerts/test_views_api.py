@@ -108,3 +108,19 @@ def test_referent_home_offers_a_new_alert_and_the_cellule_home_does_not(client, 
     login(personas[Role.CRISIS_CELL])
     page = client.get("/").text
     assert "Nouvelle alerte" not in page and "Aucune alerte envoyée" in page
+
+
+def test_declared_unavailability_is_shown_to_the_cellule_but_the_person_is_still_alerted(client, personas, login,
+                                                                                         referent, audience, eager):
+    from datetime import timedelta
+
+    from crisis_app.core.db import utcnow
+
+    away = audience.people[0]
+    away.unavailable_until = utcnow() + timedelta(days=3)
+    db.session.commit()
+    alert = services.send_alert(actor=referent, data=alert_data(audience))
+    recipient = next(r for r in alert.recipients if r.professional_id == away.id)
+    assert recipient.unavailable_until is not None and len(alert.recipients) == 3
+    login(personas[Role.CRISIS_CELL])
+    assert "indisponible jusqu'au" in client.get(f"/alertes/{alert.id}").text
