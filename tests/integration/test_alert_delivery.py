@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from crisis_app.alerts import services as alert_services
 from crisis_app.alerts.models import Alert, Delivery, DeliveryState
 from crisis_app.core.db import db
-from crisis_app.core.models import User
+from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.roles import Role
 from crisis_app.directory import audiences
 from crisis_app.directory.models import Professional
@@ -39,6 +39,7 @@ def committed_audience(live_app):
     """Committed data (the worker reads it from its own connection), removed afterwards."""
     tag = uuid.uuid4().hex[:6]
     with live_app.app_context():
+        audit_mark = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEvent.id), 0)))
         referent = factories.user(role=Role.CRISIS_REFERENT, email=f"referent-{tag}@test.example.org")
         people = [factories.reachable_professional() for _ in range(PEOPLE)]
         audience = audiences.save_audience(actor=referent, data={"name": f"Intégration {tag}", "kind": "list",
@@ -50,6 +51,7 @@ def committed_audience(live_app):
         db.session.delete(db.session.get(audiences.Audience, ids["audience"]))
         db.session.execute(sa.delete(Professional).where(Professional.id.in_(ids["people"])))
         db.session.execute(sa.delete(User).where(User.id == ids["referent"]))
+        db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > audit_mark))  # later tests count them
         db.session.commit()
 
 
