@@ -20,6 +20,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
 
+    from crisis_app.core.timez import register_filters
+
+    register_filters(app)
+
     from crisis_app.core import cli
 
     cli.register(app)
