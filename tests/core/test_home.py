@@ -1,6 +1,7 @@
 """Home page per role, with the crisis banner."""
 
 import html
+import re
 
 import pytest
 
@@ -49,3 +50,48 @@ def test_styles_are_served_by_the_app_and_no_page_calls_a_cdn(client, personas, 
     css = client.get("/static/css/vigie.css")
     assert css.status_code == 200 and "@media" in css.get_data(as_text=True)
     assert 'name="viewport"' in page
+
+
+def _nav_links(page: str) -> dict[str, str]:
+    """Label -> the aria-current value ("" when absent) of each main navigation link."""
+    nav = page[page.index('aria-label="Navigation principale"'):page.index("</nav>")]
+    links = re.findall(r'<a href="[^"]*"( aria-current="(\w+)")?>([^<]+)</a>', nav)
+    return {label: current for _, current, label in links}
+
+
+def test_every_page_starts_with_a_skip_link_to_the_main_content(client, personas, login):
+    login(personas[Role.CRISIS_CELL])
+    page = client.get("/").text
+    assert page.index('href="#contenu">Aller au contenu</a>') < page.index('<header')
+    assert '<main class="content" id="contenu"' in page
+
+
+def test_the_header_names_the_user_and_their_role_instead_of_a_gendered_connecte(client, personas, login):
+    persona = personas[Role.CRISIS_REFERENT]
+    login(persona)
+    page = html.unescape(client.get("/").text)
+    whoami = re.search(r'data-testid="whoami">(.*?)</p>', page, re.S).group(1)
+    assert persona.user.full_name in whoami and Role.CRISIS_REFERENT.label in whoami
+    assert "connecté en tant que" not in page
+
+
+@pytest.mark.parametrize(("url", "current", "kind"), [
+    ("/", "Accueil", "page"),
+    ("/annuaire/", "Annuaire", "page"),
+    ("/annuaire/audiences", "Annuaire", "true"),
+    ("/alertes/", "Alertes", "page"),
+    ("/stock/mouvements", "Stock", "true"),
+    ("/mon-compte", "Mon compte", "page"),
+    ("/admin/audit", "Audit", "page"),
+])
+def test_the_menu_marks_the_current_page_and_only_it(client, personas, login, url, current, kind):
+    login(personas[Role.COORDINATOR])
+    links = _nav_links(html.unescape(client.get(url).text))
+    assert links[current] == kind
+    assert [label for label, value in links.items() if value] == [current]
+
+
+def test_my_entry_is_not_marked_as_the_directory(client, personas, login):
+    login(personas[Role.CRISIS_REFERENT])
+    links = _nav_links(html.unescape(client.get("/annuaire/ma-fiche").text))
+    assert links["Ma fiche"] == "page" and links["Annuaire"] == ""
