@@ -25,6 +25,6 @@ def _crisis_card(user):
         yield Card(title="Crise sanitaire", value="Aucune crise active", tone="ok",
                    detail="Vigie est en veille.")
         return
-    yield Card(title="Crise sanitaire", value=f"Gradation {crisis.gradation}", tone="alert",
+    yield Card(title="Crise sanitaire", value=f"Gradation {crisis.gradation}", tone="alert", urgent=True,
                detail=f"{crisis.title} — {crisis.typology_label}, ouverte le "
                       f"{crisis.opened_at:%d/%m/%Y à %H:%M} (UTC)")
