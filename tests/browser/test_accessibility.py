@@ -30,12 +30,13 @@ PAGES: dict[Role | None, list] = {
         ("/annuaire/organisations", r"^/annuaire/organisations/\d+$"), "/annuaire/import/",
         "/stock/", "/stock/mouvements", "/stock/distribution", "/stock/reception", "/stock/sortie",
         "/stock/inventaire", "/stock/articles", ("/stock/articles", r"^/stock/articles/\d+$"), "/stock/lieux",
-        "/alertes/", "/alertes/boite-d-envoi",
+        "/alertes/", "/messages", "/boite-d-envoi",
     ],
     Role.CRISIS_REFERENT: ["/", "/alertes/", "/alertes/nouvelle", "/annuaire/ma-fiche", "/stock/distribution",
                            "/mon-compte"],
-    Role.CRISIS_CELL: ["/", "/alertes/", "/stock/", "/annuaire/ma-fiche"],
-    Role.PROFESSIONAL: ["/", "/annuaire/ma-fiche", "/mon-compte", "/admin/audit", "/page-qui-n-existe-pas"],
+    Role.CRISIS_CELL: ["/", "/alertes/", "/stock/", "/annuaire/ma-fiche", "/messages"],
+    Role.PROFESSIONAL: ["/", "/annuaire/ma-fiche", "/mon-compte", "/mes-messages", "/admin/audit",
+                        "/page-qui-n-existe-pas"],
     Role.QUALITY_REFERENT: ["/", "/mon-compte"],
     Role.ARS_OBSERVER: ["/", "/mon-compte"],
 }
@@ -101,32 +102,37 @@ def test_page_has_no_serious_accessibility_violation_on_a_phone(server, pages_by
     assert blocking_violations(page) == []
 
 
-def _first_answer_link(page, base: str) -> str:
-    """The answer link of the first message the worker delivered to the built-in outbox (a static page: reload)."""
-    for _ in range(60):
-        page.goto(f"{base}/alertes/boite-d-envoi")
-        found = re.search(r"/r/[0-9]+\.[A-Za-z0-9_-]+", page.locator("main").inner_text())
-        if found:
-            return found.group(0)
-        page.wait_for_timeout(1000)
-    pytest.fail("the worker delivered nothing to the outbox within a minute")
-
-
-def test_alert_follow_up_and_the_public_answer_page_have_no_serious_violation(server, browser, pages_by_role):
-    """The référent's follow-up page of a sent alert, and the no-login page a professional opens from the SMS."""
+def test_alert_pages_and_the_public_answer_page_have_no_serious_violation(server, pages_by_role):
+    """The composer's last look, the follow-up of a sent alert, the message in the outbox and as received, and
+    the no-login page a professional opens from the SMS."""
     page = pages_by_role(Role.CRISIS_REFERENT)
     page.goto(f"{server}/alertes/nouvelle")
     page.get_by_label("Partir d'un modèle").select_option(index=1)
     page.get_by_role("button", name="Charger le modèle").click()
-    page.get_by_label("Audience").select_option(label="Cellule de crise")
-    page.get_by_role("button", name=re.compile("Envoyer l'alerte")).click()
-    if not re.search(r"/alertes/\d+$", page.url):  # a confirmation step before a mass send
-        page.get_by_role("button", name=re.compile("Envoyer|Confirmer")).last.click()
+    audience = page.get_by_label("Audience")
+    audience.select_option(value=audience.locator("option", has_text="Cellule de crise").first.get_attribute("value"))
+    page.get_by_role("button", name="Vérifier avant l'envoi").click()
+    expect(page.get_by_test_id("confirm-send")).to_be_visible()
+    found = {"confirmation": blocking_violations(page)}
+    page.get_by_test_id("confirm-send").click()
     page.wait_for_url(re.compile(r".*/alertes/\d+$"))
-    assert blocking_violations(page) == []
+    found["follow-up"] = blocking_violations(page)
+    _open(page, server, ("/messages", r"^/messages/\d+$"))
+    found["message"] = blocking_violations(page)
 
-    link = _first_answer_link(page, server)
+    member = pages_by_role(Role.CRISIS_CELL)
+    link = None
+    for _ in range(60):  # the worker delivers within seconds; "my messages" is a plain page: reload it
+        member.goto(f"{server}/mes-messages")
+        link = member.locator('a[href*="/r/"]').first.get_attribute("href") if member.locator(
+            'a[href*="/r/"]').count() else None
+        if link:
+            break
+        member.wait_for_timeout(1000)
+    assert link, "no answer link reached the cellule member's messages within a minute"
+    found["my messages"] = blocking_violations(member)
     public = pages_by_role(None)
-    public.goto(f"{server}{link}")
+    public.goto(link if link.startswith("http") else f"{server}{link}")
     expect(public.get_by_role("button").first).to_be_visible()
-    assert blocking_violations(public) == []
+    found["answer page"] = blocking_violations(public)
+    assert found == {"confirmation": [], "follow-up": [], "message": [], "my messages": [], "answer page": []}

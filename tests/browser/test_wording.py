@@ -43,7 +43,7 @@ def test_main_pages_show_no_field_names_or_codes(server, coordinator):
 
 def test_a_saved_filter_reads_in_words(server, coordinator):
     coordinator.goto(f"{server}/annuaire/audiences")
-    coordinator.get_by_role("link", name="Infirmiers de Toulouse").click()
+    coordinator.get_by_role("link", name="Infirmiers de Toulouse", exact=True).click()
     expect(coordinator.locator("main")).to_contain_text("Profession : Infirmier · Commune : Toulouse")
     assert not CODE_LIKE.search(_main_text(coordinator))
 
