@@ -51,6 +51,7 @@ RUN_AXE = """async () => {
 
 def blocking_violations(page) -> list[str]:
     """axe's serious and critical findings on the page as loaded, one readable line per element."""
+    page.wait_for_load_state("load")  # after a form's POST the stylesheet may still be on its way
     return [f"{v['id']} ({v['impact']}): {v['help']} — {node}"
             for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING for node in v["nodes"]]
 
