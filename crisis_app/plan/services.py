@@ -282,8 +282,9 @@ def validate_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
         raise ServiceError("incomplete", f"Le {_label(plan)} ne peut pas être validé : "
                                          f"{len(missing)} élément(s) manquant(s).",
                            fields={"missing": [m.message for m in missing]}, status=409)
-    plan.status, plan.validated_at = PlanStatus.VALIDATED, utcnow()
-    plan.validated_by_id, plan.validated_by_label = actor.id, actor.full_name or actor.email
+    by_id, by_label = actor.id, actor.full_name or actor.email  # read before the change: a load would autoflush
+    plan.status, plan.validated_at, plan.validated_by_id, plan.validated_by_label = \
+        PlanStatus.VALIDATED, utcnow(), by_id, by_label
     audit.record(actor=actor, action="plan.validate", object_type="plan", object_id=plan.id,
                  summary=f"{_label(plan).capitalize()} validé par {plan.validated_by_label}",
                  changes={"status": [PlanStatus.DRAFT.value, PlanStatus.VALIDATED.value]})
@@ -308,9 +309,10 @@ def publish_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
     if plan.status is not PlanStatus.VALIDATED:
         raise ServiceError("not_validated", f"Le {_label(plan)} doit être validé par le référent avant d'être "
                                             "publié.", status=409)
-    plan.frozen = freeze(plan)
-    plan.status, plan.published_at = PlanStatus.PUBLISHED, utcnow()
-    plan.published_by_id, plan.published_by_label = actor.id, actor.full_name or actor.email
+    frozen, by_id, by_label = freeze(plan), actor.id, actor.full_name or actor.email
+    # every attribute set at once, after every read: a lazy load in between would flush half a publication
+    plan.frozen, plan.status, plan.published_at, plan.published_by_id, plan.published_by_label = \
+        frozen, PlanStatus.PUBLISHED, utcnow(), by_id, by_label
     audit.record(actor=actor, action="plan.publish", object_type="plan", object_id=plan.id,
                  summary=f"{_label(plan).capitalize()} publié par {plan.published_by_label}",
                  changes={"status": [PlanStatus.VALIDATED.value, PlanStatus.PUBLISHED.value]})
