@@ -13,6 +13,7 @@ from crisis_app.alerts import links, services
 from crisis_app.alerts.models import STATE_LABELS, Alert, AlertRecipient, Delivery, DeliveryState
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.alerts.templates import TEMPLATES, TEMPLATES_BY_KEY
+from crisis_app.core import presets
 from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
@@ -34,15 +35,21 @@ def index():
                            counts=services.answer_summaries([a.id for a in alerts]))
 
 
+def _offered_templates(crisis) -> list:
+    """The published plan's presets for the crisis's typology and gradation, else the built-in templates."""
+    return presets.presets(crisis.typology if crisis else None, crisis.gradation if crisis else None) or TEMPLATES
+
+
 def _compose_context(form: dict, errors: dict | None = None) -> dict:
     crisis = crisis_services.current_crisis()
-    return {"form": form, "errors": errors or {}, "templates": TEMPLATES, "audiences": list_audiences(),
+    return {"form": form, "errors": errors or {}, "templates": _offered_templates(crisis),
+            "audiences": list_audiences(),
             "channels": available_channels(), "crisis": crisis, "size": sms_size(form.get("sms_text", ""))}
 
 
 def _template_form(key: str | None) -> dict:
     crisis = crisis_services.current_crisis()
-    template = TEMPLATES_BY_KEY.get(key or "")
+    template = {t.key: t for t in _offered_templates(crisis)}.get(key or "") or TEMPLATES_BY_KEY.get(key or "")
     if template is None:
         return {"channels": ["sms", "email"], "question": "availability"}
     values = {"cpts": current_app.config["CPTS_NAME"], "titre": template.title,

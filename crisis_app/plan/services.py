@@ -16,6 +16,7 @@ from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.directory import services as directory_services
 from crisis_app.plan import figures
 from crisis_app.plan.models import SECTIONS, PlanStatus, PlanVersion
 from crisis_app.plan.outline import ACTIONS, MEASURE_FIELDS, Preset, empty_sections
@@ -67,6 +68,28 @@ def cellule_members(plan: PlanVersion) -> list[dict]:
 def retex_recipients(plan: PlanVersion) -> list[int]:
     """Organisation ids that receive the post-crisis evaluation."""
     return list((plan.retex or {}).get("recipient_ids", []))
+
+
+def my_part(user: User) -> dict:
+    """What the published plan asks of the professional behind ``user``: their roles, their activities."""
+    from crisis_app.plan import activities
+
+    professional = directory_services.professional_for_user(user)
+    plan = published_plan()
+    if professional is None or plan is None:
+        return {"year": plan.year if plan else None, "roles": [], "activities": [], "linked": professional is not None}
+    pid, ant, roles = professional.id, plan.anticipation or {}, []
+    if ant.get("referent_id") == pid:
+        roles.append("Référent crise sanitaire")
+    if ant.get("suppleant_id") == pid:
+        roles.append("Suppléant du référent crise sanitaire")
+    for member in cellule_members(plan):
+        if member["professional_id"] == pid:
+            roles.append(f"Cellule de crise : {member['role']}")
+        if member["backup_id"] == pid:
+            roles.append(f"Cellule de crise : suppléant pour « {member['role']} »")
+    mine = [activities.as_dict(a) for a in activities.for_year(utcnow().year) if pid in (a.participant_ids or [])]
+    return {"year": plan.year, "roles": roles, "activities": mine, "linked": True}
 
 
 def list_plans() -> list[PlanVersion]:

@@ -1,0 +1,1 @@
+"""Demo plan (filled in later)."""
