@@ -12,6 +12,10 @@ from tests.conftest import csrf_token
 from tests.plan.conftest import complete_data
 
 READERS = [Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL, Role.ARS_OBSERVER]
+def bearer(persona) -> dict[str, str]:
+    return {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=persona.user)}"}
+
+
 NOT_EDITORS = [Role.ARS_OBSERVER, Role.CRISIS_CELL, Role.PROFESSIONAL, Role.QUALITY_REFERENT]
 
 
@@ -70,7 +74,7 @@ def test_pages_refuse_every_plan_write_to_who_may_not_edit(client, login, person
 
 @pytest.mark.parametrize("role", [Role.ARS_OBSERVER, Role.CRISIS_CELL, Role.PROFESSIONAL])
 def test_api_refuses_every_plan_write_to_who_may_not_edit(client, personas, stage, role):
-    headers = {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=personas[role].user)}"}
+    headers = bearer(personas[role])
     for method, url, body in api_writes(stage):
         response = client.open(url, method=method, json=body, headers=headers)
         assert response.status_code == 403, url
@@ -87,14 +91,14 @@ def test_the_same_page_writes_succeed_for_the_referent(client, login, personas, 
 
 
 def test_the_same_api_writes_succeed_for_the_referent(client, personas, stage):
-    headers = {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=personas[Role.CRISIS_REFERENT].user)}"}
+    headers = bearer(personas[Role.CRISIS_REFERENT])
     for method, url, body in api_writes(stage):
         response = client.open(url, method=method, json=body, headers=headers)
         assert response.status_code in (200, 201), (url, response.get_json())
 
 
 def test_the_coordinator_edits_and_publishes_but_only_the_referent_validates(client, personas, stage):
-    headers = {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=personas[Role.COORDINATOR].user)}"}
+    headers = bearer(personas[Role.COORDINATOR])
     assert client.post(f"/api/v1/plans/{stage['draft'].id}/validate", headers=headers).status_code == 403
     assert client.post(f"/api/v1/plans/{stage['validated'].id}/publish", headers=headers).status_code == 200
 
