@@ -70,6 +70,10 @@ class Preset:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def stored(self) -> dict:
+        """As a measure holds it: the measure already says the typology and the gradation."""
+        return {k: v for k, v in asdict(self).items() if k not in ("typology", "gradation")}
+
 
 DEFAULT_PRESETS = [
     Preset("offre-g1", "Altération de l'offre de soins — gradation 1", 1, 1,
@@ -115,7 +119,7 @@ def empty_sections() -> dict[str, dict]:
     measures = []
     for preset in DEFAULT_PRESETS:
         measure = {"typology": preset.typology, "gradation": preset.gradation, "directory_filter": {},
-                   "presets": [preset.as_dict()], **{k: "" for k in MEASURE_FIELDS}}
+                   "presets": [preset.stored()], **{k: "" for k in MEASURE_FIELDS}}
         measures.append(measure)
     return {
         "anticipation": {"referent_id": None, "suppleant_id": None, **{k: "" for k in ANTICIPATION_FIELDS}},

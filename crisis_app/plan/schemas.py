@@ -174,7 +174,8 @@ class PlanCreateSchema(Schema):
 
 
 class DiffQuerySchema(Schema):
-    against = _id(required=True, metadata={"description": "Version de référence"})
+    against = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
+                             metadata={"description": "Version de référence"})
 
 
 class DiffSchema(Schema):

@@ -22,9 +22,8 @@ def partner(db_session):
 
 
 def measure(typology: int, gradation: int, **overrides) -> dict:
-    preset = {**DEFAULT_PRESETS[0].as_dict(), "key": f"t{typology}-g{gradation}",
+    preset = {**DEFAULT_PRESETS[0].stored(), "key": f"t{typology}-g{gradation}",
               "name": f"Modèle {typology}/{gradation}"}
-    preset.pop("typology"), preset.pop("gradation")
     return {"typology": typology, "gradation": gradation, "needs": f"Besoins {typology}/{gradation}",
             "mobilisation": "Médecins et infirmiers", "directory_filter": {"profession_code": ["10", "60"]},
             "presets": [preset], **overrides}
