@@ -14,6 +14,11 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"external resource refused: {url[:80]}")
 
 
+def fr_date(iso: str | None) -> str:
+    """``2026-03-14`` → ``14/03/2026``; empty → a dash."""
+    return "/".join(reversed(iso.split("-"))) if iso else "—"
+
+
 def context(plan: PlanVersion) -> dict:
     frozen = plan.frozen or {}
     measures = {(m["typology"], m["gradation"]): m for m in (plan.adaptation or {}).get("measures", [])}
@@ -21,7 +26,7 @@ def context(plan: PlanVersion) -> dict:
             "directory": frozen.get("directory") or figures.directory_figures(),
             "stock": frozen.get("stock") or figures.stock_figures(),
             "activities": frozen.get("activities") or [activities.as_dict(a) for a in activities.for_year(plan.year)],
-            "cpts": current_app.config.get("CPTS_NAME", ""), "generated_at": utcnow()}
+            "cpts": current_app.config.get("CPTS_NAME", ""), "generated_at": utcnow(), "fr_date": fr_date}
 
 
 def render(plan: PlanVersion) -> bytes:

@@ -1,4 +1,4 @@
-"""plan: versions per year and activities
+"""plan: versions per year (draft, validated, published) and the activities of each year
 
 Revision ID: 0010_plan
 Revises: 0004_alerts
