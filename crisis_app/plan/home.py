@@ -34,3 +34,15 @@ def _plan_card(user):
         yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} en retard", tone="alert", url=url,
                    detail=f"{detail} L'échéance de fin {LATE_MONTH_NAME} est dépassée.",
                    action="Mettre à jour le plan")
+
+
+@card_provider("plan.self", order=30)
+def _my_part_card(user):
+    if user.may("plan.read"):
+        return  # the crisis team sees the whole plan card
+    part = services.my_part(user)
+    if part["roles"]:
+        yield Card(title="Mon rôle dans le plan de crise", value=part["roles"][0],
+                   detail=f"Plan d'action {part['year']}" + (f" — et {len(part['roles']) - 1} autre(s) rôle(s)"
+                                                             if len(part["roles"]) > 1 else ""),
+                   url=url_for("plan.my_part"), action="Voir ce que le plan me demande")

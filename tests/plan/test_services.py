@@ -143,3 +143,25 @@ def test_the_contract_functions_read_the_published_plan(published, people, partn
     assert [p.key for p in services.presets_for(1, 2)] == ["t1-g2"]
     assert {p.key for p in services.presets_for(1, None)} == {"t1-g1", "t1-g2"}
     assert services.presets_for(3, 1) == []
+
+
+def test_every_change_writes_its_audit_row(db_session, complete_draft, personas):
+    from crisis_app.plan import activities
+
+    referent = personas[Role.CRISIS_REFERENT].user
+    edits = _audit("plan.edit", complete_draft.id)
+    assert edits and edits[0].actor_id == referent.id and "anticipation.referent_id" in edits[0].changes
+    activity = activities.create_activity(actor=referent, year=2026, data={
+        "kind": "exercise", "title": "Exercice", "planned_on": "2026-04-01"})
+    activities.update_activity(actor=referent, activity=activity, data={
+        "kind": "exercise", "title": "Exercice", "planned_on": "2026-04-01", "done_on": "2026-04-01"})
+    rows = db_session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "plan_activity")).all()
+    assert [r.action for r in rows] == ["plan.activity.create", "plan.activity.update"]
+    assert rows[1].changes["done_on"] == [None, "2026-04-01"]
+
+
+def test_saving_a_section_unchanged_writes_nothing(db_session, complete_draft, personas):
+    before = len(_audit("plan.edit", complete_draft.id))
+    services.update_section(actor=personas[Role.CRISIS_REFERENT].user, plan=complete_draft, section="retex",
+                            data=dict(complete_draft.retex))
+    assert len(_audit("plan.edit", complete_draft.id)) == before

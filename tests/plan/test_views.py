@@ -85,3 +85,19 @@ def test_the_home_page_warns_the_referent_when_this_years_plan_is_not_published(
     page = client.get("/").text
     assert "Plan d&#39;action crise" in page or "Plan d'action crise" in page
     assert re.search(r"Mise à jour \d{4} (à faire|en retard)", page)
+
+
+def test_a_professional_sees_the_roles_the_published_plan_gives_them(client, login, personas, complete_draft,
+                                                                     people):
+    from crisis_app.directory import services as directory_services
+
+    referent = personas[Role.CRISIS_REFERENT].user
+    services.validate_plan(actor=referent, plan=complete_draft)
+    services.publish_plan(actor=referent, plan=complete_draft)
+    directory_services.link_user(actor=None, professional=people[3], user=personas[Role.PROFESSIONAL].user)
+    login(personas[Role.PROFESSIONAL])
+    page = client.get("/plan/mon-role").text
+    assert "Cellule de crise : suppléant pour « Pilote de la cellule »" in page
+    assert "Mon rôle dans le plan de crise" in client.get("/").text
+    assert client.get("/api/v1/plans/mine").get_json()["roles"] == [
+        "Cellule de crise : suppléant pour « Pilote de la cellule »"]
