@@ -1,7 +1,7 @@
 """plan: versions per year (draft, validated, published) and the activities of each year
 
 Revision ID: 0010_plan
-Revises: 0004_alerts
+Revises: 0005_outbox
 Create Date: 2026-11-30 09:19:18.455376
 
 """
@@ -12,7 +12,7 @@ import crisis_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = "0010_plan"
-down_revision = "0004_alerts"
+down_revision = "0005_outbox"
 branch_labels = None
 depends_on = None
 
