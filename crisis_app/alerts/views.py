@@ -38,8 +38,10 @@ def _audience_choices() -> list[dict]:
 
 
 def _offered_templates(crisis) -> list:
-    """The published plan's presets for the crisis's typology and gradation, else the built-in templates."""
-    return presets.presets(crisis.typology if crisis else None, crisis.gradation if crisis else None) or TEMPLATES
+    """The published plan's presets for the crisis's typology and gradation (and the built-in ones for no
+    typology, such as a plain information), else the built-in templates."""
+    offered = presets.presets(crisis.typology if crisis else None, crisis.gradation if crisis else None)
+    return [*offered, *(t for t in TEMPLATES if t.typology is None)] if offered else TEMPLATES
 
 
 def _compose_context(form: dict, errors: dict | None = None) -> dict:

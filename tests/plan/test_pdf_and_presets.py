@@ -63,6 +63,7 @@ def test_the_composer_offers_the_published_plans_presets_for_the_crisis(client, 
     page = client.get("/alertes/nouvelle").text
     assert "Modèle 1/2" in page
     assert "Modèle 1/1" not in page and "Canicule — personnes vulnérables" not in page
+    assert "Information simple" in page  # the built-in template for no typology stays
     filled = client.get("/alertes/nouvelle?modele=t1-g2").text
     assert "Renfort demandé : offre de soins perturbée" in filled
 
