@@ -8,4 +8,16 @@ from __future__ import annotations
 
 def init_app(app, api) -> None:
     """Register the quality pages, API, beat entry, home cards and demo data."""
-    from quality import models  # noqa: F401 - tables
+    from celery.schedules import crontab
+
+    from quality import demo, home, models, tasks  # noqa: F401 - tables, cards, task and demo seeder register
+    from quality.api import bp as api_bp
+    from quality.review import bp as review_bp
+    from quality.views import bp, public_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(public_bp)
+    api.register_blueprint(api_bp)
+    app.extensions["celery"].conf.beat_schedule["quality-eigs-reminders"] = {
+        "task": tasks.EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}

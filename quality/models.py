@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import db, str_enum, utcnow
+from crisis_app.core.models import User
 from quality import vocab
 from quality.vocab import State
 
@@ -73,6 +74,7 @@ class AdverseEvent(db.Model):
     eigs_part2_sent_on: Mapped[date | None] = mapped_column(sa.Date)
     ars_reference: Mapped[str | None] = mapped_column(sa.String(60))
 
+    declarer: Mapped[User | None] = relationship()
     duplicate_of: Mapped[AdverseEvent | None] = relationship(remote_side=[id])
     history: Mapped[list[AdverseEventStep]] = relationship(back_populates="event",
                                                            order_by="AdverseEventStep.id")

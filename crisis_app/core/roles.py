@@ -54,6 +54,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "alerts.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "alerts.send": frozenset({Role.CRISIS_REFERENT}),
     "alerts.outbox": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    # quality: everyone declares (a professional reads back only their own named declarations); the quality
+    # referents triage and follow the register; the coordinator sets the zones and the public declaration link
+    "quality.declare": ALL_ROLES,
+    "quality.manage": frozenset({Role.QUALITY_REFERENT}),
+    "quality.configure": frozenset({Role.COORDINATOR}),
 }
 
 
