@@ -57,7 +57,8 @@ def register_filters(args) -> dict:
 def register():
     filters = register_filters(request.args)
     page_number = max(min(request.args.get("page", 1, type=int) or 1, 100_000), 1)
-    page = query.register(filters, zones=services.zones(), page=page_number)
+    page = query.register(filters, zones=services.zones(), page=page_number,
+                          per_page=current_app.config.get("QUALITY_PAGE_SIZE", query.PAGE_SIZE))
     return render_template("quality/register.html", page=page, filters=filters, args=request.args, vocab=vocab,
                            zones=services.zones(), filter_args={k: v for k, v in request.args.items()
                                                                 if k in FILTER_KEYS},
