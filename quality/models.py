@@ -6,6 +6,7 @@ says so) and the follow-up secret is kept only as its SHA-256.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -17,6 +18,12 @@ from quality import vocab
 from quality.vocab import State
 
 TEXT_MAX = 4000
+
+
+def search_text(*parts: str | None) -> str:
+    """Texts folded for searching: lower case, accents removed ("Sécurité" and "securite" meet)."""
+    text = " ".join(p for p in parts if p)
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 class AdverseEvent(db.Model):
@@ -47,6 +54,8 @@ class AdverseEvent(db.Model):
     patient_informed_by: Mapped[str | None] = mapped_column(sa.String(200))
     age_band: Mapped[str | None] = mapped_column(sa.String(12))
     sex: Mapped[str | None] = mapped_column(sa.String(12))
+    # the free texts lower-cased and without accents, for the register's search (see search_text())
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     # ratings: the declarer's and the referent's are both kept; severity and criticality are the effective ones
     declarer_severity: Mapped[int]
@@ -90,6 +99,9 @@ class AdverseEvent(db.Model):
         sa.CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),
         sa.Index("ix_adverse_event_state_id", "state", "id"),
     )
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_text(self.description, self.immediate_measures, self.barrier, self.ars_reference)
 
     @property
     def reference(self) -> str:

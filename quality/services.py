@@ -120,6 +120,7 @@ def declare(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Dec
     event = AdverseEvent(**values, severity=severity, criticality=rules.criticality(severity, likelihood),
                          anonymous=anonymous, declarer_user_id=None if anonymous else actor.id,
                          follow_up_hash=hash_secret(secret) if secret else None, created_at=now, updated_at=now)
+    event.refresh_search_text()
     db.session.add(event)
     db.session.flush()
     db.session.add(AdverseEventStep(event_id=event.id, at=now, from_state=None, to_state=State.DECLARE,
@@ -330,6 +331,7 @@ def record_eigs(*, actor: User, event: AdverseEvent, part1_sent_on: date | None 
     event.eigs_part2_due_on = rules.part2_due_on(part1) if part1 else None
     event.eigs_part2_sent_on = part2_sent_on or event.eigs_part2_sent_on
     event.ars_reference = reference or event.ars_reference
+    event.refresh_search_text()
     event.updated_at = utcnow()
     changes = audit.changes_between(before, {f: getattr(event, f) for f in before})
     if changes:

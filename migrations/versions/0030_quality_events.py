@@ -52,6 +52,7 @@ def upgrade():
     sa.Column('patient_informed_by', sa.String(length=200), nullable=True),
     sa.Column('age_band', sa.String(length=12), nullable=True),
     sa.Column('sex', sa.String(length=12), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('declarer_severity', sa.Integer(), nullable=False),
     sa.Column('declarer_likelihood', sa.Integer(), nullable=False),
     sa.Column('referent_severity', sa.Integer(), nullable=True),

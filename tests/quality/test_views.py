@@ -127,8 +127,10 @@ def test_the_register_filters_searches_and_exports_formula_safe(client, login, p
     unacceptable = _text(client.get("/qualite/registre?zone=inacceptable"))
     assert register[1].reference in unacceptable and register[0].reference not in unacceptable
     assert register[2].reference in _text(client.get("/qualite/registre?place=ehpad&severity=3"))
-    searched = _text(client.get("/qualite/registre?q=salle de bains"))
+    searched = _text(client.get("/qualite/registre?q=SALLE de bains"))
     assert register[0].reference in searched and register[1].reference not in searched
+    assert register[0].reference in _text(client.get("/qualite/registre?q=chuté"))  # accents and case ignored
+    assert "Aucun événement" in _text(client.get("/qualite/registre?q=100%25_"))
     assert register[1].reference in _text(client.get(f"/qualite/registre?q={register[1].reference}"))
     assert register[0].reference in _text(client.get("/qualite/registre?state=a_trier"))
     assert "Aucun événement" in _text(client.get("/qualite/registre?since=2099-01-01&severity=9&state=x"))
