@@ -26,7 +26,7 @@ def acknowledgement(event: AdverseEvent, declarer: User) -> Outgoing:
             "Vigie — qualité et sécurité des soins")
     return Outgoing(topic="quality.ack", subject=f"Déclaration {event.reference} reçue", email_text=text,
                     recipients=[Person(name=declarer.full_name, email=declarer.email, ref_id=declarer.id)],
-                    about=("adverse_event", event.id))
+                    about=("adverse_event", event.id), label="Déclarant (accusé de réception)")
 
 
 def step_phrase(step: str, due_on: date) -> str:
@@ -47,5 +47,5 @@ def eigs_reminder(event: AdverseEvent, step: str, referents: list[User]) -> Outg
             f"Document pré-rempli : {_public_url(f'/qualite/evenements/{event.id}/eigs')}\n\n"
             "Vigie — qualité et sécurité des soins")
     return Outgoing(topic="quality.eigs_reminder", subject=f"EIGS {event.reference} : partie 2 {phrase}",
-                    email_text=text, about=("adverse_event", event.id),
+                    email_text=text, about=("adverse_event", event.id), label="Référents qualité",
                     recipients=[Person(name=u.full_name, email=u.email, ref_id=u.id) for u in referents])

@@ -6,10 +6,10 @@ reminder is sent if and only if the change it reports is committed. Tests patch 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
-log = logging.getLogger(__name__)
+from crisis_app.core.notifications import outbox
+from crisis_app.core.notifications.outbox import Recipient
 
 
 @dataclass(frozen=True)
@@ -29,21 +29,16 @@ class Outgoing:
     email_text: str
     recipients: list[Person] = field(default_factory=list)
     about: tuple[str, int] | None = None
+    label: str = ""
 
 
 def send(message: Outgoing) -> int:
     """Queue ``message`` through the outbox in the current transaction; returns how many people it is for."""
     if not message.recipients:
         return 0
-    try:
-        from crisis_app.core.notifications import outbox
-        from crisis_app.core.notifications.outbox import Recipient
-    except ImportError:  # the outbox has not landed in this checkout: nothing leaves, the caller's rows stay
-        log.warning("outbox unavailable: %s not queued", message.topic)
-        return 0
     queued = outbox.send_message(
         topic=message.topic, subject=message.subject, sms_text="", email_text=message.email_text,
         recipients=[Recipient(name=p.name, email=p.email, ref_type=p.ref_type, ref_id=p.ref_id)
                     for p in message.recipients],
-        channels=("email",), first_channel_only=True, about=message.about)
+        channels=("email",), first_channel_only=True, about=message.about, label=message.label)
     return queued.recipient_count

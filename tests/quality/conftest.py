@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from crisis_app.core.db import db, utcnow
-from quality import notify, services
+from crisis_app.core.notifications.models import Message
+from quality import services
 
 
 def declaration(**overrides) -> dict:
@@ -25,17 +26,30 @@ def declare(actor=None, *, anonymous: bool = False, **overrides):
     return services.declare(actor=actor, anonymous=anonymous, data=declaration(**overrides))
 
 
+class Sent:
+    """The outbox messages quality wrote (read from the outbox's own table), oldest first; compares as a list."""
+
+    def rows(self) -> list[Message]:
+        db.session.expire_all()
+        return list(db.session.scalars(sa.select(Message).where(Message.topic.like("quality.%"))
+                                       .order_by(Message.id)))
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def __len__(self) -> int:
+        return len(self.rows())
+
+    def __getitem__(self, index):
+        return self.rows()[index]
+
+    def __eq__(self, other) -> bool:
+        return self.rows() == list(other)
+
+
 @pytest.fixture
-def sent(monkeypatch) -> list[notify.Outgoing]:
-    """Every message quality hands to the outbox, in order (the outbox's own tests prove the sending)."""
-    messages: list[notify.Outgoing] = []
-
-    def _capture(message):
-        messages.append(message)
-        return len(message.recipients)
-
-    monkeypatch.setattr(notify, "send", _capture)
-    return messages
+def sent(db_session) -> Sent:
+    return Sent()
 
 
 _TABLES: list[sa.Table] = []
