@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from flask import current_app, url_for
+from flask import url_for
 
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
@@ -45,12 +45,10 @@ def cards_for(user: User) -> list[Card]:
     return sorted(cards, key=lambda card: not card.urgent)  # sorted() is stable: the order holds within each rank
 
 
-# What each role can expect from Vigie next, for the roles whose page would otherwise say little. A card that
-# announces a module ("requires") disappears once that module's pages exist: its own cards take over.
+# What each role can expect from Vigie next, for the roles whose page would otherwise say little of it.
 @dataclass(frozen=True)
 class _Expectation:
     card: Card
-    requires_absent: str | None = None  # an endpoint prefix, e.g. "quality."
     link: tuple[str, str, str] | None = None  # (permission, endpoint, action)
 
 
@@ -64,10 +62,6 @@ EXPECTATIONS: dict[Role, _Expectation] = {
         detail="Le référent vous alerte par SMS ; la crise, sa gradation et les réponses s'affichent en tête de "
                "cette page. Le matériel se distribue depuis le stock."),
         link=("stock.distribute", "stock.distribution", "Distribuer du matériel")),
-    Role.QUALITY_REFERENT: _Expectation(Card(
-        title="Qualité des soins", value="Bientôt dans Vigie",
-        detail="Le registre des événements indésirables (EIAS), les séances CREX et RMM et le suivi des actions "
-               "correctives arrivent ici."), requires_absent="quality."),
     Role.ARS_OBSERVER: _Expectation(Card(
         title="Après chaque crise", value="Évaluation (RETEX)",
         detail="La CPTS vous adresse son évaluation post-crise par e-mail, avec le PDF. Les évaluations et les "
@@ -75,14 +69,10 @@ EXPECTATIONS: dict[Role, _Expectation] = {
 }
 
 
-def _has_pages(prefix: str) -> bool:
-    return any(rule.endpoint.startswith(prefix) for rule in current_app.url_map.iter_rules())
-
-
 @card_provider("home.view", order=95)
 def _what_comes_card(user: User):
     expectation = EXPECTATIONS.get(user.role)
-    if expectation is None or (expectation.requires_absent and _has_pages(expectation.requires_absent)):
+    if expectation is None:
         return
     card = expectation.card
     if expectation.link and user.may(expectation.link[0]):

@@ -65,6 +65,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plan.validate": frozenset({Role.CRISIS_REFERENT}),
     "plan.publish": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "plan.self": frozenset({Role.PROFESSIONAL, Role.CRISIS_CELL, Role.CRISIS_REFERENT, Role.QUALITY_REFERENT}),
+    # quality: everyone declares (a professional reads back only their own named declarations); the quality
+    # referents triage and follow the register; the coordinator sets the zones and the public declaration link
+    "quality.declare": ALL_ROLES,
+    "quality.manage": frozenset({Role.QUALITY_REFERENT}),
+    "quality.configure": frozenset({Role.COORDINATOR}),
 }
 
 

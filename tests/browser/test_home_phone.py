@@ -19,8 +19,8 @@ CAN_DO = {
     Role.CRISIS_REFERENT: ["Crise sanitaire", "Alerter les professionnels", "Annuaire", "Stock de matériel",
                            "Mon compte"],
     Role.CRISIS_CELL: ["Crise sanitaire", "Annuaire", "Stock de matériel", "Si une crise est déclarée", "Mon compte"],
-    Role.PROFESSIONAL: ["Ma fiche annuaire", "Si une alerte arrive", "Mon compte"],
-    Role.QUALITY_REFERENT: ["Qualité des soins", "Mon compte"],
+    Role.PROFESSIONAL: ["Ma fiche annuaire", "Événement indésirable", "Si une alerte arrive", "Mon compte"],
+    Role.QUALITY_REFERENT: ["EIAS à trier", "Événement indésirable", "Mon compte"],
     Role.ARS_OBSERVER: ["Crise sanitaire", "Après chaque crise", "Mon compte"],
 }
 NOT_FOR = {Role.PROFESSIONAL: ["Annuaire", "Stock de matériel", "Comptes actifs"],

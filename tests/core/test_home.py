@@ -141,7 +141,6 @@ def test_stale_directory_records_make_the_card_orange_never_red(client, db_sessi
 EXPECTED_CARD = {
     Role.PROFESSIONAL: "Si une alerte arrive",
     Role.CRISIS_CELL: "Si une crise est déclarée",
-    Role.QUALITY_REFERENT: "Qualité des soins",
     Role.ARS_OBSERVER: "Après chaque crise",
 }
 
