@@ -283,6 +283,12 @@ class OrganisationContactSchema(Schema):
         if not data.get("email") and not data.get("phone"):
             raise ValidationError("Indiquez une adresse e-mail ou un téléphone pour ce contact.", "email")
 
+    @post_load
+    def _blank_is_none(self, data, **kwargs):
+        if "function" in data and not data["function"]:
+            data["function"] = None  # an empty form field is no function, as when none was given
+        return data
+
 
 class OrganisationSchema(Schema):
     id = fields.Integer(dump_only=True)

@@ -147,6 +147,8 @@ def _validate_consents(consents: Mapping[str, bool], method: str | None) -> list
 def update_professional(*, actor: User | None, professional: Professional, data: Mapping[str, Any]) -> Professional:
     """Change some fields of a professional; absent fields are kept."""
     clean = validate_professional(data, partial=True)
+    if clean.get("profession_code") == professional.profession_code and not data.get("profession"):
+        clean.pop("profession", None)  # the label an import brought stays when the code is not changed
     if error := _identifier_taken(clean, exclude_id=professional.id):
         raise error
     rpps, adeli = clean.get("rpps", professional.rpps), clean.get("adeli", professional.adeli)

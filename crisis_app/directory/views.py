@@ -139,12 +139,7 @@ def _render_detail(professional: Professional, consent_form=None, status: int = 
 @permission_required("directory.manage")
 def edit(professional_id: int):
     professional = get_for_user(Professional, professional_id, "directory.manage")
-    form = forms.ProfessionalForm(obj=professional, tags=", ".join(professional.skill_list),
-                                  crisis_role=professional.crisis_role.value,
-                                  membership=professional.membership.value,
-                                  structure_type=professional.structure_type.value if professional.structure_type
-                                  else "")
-    form.allow_current_profession(professional.profession_code, professional.profession)
+    form = forms.ProfessionalForm.for_professional(professional)
     status = 200
     if form.validate_on_submit():
         try:

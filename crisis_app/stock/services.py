@@ -131,6 +131,24 @@ def create_location(*, actor: User | None, name: str, address: str | None = None
     return location
 
 
+def update_location(*, actor: User | None, location: StockLocation, name: str,
+                    address: str | None = None) -> StockLocation:
+    """Rename a storage location or change its address."""
+    name = (name or "").strip()
+    if not name:
+        _refuse({"name": ["Le nom du lieu est obligatoire."]}, "Lieu invalide.")
+    conflict = f"Un lieu de stockage nommé « {name} » existe déjà."
+    if _name_taken(StockLocation, name, exclude_id=location.id):
+        raise ServiceError("conflict", conflict, field="name", status=409)
+    before = {"name": location.name, "address": location.address}
+    location.name, location.address = name, (address or "").strip() or None
+    if diff := audit.changes_between(before, {"name": location.name, "address": location.address}):
+        audit.record(actor=actor, action="stock.location.update", object_type="stock_location",
+                     object_id=location.id, summary=f"Lieu de stockage modifié : {name}", changes=diff)
+    _commit_or_conflict(conflict, "name")
+    return location
+
+
 # --- movements -----------------------------------------------------------------------------------
 
 def _check_quantity(quantity: Any, errors: dict, *, field: str = "quantity", minimum: int = 1) -> None:

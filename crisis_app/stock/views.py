@@ -15,7 +15,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.crises import services as crisis_services
 from crisis_app.stock import checks, exports, forms, query, services
-from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem
+from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem, StockLocation
 from crisis_app.stock.schemas import MAX_ID
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
@@ -188,6 +188,16 @@ def locations():
     return _form_page(form, "stock/locations.html", lambda: services.create_location(
         actor=_actor(), name=form.name.data, address=form.address.data), "Lieu de stockage créé.",
         locations=query.locations(include_inactive=True))
+
+
+@bp.route("/lieux/<int:location_id>", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def location_edit(location_id: int):
+    location = get_for_user(StockLocation, min(location_id, MAX_ID), "stock.manage")
+    form = forms.LocationForm(obj=location)
+    return _form_page(form, "stock/location_edit.html", lambda: services.update_location(
+        actor=_actor(), location=location, name=form.name.data, address=form.address.data),
+        "Lieu de stockage modifié.", location=location)
 
 
 @bp.route("/controle", methods=["POST"])
