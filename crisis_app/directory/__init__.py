@@ -5,11 +5,17 @@ from __future__ import annotations
 
 def init_app(app, api) -> None:
     """Register the directory's pages, API, commands and demo data (append one line per module)."""
-    from crisis_app.directory import (
+    from crisis_app.directory import (  # noqa: F401 - route modules attach to the blueprints imported below
+        audiences_api,
+        audiences_views,
         campaign_views,
         cli,
         import_views,
-        models,  # noqa: F401 - tables known to migrations
+        models,  # tables known to migrations
+        organisations_api,
+        organisations_views,
+        professionals_api,
+        professionals_views,
     )
     from crisis_app.directory.api import bp as api_bp
     from crisis_app.directory.demo import seed as _demo_seed  # noqa: F401 - the demo seeder registers itself

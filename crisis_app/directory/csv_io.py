@@ -19,15 +19,8 @@ from crisis_app.core import audit
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.directory.importer import (
-    BatchUpserter,
-    Column,
-    ImportReport,
-    LineError,
-    map_columns,
-    normalize_header,
-    schema_errors,
-)
+from crisis_app.directory.import_columns import Column, LineError, map_columns, normalize_header, schema_errors
+from crisis_app.directory.import_upsert import BatchUpserter, ImportReport
 from crisis_app.directory.models import (
     CRISIS_ROLE_LABELS,
     MEMBERSHIP_LABELS,
@@ -35,8 +28,8 @@ from crisis_app.directory.models import (
     CrisisRole,
     Professional,
 )
+from crisis_app.directory.professionals_schemas import ProfessionalInputSchema
 from crisis_app.directory.query import filter_statement
-from crisis_app.directory.schemas import ProfessionalInputSchema
 
 DELIMITER = ";"
 CSV_COLUMNS = (

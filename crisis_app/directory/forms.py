@@ -27,7 +27,7 @@ from crisis_app.directory.models import (
     ORGANISATION_LABELS,
     STRUCTURE_LABELS,
 )
-from crisis_app.directory.schemas import CIVILITIES
+from crisis_app.directory.professionals_schemas import CIVILITIES
 from crisis_app.directory.validation import PROFESSIONS
 
 CONSENT_METHODS = ["formulaire d'adhésion", "formulaire papier", "formulaire en ligne", "par téléphone",

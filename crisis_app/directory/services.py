@@ -25,8 +25,12 @@ from crisis_app.directory.models import (
     ProfessionalTag,
     StructureType,
 )
+from crisis_app.directory.professionals_schemas import (
+    ConsentInputSchema,
+    ProfessionalInputSchema,
+    ProfessionalPatchSchema,
+)
 from crisis_app.directory.query import to_confirm_clause
-from crisis_app.directory.schemas import ConsentInputSchema, ProfessionalInputSchema, ProfessionalPatchSchema
 
 AUDITED_FIELDS = ("rpps", "adeli", "civility", "last_name", "first_name", "profession_code", "profession",
                   "specialty", "practice_mode", "structure_name", "structure_type", "commune_code", "commune_name",
