@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.directory.text_search import search_text
 from crisis_app.directory.validation import national_id
 
 
@@ -93,6 +94,8 @@ class Professional(TimestampMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"),
                                                 unique=True)
+    # names without accents, numbers, phones in national form: what a search compares (kept by _fill_search_text)
+    search_text: Mapped[str] = mapped_column(sa.String(700), default="")
 
     tags: Mapped[list[ProfessionalTag]] = relationship(back_populates="professional", cascade="all, delete-orphan",
                                                        order_by="ProfessionalTag.tag")
@@ -128,6 +131,16 @@ class Professional(TimestampMixin, db.Model):
         contact = self.mobile_phone if channel is Channel.SMS else self.email
         consent = self.consent_for(channel)
         return self.active and bool(contact) and consent is not None and consent.granted
+
+
+SEARCHED_FIELDS = ("first_name", "last_name", "rpps", "adeli", "mobile_phone", "structure_phone", "email")
+
+
+@sa.event.listens_for(Professional, "before_insert")
+@sa.event.listens_for(Professional, "before_update")
+def _fill_search_text(mapper, connection, professional: Professional) -> None:
+    """Every write path (forms, API, imports, demo) leaves the search text in step with the entry."""
+    professional.search_text = search_text(**{f: getattr(professional, f) for f in SEARCHED_FIELDS})
 
 
 class ProfessionalTag(db.Model):

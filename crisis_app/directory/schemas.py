@@ -45,10 +45,14 @@ def enum_values(enum) -> list[str]:
     return [m.value for m in enum]
 
 
+SEARCH_HELP = ("chaque mot est cherché dans le nom, le prénom, le RPPS, l'ADELI, les téléphones (toute forme : "
+               "06 39 98 99 02, +33 6…) et l'e-mail, sans accents ni casse ; % et _ sont pris littéralement")
+
+
 class DirectoryQuerySchema(Schema):
     """Search criteria: the same for a listing, a saved audience and an export."""
 
-    q = Text(validate=validate.Length(max=120), metadata={"description": "nom, prénom, RPPS ou ADELI"})
+    q = Text(validate=validate.Length(max=120), metadata={"description": SEARCH_HELP})
     profession_code = fields.List(Text(validate=validate.Length(max=8)))
     commune_code = fields.List(Text(validate=validate.Length(max=5)))
     tag = fields.List(Text(validate=validate.Length(max=60)))
