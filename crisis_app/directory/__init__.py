@@ -12,6 +12,7 @@ def init_app(app, api) -> None:
         cli,
         import_views,
         models,  # tables known to migrations
+        openapi_rules,
         organisations_api,
         organisations_views,
         professionals_api,
@@ -26,4 +27,5 @@ def init_app(app, api) -> None:
     app.register_blueprint(import_views.bp)
     app.register_blueprint(campaign_views.bp)
     api.register_blueprint(api_bp)
+    openapi_rules.document(api)
     cli.register(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from crisis_app.core.strict_fields import StrictBoolean, StrictInteger
 from crisis_app.directory.models import AudienceKind
 from crisis_app.directory.schemas import DirectoryQuerySchema, ReachSchema, Text, enum_values
 
@@ -13,9 +14,9 @@ class AudienceInputSchema(Schema):
     description = Text(allow_none=True, validate=validate.Length(max=500))
     kind = Text(required=True, validate=validate.OneOf(enum_values(AudienceKind)))
     criteria = fields.Nested(DirectoryQuerySchema, load_default=dict)
-    professional_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1)),
+    professional_ids = fields.List(StrictInteger(validate=validate.Range(min=1, max=2**31 - 1)),
                                    load_default=list, validate=validate.Length(max=5000))
-    for_exercises = fields.Boolean(load_default=False)
+    for_exercises = StrictBoolean(load_default=False)
 
     @pre_load
     def _strip_name(self, data, **kwargs):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
+from crisis_app.core.strict_fields import StrictBoolean
 from crisis_app.directory import validation
 from crisis_app.directory.models import OrganisationKind
-from crisis_app.directory.schemas import Normalized, Text, enum_values
+from crisis_app.directory.schemas import Normalized, Text, enum_values, refuse_empty
 
 
 class OrganisationContactSchema(Schema):
@@ -38,7 +39,7 @@ class OrganisationSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     kind = Text(required=True, validate=validate.OneOf(enum_values(OrganisationKind)))
-    receives_evaluations = fields.Boolean(load_default=True)
+    receives_evaluations = StrictBoolean(load_default=True)
     active = fields.Boolean(dump_only=True)
     contacts = fields.List(fields.Nested(OrganisationContactSchema), load_default=list,
                            validate=validate.Length(max=50))
@@ -55,9 +56,13 @@ class OrganisationUpdateSchema(OrganisationSchema):
 
     name = Text(validate=validate.Length(min=1, max=200))
     kind = Text(validate=validate.OneOf(enum_values(OrganisationKind)))
-    receives_evaluations = fields.Boolean()
-    active = fields.Boolean()
+    receives_evaluations = StrictBoolean()
+    active = StrictBoolean()
     contacts = fields.List(fields.Nested(OrganisationContactSchema), validate=validate.Length(max=50))
+
+    @validates_schema(pass_original=True)
+    def _not_empty(self, data, original, **kwargs):
+        refuse_empty(data, original)
 
 
 class OrganisationListSchema(Schema):

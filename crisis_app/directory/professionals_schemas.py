@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
+from crisis_app.core.strict_fields import StrictBoolean
 from crisis_app.directory import validation
 from crisis_app.directory.models import Channel, CrisisRole, Membership, StructureType
-from crisis_app.directory.schemas import Normalized, ReachSchema, Text, enum_values
+from crisis_app.directory.schemas import Normalized, ReachSchema, Text, enum_values, refuse_empty
 
 CIVILITIES = ["M.", "Mme", "Dr", "Pr"]
 
@@ -23,7 +24,9 @@ class ProfessionalInputSchema(Schema):
     civility = Text(allow_none=True, validate=validate.OneOf(CIVILITIES + [""]))
     last_name = Text(required=True, validate=validate.Length(min=1, max=120))
     first_name = Text(required=True, validate=validate.Length(min=1, max=120))
-    profession_code = Text(required=True, validate=validate.Length(min=1, max=8),
+    profession_code = Text(required=True, validate=validate.OneOf(
+                               list(validation.PROFESSIONS), error="Code profession inconnu de la nomenclature de "
+                               "l'Annuaire Santé (10 Médecin, 60 Infirmier…)."),
                            metadata={"description": "code profession de l'Annuaire Santé (10 Médecin, 60 Infirmier…)"})
     profession = Text(validate=validate.Length(min=1, max=120),
                       metadata={"description": "libellé ; déduit du code s'il est connu"})
@@ -54,12 +57,6 @@ class ProfessionalInputSchema(Schema):
         if not data.get("rpps") and not data.get("adeli"):
             raise ValidationError("Indiquez un numéro RPPS ou ADELI.", "rpps")
 
-    @validates_schema
-    def _has_profession_label(self, data, partial, **kwargs):
-        code = data.get("profession_code")
-        if code and not data.get("profession") and code not in validation.PROFESSIONS:
-            raise ValidationError("Code profession inconnu : précisez le libellé de la profession.", "profession")
-
     @post_load
     def _clean(self, data, **kwargs):
         for key in ("civility", "structure_type", "specialty", "practice_mode", "structure_name", "commune_name",
@@ -74,11 +71,15 @@ class ProfessionalInputSchema(Schema):
 
 
 class ProfessionalPatchSchema(ProfessionalInputSchema):
-    """An update: every field optional, absent fields kept."""
+    """An update: every field optional, absent fields kept; at least one field."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("partial", True)
         super().__init__(**kwargs)
+
+    @validates_schema(pass_original=True)
+    def _not_empty(self, data, original, **kwargs):
+        refuse_empty(data, original)
 
 
 class ConsentStateSchema(Schema):
@@ -135,7 +136,7 @@ class ProfessionalPageSchema(Schema):
 
 class ConsentInputSchema(Schema):
     channel = Text(required=True, validate=validate.OneOf(enum_values(Channel)))
-    granted = fields.Boolean(required=True)
+    granted = StrictBoolean(required=True)
     method = Text(required=True, validate=validate.Length(min=2, max=120),
                   metadata={"description": "comment le consentement a été recueilli ou retiré"})
 

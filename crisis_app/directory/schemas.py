@@ -41,6 +41,15 @@ class Normalized(Text):
             raise ValidationError(str(exc)) from None
 
 
+NOTHING_TO_CHANGE = "Indiquez au moins un champ à modifier."
+
+
+def refuse_empty(data: dict, original) -> None:
+    """A PATCH that names no field is a mistake (an empty or missing body), not a request to change nothing."""
+    if not data and not original:
+        raise ValidationError(NOTHING_TO_CHANGE, "_schema")
+
+
 def enum_values(enum) -> list[str]:
     return [m.value for m in enum]
 
