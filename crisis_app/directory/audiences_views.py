@@ -32,9 +32,25 @@ def audience_new():
             "name": form.name.data or "", "description": form.description.data or None, "kind": form.kind.data,
             "criteria": criteria, "professional_ids": ids, "for_exercises": form.for_exercises.data})
     except ServiceError as exc:
-        return render_template("directory/audience_new.html", form=form), refuse(form, exc)
+        status = refuse(form, exc)
+        if request.form.get("origin") == "search":
+            return _back_to_search(form, criteria, status)
+        return render_template("directory/audience_new.html", form=form), status
     flash(f"Audience « {audience.name} » enregistrée.", "success")
     return redirect(url_for("directory.audience_detail", audience_id=audience.id))
+
+
+def _back_to_search(form, criteria: dict, status: int):
+    """Refused from the search page: show that page again, the message beside the form that was used."""
+    from crisis_app.directory.professionals_views import render_search
+
+    messages = [m for name in ("name", "numbers") for m in form[name].errors]
+    messages += [m for m in form.errors.get("professional_ids", [])]
+    error = {"kind": form.kind.data, "name": form.name.data or "", "for_exercises": bool(form.for_exercises.data),
+             "messages": messages}
+    checked = frozenset(request.form.getlist("professional_id", type=int))
+    return render_search(criteria, page=request.form.get("page", type=int), status=status, audience_error=error,
+                         checked=checked)
 
 
 @bp.route("/audiences/<int:audience_id>")

@@ -19,18 +19,39 @@ from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.directory.models import Professional, ProfessionalTag
 from crisis_app.directory.services import ENUM_FIELDS
+from crisis_app.directory.validation import format_phone_for_display
 
 BATCH_SIZE = 500
 MAX_REJECTIONS_KEPT = 1000  # the count goes on; only the first ones are listed, so memory stays flat
 SAMPLE_SIZE = 20
 CONTACT_FIELDS = ("mobile_phone", "email")  # each has a ``<field>_source`` column
 NEVER_BLANKED = ("mobile_phone", "email", "structure_phone")
+CONTACT_LABELS = {"mobile_phone": "Mobile", "email": "E-mail"}
+# Why a contact of the file was not taken, by where the contact in the directory came from.
+KEPT_BECAUSE = {
+    "manual": "saisi à la main dans Vigie : une saisie manuelle n'est jamais remplacée par un import",
+    "csv": "importé d'un fichier de la CPTS, qui prime sur l'Annuaire Santé",
+    "annuaire": "venu de l'Annuaire Santé",
+}
 
 
 @dataclass
 class Rejection:
     line: int
     identifier: str
+    reason: str
+
+
+@dataclass
+class KeptContact:
+    """A contact of the file that differs from the directory's and was not taken, with the reason."""
+
+    line: int
+    identifier: str
+    name: str
+    field: str
+    in_file: str
+    kept: str
     reason: str
 
 
@@ -49,6 +70,14 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     created_sample: list[dict] = field(default_factory=list)
     updated_sample: list[dict] = field(default_factory=list)
+    kept_count: int = 0  # contacts of the file not taken (a protected one was kept)
+    kept: list[KeptContact] = field(default_factory=list)
+    without_consent: int = 0  # people of the file no alert can reach: no consent in force
+
+    def keep(self, contact: KeptContact) -> None:
+        self.kept_count += 1
+        if len(self.kept) < MAX_REJECTIONS_KEPT:
+            self.kept.append(contact)
 
     def reject(self, line: int, identifier: str, reason: str) -> None:
         self.rejected_count += 1
@@ -59,11 +88,19 @@ class ImportReport:
         return {"lines_read": self.lines_read, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "rejected": self.rejected_count, "skipped": self.skipped}
 
+    def notices(self) -> dict[str, int]:
+        """What the coordinator must know beyond the counts: contacts not taken, people no alert reaches."""
+        return {"contacts_kept": self.kept_count, "without_consent": self.without_consent}
+
     def summary(self) -> str:
         text = (f"{self.created} créée(s), {self.updated} mise(s) à jour, {self.unchanged} inchangée(s), "
                 f"{self.rejected_count} ligne(s) rejetée(s)")
         if self.kind == "annuaire":
             text += f", {self.skipped} ligne(s) hors territoire"
+        if self.kept_count:
+            text += f", {self.kept_count} coordonnée(s) du fichier non reprise(s) (saisies protégées)"
+        if self.without_consent:
+            text += f", {self.without_consent} personne(s) sans consentement aux alertes"
         return text
 
 
@@ -91,6 +128,14 @@ def plan_changes(current: dict[str, Any], incoming: dict[str, Any], *, source: s
             changes[f"{key}_source"] = source
         changes[key] = new
     return changes
+
+
+def kept_contacts(current: dict[str, Any], incoming: dict[str, Any], *, replaceable: frozenset[str]) -> list[str]:
+    """Contacts the file would change but ``plan_changes`` keeps, because the directory's comes from a source
+    the import may not replace (typed by hand, most often)."""
+    return [k for k in CONTACT_FIELDS
+            if incoming.get(k) and current.get(k) and incoming[k] != current[k]
+            and current.get(f"{k}_source") not in replaceable]
 
 
 @dataclass
@@ -149,7 +194,7 @@ class BatchUpserter:
             return report
         audit.record(actor=self.actor, action="directory.import", object_type="directory",
                      summary=f"Import {file_label} « {report.file_name} » : {report.summary()}",
-                     changes={k: [None, v] for k, v in report.figures().items()})
+                     changes={k: [None, v] for k, v in (report.figures() | report.notices()).items()})
         db.session.commit()
         return report
 
@@ -180,7 +225,7 @@ class BatchUpserter:
         rpps = [i.data["rpps"] for i in items if i.data.get("rpps")]
         adeli = [i.data["adeli"] for i in items if i.data.get("adeli")]
         clauses = ([Professional.rpps.in_(rpps)] if rpps else []) + ([Professional.adeli.in_(adeli)] if adeli else [])
-        stmt = sa.select(Professional).where(sa.or_(*clauses))
+        stmt = sa.select(Professional).where(sa.or_(*clauses)).options(selectinload(Professional.consents))
         if any("tags" in i.data for i in items):
             stmt = stmt.options(selectinload(Professional.tags))
         rows = db.session.scalars(stmt).all()
@@ -190,8 +235,12 @@ class BatchUpserter:
         keys = list(item.data) + [f"{k}_source" for k in CONTACT_FIELDS if k in item.data]
         current = {k: professional.skill_list if k == "tags" else _plain(getattr(professional, k)) for k in keys}
         changes = plan_changes(current, item.data, source=self.source, replaceable=self.replaceable)
+        notes = [_kept(item, professional, key, current) for key in
+                 kept_contacts(current, item.data, replaceable=self.replaceable)]
+        if not any(c.granted for c in professional.consents):
+            notes.append(_unreachable)
         if not changes:
-            return _counted("unchanged")
+            return _together(_counted("unchanged"), *notes)
         audited = {k: [current.get(k), v] for k, v in changes.items() if not k.endswith("_source")}
         if not self.dry_run:
             _assign(professional, changes)
@@ -199,7 +248,7 @@ class BatchUpserter:
                          object_id=professional.id, summary=f"Fiche mise à jour par import : "
                          f"{professional.display_name}", changes=audited)
         sample = {"name": professional.display_name, "identifier": item.label, "changes": audited}
-        return _counted("updated", sample)
+        return _together(_counted("updated", sample), *notes)
 
     def _create(self, items: list[_Pending]) -> list[Callable[[ImportReport], None]]:
         professionals = []
@@ -218,8 +267,10 @@ class BatchUpserter:
                 audit.record(actor=self.actor, action="professional.import_create", object_type="professional",
                              object_id=professional.id, summary=f"Fiche créée par import : "
                              f"{professional.display_name}", changes=audit.changes_between({}, item.data))
-        return [_counted("created", {"name": p.display_name, "identifier": i.label, "profession": p.profession,
-                                     "commune": p.commune_name or p.commune_code or ""})
+        # an import never brings a consent: whoever it creates cannot be alerted yet
+        return [_together(_counted("created", {"name": p.display_name, "identifier": i.label,
+                                               "profession": p.profession,
+                                               "commune": p.commune_name or p.commune_code or ""}), _unreachable)
                 for p, i in zip(professionals, items, strict=True)]
 
 
@@ -243,6 +294,31 @@ def _counted(what: str, sample: dict | None = None) -> Callable[[ImportReport], 
             samples.append(sample)
 
     return outcome
+
+
+def _together(*outcomes: Callable[[ImportReport], None]) -> Callable[[ImportReport], None]:
+    def outcome(report: ImportReport) -> None:
+        for each in outcomes:
+            each(report)
+
+    return outcome
+
+
+def _unreachable(report: ImportReport) -> None:
+    report.without_consent += 1
+
+
+def _shown(key: str, value: str) -> str:
+    return format_phone_for_display(value) if key == "mobile_phone" else value
+
+
+def _kept(item: _Pending, professional: Professional, key: str,
+          current: dict[str, Any]) -> Callable[[ImportReport], None]:
+    source = current.get(f"{key}_source") or "manual"
+    contact = KeptContact(line=item.line, identifier=item.label, name=professional.display_name,
+                          field=CONTACT_LABELS[key], in_file=_shown(key, item.data[key]),
+                          kept=_shown(key, current[key]), reason=KEPT_BECAUSE.get(source, source))
+    return lambda report: report.keep(contact)
 
 
 def _rejected(item: _Pending, reason: str) -> Callable[[ImportReport], None]:

@@ -43,6 +43,7 @@ class CsvUploadForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     departements = HiddenField()
     communes = HiddenField()
+    file_name = HiddenField()
 
 
 def _imports_dir() -> Path:
@@ -73,12 +74,18 @@ def _upload_path(kind: str, upload_id: str) -> Path:
     return path
 
 
-def _run(kind: str, path: Path, form, *, dry_run: bool) -> importer.ImportReport:
+def _shown_name(name: str | None) -> str:
+    """The name the file had on the user's computer (the stored copy is named by a UUID)."""
+    return Path((name or "").replace("\\", "/")).name[:200] or "fichier sans nom"
+
+
+def _run(kind: str, path: Path, form, *, dry_run: bool, file_name: str) -> importer.ImportReport:
     actor = current_user._get_current_object()
     if kind == "csv":
-        return csv_io.import_csv(path=path, actor=actor, dry_run=dry_run)
+        return csv_io.import_csv(path=path, actor=actor, dry_run=dry_run, file_name=file_name)
     territory = importer.parse_territory([form.departements.data or ""], [form.communes.data or ""])
-    return importer.import_annuaire(path=path, territory=territory, actor=actor, dry_run=dry_run)
+    return importer.import_annuaire(path=path, territory=territory, actor=actor, dry_run=dry_run,
+                                    file_name=file_name)
 
 
 def _index(status: int = 200, **forms):
@@ -110,15 +117,17 @@ def upload(kind: str):
     form = AnnuaireUploadForm() if kind == "annuaire" else CsvUploadForm()
     if not form.validate_on_submit():
         return _index(400, **{f"{kind}_form": form})
-    upload_id = _save_upload(getattr(form, f"{kind}_file").data, kind)
+    storage = getattr(form, f"{kind}_file").data
+    file_name = _shown_name(storage.filename)
+    upload_id = _save_upload(storage, kind)
     path = _upload_path(kind, upload_id)
     try:
-        report = _run(kind, path, form, dry_run=True)
+        report = _run(kind, path, form, dry_run=True, file_name=file_name)
     except ServiceError as exc:
         path.unlink(missing_ok=True)
         return _refused(form, exc, kind)
     territory = {k: getattr(form, k).data for k in ("departements", "communes") if hasattr(form, k)}
-    confirm = ConfirmForm(formdata=None, **territory)
+    confirm = ConfirmForm(formdata=None, file_name=file_name, **territory)
     return render_template("directory/import_preview.html", report=report, form=confirm,
                            action=url_for("directory_import.confirm", kind=kind, upload_id=upload_id))
 
@@ -133,7 +142,7 @@ def confirm(kind: str, upload_id: str):
     if not form.validate_on_submit():
         abort(400)
     path = _upload_path(kind, upload_id)
-    report = _run(kind, path, form, dry_run=False)
+    report = _run(kind, path, form, dry_run=False, file_name=_shown_name(form.file_name.data))
     path.unlink(missing_ok=True)
     return render_template("directory/import_report.html", report=report)
 

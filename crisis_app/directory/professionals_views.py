@@ -20,12 +20,19 @@ PAGE_SIZE = 50
 @permission_required("directory.read")
 def index():
     criteria, errors = search_criteria(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return render_search(criteria, errors=errors, page=request.args.get("page", 1, type=int),
+                         status=400 if errors else 200)
+
+
+def render_search(criteria: dict, *, errors: dict | None = None, page: int | None = 1, status: int = 200,
+                  audience_error: dict | None = None, checked: frozenset[int] = frozenset()):
+    """The search page; an audience refused from it comes back here with its message beside its form."""
+    page = max(page or 1, 1)
     items, total = query.search(criteria, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("directory/index.html", items=items, total=total, page=page, criteria=criteria,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), errors=errors,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), errors=errors or {},
                            reach=query.reach_of(query.filter_statement(criteria)), facets=query.facets(),
-                           audience_form=forms.AudienceForm()), 400 if errors else 200
+                           audience_error=audience_error, checked=checked), status
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])
