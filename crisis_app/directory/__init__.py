@@ -17,6 +17,7 @@ def init_app(app, api) -> None:
         organisations_views,
         professionals_api,
         professionals_views,
+        tasks,  # the import task, known to the worker
     )
     from crisis_app.directory.api import bp as api_bp
     from crisis_app.directory.demo import seed as _demo_seed  # noqa: F401 - the demo seeder registers itself

@@ -17,7 +17,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.import_columns import Column, LineError, map_columns, normalize_header, schema_errors
 from crisis_app.directory.import_territory import Territory
-from crisis_app.directory.import_upsert import BATCH_SIZE, BatchUpserter, ImportReport
+from crisis_app.directory.import_upsert import BATCH_SIZE, BatchUpserter, ImportReport, ProgressMeter
 from crisis_app.directory.professionals_schemas import ProfessionalInputSchema
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
@@ -114,18 +114,21 @@ class AnnuaireLines:
 
 def import_annuaire(*, path: str | Path, territory: Territory, actor: User | None = None, dry_run: bool = False,
                     batch_size: int = BATCH_SIZE, on_batch: Callable[[ImportReport], None] | None = None,
-                    file_name: str | None = None) -> ImportReport:
+                    file_name: str | None = None,
+                    on_progress: Callable[[float], None] | None = None) -> ImportReport:
     """Import the territory's professionals from an Annuaire Santé extraction; ``dry_run`` writes nothing."""
     report = ImportReport(kind="annuaire", file_name=file_name or Path(path).name, dry_run=dry_run,
                           territory=territory.describe())
     upserter = BatchUpserter(report=report, actor=actor, source="annuaire", replaceable={"annuaire"},
                              dry_run=dry_run, batch_size=batch_size, on_batch=on_batch)
+    meter = ProgressMeter(Path(path).stat().st_size, on_progress)
     with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
         lines = AnnuaireLines(_header(handle.readline()))
         commune_at, postal_at = lines.index["commune_code"], lines.index.get("postal_code", -1)
         # 98 % of the national file is elsewhere: a line without "|31" (say) is skipped without being split.
         quick = territory.quick_filter().search if min(commune_at, postal_at) != 0 else None
         for number, line in enumerate(handle, start=2):
+            meter.feed(len(line))
             if quick is not None and quick(line) is None:
                 if len(line) > 2:  # not a blank line
                     report.lines_read += 1
@@ -156,3 +159,9 @@ def _header(line: str) -> list[str]:
                            "de l'Annuaire Santé l'est).", field="file", status=400)
     header = line.lstrip("\ufeff").rstrip("\r\n").split("|")
     return header[:-1] if header and not header[-1] else header
+
+
+def check_header(path: str | Path) -> None:
+    """Refuse at once a file that is not UTF-8 at its start or lacks a required column (no line is read)."""
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        AnnuaireLines(_header(handle.readline()))

@@ -20,7 +20,7 @@ from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.import_columns import Column, LineError, map_columns, normalize_header, schema_errors
-from crisis_app.directory.import_upsert import BatchUpserter, ImportReport
+from crisis_app.directory.import_upsert import BatchUpserter, ImportReport, ProgressMeter
 from crisis_app.directory.models import (
     CRISIS_ROLE_LABELS,
     MEMBERSHIP_LABELS,
@@ -195,7 +195,8 @@ def _check_utf8(path: Path) -> str:
 
 
 def import_csv(*, path: str | Path, actor: User | None = None, dry_run: bool = False,
-               file_name: str | None = None, on_batch: Callable[[ImportReport], None] | None = None) -> ImportReport:
+               file_name: str | None = None, on_batch: Callable[[ImportReport], None] | None = None,
+               on_progress: Callable[[float], None] | None = None) -> ImportReport:
     """Create or update professionals from a directory CSV, by RPPS/ADELI; ``dry_run`` writes nothing."""
     path = Path(path)
     first = _check_utf8(path)
@@ -203,8 +204,9 @@ def import_csv(*, path: str | Path, actor: User | None = None, dry_run: bool = F
     report = ImportReport(kind="csv", file_name=file_name or path.name, dry_run=dry_run)
     upserter = BatchUpserter(report=report, actor=actor, source="csv", replaceable={"annuaire", "csv"},
                              dry_run=dry_run, on_batch=on_batch)
+    meter = ProgressMeter(path.stat().st_size, on_progress)
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(_metered(handle, meter), delimiter=delimiter)
         rows = CsvRows(next(reader, []))
         for row in _rows(reader):
             report.lines_read += 1
@@ -213,6 +215,20 @@ def import_csv(*, path: str | Path, actor: User | None = None, dry_run: bool = F
             except LineError as exc:
                 report.reject(reader.line_num, rows.identifier(row), str(exc))
     return upserter.finish(file_label="CSV")
+
+
+def _metered(handle: TextIO, meter: ProgressMeter) -> Iterator[str]:
+    for line in handle:
+        meter.feed(len(line))
+        yield line
+
+
+def check_header(path: str | Path) -> None:
+    """Refuse at once a file that is not UTF-8 or lacks the columns an import needs."""
+    path = Path(path)
+    first = _check_utf8(path)
+    delimiter = DELIMITER if first.count(DELIMITER) >= first.count(",") else ","
+    CsvRows(next(csv.reader([first], delimiter=delimiter), []))
 
 
 def _rows(reader) -> Iterator[list[str]]:

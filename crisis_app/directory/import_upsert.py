@@ -7,7 +7,7 @@ typed by hand is never replaced by an import, and an empty imported value never 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,6 +74,17 @@ class ImportReport:
     kept: list[KeptContact] = field(default_factory=list)
     without_consent: int = 0  # people of the file no alert can reach: no consent in force
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values, to keep the report with its import (JSON)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> ImportReport:
+        values = dict(values)
+        values["rejected"] = [Rejection(**r) for r in values.get("rejected", [])]
+        values["kept"] = [KeptContact(**k) for k in values.get("kept", [])]
+        return cls(**values)
+
     def keep(self, contact: KeptContact) -> None:
         self.kept_count += 1
         if len(self.kept) < MAX_REJECTIONS_KEPT:
@@ -102,6 +113,23 @@ class ImportReport:
         if self.without_consent:
             text += f", {self.without_consent} personne(s) sans consentement aux alertes"
         return text
+
+
+class ProgressMeter:
+    """Tells ``report(fraction)`` each time another percent of a file of ``total`` characters has been read."""
+
+    def __init__(self, total: int, report: Callable[[float], None] | None):
+        self.total, self.report = max(total, 1), report
+        self.read, self.next_step = 0, 0.01
+
+    def feed(self, size: int) -> None:
+        if self.report is None:
+            return
+        self.read += size
+        if self.read >= self.next_step * self.total:
+            fraction = min(self.read / self.total, 0.99)  # 100 % is said when the import is over
+            self.next_step = fraction + 0.01
+            self.report(fraction)
 
 
 # --- batched upsert ----------------------------------------------------------------------------------------

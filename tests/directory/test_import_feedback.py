@@ -75,6 +75,7 @@ def test_the_preview_page_names_the_file_and_shows_what_was_not_taken(app, clien
                                                                         tmp_path, monkeypatch):
     anne, _ = two
     monkeypatch.setitem(app.config, "INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.setattr(app.extensions["celery"].conf, "task_always_eager", True)
     path, _ = _corrected_file(tmp_path, anne)
     login(personas[Role.COORDINATOR])
     response = _upload(client, path.read_bytes(), "annuaire-corrige.csv")

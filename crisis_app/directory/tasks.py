@@ -1,0 +1,20 @@
+"""Directory background work: imports run by a worker, so a national file never holds a web request."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from crisis_app.directory import import_jobs
+
+log = logging.getLogger(__name__)
+
+RUN_IMPORT = "crisis_app.directory.tasks.run_import"
+
+
+@shared_task(name=RUN_IMPORT, ignore_result=True)
+def run_import(job_id: int) -> None:
+    """Run the queued phase (dry run or real) of one directory import."""
+    import_jobs.run(job_id=job_id)
+    log.info("directory import %s: phase finished", job_id)
