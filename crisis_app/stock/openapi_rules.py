@@ -10,7 +10,8 @@ RULES: dict[str, dict] = {
     },
     "MovementCreate": {
         "description": "Champs obligatoires selon kind (422 sinon) : reception → item_id, location_id, quantity ; "
-                       "distribution → lot_id, quantity et professional_id ou structure ; perte "
+                       "distribution → lot_id, quantity et professional_id (avec ou sans structure), ou "
+                       "organisation_id seul, ou structure ; perte "
                        "→ lot_id, quantity, reason ; peremption → lot_id, quantity ; inventaire → lot_id, counted, "
                        "reason. Une sortie au-delà du lot est refusée avec 409 insufficient_stock.",
     },

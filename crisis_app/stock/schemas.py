@@ -38,6 +38,10 @@ class ItemSchema(Schema):
     unit = fields.String()
     alert_threshold = fields.Integer()
     active = fields.Boolean()
+    pack_size = fields.Integer(allow_none=True, metadata={"description": "ce que contient une unité (20 pour une "
+                                                                        "boîte de 20), si c'est un conditionnement"})
+    pack_content = fields.String(allow_none=True, metadata={"description": "ce qui est compté dedans, au singulier "
+                                                                           "(masque)"})
     quantity = fields.Integer(metadata={"description": "Quantité totale, tous lieux et lots confondus"})
     below_threshold = fields.Boolean()
     created_at = fields.DateTime()
@@ -49,6 +53,10 @@ class ItemCreateSchema(Schema):
                 metadata={"description": "boîte de 50, paire, flacon de 500 mL…"})
     category = fields.String(load_default="autre", validate=validate.OneOf(list(CATEGORIES)))
     alert_threshold = StrictInteger(load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    pack_size = StrictInteger(allow_none=True, validate=validate.Range(min=2, max=MAX_QUANTITY),
+                              metadata={"description": "ce que contient une unité : 20 pour une boîte de 20"})
+    pack_content = Text(allow_none=True, validate=validate.Length(max=40),
+                        metadata={"description": "ce qui est compté dedans, au singulier : masque"})
 
 
 class ItemUpdateSchema(Schema):
@@ -57,6 +65,8 @@ class ItemUpdateSchema(Schema):
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     alert_threshold = StrictInteger(validate=validate.Range(min=0, max=MAX_QUANTITY))
     active = StrictBoolean()
+    pack_size = StrictInteger(allow_none=True, validate=validate.Range(min=2, max=MAX_QUANTITY))
+    pack_content = Text(allow_none=True, validate=validate.Length(max=40))
 
     @validates_schema(pass_original=True)
     def _not_empty(self, data, original, **kwargs):
@@ -115,6 +125,7 @@ class MovementCreateSchema(Schema):
     counted = StrictInteger(validate=validate.Range(min=0, max=MAX_QUANTITY),
                              metadata={"description": "Quantité comptée (inventaire)"})
     professional_id = _body_id(allow_none=True)
+    organisation_id = _body_id(allow_none=True, metadata={"description": "organisation partenaire destinataire"})
     structure = Text(allow_none=True, validate=validate.Length(max=200))
     crisis_id = _body_id(allow_none=True)
     reason = Text(allow_none=True, validate=validate.Length(max=500))

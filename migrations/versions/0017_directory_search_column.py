@@ -1,13 +1,13 @@
 """directory: professional.search_text, the folded text a search compares
 
 Revision ID: 0017_directory_search_column
-Revises: 0015_directory_repair_skills
+Revises: 0016_stock_units
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_directory_search_column"
-down_revision = "0015_directory_repair_skills"
+down_revision = "0016_stock_units"
 branch_labels = None
 depends_on = None
 

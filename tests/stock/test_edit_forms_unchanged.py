@@ -29,13 +29,17 @@ def _audited(action: str) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
 
 
-def test_an_item_saved_unchanged_is_unchanged(client, personas, login, shelf):
-    before, audited = _row("stock_item", shelf.masks.id), _audited("stock.item.update")
+def test_items_saved_unchanged_are_unchanged_with_or_without_a_pack(client, personas, login, shelf):
+    from crisis_app.stock import services
+
+    services.update_item(actor=None, item=shelf.masks, pack_size=20, pack_content="masque")
     login(personas[Role.CRISIS_REFERENT])
-    response = _save_untouched(client, f"/stock/articles/{shelf.masks.id}", 'name="unit"')
-    assert response.status_code == 302, response.text
-    assert _row("stock_item", shelf.masks.id) == before
-    assert _audited("stock.item.update") == audited
+    for item in (shelf.masks, shelf.gloves):
+        before, audited = _row("stock_item", item.id), _audited("stock.item.update")
+        response = _save_untouched(client, f"/stock/articles/{item.id}", 'name="unit"')
+        assert response.status_code == 302, response.text
+        assert _row("stock_item", item.id) == before
+        assert _audited("stock.item.update") == audited
 
 
 def test_a_location_saved_unchanged_is_unchanged(client, personas, login, shelf):
