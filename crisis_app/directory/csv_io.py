@@ -103,10 +103,14 @@ def write_directory(handle: TextIO, criteria: Mapping[str, Any]) -> int:
 
 
 def export_directory(*, actor: User | None, criteria: Mapping[str, Any], handle: TextIO) -> int:
-    """Write the directory as CSV to ``handle``; the export of personal data is audited. Returns the count."""
+    """Write the directory as CSV to ``handle``; the export of personal data is audited. Returns the count.
+
+    The full export (mobiles, e-mails, identifiers) is the coordinator's (``directory.export``, see exports.py).
+    """
     count = write_directory(handle, criteria)
     audit.record(actor=actor, action="directory.export", object_type="directory",
-                 summary=f"Export CSV de l'annuaire : {count} fiche(s)", changes={"criteria": [None, dict(criteria)]})
+                 summary=f"Export complet de l'annuaire (mobiles et e-mails compris) : {count} fiche(s)",
+                 changes={"criteria": [None, dict(criteria)], "people": [None, count]})
     db.session.commit()
     return count
 

@@ -165,9 +165,9 @@ def _criteria(args) -> dict:
 
 
 @bp.route("/export.csv")
-@permission_required("directory.read")
+@permission_required("directory.export")
 def export():
-    """The (filtered) directory as a CSV file for Excel; filters are the directory's query arguments."""
+    """The (filtered) directory as a CSV file for Excel, contacts included: the coordinator's (exports.py)."""
     try:
         criteria = _criteria(request.args)
     except ValidationError as exc:

@@ -8,8 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms.fields import SelectChoice
 
 from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.api import html_error
+from crisis_app.core.csvexport import csv_response
+from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.directory import forms, query, services
+from crisis_app.directory import exports, forms, query, services
 from crisis_app.directory.models import Professional
 from crisis_app.directory.views import LOCAL_TZ, actor, bp, refuse, search_criteria
 
@@ -33,6 +36,21 @@ def render_search(criteria: dict, *, errors: dict | None = None, page: int | Non
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), errors=errors or {},
                            reach=query.reach_of(query.filter_statement(criteria)), facets=query.facets(),
                            audience_error=audience_error, checked=checked), status
+
+
+@bp.route("/liste-mobilisation.csv")
+@permission_required("directory.export_list")
+def mobilisation_list():
+    """The people of a filter to phone, mobiles only where SMS consent is in force, capped (exports.py)."""
+    criteria, errors = search_criteria(request.args)
+    if errors:
+        return html_error(400, message="Filtre invalide : " + " ; ".join(f"{k} : {' '.join(map(str, v))}"
+                                                                           for k, v in errors.items()))
+    try:
+        rows = exports.mobilisation_list(actor=actor(), criteria=criteria)
+    except ServiceError as exc:
+        return html_error(exc.status, message=exc.message)
+    return csv_response(f"liste-mobilisation-{utcnow():%Y-%m-%d}.csv", exports.MOBILISATION_HEADER, rows)
 
 
 @bp.route("/nouveau", methods=["GET", "POST"])

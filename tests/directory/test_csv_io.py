@@ -82,7 +82,7 @@ def test_export_follows_the_directory_filters(directory, tmp_path):
 def test_export_is_audited(directory, tmp_path):
     _export(tmp_path)
     row = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "directory.export"))
-    assert row.summary == "Export CSV de l'annuaire : 2 fiche(s)"
+    assert row.summary == "Export complet de l'annuaire (mobiles et e-mails compris) : 2 fiche(s)"
 
 
 def test_a_round_trip_export_then_import_changes_nothing(directory, tmp_path):
