@@ -30,3 +30,7 @@ def init_app(app, api) -> None:
     api.register_blueprint(api_bp)
     openapi_rules.document(api)
     cli.register(app)
+    from celery.schedules import crontab
+
+    app.extensions["celery"].conf.beat_schedule["directory-stale-imports"] = {
+        "task": tasks.EXPIRE_IMPORTS, "schedule": crontab(minute=15)}

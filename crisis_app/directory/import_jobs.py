@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -186,6 +187,20 @@ def _progress_writer(job_id: int):
         db.session.commit()
 
     return write
+
+
+def expire_stale() -> int:
+    """Previews not confirmed within a day: their file is deleted and they are cancelled (hourly, beat)."""
+    limit = utcnow() - timedelta(seconds=UPLOAD_MAX_AGE_SECONDS)
+    jobs = list(db.session.scalars(sa.select(DirectoryImport).where(
+        DirectoryImport.state == ImportState.PREVIEWED, DirectoryImport.created_at < limit)))
+    for job in jobs:
+        _discard_file(job)
+        job.state, job.finished_at = ImportState.CANCELLED, utcnow()
+        job.message = "Aperçu non confirmé dans les 24 heures : le fichier a été supprimé."
+    db.session.commit()
+    _drop_stale(imports_dir())
+    return len(jobs)
 
 
 def status(job: DirectoryImport) -> dict:

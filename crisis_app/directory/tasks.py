@@ -18,3 +18,14 @@ def run_import(job_id: int) -> None:
     """Run the queued phase (dry run or real) of one directory import."""
     import_jobs.run(job_id=job_id)
     log.info("directory import %s: phase finished", job_id)
+
+
+EXPIRE_IMPORTS = "crisis_app.directory.tasks.expire_imports"
+
+
+@shared_task(name=EXPIRE_IMPORTS, ignore_result=True)
+def expire_imports() -> int:
+    """Delete the files of previews nobody confirmed within a day (Celery beat, hourly)."""
+    count = import_jobs.expire_stale()
+    log.info("directory imports: %d stale preview(s) cancelled", count)
+    return count

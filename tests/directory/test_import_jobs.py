@@ -193,3 +193,22 @@ def test_only_the_coordinator_follows_confirms_or_cancels_an_import(app, client,
     for action in ("confirmer", "annuler"):
         assert client.post(f"/annuaire/import/suivi/{job.id}/{action}", data={"csrf_token": token}).status_code == 403
     assert _job().state is ImportState.PREVIEWED and len(_uploads(app)) == 1
+
+
+def test_a_preview_nobody_confirms_is_cancelled_and_its_file_deleted_after_a_day(app, client, coordinator):
+    from datetime import timedelta
+
+    from crisis_app.core.db import utcnow
+
+    for _ in range(2):
+        _upload(client, samples.render(samples.territory_and_elsewhere()))
+        tasks.run_import(_job().id)
+    old, fresh = db.session.scalars(sa.select(DirectoryImport).order_by(DirectoryImport.id)).all()
+    old.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    assert len(_uploads(app)) == 2
+    assert tasks.expire_imports() == 1
+    db.session.expire_all()
+    assert old.state is ImportState.CANCELLED and old.stored_name is None
+    assert fresh.state is ImportState.PREVIEWED and _uploads(app) == [import_jobs.path_of(fresh)]
+    assert "directory-stale-imports" in app.extensions["celery"].conf.beat_schedule
