@@ -101,8 +101,11 @@ def upload(kind: str):
     return redirect(url_for("directory_import.follow", import_id=job.id), code=303)
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id can only be unknown (and must not reach the database)
+
+
 def _job(import_id: int) -> DirectoryImport:
-    return get_for_user(DirectoryImport, import_id, "directory.import")
+    return get_for_user(DirectoryImport, min(import_id, MAX_ID), "directory.import")
 
 
 @bp.route("/suivi/<int:import_id>")

@@ -212,3 +212,8 @@ def test_a_preview_nobody_confirms_is_cancelled_and_its_file_deleted_after_a_day
     assert old.state is ImportState.CANCELLED and old.stored_name is None
     assert fresh.state is ImportState.PREVIEWED and _uploads(app) == [import_jobs.path_of(fresh)]
     assert "directory-stale-imports" in app.extensions["celery"].conf.beat_schedule
+
+
+def test_an_import_id_beyond_the_database_range_is_not_found(client, coordinator):
+    for url in ("/annuaire/import/suivi/99999999999999999999", "/annuaire/import/suivi/99999999999999999999.json"):
+        assert client.get(url).status_code == 404
