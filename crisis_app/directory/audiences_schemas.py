@@ -9,11 +9,18 @@ from crisis_app.directory.models import AudienceKind
 from crisis_app.directory.schemas import DirectoryQuerySchema, ReachSchema, Text, enum_values
 
 
+class CriteriaBodySchema(DirectoryQuerySchema):
+    """A filter inside a JSON body: its yes/no criteria are JSON booleans (a query string's "1" is text)."""
+
+    to_confirm = StrictBoolean(metadata={"description": "seulement les fiches non confirmées depuis 6 mois"})
+    include_inactive = StrictBoolean(load_default=False)
+
+
 class AudienceInputSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     description = Text(allow_none=True, validate=validate.Length(max=500))
     kind = Text(required=True, validate=validate.OneOf(enum_values(AudienceKind)))
-    criteria = fields.Nested(DirectoryQuerySchema, load_default=dict)
+    criteria = fields.Nested(CriteriaBodySchema, load_default=dict)
     professional_ids = fields.List(StrictInteger(validate=validate.Range(min=1, max=2**31 - 1)),
                                    load_default=list, validate=validate.Length(max=5000))
     for_exercises = StrictBoolean(load_default=False)

@@ -66,6 +66,11 @@ def test_audience_booleans_and_member_ids_take_their_json_types_only(client, hea
     _refused(client.post("/api/v1/audiences", json={**base, "professional_ids": [str(p.id)]}, headers=headers),
              "professional_ids")
     assert client.post("/api/v1/audiences", json={**base, "for_exercises": True}, headers=headers).status_code == 201
+    saved_filter = {"name": "À confirmer", "kind": "filter"}
+    _refused(client.post("/api/v1/audiences", json={**saved_filter, "criteria": {"to_confirm": 1}}, headers=headers),
+             "to_confirm")
+    assert client.post("/api/v1/audiences", json={**saved_filter, "criteria": {"to_confirm": True}},
+                       headers=headers).status_code == 201
 
 
 def test_organisation_booleans_take_their_json_types_only(client, headers):
