@@ -6,7 +6,7 @@ and saving it stored the pieces of that text, split on commas, as skills: ``[<pr
 skill names survive inside the pieces: keep them, drop the rest, and leave an audit row per entry repaired.
 
 Revision ID: 0015_directory_repair_skills
-Revises: 0005_outbox
+Revises: 0030_quality_events
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from alembic import op
 import crisis_app.core.db
 
 revision = "0015_directory_repair_skills"
-down_revision = "0005_outbox"
+down_revision = "0030_quality_events"
 branch_labels = None
 depends_on = None
 
