@@ -42,6 +42,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "directory.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "directory.manage": frozenset({Role.COORDINATOR}),
     "directory.import": frozenset({Role.COORDINATOR}),
+    # the whole directory as a file, mobiles and e-mails included: only who keeps it (see directory/exports.py)
+    "directory.export": frozenset({Role.COORDINATOR}),
+    # a capped list to mobilise: people of a filter, mobiles only of those who consented to SMS alerts
+    "directory.export_list": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "audience.manage": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "organisation.manage": frozenset({Role.COORDINATOR}),
     # a professional's own directory entry (contact details, availability, consent)
