@@ -5,4 +5,11 @@ from __future__ import annotations
 
 def init_app(app, api) -> None:
     """Register the sessions' tables, pages, API, beat entries and home cards."""
-    from quality import models_actions, models_sessions  # noqa: F401 - tables
+    from celery.schedules import crontab
+
+    from quality import actions, models_actions, models_sessions, session_tasks  # noqa: F401 - tables, guard, tasks
+
+    beat = app.extensions["celery"].conf.beat_schedule
+    beat["quality-session-agendas"] = {"task": session_tasks.AGENDAS, "schedule": crontab(minute=15)}
+    beat["quality-action-reminders"] = {"task": session_tasks.ACTION_REMINDERS,
+                                        "schedule": crontab(hour=7, minute=10)}
