@@ -145,3 +145,27 @@ def test_the_agenda_names_no_declarer_and_holds_no_text_the_screen_refuses(refer
     assert screening.screen_text("agenda", message.email_text) == []
     assert named.reference in message.email_text and "06 12 34 56 78" not in message.email_text
     assert session.id == message.about_id
+
+
+def test_the_minutes_pdf_holds_no_declarer_no_participant_name_and_nothing_the_screen_refuses(referent, declarer):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from quality import minutes
+
+    event = event_for_crex(referent, declarer, description="Double délivrance évitée à l'officine.")
+    db.session.execute(sa.text("UPDATE adverse_event SET description = :d WHERE id = :i"),
+                       {"d": "Rappeler la fille au 06 12 34 56 78.", "i": event.id})
+    db.session.commit()
+    session = crex(referent, [event], invite=True)
+    names = [p.name for p in session.participants]
+    sessions.set_attendance(actor=referent, session=session, present_ids=[p.id for p in session.participants])
+    sessions.hold(actor=referent, session=session, summary="Revue des sorties d'hospitalisation.")
+    minutes.make(actor=referent, session=session, send=True)
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(session.minutes_pdf)).pages)
+    assert event.reference in text and "Revue des sorties" in text
+    assert declarer.full_name not in text and all(name not in text for name in names)
+    assert screening.screen_text("minutes", text) == [] and "06 12 34 56 78" not in text
+    [sent] = _messages("quality.session.minutes")
+    assert sent.attachments[0].media_type == "application/pdf" and sent.recipient_count == 4
