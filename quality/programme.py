@@ -8,7 +8,9 @@ def init_app(app, api) -> None:
     from celery.schedules import crontab
 
     from quality import actions, models_actions, models_sessions, session_tasks  # noqa: F401 - tables, guard, tasks
+    from quality.api_programme import bp as api_bp
 
+    api.register_blueprint(api_bp)
     beat = app.extensions["celery"].conf.beat_schedule
     beat["quality-session-agendas"] = {"task": session_tasks.AGENDAS, "schedule": crontab(minute=15)}
     beat["quality-action-reminders"] = {"task": session_tasks.ACTION_REMINDERS,

@@ -13,7 +13,8 @@ from tests.quality.conftest import declare
 def event_for_crex(referent, declarer=None, *, anonymous: bool = False, **overrides):
     """A declared event the referent triaged to CREX."""
     event = declare(None if anonymous else declarer, anonymous=anonymous, **overrides).event
-    return services.triage(actor=referent, event=event, severity=2, likelihood=3, decision="crex")
+    return services.triage(actor=referent, event=event, severity=overrides.get("severity", 2), likelihood=3,
+                           decision="crex")
 
 
 def crex(referent, events=(), *, people: int = 3, invite: bool = False, days: int = 10, **overrides):

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.notifications.models import Message
