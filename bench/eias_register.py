@@ -8,8 +8,8 @@ register's p50 to the baseline's p50; the last line is one JSON object.
     python bench/eias_register.py [--events 100000] [--repeat 30]
 
 SQLite (a temporary file) by default; PostgreSQL when VIGIE_BENCH_DATABASE_URL names a database whose name starts
-with "test" (its public schema is dropped and rebuilt), e.g.
-    VIGIE_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test_quality python bench/eias_register.py
+with "test" (created if missing; its public schema is dropped and rebuilt), e.g.
+    VIGIE_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test_quality_bench python bench/eias_register.py
 """
 
 from __future__ import annotations
@@ -46,9 +46,16 @@ def _reset_postgres(url: str) -> None:
 
     from config.settings import normalize_database_url
 
-    if not sa.engine.make_url(url).database.startswith("test"):
+    target = sa.engine.make_url(normalize_database_url(url))
+    if not target.database.startswith("test"):
         raise SystemExit(f"refusing to wipe {url}: the database's name must start with 'test'")
-    engine = sa.create_engine(normalize_database_url(url), poolclass=sa.pool.NullPool)
+    server = sa.create_engine(target.set(database="postgres"), poolclass=sa.pool.NullPool,
+                              isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}):
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+    engine = sa.create_engine(target, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
@@ -153,7 +160,10 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("VIGIE_BENCH_DATABASE_URL", "")
     if url.startswith("postgres"):
+        from config.settings import normalize_database_url
+
         _reset_postgres(url)
+        url = normalize_database_url(url)
     else:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='vigie-bench-db-')}/bench.sqlite"
     app = _app(url)

@@ -60,3 +60,27 @@ def part2(event: AdverseEvent, *, cpts_name: str) -> str:
               f"{event.criticality} ({event.severity} × {event.likelihood})"),
     ]
     return "\n".join(lines)
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    # The document embeds nothing from outside: a URL typed in a free text must not make the server fetch it.
+    raise ValueError(f"external resource refused: {url[:80]}")
+
+
+PDF_CSS = """
+@page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+body { font-family: sans-serif; font-size: 10pt; color: #111; }
+h1 { font-size: 14pt; margin: 0 0 4mm; }
+.meta { color: #555; font-size: 8.5pt; margin-bottom: 6mm; }
+.text { white-space: pre-wrap; line-height: 1.4; }
+"""
+
+
+def pdf(title: str, text: str, *, cpts_name: str, generated: str) -> bytes:
+    """One part of the EIGS declaration as a PDF (the same text as the page offers to copy)."""
+    from flask import render_template
+    from weasyprint import CSS, HTML  # imported here: Pango loads only when a PDF is asked for
+
+    html = render_template("quality/eigs_pdf.html", title=title, text=text, cpts=cpts_name, generated=generated)
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(
+        stylesheets=[CSS(string=PDF_CSS, url_fetcher=_no_fetch)])

@@ -98,6 +98,10 @@ class AdverseEvent(db.Model):
                            name="referent_rating_range"),
         sa.CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),
         sa.Index("ix_adverse_event_state_id", "state", "id"),
+        # the register's search is a LIKE '%…%': a trigram index on PostgreSQL answers it without reading every
+        # row (pg_trgm, a trusted extension); on SQLite it is a plain index the planner may scan instead of the table
+        sa.Index("ix_adverse_event_search_text", "search_text", postgresql_using="gin",
+                 postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
 
     def refresh_search_text(self) -> None:

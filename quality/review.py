@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.timez import paris_datetime
 from quality import documents, forms, query, rules, services, vocab
 from quality.views import show_errors
 
@@ -160,6 +161,20 @@ def eigs(event_id: int):
     cpts = current_app.config["CPTS_NAME"]
     return render_template("quality/eigs.html", event=event, form=form, part1=documents.part1(event, cpts_name=cpts),
                            part2=documents.part2(event, cpts_name=cpts)), status
+
+
+@bp.route("/evenements/<int:event_id>/eigs/partie-<int:part>.pdf")
+@permission_required("quality.manage")
+def eigs_pdf(event_id: int, part: int):
+    event = query.get_event_for_user(_actor(), event_id)
+    if part not in (1, 2) or not event.is_eigs:
+        abort(404)
+    cpts = current_app.config["CPTS_NAME"]
+    text = (documents.part1 if part == 1 else documents.part2)(event, cpts_name=cpts)
+    body = documents.pdf(f"EIGS {event.reference} — partie {part}", text, cpts_name=cpts,
+                         generated=paris_datetime(utcnow()))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="eigs-{event.reference}-partie-{part}.pdf"'})
 
 
 @bp.route("/parametres", methods=["GET", "POST"])

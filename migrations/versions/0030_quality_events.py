@@ -89,6 +89,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_adverse_event_place'), ['place'], unique=False)
         batch_op.create_index(batch_op.f('ix_adverse_event_severity'), ['severity'], unique=False)
         batch_op.create_index('ix_adverse_event_state_id', ['state', 'id'], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")  # trusted since PostgreSQL 13: no superuser needed
+    op.create_index('ix_adverse_event_search_text', 'adverse_event', ['search_text'], unique=False,
+                    postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'})
 
     op.create_table('adverse_event_note',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -142,6 +146,7 @@ def downgrade():
     op.drop_table('adverse_event_note')
     with op.batch_alter_table('adverse_event', schema=None) as batch_op:
         batch_op.drop_index('ix_adverse_event_state_id')
+        batch_op.drop_index('ix_adverse_event_search_text')
         batch_op.drop_index(batch_op.f('ix_adverse_event_severity'))
         batch_op.drop_index(batch_op.f('ix_adverse_event_place'))
         batch_op.drop_index(batch_op.f('ix_adverse_event_occurred_on'))

@@ -264,3 +264,12 @@ def test_the_declarer_adds_information_screened_like_the_declaration(people):
         services.add_information(event=declared.event, text="contact : marie@example.org", actor=None)
     assert [n.text for n in declared.event.notes] == ["Le lit a été livré avec ses barrières."]
     assert _audit(declared.event.id)[-1].actor_label == services.ANONYMOUS_LABEL
+
+
+def test_the_daily_beat_task_sends_what_is_due_and_nothing_twice(app, people, sent):
+    from quality import tasks
+
+    _eigs(people, utcnow().date() - timedelta(days=62))  # part 2 due in 27 to 30 days: the J-30 step
+    assert tasks.eigs_reminders() == 1
+    assert tasks.eigs_reminders() == 0
+    assert "quality-eigs-reminders" in app.extensions["celery"].conf.beat_schedule

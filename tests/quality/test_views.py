@@ -203,7 +203,7 @@ def test_only_quality_referents_reach_the_register_and_triage(client, login, per
     login(personas[role])
     token = csrf_token(client, "/qualite/declarer")  # a page every role opens: the token is valid
     for url in ["/qualite/registre", "/qualite/registre.csv", f"/qualite/evenements/{event.id}",
-                f"/qualite/evenements/{event.id}/eigs"]:
+                f"/qualite/evenements/{event.id}/eigs", f"/qualite/evenements/{event.id}/eigs/partie-1.pdf"]:
         assert client.get(url).status_code == 403, url
     response = client.post(f"/qualite/evenements/{event.id}/tri", data={
         "severity": 2, "likelihood": 2, "decision": "traitement_simple", "csrf_token": token})
@@ -255,3 +255,23 @@ def test_home_cards_invite_to_declare_and_show_referents_what_waits(client, logi
     login(personas[Role.QUALITY_REFERENT])
     home = _text(client.get("/"))
     assert "EIAS à trier" in home and "EIGS en cours (1)" in home and eigs.reference in home
+
+
+def test_each_eigs_part_downloads_as_a_pdf_holding_the_prefilled_text(client, login, personas):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    referent = personas[Role.QUALITY_REFERENT].user
+    event = declare(personas[Role.PROFESSIONAL].user, severity=5, likelihood=2).event
+    services.triage(actor=referent, event=event, severity=5, likelihood=2, decision="eigs")
+    services.record_eigs(actor=referent, event=event, part1_sent_on=date(2026, 1, 31), ars_reference="ARS-OCC-42")
+    login(personas[Role.QUALITY_REFERENT])
+    for part, expected in ((1, "Premières mesures prises"), (2, "30/04/2026")):
+        response = client.get(f"/qualite/evenements/{event.id}/eigs/partie-{part}.pdf")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
+        assert f"PARTIE {part}" in text and expected in text and "ARS-OCC-42" in text
+    assert client.get(f"/qualite/evenements/{event.id}/eigs/partie-3.pdf").status_code == 404
+    plain = declare(personas[Role.PROFESSIONAL].user).event
+    assert client.get(f"/qualite/evenements/{plain.id}/eigs/partie-1.pdf").status_code == 404
