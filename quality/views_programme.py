@@ -17,7 +17,7 @@ from crisis_app.directory.models import Professional
 from quality import actions, charts, forms, indicators, minutes, programme_access, sessions
 from quality import vocab_sessions as words
 from quality.models import AdverseEvent
-from quality.models_actions import CorrectiveAction
+from quality.models_actions import Analysis, CorrectiveAction
 from quality.models_sessions import QualityTheme
 
 bp = Blueprint("quality_programme", __name__, url_prefix="/qualite")
@@ -90,9 +90,12 @@ def session_new():
 def session_page(session_id: int):
     session = programme_access.get_session_for_user(_actor(), session_id)
     manage = programme_access.may_manage(_actor())
+    ids = [i.event_id for i in session.items]
+    analysis_for = dict(db.session.execute(sa.select(Analysis.event_id, Analysis.id)
+                                           .where(Analysis.event_id.in_(ids))).all()) if manage and ids else {}
     return render_template("quality/session.html", session=session, manage=manage, form=forms.ConfirmForm(),
                            agenda=sessions.agenda(session), decisions=list(words.Decision),
-                           pilots=sessions_pilots() if manage else [])
+                           pilots=sessions_pilots() if manage else [], analysis_for=analysis_for)
 
 
 def sessions_pilots():
