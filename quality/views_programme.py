@@ -3,7 +3,7 @@ the annual report (CSV and PDF). Thin: read the form, call one service, show its
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,7 +14,7 @@ from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.directory.models import Professional
-from quality import actions, charts, forms, indicators, minutes, programme_access, sessions
+from quality import actions, charts, forms, indicators, minutes, programme_access, sessions, traceur
 from quality import vocab_sessions as words
 from quality.models import AdverseEvent
 from quality.models_actions import Analysis, CorrectiveAction
@@ -95,7 +95,8 @@ def session_page(session_id: int):
                                            .where(Analysis.event_id.in_(ids))).all()) if manage and ids else {}
     return render_template("quality/session.html", session=session, manage=manage, form=forms.ConfirmForm(),
                            agenda=sessions.agenda(session), decisions=list(words.Decision),
-                           pilots=sessions_pilots() if manage else [], analysis_for=analysis_for)
+                           pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
+                           words=words)
 
 
 def sessions_pilots():
@@ -127,6 +128,11 @@ def session_step(session_id: int, step: str):
                                              note=request.form.get("note")), "Décision enregistrée."),
         "tenue": (lambda: sessions.hold(actor=_actor(), session=session, summary=request.form.get("summary")),
                   "Séance marquée tenue."),
+        "traceur": (lambda: traceur.save(actor=_actor(), session=session, data=_traceur_form()),
+                    "Patient traceur enregistré."),
+        "retour-patient": (lambda: traceur.patient_feedback(actor=_actor(), traceur=session.traceur,
+                                                            text=request.form.get("patient_feedback")),
+                           "Retour au patient enregistré."),
         "compte-rendu": (lambda: minutes.make(actor=_actor(), session=session,
                                               send=request.form.get("send") == "oui"), "Compte rendu établi."),
     }
@@ -134,6 +140,19 @@ def session_step(session_id: int, step: str):
         abort(404)
     call, success = calls[step]
     return _run(call, success, back)
+
+
+def _traceur_form() -> dict:
+    try:
+        agreed = date.fromisoformat(request.form.get("agreement_on", ""))
+    except ValueError:
+        agreed = None
+    columns = ("when", "setting", "description", "interface_with", "procedure", "gap")
+    rows = zip(*(request.form.getlist(f"step_{c}") for c in columns), strict=False)
+    steps = [dict(zip(columns, row, strict=True)) for row in rows if row[2].strip()]
+    return {"label": request.form.get("label"), "agreement_on": agreed,
+            "agreement_how": request.form.get("agreement_how"), "steps": steps,
+            "interview_summary": request.form.get("interview_summary")}
 
 
 @bp.route("/seances/<int:session_id>/compte-rendu.pdf")
