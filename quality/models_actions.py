@@ -147,7 +147,8 @@ class QualityIndicator(db.Model):
 
     action: Mapped[CorrectiveAction | None] = relationship()
     values: Mapped[list[IndicatorValue]] = relationship(back_populates="indicator", cascade="all, delete-orphan",
-                                                        order_by="IndicatorValue.measured_on")
+                                                        order_by=lambda: (IndicatorValue.measured_on,
+                                                                                  IndicatorValue.id))
 
     __table_args__ = (sa.CheckConstraint("source <> 'computed' OR metric IS NOT NULL", name="computed_has_metric"),)
 

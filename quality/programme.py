@@ -9,11 +9,13 @@ def init_app(app, api) -> None:
 
     from quality import actions, models_actions, models_sessions, session_tasks  # noqa: F401 - tables, guard, tasks
     from quality.api_programme import bp as api_bp
+    from quality.views_admin import bp as admin_bp
     from quality.views_analyses import bp as analyses_bp
     from quality.views_programme import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(analyses_bp)
+    app.register_blueprint(admin_bp)
     api.register_blueprint(api_bp)
     beat = app.extensions["celery"].conf.beat_schedule
     beat["quality-session-agendas"] = {"task": session_tasks.AGENDAS, "schedule": crontab(minute=15)}
