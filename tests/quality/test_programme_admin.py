@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
 from quality import action_reminders, indicators, programme_admin
