@@ -207,9 +207,11 @@ def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Qua
     _require_scheduled(session, "la modifier")
     values = _clean({k: v for k, v in data.items() if k != "kind"}, session=session)
     before = {k: getattr(session, k) for k in values}
+    people_before = sorted(p.person_key for p in session.participants)
     for key, value in values.items():
         setattr(session, key, value)
     _set_people(session, data)
+    people_changed = sorted(p.person_key for p in session.participants) != people_before
     _set_agenda(session, data)
     _set_themes(session, data)
     session.updated_at = utcnow()
@@ -218,7 +220,7 @@ def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Qua
     changes = audit.changes_between(before, values)
     audit.record(actor=actor, action="quality.session.update", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} modifiée", changes=changes)
-    if session.invited_at and any(k in CALENDAR_FIELDS for k in changes):
+    if session.invited_at and (people_changed or any(k in CALENDAR_FIELDS for k in changes)):
         _invite(session, actor)
     db.session.commit()
     return session

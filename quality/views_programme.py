@@ -182,6 +182,24 @@ def action_transition(action_id: int):
                 "Action mise à jour.", url_for("quality_programme.actions_list"))
 
 
+@bp.route("/actions/<int:action_id>/preuve", methods=["GET", "POST"])
+@permission_required("quality.manage")
+def action_evidence(action_id: int):
+    action = programme_access.get_action(action_id)
+    if request.method == "GET":
+        if action.evidence_file is None:
+            abort(404)
+        return Response(action.evidence_file, mimetype=action.evidence_media_type, headers={
+            "Content-Disposition": f'attachment; filename="preuve-action-{action.id}"',
+            "X-Content-Type-Options": "nosniff"})
+    upload = request.files.get("evidence_file")
+    content = upload.read(actions.EVIDENCE_MAX_BYTES + 1) if upload else b""
+    return _run(lambda: actions.attach_evidence(actor=_actor(), action=action, filename=upload.filename if upload
+                                                else "", media_type=upload.mimetype if upload else "",
+                                                content=content),
+                "Preuve jointe.", url_for("quality_programme.actions_list"))
+
+
 def _year() -> int:
     year = request.args.get("annee", type=int) or utcnow().year
     return year if 2000 <= year <= 2100 else utcnow().year

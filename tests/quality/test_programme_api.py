@@ -153,3 +153,29 @@ def test_indicators_match_a_hand_counted_year(referent, personas):
     assert figures["actions"] == {"total": 2, "done": 1, "verified": 1, "on_time": 1, "late": 1, "done_rate": 50}
     rows = indicators.contract_rows(figures)
     assert [r[2] for r in rows] == [2, 4, 50]
+
+
+@pytest.mark.parametrize("role", NOT_REFERENTS)
+def test_only_quality_referents_open_or_save_an_analysis(client, personas, referent, role):
+    event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
+    headers = _auth(personas[role].user)
+    before = row_counts()
+    response = client.post("/api/v1/quality/analyses", json={"event_id": event.id, "method": "orion"},
+                           headers=headers)
+    assert response.status_code == 403 and row_counts() == before
+
+
+def test_an_analysis_is_saved_as_it_goes_through_the_api(client, personas, referent):
+    event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
+    headers = _auth(referent)
+    created = client.post("/api/v1/quality/analyses", json={"event_id": event.id, "method": "alarm",
+                                                            "factors": {"team": "Relève orale incomplète."}},
+                          headers=headers)
+    assert created.status_code == 201
+    aid = created.json["id"]
+    saved = client.patch(f"/api/v1/quality/analyses/{aid}", json={"factors": {"patient": "Trouble cognitif."}},
+                         headers=headers)
+    assert saved.json["factors"] == {"team": "Relève orale incomplète.", "patient": "Trouble cognitif."}
+    refused = client.patch(f"/api/v1/quality/analyses/{aid}", json={"lessons": "Rappeler le 06 12 34 56 78."},
+                           headers=headers)
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "patient_data"

@@ -100,3 +100,32 @@ def test_the_dashboard_draws_svg_charts_and_offers_the_annual_report(login, pers
 @pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.CRISIS_CELL, Role.CRISIS_REFERENT])
 def test_the_dashboard_is_refused_to_other_roles(login, personas, role):
     assert login(personas[role]).get("/qualite/indicateurs").status_code == 403
+
+
+def test_a_file_is_kept_as_evidence_and_stands_for_the_note(login, personas, referent):
+    from io import BytesIO
+
+    action = action_for(referent, event_for_crex(referent, personas[Role.PROFESSIONAL].user))
+    client = login(personas[Role.QUALITY_REFERENT])
+    token = csrf_token(client, "/qualite/actions")
+    response = client.post(f"/qualite/actions/{action.id}/preuve", content_type="multipart/form-data", data={
+        "csrf_token": token, "evidence_file": (BytesIO(b"%PDF-1.4 audit"), "audit.pdf", "application/pdf")})
+    assert response.status_code == 302
+    assert client.get(f"/qualite/actions/{action.id}/preuve").data == b"%PDF-1.4 audit"
+    from quality import actions
+    actions.transition(actor=referent, action=action, to="en_cours")
+    actions.transition(actor=referent, action=action, to="realisee")  # the file is the evidence
+    assert action.status.value == "realisee"
+
+
+def test_an_executable_is_not_kept_as_evidence(login, personas, referent):
+    from io import BytesIO
+
+    action = action_for(referent, event_for_crex(referent, personas[Role.PROFESSIONAL].user))
+    client = login(personas[Role.QUALITY_REFERENT])
+    response = client.post(f"/qualite/actions/{action.id}/preuve", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/qualite/actions"),
+        "evidence_file": (BytesIO(b"MZ"), "x.exe", "application/x-msdownload")}, follow_redirects=True)
+    assert "Formats acceptés" in response.text
+    db.session.refresh(action)
+    assert action.evidence_filename is None

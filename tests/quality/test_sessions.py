@@ -169,3 +169,33 @@ def test_the_minutes_pdf_holds_no_declarer_no_participant_name_and_nothing_the_s
     assert screening.screen_text("minutes", text) == [] and "06 12 34 56 78" not in text
     [sent] = _messages("quality.session.minutes")
     assert sent.attachments[0].media_type == "application/pdf" and sent.recipient_count == 4
+
+
+def test_a_participant_added_after_the_invitation_receives_the_update(referent):
+    from tests import factories
+
+    session = crex(referent, invite=True)
+    newcomer = factories.reachable_professional(channels=("email",))
+    ids = [p.professional_id for p in session.participants if p.professional_id] + [newcomer.id]
+    sessions.update(actor=referent, session=session, data={"professional_ids": ids, "user_ids": [referent.id]})
+    [update] = _messages("quality.session.update")
+    assert newcomer.email in {r.email for r in update.recipients}
+    assert int(_ics(update).walk("VEVENT")[0]["sequence"]) == 1
+
+
+def test_lessons_go_to_the_consented_members_of_an_audience(referent, declarer):
+    from crisis_app.directory import audiences
+    from quality import closure
+    from tests import factories
+
+    people = [factories.reachable_professional(channels=("email",)) for _ in range(2)]
+    people.append(factories.professional())  # no consent: not reached
+    audience = audiences.save_audience(actor=referent, data={"name": "Membres CPTS", "kind": "list",
+                                                             "professional_ids": [p.id for p in people]})
+    event = event_for_crex(referent, declarer)
+    message = closure.share_lessons(actor=referent, event=event, audience_id=audience.id,
+                                    lessons="Concilier les traitements à chaque sortie.")
+    db.session.commit()
+    reached = {r.email for r in message.recipients if r.email}
+    assert reached == {people[0].email, people[1].email}
+    assert declarer.full_name not in message.email_text
