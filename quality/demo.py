@@ -51,7 +51,9 @@ def seed(rng: random.Random) -> list[str]:
                                        data=data).event)
     if referent is not None:
         _triage(referent, events, today)
-    services.renew_public_link(actor=referent) if referent else None
+    coordinator = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[Role.COORDINATOR]))
+    if coordinator is not None:
+        services.renew_public_link(actor=coordinator)  # the public declaration page works out of the box
     return [f"Qualité : {len(events)} événements indésirables fictifs, dont un EIGS"]
 
 

@@ -73,6 +73,7 @@ def register_statement(filters: Mapping[str, Any], *, zones: rules.Zones) -> sa.
 
 
 def _search(text: str):
+    text = text.replace("\x00", "")  # PostgreSQL refuses NUL in a parameter
     number = text.upper().removeprefix("EIAS-").lstrip("0")
     if number.isdigit() and int(number) <= MAX_ID:
         return AdverseEvent.id == int(number)

@@ -1,7 +1,7 @@
 """quality: adverse events, their history, notes, EIGS reminders and settings
 
 Revision ID: 0030_quality_events
-Revises: 0005_outbox
+Revises: 0010_plan
 Create Date: 2026-11-30 09:19:52.807846
 
 """
@@ -12,7 +12,7 @@ import crisis_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = "0030_quality_events"
-down_revision = "0005_outbox"
+down_revision = "0010_plan"
 branch_labels = None
 depends_on = None
 

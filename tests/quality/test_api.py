@@ -122,3 +122,11 @@ def test_only_quality_referents_move_events(client, personas, role):
     assert response.status_code == 403
     db.session.expire_all()
     assert event.state is State.DECLARE
+
+
+def test_odd_search_and_text_input_never_reaches_a_500(client, personas):
+    referent = _auth(personas[Role.QUALITY_REFERENT].user)
+    assert client.get("/api/v1/adverse-events?q=%00ab%25_", headers=referent).status_code == 200
+    response = client.post("/api/v1/adverse-events", headers=_auth(personas[Role.PROFESSIONAL].user),
+                           json={**_body(description="avec un NUL \x00 dedans"), "anonymous": True})
+    assert response.status_code == 201
