@@ -16,7 +16,7 @@ from crisis_app.core.access import permission_required
 from crisis_app.core.api import error_responses
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
-from quality import actions, analyses, indicators, minutes, programme_access, sessions
+from quality import actions, analyses, indicators, minutes, programme_access, sessions, traceur
 from quality import schemas_programme as s
 from quality.models_actions import Analysis, CorrectiveAction
 
@@ -96,9 +96,20 @@ _session_action("attendance", s.AttendanceSchema,
 _session_action("decisions", s.DecisionSchema,
                 lambda ses, d: (sessions.decide(actor=_user(), session=ses, **d), ses)[1],
                 "Record the session's decision on one agenda event.")
-_session_action("held", s.CancelSchema,
-                lambda ses, d: sessions.hold(actor=_user(), session=ses, summary=d.get("reason")),
-                "Mark the session held (``reason`` carries its summary).")
+_session_action("held", s.HoldSchema, lambda ses, d: sessions.hold(actor=_user(), session=ses, **d),
+                "Mark the session held, with its summary (attendance must be taken first).")
+
+
+@bp.route("/sessions/<int:session_id>/traceur")
+class SessionTraceur(MethodView):
+    @permission_required("quality.manage")
+    @_errors(*AUTH, 404, 409, 422)
+    @bp.arguments(s.TraceurSchema)
+    @bp.response(200, s.TraceurSchema)
+    def put(self, data, session_id: int):
+        """Record the patient traceur of a patient-traceur session (pseudonymous label, agreement, pathway)."""
+        session = programme_access.get_session_for_user(_user(), session_id)
+        return traceur.save(actor=_user(), session=session, data=data)
 
 
 @bp.route("/sessions/<int:session_id>/minutes")

@@ -17,16 +17,23 @@ from crisis_app.core.models import User
 from quality import session_messages, sessions
 from quality.models_actions import CorrectiveAction
 from quality.models_sessions import QualitySession
-from quality.vocab_sessions import TRACEUR_SETTINGS, SessionStatus
+from quality.vocab_sessions import TRACEUR_SETTINGS, ActionStatus, SessionStatus
 from quality.vocab_sessions import label as word
 
 
-def _actions(session: QualitySession) -> list[dict]:
+def followed_actions(session: QualitySession) -> list[CorrectiveAction]:
+    """The actions a session follows: those of its agenda's events, and every earlier one not yet verified."""
     ids = [i.event_id for i in session.items]
-    rows = db.session.scalars(sa.select(CorrectiveAction).where(CorrectiveAction.event_id.in_(ids))
-                              .order_by(CorrectiveAction.due_on)) if ids else []
+    clause = CorrectiveAction.status != ActionStatus.VERIFIED
+    if ids:
+        clause = sa.or_(clause, CorrectiveAction.event_id.in_(ids))
+    return list(db.session.scalars(sa.select(CorrectiveAction).where(clause)
+                                   .order_by(CorrectiveAction.due_on, CorrectiveAction.id)))
+
+
+def _actions(session: QualitySession) -> list[dict]:
     return [{"title": session_messages.screened(a.title), "type": a.type_label, "due": f"{a.due_on:%d/%m/%Y}",
-             "status": a.status_label} for a in rows]
+             "status": a.status_label} for a in followed_actions(session)]
 
 
 def html(session: QualitySession) -> str:

@@ -97,6 +97,31 @@ class CancelSchema(Schema):
     reason = _text(1000, allow_none=True)
 
 
+class TraceurStepSchema(Schema):
+    when = _text(60, allow_none=True, metadata={"description": "Relatif (J0, semaine 2…), jamais une date de "
+                                                               "naissance"})
+    setting = fields.String(required=True, validate=validate.OneOf(list(words.TRACEUR_SETTINGS)))
+    description = _text(required=True)
+    interface_with = fields.String(allow_none=True, validate=validate.OneOf(list(words.TRACEUR_SETTINGS)))
+    procedure = _text(300, allow_none=True)
+    gap = _text(allow_none=True, metadata={"description": "Écart à la procédure ou au protocole de la CPTS"})
+
+
+class TraceurSchema(Schema):
+    label = fields.String(required=True, validate=validate.Length(max=40),
+                          metadata={"description": "Étiquette pseudonyme (« Patient A », « PT-2026-03 »)"})
+    agreement_on = fields.Date(required=True)
+    agreement_how = fields.String(required=True, validate=validate.OneOf(list(words.AGREEMENT_HOW)))
+    interview_summary = _text(allow_none=True)
+    animateur_user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    steps = fields.List(fields.Nested(TraceurStepSchema), validate=validate.Length(max=60))
+    id = fields.Integer(dump_only=True)
+
+
+class HoldSchema(Schema):
+    summary = _text(allow_none=True, metadata={"description": "Synthèse de la séance (sans donnée identifiante)"})
+
+
 class DecisionSchema(Schema):
     event_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     decision = fields.String(required=True, validate=validate.OneOf([d.value for d in words.Decision]))

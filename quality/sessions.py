@@ -16,8 +16,9 @@ from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.core.timez import paris_date
 from crisis_app.directory.models import Professional
-from quality import eventflow, session_messages, validation
+from quality import closure, eventflow, session_messages, validation
 from quality.calendar import PARIS
 from quality.models import AdverseEvent
 from quality.models_actions import Analysis
@@ -103,7 +104,6 @@ def _clean(data: dict[str, Any], *, session: QualitySession | None) -> dict[str,
 
 
 def _default_title(kind: SessionKind, starts_at: datetime) -> str:
-    from crisis_app.core.timez import paris_date
     return f"{kind.label} du {paris_date(starts_at)}"
 
 
@@ -288,7 +288,6 @@ def decide(*, actor: User, session: QualitySession, event_id: int, decision: str
     event = db.session.get(AdverseEvent, event_id)
     pilot = _pilot(event, pilot_user_id) if choice is Decision.ANALYSIS else None
     if choice is Decision.CLOSED:
-        from quality import closure
         closure.close(actor=actor, event=event, commit=False)  # refuses (409) before anything is written
     item.decision, item.decision_note, item.decided_at = choice, note, utcnow()
     item.pilot_user_id = pilot.id if pilot else None

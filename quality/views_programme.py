@@ -13,6 +13,7 @@ from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import User
 from crisis_app.directory.models import Professional
 from quality import actions, charts, forms, indicators, minutes, programme_access, sessions, traceur
 from quality import vocab_sessions as words
@@ -96,24 +97,18 @@ def session_page(session_id: int):
     return render_template("quality/session.html", session=session, manage=manage, form=forms.ConfirmForm(),
                            agenda=sessions.agenda(session), decisions=list(words.Decision),
                            pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
-                           words=words)
+                           words=words, followed=minutes.followed_actions(session) if manage else [],
+                           today=utcnow().date())
 
 
 def sessions_pilots():
-    from crisis_app.core.models import User
     return db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
-
-
-def _manage_session(session_id: int):
-    from crisis_app.core.access import require
-    require("quality.manage")
-    return programme_access.get_session_for_user(_actor(), session_id)
 
 
 @bp.route("/seances/<int:session_id>/<step>", methods=["POST"])
 @permission_required("quality.manage")
 def session_step(session_id: int, step: str):
-    session = _manage_session(session_id)
+    session = programme_access.get_session_for_user(_actor(), session_id)
     back = url_for("quality_programme.session_page", session_id=session.id)
     calls = {
         "inviter": (lambda: sessions.invite(actor=_actor(), session=session), "Invitation envoyée."),

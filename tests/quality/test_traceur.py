@@ -98,3 +98,16 @@ def test_the_traceur_is_recorded_from_the_meeting_page_and_printed_in_the_minute
     sessions.hold(actor=referent, session=session)
     text = PdfReader(BytesIO(minutes.make(actor=referent, session=session).minutes_pdf)).pages[0].extract_text()
     assert "PT-2026-01" in text and "Ordonnance absente." in text
+
+
+def test_the_traceur_is_recorded_through_the_api_and_a_name_answers_422(client, referent):
+    from crisis_app.core.auth import services as auth_services
+
+    session = crex(referent, kind="patient_traceur")
+    headers = {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=referent)}"}
+    body = {**_data(), "agreement_on": (utcnow().date() - timedelta(days=3)).isoformat()}
+    answer = client.put(f"/api/v1/quality/sessions/{session.id}/traceur", json=body, headers=headers)
+    assert answer.status_code == 200 and answer.json["label"] == "Patient A" and len(answer.json["steps"]) == 2
+    refused = client.put(f"/api/v1/quality/sessions/{session.id}/traceur", json={**body, "label": "Jean Dupont"},
+                         headers=headers)
+    assert refused.status_code == 422 and "label" in refused.json["error"]["fields"]
