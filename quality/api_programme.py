@@ -34,8 +34,8 @@ def _user():
 class Sessions(MethodView):
     @permission_required("quality.sessions.read")
     @_errors(*AUTH)
-    @bp.arguments(s.PageSchema, location="query")
-    @bp.response(200, s.SessionListSchema)
+    @bp.arguments(s.QualityPageSchema, location="query")
+    @bp.response(200, s.QualitySessionListSchema)
     def get(self, args):
         """Quality referents: every session. Others: the sessions they are invited to."""
         rows, total = programme_access.sessions_for_user(_user(), **args)
@@ -43,8 +43,8 @@ class Sessions(MethodView):
 
     @permission_required("quality.manage")
     @_errors(*AUTH, 422)
-    @bp.arguments(s.SessionCreateSchema)
-    @bp.response(201, s.SessionSchema)
+    @bp.arguments(s.QualitySessionCreateSchema)
+    @bp.response(201, s.QualitySessionSchema)
     def post(self, data):
         """Schedule a session; ``invite: true`` sends the invitation (.ics) at once."""
         invite = data.pop("invite")
@@ -55,14 +55,14 @@ class Sessions(MethodView):
 class SessionResource(MethodView):
     @permission_required("quality.sessions.read")
     @_errors(*AUTH, 404)
-    @bp.response(200, s.SessionSchema)
+    @bp.response(200, s.QualitySessionSchema)
     def get(self, session_id: int):
         return programme_access.get_session_for_user(_user(), session_id)
 
     @permission_required("quality.manage")
     @_errors(*AUTH, 404, 409, 422)
-    @bp.arguments(s.SessionUpdateSchema)
-    @bp.response(200, s.SessionSchema)
+    @bp.arguments(s.QualitySessionUpdateSchema)
+    @bp.response(200, s.QualitySessionSchema)
     def patch(self, data, session_id: int):
         """Change a planned session; those invited receive the update (same UID, higher SEQUENCE)."""
         data.pop("invite", None)
@@ -74,7 +74,7 @@ def _session_action(name: str, schema, call, doc: str):
     @permission_required("quality.manage")
     @_errors(*AUTH, 404, 409, 422)
     @bp.arguments(schema)
-    @bp.response(200, s.SessionSchema)
+    @bp.response(200, s.QualitySessionSchema)
     def post(self, data, session_id: int):
         return call(programme_access.get_session_for_user(_user(), session_id), data)
 
@@ -88,15 +88,15 @@ class _Empty(Schema):
 
 _session_action("invite", _Empty, lambda ses, d: sessions.invite(actor=_user(), session=ses),
                 "Send (or send again, as an update) the invitation with its .ics to every participant.")
-_session_action("cancel", s.CancelSchema, lambda ses, d: sessions.cancel(actor=_user(), session=ses, **d),
+_session_action("cancel", s.QualityCancelSchema, lambda ses, d: sessions.cancel(actor=_user(), session=ses, **d),
                 "Cancel a planned session; those invited receive METHOD:CANCEL.")
-_session_action("attendance", s.AttendanceSchema,
+_session_action("attendance", s.QualityAttendanceSchema,
                 lambda ses, d: sessions.set_attendance(actor=_user(), session=ses, **d),
                 "Record who was present (participant ids); the others are recorded absent.")
-_session_action("decisions", s.DecisionSchema,
+_session_action("decisions", s.QualityDecisionSchema,
                 lambda ses, d: (sessions.decide(actor=_user(), session=ses, **d), ses)[1],
                 "Record the session's decision on one agenda event.")
-_session_action("held", s.HoldSchema, lambda ses, d: sessions.hold(actor=_user(), session=ses, **d),
+_session_action("held", s.QualityHoldSchema, lambda ses, d: sessions.hold(actor=_user(), session=ses, **d),
                 "Mark the session held, with its summary (attendance must be taken first).")
 
 
@@ -104,8 +104,8 @@ _session_action("held", s.HoldSchema, lambda ses, d: sessions.hold(actor=_user()
 class SessionTraceur(MethodView):
     @permission_required("quality.manage")
     @_errors(*AUTH, 404, 409, 422)
-    @bp.arguments(s.TraceurSchema)
-    @bp.response(200, s.TraceurSchema)
+    @bp.arguments(s.QualityTraceurSchema)
+    @bp.response(200, s.QualityTraceurSchema)
     def put(self, data, session_id: int):
         """Record the patient traceur of a patient-traceur session (pseudonymous label, agreement, pathway)."""
         session = programme_access.get_session_for_user(_user(), session_id)
@@ -127,8 +127,8 @@ class SessionMinutes(MethodView):
 
     @permission_required("quality.manage")
     @_errors(*AUTH, 404, 409, 422)
-    @bp.arguments(s.MinutesSchema)
-    @bp.response(200, s.SessionSchema)
+    @bp.arguments(s.QualityMinutesSchema)
+    @bp.response(200, s.QualitySessionSchema)
     def post(self, data, session_id: int):
         """Write the minutes of a held session; ``send: true`` e-mails them to the participants."""
         session = programme_access.get_session_for_user(_user(), session_id)
@@ -139,8 +139,8 @@ class SessionMinutes(MethodView):
 class Analyses(MethodView):
     @permission_required("quality.manage")
     @_errors(*AUTH)
-    @bp.arguments(s.PageSchema, location="query")
-    @bp.response(200, s.AnalysisListSchema)
+    @bp.arguments(s.QualityPageSchema, location="query")
+    @bp.response(200, s.QualityAnalysisListSchema)
     def get(self, args):
         stmt = sa.select(Analysis).order_by(Analysis.updated_at.desc())
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Analysis))
@@ -148,8 +148,8 @@ class Analyses(MethodView):
 
     @permission_required("quality.manage")
     @_errors(*AUTH, 409, 422)
-    @bp.arguments(s.AnalysisWriteSchema)
-    @bp.response(201, s.AnalysisSchema)
+    @bp.arguments(s.QualityAnalysisWriteSchema)
+    @bp.response(201, s.QualityAnalysisSchema)
     def post(self, data):
         """Open an analysis of an event (ORION or ALARM)."""
         return analyses.save(actor=_user(), data=data)
@@ -159,14 +159,14 @@ class Analyses(MethodView):
 class AnalysisResource(MethodView):
     @permission_required("quality.manage")
     @_errors(*AUTH, 404)
-    @bp.response(200, s.AnalysisSchema)
+    @bp.response(200, s.QualityAnalysisSchema)
     def get(self, analysis_id: int):
         return programme_access.get_analysis(analysis_id)
 
     @permission_required("quality.manage")
     @_errors(*AUTH, 404, 409, 422)
-    @bp.arguments(s.AnalysisWriteSchema)
-    @bp.response(200, s.AnalysisSchema)
+    @bp.arguments(s.QualityAnalysisWriteSchema)
+    @bp.response(200, s.QualityAnalysisSchema)
     def patch(self, data, analysis_id: int):
         """Save the sections written since the last save (the others are kept)."""
         return analyses.save(actor=_user(), analysis=programme_access.get_analysis(analysis_id), data=data)
@@ -176,8 +176,8 @@ class AnalysisResource(MethodView):
 class AnalysisTransition(MethodView):
     @permission_required("quality.manage")
     @_errors(*AUTH, 404, 409, 422)
-    @bp.arguments(s.AnalysisStepSchema)
-    @bp.response(200, s.AnalysisSchema)
+    @bp.arguments(s.QualityAnalysisStepSchema)
+    @bp.response(200, s.QualityAnalysisSchema)
     def post(self, data, analysis_id: int):
         """Présentée, then validée by a session (``session_id``)."""
         analysis = programme_access.get_analysis(analysis_id)
@@ -193,8 +193,8 @@ class AnalysisTransition(MethodView):
 class Actions(MethodView):
     @permission_required("quality.manage")
     @_errors(*AUTH)
-    @bp.arguments(s.ActionQuerySchema, location="query")
-    @bp.response(200, s.ActionListSchema)
+    @bp.arguments(s.QualityActionQuerySchema, location="query")
+    @bp.response(200, s.QualityActionListSchema)
     def get(self, args):
         """Every action (events, analyses, patient traceurs, crisis RETEX), by due date."""
         stmt = sa.select(CorrectiveAction)
@@ -208,8 +208,8 @@ class Actions(MethodView):
 
     @permission_required("quality.manage")
     @_errors(*AUTH, 422)
-    @bp.arguments(s.ActionCreateSchema)
-    @bp.response(201, s.ActionSchema)
+    @bp.arguments(s.QualityActionCreateSchema)
+    @bp.response(201, s.QualityActionSchema)
     def post(self, data):
         return actions.create(actor=_user(), data=data)
 
@@ -218,7 +218,7 @@ class Actions(MethodView):
 class ActionResource(MethodView):
     @permission_required("quality.manage")
     @_errors(*AUTH, 404)
-    @bp.response(200, s.ActionSchema)
+    @bp.response(200, s.QualityActionSchema)
     def get(self, action_id: int):
         return programme_access.get_action(action_id)
 
@@ -227,8 +227,8 @@ class ActionResource(MethodView):
 class ActionTransition(MethodView):
     @permission_required("quality.manage")
     @_errors(*AUTH, 404, 409, 422)
-    @bp.arguments(s.ActionTransitionSchema)
-    @bp.response(200, s.ActionSchema)
+    @bp.arguments(s.QualityActionTransitionSchema)
+    @bp.response(200, s.QualityActionSchema)
     def post(self, data, action_id: int):
         """planifiée → en cours → réalisée → efficacité vérifiée | non efficace; 409 and nothing changed
         otherwise."""
@@ -239,8 +239,8 @@ class ActionTransition(MethodView):
 class Indicators(MethodView):
     @permission_required("quality.indicators.read")
     @_errors(*AUTH)
-    @bp.arguments(s.IndicatorQuerySchema, location="query")
-    @bp.response(200, s.IndicatorsSchema)
+    @bp.arguments(s.QualityIndicatorQuerySchema, location="query")
+    @bp.response(200, s.QualityIndicatorsSchema)
     def get(self, args):
         """The year's figures (default: this year): the three contract indicators, series, own indicators."""
         return indicators.compute(args.get("year") or utcnow().year)

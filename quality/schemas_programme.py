@@ -18,7 +18,7 @@ def _text(maximum: int = 4000, **kwargs) -> fields.String:
     return fields.String(validate=validate.Length(max=maximum), **kwargs)
 
 
-class SessionWriteSchema(Schema):
+class QualitySessionWriteSchema(Schema):
     kind = fields.String(validate=validate.OneOf([k.value for k in words.SessionKind]))
     title = _text(200, allow_none=True)
     starts_at = fields.AwareDateTime(default_timezone=None, metadata={"description": "ISO 8601 ; sans fuseau : "
@@ -34,16 +34,16 @@ class SessionWriteSchema(Schema):
     invite = fields.Boolean(load_default=False)
 
 
-class SessionCreateSchema(SessionWriteSchema):
+class QualitySessionCreateSchema(QualitySessionWriteSchema):
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in words.SessionKind]))
     starts_at = fields.DateTime(required=True)
 
 
-class SessionUpdateSchema(SessionWriteSchema):
+class QualitySessionUpdateSchema(QualitySessionWriteSchema):
     starts_at = fields.DateTime()
 
 
-class ParticipantSchema(Schema):
+class QualityParticipantSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     professional_id = fields.Integer(allow_none=True)
@@ -51,14 +51,14 @@ class ParticipantSchema(Schema):
     attended = fields.Boolean(allow_none=True)
 
 
-class SessionItemSchema(Schema):
+class QualitySessionItemSchema(Schema):
     event_id = fields.Integer()
     decision = fields.String(allow_none=True)
     decision_label = fields.String()
     pilot_user_id = fields.Integer(allow_none=True)
 
 
-class SessionSchema(Schema):
+class QualitySessionSchema(Schema):
     id = fields.Integer()
     kind = fields.String()
     kind_label = fields.String()
@@ -75,29 +75,29 @@ class SessionSchema(Schema):
     invited_at = fields.DateTime(allow_none=True)
     agenda_sent_at = fields.DateTime(allow_none=True)
     minutes_at = fields.DateTime(allow_none=True)
-    participants = fields.List(fields.Nested(ParticipantSchema))
-    items = fields.List(fields.Nested(SessionItemSchema))
+    participants = fields.List(fields.Nested(QualityParticipantSchema))
+    items = fields.List(fields.Nested(QualitySessionItemSchema))
 
 
-class SessionListSchema(Schema):
-    items = fields.List(fields.Nested(SessionSchema))
+class QualitySessionListSchema(Schema):
+    items = fields.List(fields.Nested(QualitySessionSchema))
     total = fields.Integer()
 
 
-class PageSchema(Schema):
+class QualityPageSchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
-class AttendanceSchema(Schema):
+class QualityAttendanceSchema(Schema):
     present_ids = _ids(required=True, metadata={"description": "Identifiants des participants présents"})
 
 
-class CancelSchema(Schema):
+class QualityCancelSchema(Schema):
     reason = _text(1000, allow_none=True)
 
 
-class TraceurStepSchema(Schema):
+class QualityTraceurStepSchema(Schema):
     when = _text(60, allow_none=True, metadata={"description": "Relatif (J0, semaine 2…), jamais une date de "
                                                                "naissance"})
     setting = fields.String(required=True, validate=validate.OneOf(list(words.TRACEUR_SETTINGS)))
@@ -107,22 +107,22 @@ class TraceurStepSchema(Schema):
     gap = _text(allow_none=True, metadata={"description": "Écart à la procédure ou au protocole de la CPTS"})
 
 
-class TraceurSchema(Schema):
+class QualityTraceurSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(max=40),
                           metadata={"description": "Étiquette pseudonyme (« Patient A », « PT-2026-03 »)"})
     agreement_on = fields.Date(required=True)
     agreement_how = fields.String(required=True, validate=validate.OneOf(list(words.AGREEMENT_HOW)))
     interview_summary = _text(allow_none=True)
     animateur_user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    steps = fields.List(fields.Nested(TraceurStepSchema), validate=validate.Length(max=60))
+    steps = fields.List(fields.Nested(QualityTraceurStepSchema), validate=validate.Length(max=60))
     id = fields.Integer(dump_only=True)
 
 
-class HoldSchema(Schema):
+class QualityHoldSchema(Schema):
     summary = _text(allow_none=True, metadata={"description": "Synthèse de la séance (sans donnée identifiante)"})
 
 
-class DecisionSchema(Schema):
+class QualityDecisionSchema(Schema):
     event_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     decision = fields.String(required=True, validate=validate.OneOf([d.value for d in words.Decision]))
     pilot_user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
@@ -130,34 +130,34 @@ class DecisionSchema(Schema):
     note = _text(allow_none=True)
 
 
-class MinutesSchema(Schema):
+class QualityMinutesSchema(Schema):
     send = fields.Boolean(load_default=False)
 
 
-class BarrierSchema(Schema):
+class QualityBarrierSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(words.BARRIER_KINDS)))
     outcome = fields.String(required=True, validate=validate.OneOf(list(words.BARRIER_OUTCOMES)))
     text = _text(1000, allow_none=True)
 
 
-class AnalysisWriteSchema(Schema):
+class QualityAnalysisWriteSchema(Schema):
     event_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     method = fields.String(validate=validate.OneOf(list(words.ANALYSIS_METHODS)))
     pilot_user_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     steps = fields.Dict(keys=fields.String(validate=validate.OneOf(list(words.ORION_STEPS))), values=_text())
     factors = fields.Dict(keys=fields.String(validate=validate.OneOf(
         list({**words.ORION_FACTOR_FAMILIES, **words.ALARM_FACTORS}))), values=_text())
-    barriers = fields.List(fields.Nested(BarrierSchema), validate=validate.Length(max=30))
+    barriers = fields.List(fields.Nested(QualityBarrierSchema), validate=validate.Length(max=30))
     lessons = _text(allow_none=True)
 
 
-class AnalysisStepSchema(Schema):
+class QualityAnalysisStepSchema(Schema):
     to = fields.String(required=True, validate=validate.OneOf(["presentee", "validee"]))
     session_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
                                 metadata={"description": "La séance qui valide (pour « validee »)"})
 
 
-class AnalysisSchema(Schema):
+class QualityAnalysisSchema(Schema):
     id = fields.Integer()
     event_id = fields.Integer(allow_none=True)
     method = fields.String()
@@ -172,12 +172,12 @@ class AnalysisSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class AnalysisListSchema(Schema):
-    items = fields.List(fields.Nested(AnalysisSchema))
+class QualityAnalysisListSchema(Schema):
+    items = fields.List(fields.Nested(QualityAnalysisSchema))
     total = fields.Integer()
 
 
-class ActionCreateSchema(Schema):
+class QualityActionCreateSchema(Schema):
     title = _text(300, required=True)
     description = _text(allow_none=True)
     action_type = fields.String(required=True, validate=validate.OneOf(list(words.ACTION_TYPES)))
@@ -188,12 +188,12 @@ class ActionCreateSchema(Schema):
     due_on = fields.Date(required=True)
 
 
-class ActionTransitionSchema(Schema):
+class QualityActionTransitionSchema(Schema):
     to = fields.String(required=True, validate=validate.OneOf([s.value for s in words.ActionStatus]))
     evidence_note = _text(allow_none=True)
 
 
-class ActionSchema(Schema):
+class QualityActionSchema(Schema):
     id = fields.Integer()
     title = fields.String()
     description = fields.String(allow_none=True)
@@ -211,22 +211,22 @@ class ActionSchema(Schema):
     evidence_filename = fields.String(allow_none=True)
 
 
-class ActionListSchema(Schema):
-    items = fields.List(fields.Nested(ActionSchema))
+class QualityActionListSchema(Schema):
+    items = fields.List(fields.Nested(QualityActionSchema))
     total = fields.Integer()
 
 
-class ActionQuerySchema(PageSchema):
+class QualityActionQuerySchema(QualityPageSchema):
     status = fields.String(validate=validate.OneOf([s.value for s in words.ActionStatus]))
     source_type = fields.String(validate=validate.OneOf(list(words.SOURCE_TYPES)))
     source_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
 
 
-class IndicatorQuerySchema(Schema):
+class QualityIndicatorQuerySchema(Schema):
     year = fields.Integer(validate=validate.Range(min=2000, max=2100))
 
 
-class IndicatorsSchema(Schema):
+class QualityIndicatorsSchema(Schema):
     year = fields.Integer()
     contract = fields.Dict()
     events_by_category = fields.Dict()

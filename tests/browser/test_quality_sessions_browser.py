@@ -132,3 +132,12 @@ def test_the_quality_loop_from_crex_to_the_declarers_feedback(server, browser):
     assert FEEDBACK in visitor.get_by_test_id("follow-up-feedback").inner_text()
     screenshot(visitor, "quality-sessions-6-follow-up-feedback.png")
     anonymous.close()
+
+    coordinator = browser.new_context(**PHONE)
+    page = coordinator.new_page()
+    log_in(page, server, Role.COORDINATOR)
+    page.goto(f"{server}/qualite/indicateurs")
+    assert page.locator("svg.chart").first.is_visible()
+    assert "Plan d'actions réalisé" in page.get_by_test_id("contract").inner_text()
+    screenshot(page, "quality-sessions-7-dashboard.png")
+    coordinator.close()
