@@ -1,7 +1,7 @@
 """quality: sessions, analyses, actions, indicators
 
 Revision ID: 0031_quality_sessions
-Revises: 0030_quality_events
+Revises: 0019_directory_import_jobs
 Create Date: 2026-11-30 09:55:14.199165
 
 """
@@ -12,7 +12,7 @@ import crisis_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0031_quality_sessions'
-down_revision = '0030_quality_events'
+down_revision = '0019_directory_import_jobs'
 branch_labels = None
 depends_on = None
 
