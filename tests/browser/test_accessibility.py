@@ -39,7 +39,9 @@ PAGES: dict[Role | None, list] = {
     Role.PROFESSIONAL: ["/", "/annuaire/ma-fiche", "/mon-compte", "/mes-messages", "/plan/mon-role",
                         "/qualite/declarer", "/qualite/mes-declarations", "/admin/audit", "/page-qui-n-existe-pas"],
     Role.QUALITY_REFERENT: ["/", "/mon-compte", "/qualite/registre", "/qualite/declarer",
-                            ("/qualite/registre", r"^/qualite/evenements/\d+$")],
+                            ("/qualite/registre", r"^/qualite/evenements/\d+$"), "/qualite/seances",
+                            "/qualite/seances/nouvelle", ("/qualite/seances", r"^/qualite/seances/\d+$"),
+                            "/qualite/actions", "/qualite/indicateurs"],
     Role.ARS_OBSERVER: ["/", "/mon-compte"],
 }
 
