@@ -16,6 +16,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_settings(**(config or {})))
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # core.access.protect_csrf decides, API included
 
+    from crisis_app.core.routing import register_converters
+
+    register_converters(app)
+
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
