@@ -22,6 +22,7 @@ ERROR_CODES = {
     404: ("not_found", "Ressource introuvable."),
     405: ("method_not_allowed", "Méthode non permise sur cette ressource."),
     409: ("conflict", "Conflit avec l'état actuel de la ressource."),
+    413: ("payload_too_large", "Requête trop volumineuse."),
     415: ("unsupported_media_type", "Type de contenu non pris en charge : envoyez du JSON."),
     422: ("validation_error", "Les données envoyées sont invalides."),
     429: ("too_many_requests", "Trop de requêtes : réessayez plus tard."),
@@ -110,7 +111,8 @@ def handle_service_error(error: ServiceError):
 
 HTML_TITLES = {
     400: "Requête invalide", 403: "Accès refusé", 404: "Page introuvable", 405: "Action non permise",
-    409: "Conflit", 422: "Données invalides", 429: "Trop de tentatives", 500: "Erreur interne",
+    409: "Conflit", 413: "Envoi trop volumineux", 422: "Données invalides", 429: "Trop de tentatives",
+    500: "Erreur interne",
 }
 
 

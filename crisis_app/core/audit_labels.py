@@ -84,7 +84,11 @@ def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
-def _value(value) -> str:
+def _value(value, field: str = "") -> str:
+    if field == "role" and isinstance(value, str):
+        from crisis_app.core.roles import ROLE_LABELS, Role
+
+        return ROLE_LABELS.get(Role(value), value) if value in set(Role) else value
     if value is None or value == "":
         return "∅"
     if isinstance(value, bool):
@@ -108,7 +112,7 @@ def present(events, *, user_names: dict[int, str]) -> list[dict]:
             thing = f"{thing} de {name}" if name else f"{thing} n° {event.object_id}"
         elif event.object_id:
             thing = f"{thing} n° {event.object_id}"
-        changes = [(field_label(str(k)), _value(v[0]), _value(v[1]))
+        changes = [(field_label(str(k)), _value(v[0], str(k)), _value(v[1], str(k)))
                    for k, v in (event.changes or {}).items() if isinstance(v, list | tuple) and len(v) == 2]
         rows.append({"at": event.at, "actor": actor, "action": action_label(event.action), "object": thing,
                      "summary": event.summary, "changes": changes})

@@ -1,0 +1,88 @@
+"""Request bodies: a size limit checked before a byte is read, and API writes that must carry a body.
+
+Every request may send at most ``MAX_CONTENT_LENGTH`` bytes (``VIGIE_MAX_REQUEST_BYTES``, 2 MB): a larger
+``Content-Length`` is answered 413 at once, without reading the body; a body without a length (chunked) is cut
+at the limit as it is read. A view that needs more declares it with ``@body_limit(...)`` (a number or a config
+key), read by the same check, so the larger limit holds before the CSRF check reads the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, request
+from flask_login import current_user
+
+from crisis_app.core.api import error_payload, html_error, is_api_request
+
+F = TypeVar("F", bound=Callable)
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def body_limit(limit: int | str) -> Callable[[F], F]:
+    """Allow this view bodies of up to ``limit`` bytes (an int, or the name of a config key holding one)."""
+
+    def decorator(view: F) -> F:
+        view.vigie_body_limit = limit
+        return view
+
+    return decorator
+
+
+def _view_function():
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), None)
+    return view
+
+
+def _limit_for_request() -> int | None:
+    declared = getattr(_view_function(), "vigie_body_limit", None)
+    if isinstance(declared, str):
+        return int(current_app.config[declared])
+    return declared if declared is not None else current_app.config.get("MAX_CONTENT_LENGTH")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f}".replace(".", ",").replace(",0", "")
+
+
+def enforce_size_limit():
+    """Before anything reads the body: 413 when the announced length exceeds this view's limit."""
+    limit = _limit_for_request()
+    request.max_content_length = limit
+    if limit is None or request.content_length is None or request.content_length <= limit:
+        return None
+    message = (f"Requête trop volumineuse : {_megabytes(request.content_length)} Mo envoyés, "
+               f"au plus {_megabytes(limit)} Mo acceptés ici.")
+    if is_api_request():
+        return error_payload(413, message=message), 413, {"Connection": "close"}
+    response, status = html_error(413, message=message)
+    return response, status, {"Connection": "close"}
+
+
+def _declares_json_body(view) -> bool:
+    apidoc = getattr(view, "_apidoc", {})
+    return any(p.get("in") == "json" for p in apidoc.get("arguments", {}).get("parameters", []))
+
+
+def require_json_body():
+    """An API write whose endpoint takes a JSON body must send one: an empty PATCH is a mistake, not a no-op.
+
+    Checked only once the caller would pass the endpoint's guard, so 401 and 403 keep coming first.
+    """
+    if request.method not in BODY_METHODS or not is_api_request():
+        return None
+    view = _view_function()
+    permission = getattr(view, "vigie_permission", None)
+    if permission is None or not current_user.is_authenticated or not current_user.may(permission):
+        return None
+    if not _declares_json_body(view):
+        return None
+    if request.content_length == 0 or not request.get_data(cache=True).strip():
+        message = "Corps de requête vide : envoyez un objet JSON (Content-Type: application/json)."
+        return error_payload(422, message=message, fields={"json": [message]}), 422
+    return None
