@@ -38,6 +38,23 @@ def page_size(args: Mapping[str, str], *, default: int, maximum: int, name: str 
     return default if number is None else min(max(number, 1), maximum)
 
 
+# url_for's own keywords: a query string naming one would change how the link is built (or raise)
+URL_FOR_KEYWORDS = {"endpoint", "values", "_method", "_external", "_anchor", "_scheme"}
+
+
+def link_args(args, *, drop: tuple[str, ...] = ("page",)) -> dict[str, list[str]]:
+    """The query arguments to carry into another link (filters), without ``drop`` nor url_for's own keywords.
+
+    ``{{ url_for('x.index', page=2, **link_args(request.args)) }}`` in templates (a Jinja global).
+    """
+    return {k: v for k, v in args.to_dict(flat=False).items()
+            if k not in drop and k not in URL_FOR_KEYWORDS and not k.startswith("_")}
+
+
+def register_template_helpers(app) -> None:
+    app.add_template_global(link_args, "link_args")
+
+
 def paginate(query: sa.Select, *, page: int, per_page: int) -> Pagination:
     """``db.paginate`` that never fails: a page beyond the last shows the last one."""
     page = min(max(page, 1), MAX_PAGE)

@@ -13,6 +13,7 @@ from wtforms.fields import SelectChoice
 from crisis_app.core.access import get_for_user, permission_required, require
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.pagination import page_number
 from crisis_app.directory import audiences, forms, organisations, query, services
 from crisis_app.directory.models import (
     CHANNEL_LABELS,
@@ -92,7 +93,7 @@ def _refuse(form, exc: ServiceError) -> int:
 @permission_required("directory.read")
 def index():
     criteria, errors = _criteria(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     items, total = query.search(criteria, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("directory/index.html", items=items, total=total, page=page, criteria=criteria,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), errors=errors,
