@@ -86,10 +86,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from crisis_app.core.access import protect_csrf
     from crisis_app.core.api import error_payload, html_error, is_api_request
-    from crisis_app.core.bodies import enforce_size_limit, require_json_body
+    from crisis_app.core.bodies import enforce_size_limit, refuse_nul_characters, require_json_body
 
     app.before_request(enforce_size_limit)  # first: nothing may read a body larger than allowed
     app.before_request(protect_csrf)
+    app.before_request(refuse_nul_characters)
     app.before_request(require_json_body)
 
     @app.errorhandler(CSRFError)

@@ -122,3 +122,19 @@ def test_a_write_that_takes_no_body_still_needs_none(client, personas):
     token = auth_services.issue_token(actor=None, user=personas[Role.CRISIS_REFERENT].user)
     response = client.post("/api/v1/alerts/2147483647/cancel", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404
+
+
+def test_a_nul_character_is_refused_in_french_before_any_query(client):
+    response = client.get("/connexion?next=%00")
+    assert response.status_code == 400 and "Caractère nul" in response.text
+
+
+def test_a_nul_character_in_a_json_string_is_refused_in_the_error_shape(client, personas):
+    from crisis_app.core.auth import services as auth_services
+
+    token = auth_services.issue_token(actor=None, user=personas[Role.COORDINATOR].user)
+    response = client.patch(f"/api/v1/users/{personas[Role.PROFESSIONAL].user.id}", json={"full_name": "a\x00b"},
+                            headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400
+    assert "Caractère nul" in response.get_json()["error"]["message"]
+    assert personas[Role.PROFESSIONAL].user.full_name == "Paul Professionnel"
