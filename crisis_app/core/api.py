@@ -71,6 +71,7 @@ class VigieApi(Api):
             "bearerAuth", {"type": "http", "scheme": "bearer",
                            "description": "Jeton créé par `flask --app wsgi users token --email E`."})
         self.spec.options["security"] = [{"bearerAuth": []}]
+        self.ma_plugin.converter.add_attribute_function(text_without_nul)
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
@@ -89,6 +90,13 @@ class VigieApi(Api):
         if status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="vigie"')
         return payload, status, headers
+
+
+def text_without_nul(self, field, ret, **kwargs) -> dict:
+    """Say in the OpenAPI document what core.bodies enforces on every route: no U+0000 in any text."""
+    if isinstance(field, fields.String) and ret.get("type") == "string" and not {"pattern", "format", "enum"} & set(ret):
+        return {"pattern": "^[^\\u0000]*$"}
+    return {}
 
 
 def error_responses(blueprint, *statuses: int):
