@@ -94,7 +94,8 @@ class VigieApi(Api):
 
 def text_without_nul(self, field, ret, **kwargs) -> dict:
     """Say in the OpenAPI document what core.bodies enforces on every route: no U+0000 in any text."""
-    if isinstance(field, fields.String) and ret.get("type") == "string" and not {"pattern", "format", "enum"} & set(ret):
+    constrained = {"pattern", "format", "enum"} & set(ret)
+    if isinstance(field, fields.String) and ret.get("type") == "string" and not constrained:
         return {"pattern": "^[^\\u0000]*$"}
     return {}
 
