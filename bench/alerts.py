@@ -34,6 +34,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+class _Server(ThreadingHTTPServer):
+    # A provider takes many connections at once; the default backlog of 5 would refuse the senders' parallel ones.
+    request_queue_size = 256
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,7 +47,8 @@ def free_port() -> int:
 
 # ---- sinks, each in its own process, appending one reference per received message -------------------------
 
-def run_sms_sink(port: int, log_path: str) -> None:
+def run_sms_sink(port: int, log_path: str, latency: float = 0.0) -> None:
+    """``latency``: seconds the provider takes to answer (a real SMS API answers in 100–300 ms)."""
     log = open(log_path, "a", buffering=1)  # noqa: SIM115 - lives as long as the process
 
     class Handler(BaseHTTPRequestHandler):
@@ -50,6 +56,8 @@ def run_sms_sink(port: int, log_path: str) -> None:
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if latency:
+                time.sleep(latency)
             log.write(f"{body.get('ref', '?')}\n")
             self.send_response(200)
             self.send_header("Content-Length", "2")
@@ -59,7 +67,7 @@ def run_sms_sink(port: int, log_path: str) -> None:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = _Server(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     server.serve_forever()
 
@@ -163,6 +171,19 @@ def start_worker(env: dict, concurrency: int, log: Path, name: str) -> subproces
                          env, log)
 
 
+def children_of(pid: int) -> list[int]:
+    """The ids of a process's children, read from /proc (no name patterns: only what this run started)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def stop(process: subprocess.Popen) -> None:
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -190,14 +211,14 @@ def naive_loop(recipients: list[tuple[str, str]], sms_port: int, smtp_port: int)
     return 2 * len(recipients), time.perf_counter() - start
 
 
-def delivery_states(app, alert_id: int) -> Counter:
+def delivery_states(app, message_id: int) -> Counter:
     import sqlalchemy as sa
 
-    from crisis_app.alerts.models import Delivery
     from crisis_app.core.db import db
+    from crisis_app.core.notifications.models import Delivery
 
     with app.app_context():
-        rows = db.session.execute(sa.select(Delivery.state, sa.func.count()).where(Delivery.alert_id == alert_id)
+        rows = db.session.execute(sa.select(Delivery.state, sa.func.count()).where(Delivery.message_id == message_id)
                                   .group_by(Delivery.state)).all()
         db.session.remove()
     return Counter({state.value: n for state, n in rows})
@@ -215,12 +236,15 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test_bench")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--sms-latency-ms", type=float, default=0.0,
+                        help="time the local SMS provider takes to answer (real APIs: 100-300 ms); default 0")
     options = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
     sms_port, smtp_port = free_port(), free_port()
     sms_log, smtp_log = workdir / "sms.log", workdir / "smtp.log"
-    sinks = [multiprocessing.Process(target=run_sms_sink, args=(sms_port, str(sms_log)), daemon=True),
+    latency = options.sms_latency_ms / 1000
+    sinks = [multiprocessing.Process(target=run_sms_sink, args=(sms_port, str(sms_log), latency), daemon=True),
              multiprocessing.Process(target=run_smtp_sink, args=(smtp_port, str(smtp_log)), daemon=True)]
     for sink in sinks:
         sink.start()
@@ -274,16 +298,17 @@ def main() -> None:
         alert = services.send_alert(actor=referent, data={
             "title": "Bench", "sms_text": "Renfort demandé", "email_text": "Renfort demandé.",
             "audience_id": audience_id, "channels": ["sms", "email"], "question": "availability"})
-        alert_id, deliveries = alert.id, 2 * options.recipients
+        message_id, deliveries = alert.message_id, 2 * options.recipients
         db.session.remove()
 
-    killed = False
+    killed, orphans = False, []
     deadline = time.monotonic() + options.timeout
     while time.monotonic() < deadline:
-        states = delivery_states(app, alert_id)
+        states = delivery_states(app, message_id)
         done = states["sent"] + states["permanent_failure"]
         if options.kill_worker and not killed and done >= deliveries * 0.3:
             victim = workers[0]
+            orphans = children_of(victim.pid)  # the pool processes, to end by their ids once the run is over
             if options.kill_mode == "group":
                 os.killpg(victim.pid, signal.SIGKILL)
             else:
@@ -299,15 +324,18 @@ def main() -> None:
 
     for process in [*workers, beat]:
         stop(process)
-    if options.kill_worker:  # orphaned pool children of the killed worker, if any, must not outlive the run
-        subprocess.run(["pkill", "-KILL", "-f", "hostname w1@bench"], check=False)
+    for pid in orphans:  # pool children of the killed worker, if any are left, must not outlive the run
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     for sink in sinks:
         sink.terminate()
 
     with app.app_context():
-        from crisis_app.alerts.models import Delivery
+        from crisis_app.core.notifications.models import Delivery
 
-        references = set(db.session.scalars(sa.select(Delivery.reference).where(Delivery.alert_id == alert_id)))
+        references = set(db.session.scalars(sa.select(Delivery.reference).where(Delivery.message_id == message_id)))
     got = received(sms_log) + received(smtp_log)
     got = Counter({ref: n for ref, n in got.items() if ref in references})
     figures = {
@@ -320,10 +348,11 @@ def main() -> None:
         "per_second": round(deliveries / seconds, 1),
         "naive_per_second": round(naive_count / naive_seconds, 1),
         "ratio_to_naive": round((deliveries / seconds) / (naive_count / naive_seconds), 1),
-        "states": dict(delivery_states(app, alert_id)),
+        "states": dict(delivery_states(app, message_id)),
         "database": url.split(":", 1)[0],
         "concurrency": options.concurrency,
         "killed": options.kill_mode if options.kill_worker else None,
+        "sms_latency_ms": options.sms_latency_ms,
     }
     print(f"naive apprise loop: {naive_count} messages in {naive_seconds:.1f} s", file=sys.stderr)
     print(json.dumps(figures))

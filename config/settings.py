@@ -102,7 +102,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "CPTS_NAME": env.get("VIGIE_CPTS_NAME", "CPTS de démonstration"),
-        # bodies above this are refused with 413 before a byte is read; a view may allow more (core.limits)
+        # bodies above this are refused with 413 before a byte is read; a view may allow more (@body_limit, core.bodies)
         "MAX_CONTENT_LENGTH": int(env.get("VIGIE_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
         # the directory's file import (@body_limit("MAX_IMPORT_BYTES")): an Annuaire Santé extraction
         "MAX_IMPORT_BYTES": int(env.get("VIGIE_MAX_IMPORT_BYTES", str(1024 * 1024 * 1024))),
@@ -144,6 +144,8 @@ def _alert_settings(env: dict[str, str], mode: str) -> dict:
         # the SMS provider forwards replies to /webhooks/sms: offer reply codes in the SMS
         "SMS_REPLIES": env.get("VIGIE_SMS_REPLIES", "0") in {"1", "true", "yes"},
         "ALERT_BATCH_SIZE": int(env.get("VIGIE_ALERT_BATCH_SIZE", "100")),
+        # apprise sends in flight at once per worker process (each to its own service instance)
+        "SEND_THREADS": max(int(env.get("VIGIE_SEND_THREADS", "8")), 1),
         "ALERT_COMMIT_EVERY": int(env.get("VIGIE_ALERT_COMMIT_EVERY", "10")),
         "ALERT_SENDING_TIMEOUT_SECONDS": int(env.get("VIGIE_ALERT_SENDING_TIMEOUT", "120")),
         "ALERT_REQUEUE_AFTER_SECONDS": int(env.get("VIGIE_ALERT_REQUEUE_AFTER", "120")),
@@ -168,5 +170,5 @@ def _celery_settings(env: dict[str, str], instance: Path, redis_url: str) -> dic
         "beat_schedule_filename": str(instance / "celerybeat-schedule"),
         # one queue per kind of channel: a slow SMS provider never holds back e-mail; workers consume all
         "task_queues": {name: {"routing_key": name} for name in
-                        ("celery", "alerts.sms", "alerts.email", "alerts.other")},
+                        ("celery", "outbox.sms", "outbox.email", "outbox.other")},
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from crisis_app.core import audit
+from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
@@ -49,3 +49,26 @@ def log_to_journal(*, crisis: Crisis, actor: User | None, kind: str, text: str) 
     """
     audit.record(actor=actor, action=f"crisis.journal.{kind}", object_type="crisis", object_id=crisis.id,
                  summary=text)
+
+
+def info(crisis: Crisis | None) -> crisis_context.CrisisInfo | None:
+    if crisis is None:
+        return None
+    return crisis_context.CrisisInfo(id=crisis.id, title=crisis.title, typology=crisis.typology,
+                                     gradation=crisis.gradation, is_exercise=crisis.is_exercise,
+                                     active=crisis.active)
+
+
+def register_context() -> None:
+    """Let alerts and stock know the crises through core, without importing this package."""
+    crisis_context.register(
+        current=lambda: info(current_crisis()),
+        get=lambda crisis_id: info(db.session.get(Crisis, crisis_id)),
+        all_crises=lambda: [info(c) for c in db.session.scalars(
+            sa.select(Crisis).order_by(Crisis.opened_at.desc()))])
+
+
+def _journal_alert_event(sender, *, crisis_id: int | None, actor=None, summary: str, **_extra) -> None:
+    crisis = db.session.get(Crisis, crisis_id) if crisis_id else None
+    if crisis is not None:
+        log_to_journal(crisis=crisis, actor=actor, kind="alert", text=summary)

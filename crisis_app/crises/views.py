@@ -9,6 +9,15 @@ from crisis_app.core.home import Card, card_provider
 from crisis_app.crises import services
 
 bp = Blueprint("crises", __name__)
+services.register_context()
+
+
+@bp.record_once
+def _subscribe(_state) -> None:
+    from crisis_app.alerts import signals
+
+    for signal in (signals.alert_sent, signals.alert_cancelled, signals.alert_ended):
+        signal.connect(services._journal_alert_event)
 
 
 @bp.app_context_processor
