@@ -91,29 +91,46 @@ def require_json_body():
 NUL_MESSAGE = "Caractère nul (U+0000) refusé : il ne peut pas être enregistré. Retirez-le et recommencez."
 
 
-def _has_nul() -> bool:
-    path_values = (request.view_args or {}).values()
-    if any(isinstance(v, str) and "\x00" in v for v in path_values):
-        return True
-    if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
-        return True
+def _nul_paths(value, path: str = "") -> list[str]:
+    """Where U+0000 sits in a parsed JSON value (``contacts.0.name``), keys included."""
+    if isinstance(value, str):
+        return [path or "json"] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [where] if "\x00" in str(key) else _nul_paths(item, where)
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+def _fields_with_nul() -> list[str]:
+    """The names of the inputs (path, query, form, JSON body) carrying U+0000; empty when there is none."""
+    found = [k for k, v in (request.view_args or {}).items() if isinstance(v, str) and "\x00" in v]
+    found += [k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v]
     if request.method not in BODY_METHODS:
-        return False
+        return found
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True))
-    if request.is_json:
+        found += [k for k, v in request.form.items(multi=True) if "\x00" in k or "\x00" in v]
+    elif request.is_json and getattr(_view_function(), "vigie_permission", None) is not None:
+        # public JSON routes (signed webhooks) read their own body, within their own limit, before anything else
         data = request.get_data(cache=True)
-        return b"\x00" in data or b"\\u0000" in data
-    return False
+        if b"\x00" in data or b"\\u0000" in data:
+            found += _nul_paths(request.get_json(silent=True)) or ["json"]
+    return found
 
 
 def refuse_nul_characters():
-    """PostgreSQL refuses U+0000 in text (a 500 deep in a query): refuse it at the door, for every route.
+    """PostgreSQL refuses U+0000 in text (a 500 deep in a query): refuse it at the door, for every route, naming
+    the field (422 in the API's error shape, a French page otherwise).
 
     Uploaded files are not looked at: their readers decide (``core.csvread``).
     """
-    if not _has_nul():
+    fields = _fields_with_nul()
+    if not fields:
         return None
     if is_api_request():
-        return error_payload(400, message=NUL_MESSAGE), 400
+        return error_payload(422, message=NUL_MESSAGE, fields={f: [NUL_MESSAGE] for f in fields}), 422
     return html_error(400, message=NUL_MESSAGE)

@@ -135,6 +135,7 @@ def test_a_nul_character_in_a_json_string_is_refused_in_the_error_shape(client, 
     token = auth_services.issue_token(actor=None, user=personas[Role.COORDINATOR].user)
     response = client.patch(f"/api/v1/users/{personas[Role.PROFESSIONAL].user.id}", json={"full_name": "a\x00b"},
                             headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Caractère nul" in response.get_json()["error"]["message"]
+    assert list(response.get_json()["error"]["fields"]) == ["full_name"]
     assert personas[Role.PROFESSIONAL].user.full_name == "Paul Professionnel"

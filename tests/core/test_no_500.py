@@ -28,12 +28,11 @@ pytestmark = pytest.mark.usefixtures("no_task_dispatch")
 # Logging out would make the rest of the walk anonymous; it takes no input besides the CSRF token.
 NOT_WALKED = {"auth.logout"}
 STRING_VALUES = [str(v) if not isinstance(v, str) else v for v in JSON_VALUES[:8]] + ["2147483648", "1e400", "NaN"]
-# 500s found by this walk in packages being rewritten by their owners this session, listed until fixed there; the
-# walk fails as soon as one of them stops failing, so the entry is removed with the fix.
+# 500s this walk found in packages their owners are rewriting (crisis_app/core/notifications is the lead's), listed
+# until fixed there; the walk fails as soon as one stops failing, so the entry goes with the fix.
 KNOWN_500S = {
-    # alerts.links.recipient_for_token: "²".isdigit() is True but int("²") raises (fix: rid.isascii())
-    "answers.answer": "signed link token with a non-ASCII digit (alerts/links.py)",
-    "directory_campaign.confirm": "signed link token with a non-ASCII digit (alerts/links.py)",
+    # url_for("outbox.sink", **request.args): ?endpoint=x collides with url_for's own argument (fix: link_args)
+    "outbox.legacy_sink": "query string naming url_for's keywords (core/notifications/views.py)",
 }
 FIELD_RE = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 
@@ -71,7 +70,7 @@ def _report(failures: list[str]) -> str:
 
 
 def test_no_url_parameter_value_reaches_a_500(app, client, demo_world):
-    failures, known = [], set()
+    failures = []
     for role in ROLES:
         client, token = login_demo(app, role)
         for rule in _rules(app):
@@ -81,16 +80,13 @@ def test_no_url_parameter_value_reaches_a_500(app, client, demo_world):
                 for value in PATH_VALUES:
                     url = url_with(rule, value)
                     status = _send(client, method, url, token)
-                    if _broken(status) and rule.endpoint in KNOWN_500S:
-                        known.add(rule.endpoint)
-                    elif _broken(status):
+                    if _broken(status):
                         failures.append(f"{role} {method} {url[:120]!r} -> {status}")
     assert failures == [], _report(failures)
-    assert known == set(KNOWN_500S), f"fixed, remove from KNOWN_500S: {set(KNOWN_500S) - known}"
 
 
 def test_no_query_string_reaches_a_500(app, client, demo_world):
-    failures = []
+    failures, known = [], set()
     for role in ROLES:
         client, token = login_demo(app, role)
         for rule in _rules(app):
@@ -99,9 +95,12 @@ def test_no_query_string_reaches_a_500(app, client, demo_world):
             url = url_with_existing(rule, demo_world)
             for query in QUERY_STRINGS:
                 status = _send(client, "GET", f"{url}?{query}", token)
-                if _broken(status):
+                if _broken(status) and rule.endpoint in KNOWN_500S:
+                    known.add(rule.endpoint)
+                elif _broken(status):
                     failures.append(f"{role} GET {url}?{query[:60]!r} -> {status}")
     assert failures == [], _report(failures)
+    assert known == set(KNOWN_500S), f"fixed: remove from KNOWN_500S {set(KNOWN_500S) - known}"
 
 
 def _json_operations(client):
