@@ -73,6 +73,7 @@ class VigieApi(Api):
                            "description": "Jeton créé par `flask --app wsgi users token --email E`."})
         self.spec.options["security"] = [{"bearerAuth": []}]
         self.ma_plugin.converter.add_attribute_function(text_without_nul)
+        refuse_unknown_query_arguments()
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
@@ -91,6 +92,16 @@ class VigieApi(Api):
         if status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="vigie"')
         return payload, status, headers
+
+
+def refuse_unknown_query_arguments() -> None:
+    """A misspelt filter (``?profesion=…``) would silently list everything: unknown query arguments are a 422 on
+    every endpoint that declares its query schema, as unknown JSON fields already are (webargs ignores them)."""
+    from flask_smorest.arguments import ArgumentsMixin
+    from marshmallow import RAISE
+
+    parser = ArgumentsMixin.ARGUMENTS_PARSER  # the one parser every flask-smorest blueprint shares
+    parser.DEFAULT_UNKNOWN_BY_LOCATION = {**parser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
 
 def text_without_nul(self, field, ret, **kwargs) -> dict:

@@ -119,3 +119,10 @@ def test_the_audit_trail_reads_in_french(coordinator, personas):
     assert "Compte de Paul Professionnel" in page
     assert "(UTC)" not in page
     assert "Rôle : ∅ → Professionnel de santé" in page and "→ professional<" not in page
+
+
+def test_an_unknown_query_argument_is_refused_not_ignored(client, personas):
+    token = auth_services.issue_token(actor=None, user=personas[Role.COORDINATOR].user)
+    response = client.get("/api/v1/audit-events?acteur=claire", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    assert "acteur" in response.get_json()["error"]["fields"]
