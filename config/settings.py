@@ -104,8 +104,6 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         "CPTS_NAME": env.get("VIGIE_CPTS_NAME", "CPTS de démonstration"),
         # bodies above this are refused with 413 before a byte is read; a view may allow more (@body_limit, core.bodies)
         "MAX_CONTENT_LENGTH": int(env.get("VIGIE_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
-        # the directory's file import (@body_limit("MAX_IMPORT_BYTES")): an Annuaire Santé extraction
-        "MAX_IMPORT_BYTES": int(env.get("VIGIE_MAX_IMPORT_BYTES", str(1024 * 1024 * 1024))),
         "STOCK_EXPIRY_WARNING_DAYS": int(env.get("VIGIE_STOCK_EXPIRY_WARNING_DAYS", "30")),
         **_alert_settings(env, mode),
     }

@@ -40,10 +40,13 @@ def _view_function():
 
 
 def _limit_for_request() -> int | None:
+    """The view's ``@body_limit`` if it has one, else what an earlier hook set on the request, else the config."""
     declared = getattr(_view_function(), "vigie_body_limit", None)
     if isinstance(declared, str):
-        return int(current_app.config[declared])
-    return declared if declared is not None else current_app.config.get("MAX_CONTENT_LENGTH")
+        declared = int(current_app.config[declared])
+    if declared is not None:
+        request.max_content_length = declared
+    return request.max_content_length
 
 
 def _megabytes(size: int) -> str:
@@ -53,7 +56,6 @@ def _megabytes(size: int) -> str:
 def enforce_size_limit():
     """Before anything reads the body: 413 when the announced length exceeds this view's limit."""
     limit = _limit_for_request()
-    request.max_content_length = limit
     if limit is None or request.content_length is None or request.content_length <= limit:
         return None
     message = (f"Requête trop volumineuse : {_megabytes(request.content_length)} Mo envoyés, "

@@ -86,8 +86,8 @@ def test_a_view_may_allow_a_larger_body(app, client, personas, login, monkeypatc
 
 
 def test_body_limit_reads_a_config_key(app, client, monkeypatch):
-    monkeypatch.setattr(app.view_functions["auth.login"], "vigie_body_limit", "MAX_IMPORT_BYTES", raising=False)
-    monkeypatch.setitem(app.config, "MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr(app.view_functions["auth.login"], "vigie_body_limit", "TEST_UPLOAD_BYTES", raising=False)
+    monkeypatch.setitem(app.config, "TEST_UPLOAD_BYTES", 100)
     response = _post(client, "/connexion", CountingStream(), length=101,
                      **{"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
