@@ -42,7 +42,7 @@ def _embedded_secret(instance: Path) -> str:
     return key_file.read_text().strip()
 
 
-def _check_production(secret_key: str, database_url: str) -> None:
+def _check_production(secret_key: str, database_url: str, redis_url: str) -> None:
     problems = []
     if secret_key.lower() in _WEAK_SECRETS or len(secret_key) < 32:
         problems.append("SECRET_KEY doit être une valeur aléatoire d'au moins 32 caractères "
@@ -50,6 +50,10 @@ def _check_production(secret_key: str, database_url: str) -> None:
     if not database_url.startswith("postgresql"):
         problems.append("DATABASE_URL doit désigner une base PostgreSQL "
                         "(postgresql://utilisateur@hôte:5432/base)")
+    # Without Redis the broker would be a SQLite file and login failures counted per gunicorn worker.
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append("REDIS_URL doit désigner un serveur Redis (redis://hôte:6379/0) : file des tâches "
+                        "Celery, limites de connexion et verrous partagés entre les processus")
     if problems:
         raise ConfigError("Vigie refuse de démarrer en production : " + " ; ".join(problems))
 
@@ -63,11 +67,11 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
     instance = _instance_dir(env)
     database_url = normalize_database_url(env.get("DATABASE_URL", f"sqlite:///{instance / 'vigie.sqlite'}"))
     secret_key = env.get("SECRET_KEY", "")
+    redis_url = env.get("REDIS_URL", "")
     if mode == "production":
-        _check_production(secret_key, database_url)
+        _check_production(secret_key, database_url, redis_url)
     elif not secret_key:
         secret_key = _embedded_secret(instance) if mode == "embedded" else "test-secret-key-not-for-production"
-    redis_url = env.get("REDIS_URL", "")
     production = mode == "production"
     settings = {
         "VIGIE_ENV": mode,
@@ -98,6 +102,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "CPTS_NAME": env.get("VIGIE_CPTS_NAME", "CPTS de démonstration"),
+        # bodies above this are refused with 413 before a byte is read; a view may allow more (@body_limit, core.bodies)
+        "MAX_CONTENT_LENGTH": int(env.get("VIGIE_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
         "STOCK_EXPIRY_WARNING_DAYS": int(env.get("VIGIE_STOCK_EXPIRY_WARNING_DAYS", "30")),
         **_alert_settings(env, mode),
     }

@@ -16,6 +16,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_settings(**(config or {})))
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # core.access.protect_csrf decides, API included
 
+    from crisis_app.core.routing import register_converters
+
+    register_converters(app)
+
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
@@ -23,6 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
     from crisis_app.core.timez import register_filters
 
     register_filters(app)
+
+    from crisis_app.core.pagination import register_template_helpers
+
+    register_template_helpers(app)
 
     from crisis_app.core import cli
 
@@ -77,8 +85,12 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from crisis_app.core.access import protect_csrf
     from crisis_app.core.api import error_payload, html_error, is_api_request
+    from crisis_app.core.bodies import enforce_size_limit, refuse_nul_characters, require_json_body
 
+    app.before_request(enforce_size_limit)  # first: nothing may read a body larger than allowed
     app.before_request(protect_csrf)
+    app.before_request(refuse_nul_characters)
+    app.before_request(require_json_body)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):

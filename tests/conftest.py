@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests import services
 
-pytest_plugins = ["tests.sinks"]  # local SMTP server and HTTP SMS gateway fixtures
+pytest_plugins = ["tests.sinks", "tests.hostile"]  # local SMTP and SMS sinks; the demo world and hostile inputs
 
 _INSTANCE = Path(tempfile.mkdtemp(prefix="vigie-test-"))
 # The app reads its settings from the environment: make it a test environment whatever the shell says.

@@ -72,6 +72,8 @@ class VigieApi(Api):
             "bearerAuth", {"type": "http", "scheme": "bearer",
                            "description": "Jeton créé par `flask --app wsgi users token --email E`."})
         self.spec.options["security"] = [{"bearerAuth": []}]
+        self.ma_plugin.converter.add_attribute_function(text_without_nul)
+        refuse_unknown_query_arguments()
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
@@ -90,6 +92,24 @@ class VigieApi(Api):
         if status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="vigie"')
         return payload, status, headers
+
+
+def refuse_unknown_query_arguments() -> None:
+    """A misspelt filter (``?profesion=…``) would silently list everything: unknown query arguments are a 422 on
+    every endpoint that declares its query schema, as unknown JSON fields already are (webargs ignores them)."""
+    from flask_smorest.arguments import ArgumentsMixin
+    from marshmallow import RAISE
+
+    parser = ArgumentsMixin.ARGUMENTS_PARSER  # the one parser every flask-smorest blueprint shares
+    parser.DEFAULT_UNKNOWN_BY_LOCATION = {**parser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
+
+
+def text_without_nul(self, field, ret, **kwargs) -> dict:
+    """Say in the OpenAPI document what core.bodies enforces on every route: no U+0000 in any text."""
+    constrained = {"pattern", "format", "enum"} & set(ret)
+    if isinstance(field, fields.String) and ret.get("type") == "string" and not constrained:
+        return {"pattern": "^[^\\u0000]*$"}
+    return {}
 
 
 def error_responses(blueprint, *statuses: int):
@@ -112,7 +132,8 @@ def handle_service_error(error: ServiceError):
 
 HTML_TITLES = {
     400: "Requête invalide", 403: "Accès refusé", 404: "Page introuvable", 405: "Action non permise",
-    409: "Conflit", 422: "Données invalides", 429: "Trop de tentatives", 500: "Erreur interne",
+    409: "Conflit", 413: "Envoi trop volumineux", 422: "Données invalides", 429: "Trop de tentatives",
+    500: "Erreur interne",
 }
 
 

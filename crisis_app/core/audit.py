@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from crisis_app.core.db import db
 from crisis_app.core.models import AuditEvent, User
+from crisis_app.core.pagination import contains
 
 SYSTEM_LABEL = "système"
 
@@ -56,11 +57,11 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def search(flt: AuditFilter, *, limit: int = 100, offset: int = 0) -> tuple[list[AuditEvent], int]:
-    """Audit rows matching ``flt``, newest first, with the total count."""
+def select_events(flt: AuditFilter) -> sa.Select:
+    """The query of the audit rows matching ``flt``, newest first."""
     query = sa.select(AuditEvent)
     if flt.actor:
-        query = query.where(AuditEvent.actor_label.ilike(f"%{flt.actor}%"))
+        query = query.where(contains(AuditEvent.actor_label, flt.actor))
     if flt.action:
         query = query.where(AuditEvent.action == flt.action)
     if flt.object_type:
@@ -69,10 +70,24 @@ def search(flt: AuditFilter, *, limit: int = 100, offset: int = 0) -> tuple[list
         query = query.where(AuditEvent.at >= flt.since)
     if flt.until:
         query = query.where(AuditEvent.at < flt.until)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                              .limit(limit).offset(offset)).all()
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def search(flt: AuditFilter, *, limit: int = 100, offset: int = 0) -> tuple[list[AuditEvent], int]:
+    """Audit rows matching ``flt``, newest first, with the total count."""
+    query = select_events(flt)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(limit).offset(offset)).all()
     return list(rows), total or 0
+
+
+def user_names(events: list[AuditEvent]) -> dict[int, str]:
+    """Names of the accounts the events are about, in one query."""
+    ids = {int(e.object_id) for e in events
+           if e.object_type == "user" and e.object_id and e.object_id.isascii() and e.object_id.isdigit()}
+    if not ids:
+        return {}
+    return {uid: name for uid, name in db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids)))}
 
 
 def known_actions() -> list[str]:

@@ -57,9 +57,45 @@ def check_worker() -> dict:
             "age_seconds": round(age.total_seconds(), 1)}
 
 
+def check_login_limiter() -> dict:
+    from crisis_app.core.auth import ratelimit
+
+    return ratelimit.health()
+
+
 def report() -> tuple[dict, int]:
     """The health document and its HTTP status (503 when the database or broker is down)."""
-    checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker()}
+    checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker(),
+              "login_limiter": check_login_limiter()}
     status = "ok" if all(c["ok"] for c in checks.values()) else "degraded"
     essential = checks["database"]["ok"] and checks["broker"]["ok"]
     return {"status": status, "checks": checks}, 200 if essential else 503
+
+
+CHECK_LABELS = {"database": "Base de données", "broker": "File des tâches (broker)",
+                "worker": "Tâches de fond (worker Celery)", "login_limiter": "Limite des tentatives de connexion"}
+
+
+def _explain(name: str, check: dict) -> str:
+    if name == "database":
+        return "répond" if check["ok"] else f"ne répond pas ({check.get('error', 'erreur')})"
+    if name == "broker":
+        return (f"répond ({check.get('transport', '')})" if check["ok"]
+                else f"injoignable ({check.get('error', 'erreur')}) : les alertes ne partiraient pas")
+    if name == "worker":
+        if check.get("age_seconds") is not None:
+            age = f"dernier signe de vie il y a {round(check['age_seconds'])} s"
+            return age if check["ok"] else f"{age} : aucun worker ne tourne, les alertes ne partiraient pas"
+        return "aucun worker n'a jamais répondu : les alertes ne partiraient pas"
+    if name == "login_limiter":
+        if check["ok"]:
+            return "échecs comptés dans Redis" if check.get("storage") == "redis" else "échecs comptés en mémoire"
+        return ("Redis injoignable : les échecs sont comptés dans chaque processus web "
+                "(la connexion reste possible, la limite est moins stricte)")
+    return "en service" if check["ok"] else "en défaut"
+
+
+def describe(body: dict) -> list[dict]:
+    """The health document in words, one row per check, for the page people read."""
+    return [{"label": CHECK_LABELS.get(name, name), "ok": check["ok"], "text": _explain(name, check)}
+            for name, check in body["checks"].items()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crisis_app.core.auth.services import MIN_PASSWORD_LENGTH
+from crisis_app.core.fields import StrictBoolean
 from crisis_app.core.roles import Role
 
 ROLE_VALUES = [r.value for r in Role]
@@ -28,7 +29,7 @@ class UserCreateSchema(UserSchema):
 class UserUpdateSchema(Schema):
     full_name = fields.String(validate=validate.Length(min=1, max=200))
     role = fields.String(validate=validate.OneOf(ROLE_VALUES))
-    active = fields.Boolean()
+    active = StrictBoolean()
 
 
 class UserListSchema(Schema):

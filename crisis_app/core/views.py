@@ -7,16 +7,19 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from crisis_app.core import audit, health
+from crisis_app.core import audit, audit_labels, health
 from crisis_app.core.access import permission_required, public
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import utcnow
 from crisis_app.core.home import Card, card_provider, cards_for
+from crisis_app.core.pagination import page_number, paginate
 from crisis_app.core.roles import ROLE_LABELS
+from crisis_app.core.timez import PARIS
 
 bp = Blueprint("core", __name__)
 
 AUDIT_PAGE_SIZE = 50
+AUDIT_FILTERS = ("auteur", "action", "objet", "depuis", "jusqua")  # only these go back into page links
 
 
 @bp.route("/")
@@ -29,18 +32,22 @@ def home():
 @permission_required("audit.read")
 def audit_trail():
     flt, errors = _audit_filter(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events, total = audit.search(flt, limit=AUDIT_PAGE_SIZE, offset=(page - 1) * AUDIT_PAGE_SIZE)
-    return render_template("core/audit_trail.html", events=events, total=total, page=page,
-                           pages=max((total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, 1),
-                           actions=audit.known_actions(), args=request.args, errors=errors,
-                           filter_args={k: v for k, v in request.args.items() if k != "page"})
+    result = paginate(audit.select_events(flt), page=page_number(request.args), per_page=AUDIT_PAGE_SIZE)
+    rows = audit_labels.present(result.items, user_names=audit.user_names(result.items))
+    actions = [(a, audit_labels.action_label(a)) for a in audit.known_actions()]
+    return render_template("core/audit_trail.html", rows=rows, total=result.total, page=result.page,
+                           pages=max(result.pages, 1), actions=actions, args=request.args, errors=errors,
+                           filter_args={k: request.args[k] for k in AUDIT_FILTERS if request.args.get(k)})
 
 
 def _parse_day(value: str | None) -> datetime | None:
+    """Midnight in Paris of the day typed (the page shows Paris times), as UTC."""
     if not value:
         return None
-    return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    if not value.isascii():
+        raise ValueError(value)
+    day = datetime.strptime(value, "%Y-%m-%d")
+    return day.replace(tzinfo=PARIS).astimezone(UTC)
 
 
 def _audit_filter(args) -> tuple[audit.AuditFilter, list[str]]:
@@ -60,7 +67,10 @@ def _audit_filter(args) -> tuple[audit.AuditFilter, list[str]]:
 @bp.route("/healthz")
 @public
 def healthz():
+    """JSON for probes and scripts; a French page for a person's browser."""
     body, status = health.report()
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        return render_template("core/healthz.html", rows=health.describe(body), status=body["status"]), status
     return body, status
 
 

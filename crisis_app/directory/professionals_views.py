@@ -12,6 +12,7 @@ from crisis_app.core.api import html_error
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.pagination import MAX_PAGE
 from crisis_app.directory import exports, forms, query, services
 from crisis_app.directory.models import Professional
 from crisis_app.directory.views import LOCAL_TZ, actor, bp, refuse, search_criteria
@@ -30,7 +31,7 @@ def index():
 def render_search(criteria: dict, *, errors: dict | None = None, page: int | None = 1, status: int = 200,
                   audience_error: dict | None = None, checked: frozenset[int] = frozenset()):
     """The search page; an audience refused from it comes back here with its message beside its form."""
-    page = max(page or 1, 1)
+    page = min(max(page or 1, 1), MAX_PAGE)  # ?page=10**30 would be an OFFSET the database refuses
     items, total = query.search(criteria, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("directory/index.html", items=items, total=total, page=page, criteria=criteria,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), errors=errors or {},

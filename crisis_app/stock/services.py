@@ -43,9 +43,12 @@ def _get(model: type, object_id: int | None):
     return db.session.get(model, object_id)
 
 
-def _commit_or_conflict(message: str, field: str) -> None:
+def _commit_or_conflict(message: str, field: str, *, flush: bool = False) -> None:
+    """Commit (or only flush), turning a unique-name violation the check above missed into a 409.
+
+    The check compares lower() in SQL: SQLite's lowers ASCII only, so "École" and "école" pass it there."""
     try:
-        db.session.commit()
+        db.session.flush() if flush else db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise ServiceError("conflict", message, field=field, status=409) from None
@@ -101,7 +104,7 @@ def create_item(*, actor: User | None, name: str, unit: str, category: str = "au
                      pack_size=values["pack_size"] if values["pack_content"] else None,
                      pack_content=values["pack_content"])
     db.session.add(item)
-    db.session.flush()
+    _commit_or_conflict(conflict, "name", flush=True)
     audit.record(actor=actor, action="stock.item.create", object_type="stock_item", object_id=item.id,
                  summary=f"Article créé : {name} ({item.unit}), seuil d'alerte {alert_threshold}",
                  changes={k: [None, v] for k, v in values.items()})
@@ -142,7 +145,7 @@ def create_location(*, actor: User | None, name: str, address: str | None = None
         raise ServiceError("conflict", conflict, field="name", status=409)
     location = StockLocation(name=name, address=(address or "").strip() or None)
     db.session.add(location)
-    db.session.flush()
+    _commit_or_conflict(conflict, "name", flush=True)
     audit.record(actor=actor, action="stock.location.create", object_type="stock_location",
                  object_id=location.id, summary=f"Lieu de stockage créé : {name}",
                  changes={"name": [None, name], "address": [None, location.address]})

@@ -15,6 +15,7 @@ from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
+from crisis_app.core.pagination import link_args, page_number
 from crisis_app.stock import checks, exports, forms, query, services
 from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem, StockLocation
 from crisis_app.stock.schemas import MAX_ID
@@ -55,13 +56,13 @@ def _movement_filters(args) -> dict[str, Any]:
 @permission_required("stock.read")
 def movements():
     filters = _movement_filters(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     rows, total = query.movements(filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("stock/movements.html", rows=rows, total=total, page=page, filters=filters,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), recipients=query.recipients_of(rows),
                            items=query.item_stocks(), locations=query.locations(include_inactive=True),
                            crises=query.crises(), kinds=MOVEMENT_LABELS,
-                           filter_args={k: v for k, v in request.args.items() if k != "page"})
+                           filter_args=link_args(request.args))
 
 
 # --- movement forms ------------------------------------------------------------------------------

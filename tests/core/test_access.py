@@ -2,8 +2,9 @@
 
 import pytest
 
+from crisis_app.core.auth import services as auth_services
 from crisis_app.core.roles import Role
-from tests.conftest import form_post
+from tests.conftest import csrf_token, form_post
 
 # Reachable without login, each on purpose: answer links carry their own signature, webhooks an HMAC.
 PUBLIC_ENDPOINTS = {"static", "auth.login", "core.healthz", "api-docs.openapi_json", "answers.answer",
@@ -34,15 +35,19 @@ def test_every_endpoint_declares_its_permission(app):
 
 
 def test_anonymous_is_refused_everywhere_but_public_pages(app, client):
+    """Unsafe requests carry a valid CSRF token: the login guard, not the CSRF check, must be what refuses."""
+    token = csrf_token(client, "/connexion")
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         url = adapter.build(rule.endpoint, {name: 1 for name in rule.arguments})
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            response = client.open(url, method=method)
-            expected = {401} if url.startswith("/api/") else {302, 400}  # 400: CSRF before login on POST
-            assert response.status_code in expected, f"{method} {url} -> {response.status_code}"
+            response = client.open(url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token})
+            expected = 401 if url.startswith("/api/") else 302
+            assert response.status_code == expected, f"{method} {url} -> {response.status_code}"
+            if expected == 302:
+                assert "/connexion" in response.headers["Location"]
 
 
 @pytest.mark.parametrize("role", ALL_BUT_COORDINATOR)
@@ -52,13 +57,48 @@ def test_only_the_coordinator_reads_the_audit_trail(client, personas, login, rol
     assert client.get("/api/v1/audit-events").status_code == 403
 
 
+NEW_ACCOUNT = {"full_name": "Inès Martin", "email": "ines.martin@example.org", "role": "crisis_cell",
+               "password": "long enough password"}
+
+
+def _refused_account_creation(client, persona_user) -> None:
+    """Everything right but the role (valid CSRF token, valid form and JSON body): exactly 403, nothing created."""
+    token = csrf_token(client, "/mon-compte")
+    page = client.post("/admin/utilisateurs", data={**NEW_ACCOUNT, "csrf_token": token})
+    assert page.status_code == 403, f"page answered {page.status_code}"
+    api = client.post("/api/v1/users", json=NEW_ACCOUNT, headers={"X-CSRFToken": token})
+    assert api.status_code == 403, f"API answered {api.status_code}"
+    edit = client.post(f"/admin/utilisateurs/{persona_user.id}",
+                       data={"full_name": "X", "role": "coordinator", "active": "y", "csrf_token": token})
+    assert edit.status_code == 403, f"edit answered {edit.status_code}"
+    assert auth_services.get_user_by_email(NEW_ACCOUNT["email"]) is None
+
+
 @pytest.mark.parametrize("role", ALL_BUT_COORDINATOR)
 def test_only_the_coordinator_manages_accounts(client, personas, login, role):
     login(personas[role])
     assert client.get("/admin/utilisateurs").status_code == 403
-    response = client.post("/admin/utilisateurs", data={})
-    assert response.status_code in (400, 403)
+    _refused_account_creation(client, personas[role].user)
     assert client.get(f"/admin/utilisateurs/{personas[role].user.id}").status_code == 403
+
+
+def test_the_refusal_test_fails_when_the_permission_guard_is_removed(client, personas, login, monkeypatch):
+    """The harness can fail: with the role check taken out of every guard, the same refusal test breaks."""
+    from flask_login import current_user
+
+    from crisis_app.core import access
+    from crisis_app.core.auth import views as auth_views
+
+    def require_login_only(permission):
+        if not current_user.is_authenticated:
+            access.abort(401)
+        return current_user._get_current_object()
+
+    login(personas[Role.PROFESSIONAL])
+    monkeypatch.setattr(access, "require", require_login_only)  # what @permission_required calls
+    monkeypatch.setattr(auth_views, "require", require_login_only)  # the POST-only check inside the view
+    with pytest.raises(AssertionError, match="page answered 302"):
+        _refused_account_creation(client, personas[Role.PROFESSIONAL].user)
 
 
 def test_refusal_page_is_french(client, personas, login):

@@ -31,6 +31,34 @@ def test_production_accepts_postgres_and_a_long_secret_with_secure_cookies(tmp_p
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
 
 
+def test_production_refuses_to_start_without_redis_and_says_why(tmp_path):
+    """Without Redis the broker would be a SQLite file and login limits counted per gunicorn worker."""
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"VIGIE_ENV": "production", "VIGIE_INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "x" * 40,
+                       "DATABASE_URL": "postgres://vigie@db/vigie"})
+    message = str(refused.value)
+    assert "REDIS_URL" in message and "Redis" in message
+    assert "SECRET_KEY" not in message and "DATABASE_URL" not in message
+
+
+def test_wsgi_refuses_production_without_redis(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], capture_output=True, text=True,
+                            env={"VIGIE_ENV": "production", "VIGIE_INSTANCE_DIR": str(tmp_path),
+                                 "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql://vigie@127.0.0.1:1/vigie",
+                                 "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert result.returncode != 0
+    assert "REDIS_URL doit désigner un serveur Redis" in result.stderr
+
+
+def test_request_size_limit_defaults_to_2_mb_and_follows_the_environment(tmp_path):
+    assert load_settings({"VIGIE_INSTANCE_DIR": str(tmp_path)})["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    settings = load_settings({"VIGIE_INSTANCE_DIR": str(tmp_path), "VIGIE_MAX_REQUEST_BYTES": "1000"})
+    assert settings["MAX_CONTENT_LENGTH"] == 1000
+
+
 def test_unknown_environment_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="VIGIE_ENV"):
         load_settings({"VIGIE_ENV": "staging", "VIGIE_INSTANCE_DIR": str(tmp_path)})

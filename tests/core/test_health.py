@@ -1,4 +1,5 @@
-"""/healthz reports the database, the broker and the worker heartbeat as JSON."""
+"""/healthz reports the database, the broker, the worker heartbeat and the login limiter: JSON for probes,
+a French page for people."""
 
 from datetime import timedelta
 
@@ -13,7 +14,21 @@ def test_health_reports_each_check(client):
     assert response.status_code == 200
     assert body["checks"]["database"] == {"ok": True}
     assert body["checks"]["broker"]["ok"] is True
-    assert set(body["checks"]) == {"database", "broker", "worker"}
+    assert set(body["checks"]) == {"database", "broker", "worker", "login_limiter"}
+    assert body["checks"]["login_limiter"]["ok"] is True
+
+
+def test_health_page_reads_in_french_in_a_browser(client):
+    response = client.get("/healthz", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.mimetype == "text/html"
+    assert "État du service" in response.text and "Base de données" in response.text
+    assert "Limite des tentatives de connexion" in response.text
+    assert '"checks"' not in response.text and "login_limiter" not in response.text
+
+
+def test_health_answers_json_to_probes(client):
+    assert client.get("/healthz", headers={"Accept": "*/*"}).mimetype == "application/json"
+    assert client.get("/healthz", headers={"Accept": "application/json"}).mimetype == "application/json"
 
 
 def test_worker_is_healthy_only_with_a_recent_heartbeat(client, db_session):

@@ -126,7 +126,10 @@ def test_only_quality_referents_move_events(client, personas, role):
 
 def test_odd_search_and_text_input_never_reaches_a_500(client, personas):
     referent = _auth(personas[Role.QUALITY_REFERENT].user)
-    assert client.get("/api/v1/adverse-events?q=%00ab%25_", headers=referent).status_code == 200
+    assert client.get("/api/v1/adverse-events?q=ab%25_", headers=referent).status_code == 200
+    # U+0000 is refused at the door for every route (crisis_app/core/bodies.py), naming the field
+    nul_search = client.get("/api/v1/adverse-events?q=%00ab%25_", headers=referent)
+    assert nul_search.status_code == 422 and "q" in nul_search.get_json()["error"]["fields"]
     response = client.post("/api/v1/adverse-events", headers=_auth(personas[Role.PROFESSIONAL].user),
                            json={**_body(description="avec un NUL \x00 dedans"), "anonymous": True})
-    assert response.status_code == 201
+    assert response.status_code == 422 and "description" in response.get_json()["error"]["fields"]

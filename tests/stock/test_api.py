@@ -126,3 +126,12 @@ def test_the_cellule_distributes_through_the_api(client, bearer, shelf):
     response = client.post("/api/v1/stock/movements", headers=bearer(Role.CRISIS_CELL),
                            json={"kind": "distribution", "lot_id": shelf.lot.id, "quantity": 2, "structure": "MSP"})
     assert response.status_code == 201 and response.get_json()["delta"] == -2
+
+
+def test_a_duplicate_location_name_differing_in_accented_case_is_a_409_not_a_500(client, bearer, shelf):
+    """SQLite's lower() leaves "É" alone, so the name check misses it and the unique index must answer."""
+    headers = bearer(Role.COORDINATOR)
+    first = client.post("/api/v1/stock/locations", headers=headers, json={"name": "École Jean Jaurès"})
+    assert first.status_code == 201
+    again = client.post("/api/v1/stock/locations", headers=headers, json={"name": "École Jean Jaurès"})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
