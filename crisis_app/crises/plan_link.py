@@ -18,10 +18,7 @@ from crisis_app.directory.models import CRISIS_ROLE_LABELS, CrisisRole, Professi
 
 
 def _plan_services() -> ModuleType | None:
-    try:
-        return importlib.import_module("crisis_app.plan.services")
-    except ImportError:
-        return None
+    return _module("services")
 
 
 def published_plan() -> Any | None:
@@ -30,13 +27,33 @@ def published_plan() -> Any | None:
     return plan.published_plan() if plan else None
 
 
-def typology_section(typology: int, gradation: int) -> dict | None:
-    """The published plan's measures for a typology at a gradation, or None."""
+def _module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"crisis_app.plan.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == "crisis_app.plan" or exc.name.startswith("crisis_app.plan.")):
+            return None  # the plan package (or that module of it) is not there yet
+        raise
+
+
+def typology_section(typology: int, gradation: int) -> list[tuple[str, str]] | None:
+    """The published plan's measures for a typology at a gradation as (label, text) pairs, or None."""
     plan = _plan_services()
     version = plan.published_plan() if plan else None
     if version is None:
         return None
-    return plan.typology_section(version, typology, gradation) or None
+    section = plan.typology_section(version, typology, gradation) or {}
+    outline = _module("outline")
+    labels = getattr(outline, "MEASURE_FIELDS", {}) if outline else {}
+    rows = [(label, section.get(key) or "") for key, label in labels.items()]
+    return [(label, text) for label, text in rows if text.strip()] or None
+
+
+def register_evaluation_counter(counter) -> None:
+    """Let the plan's mission indicators count the evaluations sent (``counter(year) -> int``)."""
+    indicators = _module("indicators")
+    if indicators is not None and hasattr(indicators, "register_evaluation_counter"):
+        indicators.register_evaluation_counter(counter)
 
 
 def presets_for(typology: int, gradation: int) -> list[Any]:
