@@ -181,14 +181,14 @@ def document(evaluation: Evaluation) -> bytes:
 
 def send(*, actor: User, crisis: Crisis) -> Evaluation:
     """Send the validated evaluation by e-mail, PDF attached, to the plan's recipients, through the outbox."""
-    from crisis_app.core.notifications import outbox
-
     evaluation = evaluation_of(crisis)
     if evaluation.status is EvaluationStatus.SENT:
         raise ServiceError("already_sent", f"Ce retour d'expérience a déjà été envoyé le "
                            f"{paris_datetime(evaluation.sent_at)}.", status=409)
     if evaluation.status is not EvaluationStatus.VALIDATED:
         raise ServiceError("not_validated", "Le retour d'expérience doit être validé avant l'envoi.", status=409)
+    from crisis_app.core.notifications import outbox
+
     people = recipients(crisis)
     if not people:
         raise ServiceError("no_recipients", "Aucun destinataire : le plan ne nomme aucun organisme (ARS, CPAM, MSA, "
