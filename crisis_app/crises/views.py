@@ -31,7 +31,7 @@ def crisis_for(crisis_id: int, permission: str = "crisis.read") -> Crisis:
 
 @bp.app_context_processor
 def inject_crisis_banner():
-    if not current_user.is_authenticated:
+    if not getattr(current_user, "is_authenticated", False):  # no user at all: a PDF rendered outside a request
         return {}
     return {"active_crisis": services.current_crisis(), "active_exercise": services.current_exercise(),
             "show_crisis_banner": True}
