@@ -5,9 +5,11 @@ from __future__ import annotations
 
 def init_app(app, api) -> None:
     """Register the crises' pages, API, commands and the subscribers that write Vigie's own journal lines."""
+    from crisis_app.crises import api as crises_api
     from crisis_app.crises import cli, models, plan_link, retex, subscribers, views  # noqa: F401 - tables
 
     app.register_blueprint(views.bp)
+    api.register_blueprint(crises_api.bp)
     cli.register(app)
     subscribers.connect()
     plan_link.register_evaluation_counter(retex.evaluations_sent)
