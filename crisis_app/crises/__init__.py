@@ -6,7 +6,7 @@ from __future__ import annotations
 def init_app(app, api) -> None:
     """Register the crises' pages, API, commands and the subscribers that write Vigie's own journal lines."""
     from crisis_app.crises import api as crises_api
-    from crisis_app.crises import cli, models, plan_link, retex, subscribers, views  # noqa: F401 - tables
+    from crisis_app.crises import cli, demo, models, plan_link, retex, subscribers, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     api.register_blueprint(crises_api.bp)
