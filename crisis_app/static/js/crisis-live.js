@@ -13,7 +13,7 @@
 
   function cell(row, label, text) {
     var td = document.createElement("td");
-    td.setAttribute("data-label", label);
+    if (label) { td.setAttribute("data-label", label); }
     td.textContent = text;
     row.appendChild(td);
     return td;
