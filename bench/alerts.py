@@ -163,6 +163,19 @@ def start_worker(env: dict, concurrency: int, log: Path, name: str) -> subproces
                          env, log)
 
 
+def children_of(pid: int) -> list[int]:
+    """The ids of a process's children, read from /proc (no name patterns: only what this run started)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def stop(process: subprocess.Popen) -> None:
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -190,14 +203,14 @@ def naive_loop(recipients: list[tuple[str, str]], sms_port: int, smtp_port: int)
     return 2 * len(recipients), time.perf_counter() - start
 
 
-def delivery_states(app, alert_id: int) -> Counter:
+def delivery_states(app, message_id: int) -> Counter:
     import sqlalchemy as sa
 
-    from crisis_app.alerts.models import Delivery
     from crisis_app.core.db import db
+    from crisis_app.core.notifications.models import Delivery
 
     with app.app_context():
-        rows = db.session.execute(sa.select(Delivery.state, sa.func.count()).where(Delivery.alert_id == alert_id)
+        rows = db.session.execute(sa.select(Delivery.state, sa.func.count()).where(Delivery.message_id == message_id)
                                   .group_by(Delivery.state)).all()
         db.session.remove()
     return Counter({state.value: n for state, n in rows})
@@ -274,16 +287,17 @@ def main() -> None:
         alert = services.send_alert(actor=referent, data={
             "title": "Bench", "sms_text": "Renfort demandé", "email_text": "Renfort demandé.",
             "audience_id": audience_id, "channels": ["sms", "email"], "question": "availability"})
-        alert_id, deliveries = alert.id, 2 * options.recipients
+        message_id, deliveries = alert.message_id, 2 * options.recipients
         db.session.remove()
 
-    killed = False
+    killed, orphans = False, []
     deadline = time.monotonic() + options.timeout
     while time.monotonic() < deadline:
-        states = delivery_states(app, alert_id)
+        states = delivery_states(app, message_id)
         done = states["sent"] + states["permanent_failure"]
         if options.kill_worker and not killed and done >= deliveries * 0.3:
             victim = workers[0]
+            orphans = children_of(victim.pid)  # the pool processes, to end by their ids once the run is over
             if options.kill_mode == "group":
                 os.killpg(victim.pid, signal.SIGKILL)
             else:
@@ -299,15 +313,18 @@ def main() -> None:
 
     for process in [*workers, beat]:
         stop(process)
-    if options.kill_worker:  # orphaned pool children of the killed worker, if any, must not outlive the run
-        subprocess.run(["pkill", "-KILL", "-f", "hostname w1@bench"], check=False)
+    for pid in orphans:  # pool children of the killed worker, if any are left, must not outlive the run
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     for sink in sinks:
         sink.terminate()
 
     with app.app_context():
-        from crisis_app.alerts.models import Delivery
+        from crisis_app.core.notifications.models import Delivery
 
-        references = set(db.session.scalars(sa.select(Delivery.reference).where(Delivery.alert_id == alert_id)))
+        references = set(db.session.scalars(sa.select(Delivery.reference).where(Delivery.message_id == message_id)))
     got = received(sms_log) + received(smtp_log)
     got = Counter({ref: n for ref, n in got.items() if ref in references})
     figures = {
@@ -320,7 +337,7 @@ def main() -> None:
         "per_second": round(deliveries / seconds, 1),
         "naive_per_second": round(naive_count / naive_seconds, 1),
         "ratio_to_naive": round((deliveries / seconds) / (naive_count / naive_seconds), 1),
-        "states": dict(delivery_states(app, alert_id)),
+        "states": dict(delivery_states(app, message_id)),
         "database": url.split(":", 1)[0],
         "concurrency": options.concurrency,
         "killed": options.kill_mode if options.kill_worker else None,

@@ -160,5 +160,5 @@ def _celery_settings(env: dict[str, str], instance: Path, redis_url: str) -> dic
         "beat_schedule_filename": str(instance / "celerybeat-schedule"),
         # one queue per kind of channel: a slow SMS provider never holds back e-mail; workers consume all
         "task_queues": {name: {"routing_key": name} for name in
-                        ("celery", "alerts.sms", "alerts.email", "alerts.other")},
+                        ("celery", "outbox.sms", "outbox.email", "outbox.other")},
     }

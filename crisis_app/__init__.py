@@ -58,7 +58,7 @@ DOMAINS = ("crisis_app.directory", "crisis_app.stock", "crisis_app.alerts", "cri
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
-    from crisis_app.core import access, tasks  # noqa: F401 - loaders, signals and tasks register themselves
+    from crisis_app.core import access, notifications, tasks  # noqa: F401 - loaders, signals and tasks register themselves
     from crisis_app.core.auth.views import bp as auth_bp
     from crisis_app.core.extensions import api
     from crisis_app.core.resources import bp as api_core_bp
@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from quality import bp as quality_bp
 
     app.register_blueprint(core_bp)
+    notifications.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(quality_bp)
     api.register_blueprint(api_core_bp)

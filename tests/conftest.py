@@ -22,7 +22,7 @@ for _name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY"):
 
 from config.settings import load_settings  # noqa: E402
 from crisis_app import create_app  # noqa: E402
-from crisis_app.core.db import db  # noqa: E402
+from crisis_app.core.db import SESSION_OPTIONS, db  # noqa: E402
 from crisis_app.core.roles import Role  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -83,7 +83,7 @@ def db_session(app):
         real_engine = engines[None]
         engines[None] = connection
         real_session = db.session
-        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint", **SESSION_OPTIONS})
         try:
             yield db.session
         finally:

@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from flask import url_for
 
 from crisis_app.alerts import services
-from crisis_app.alerts.models import Alert, AlertKind, AlertStatus
+from crisis_app.alerts.models import Alert, AlertStatus
 from crisis_app.core.db import db
 from crisis_app.core.home import Card, card_provider
+from crisis_app.core.timez import paris_datetime
 
 
 @card_provider("alerts.send", order=4)
@@ -20,8 +21,7 @@ def _compose_card(user):
 
 @card_provider("alerts.read", order=5)
 def _alerts_card(user):
-    latest = db.session.scalar(sa.select(Alert).where(Alert.kind == AlertKind.ALERT)
-                               .order_by(Alert.created_at.desc()).limit(1))
+    latest = db.session.scalar(sa.select(Alert).order_by(Alert.created_at.desc()).limit(1))
     if latest is None:
         yield Card(title="Alertes", value="Aucune alerte envoyée", url=url_for("alerts.index"),
                    action="Voir les alertes")
@@ -30,5 +30,5 @@ def _alerts_card(user):
     kind = "Exercice" if latest.is_exercise else "Dernière alerte"
     tone = "warn" if latest.status is AlertStatus.ACTIVE and figures["not_answered"] else "neutral"
     yield Card(title=f"{kind} : {latest.title}", value=f"{figures['answered']} / {figures['recipients']} réponses",
-               detail=f"Envoyée le {latest.created_at:%d/%m à %H:%M} (UTC) à « {latest.audience_name} »",
+               detail=f"Envoyée le {paris_datetime(latest.created_at, '%d/%m à %H:%M')} à « {latest.audience_name} »",
                url=url_for("alerts.detail", alert_id=latest.id), action="Suivre les réponses", tone=tone)

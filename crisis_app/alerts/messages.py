@@ -1,13 +1,15 @@
-"""What each delivery says, per channel and purpose."""
+"""What each delivery of an alert says, per channel and purpose: the outbox calls this renderer."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.alerts import links
-from crisis_app.alerts.models import Alert, AlertKind, Delivery, Purpose
-from crisis_app.core.notifications import OutgoingMessage
-from crisis_app.core.notifications.registry import EMAIL
+from crisis_app.alerts.models import TOPIC, Alert, AlertRecipient
+from crisis_app.core.db import db, detached_copy
+from crisis_app.core.notifications import outbox
+from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION
 
 EXERCISE_PREFIX = "EXERCICE — "
 
@@ -16,46 +18,67 @@ def _prefix(alert: Alert) -> str:
     return EXERCISE_PREFIX if alert.is_exercise else ""
 
 
-def subject(alert: Alert, purpose: Purpose) -> str:
-    head = "Fin d'alerte : " if purpose is Purpose.END else "Relance : " if purpose is Purpose.ESCALATION else ""
+def subject(alert: Alert, purpose: str) -> str:
+    head = "Fin d'alerte : " if purpose == PURPOSE_END else "Relance : " if purpose == PURPOSE_ESCALATION else ""
     return f"{_prefix(alert)}{head}{alert.title}"
 
 
-def _codes(alert: Alert) -> str:
+def codes(alert: Alert) -> str:
     return " · ".join(f"{o['code']} {o['label']}" for o in alert.options)
 
 
-def sms_body(alert: Alert, delivery: Delivery) -> str:
-    if delivery.purpose is Purpose.END:
-        return f"{_prefix(alert)}Fin d'alerte : {alert.end_text or alert.title}"
-    text = f"{_prefix(alert)}{'Relance : ' if delivery.purpose is Purpose.ESCALATION else ''}{alert.sms_text}"
-    if alert.kind is AlertKind.CONFIRMATION and delivery.recipient is not None:
-        return f"{text} {links.confirm_url(delivery.recipient)}"
-    if alert.asks and delivery.recipient is not None:
-        text += f" Répondre : {links.answer_url(delivery.recipient)}"
+def signature(alert: Alert) -> str:
+    """Who sends: the person and the CPTS, named in every message."""
+    cpts = current_app.config["CPTS_NAME"]
+    return f"{alert.sender_name}, {cpts}" if alert.sender_name else cpts
+
+
+def sms_body(alert: Alert, purpose: str, answer_url: str | None) -> str:
+    """The SMS exactly as it leaves (the composer's confirmation counts segments on this text)."""
+    if purpose == PURPOSE_END:
+        return f"{_prefix(alert)}{current_app.config['CPTS_NAME']} — fin de l'alerte « {alert.title} » : " \
+               f"{alert.end_text or ''}".rstrip(" :")
+    text = f"{_prefix(alert)}{'Relance : ' if purpose == PURPOSE_ESCALATION else ''}{alert.sms_text}"
+    if alert.asks and answer_url:
+        text += f" Répondre : {answer_url}"
         if current_app.config["SMS_REPLIES"]:
-            text += f" ou par SMS : {_codes(alert)}"
-    return text
+            text += f" ou par SMS : {codes(alert)}"
+    return f"{text} — {signature(alert)}"
 
 
-def email_body(alert: Alert, delivery: Delivery) -> str:
-    if delivery.purpose is Purpose.END:
-        return f"{_prefix(alert)}{alert.end_text or 'Fin d’alerte.'}\n\n({alert.title})\n"
+def email_body(alert: Alert, purpose: str, answer_url: str | None) -> str:
+    if purpose == PURPOSE_END:
+        return (f"{_prefix(alert)}Fin de l'alerte « {alert.title} ».\n\n{alert.end_text or ''}\n\n"
+                f"{signature(alert)}\n")
     body = f"{_prefix(alert)}{alert.email_text}\n"
-    if alert.kind is AlertKind.CONFIRMATION and delivery.recipient is not None:
-        body += f"\nVérifiez ou corrigez vos coordonnées : {links.confirm_url(delivery.recipient)}\n"
-    if alert.asks and delivery.recipient is not None:
+    if alert.asks and answer_url:
         choices = "\n".join(f"  - {o['label']}" for o in alert.options)
-        body += f"\nRépondez en un clic : {links.answer_url(delivery.recipient)}\n{choices}\n"
+        body += f"\nRépondez en un clic : {answer_url}\n{choices}\n"
     if alert.is_exercise:
         body += "\nCeci est un EXERCICE : aucune action réelle n'est demandée.\n"
-    return body
+    return body + f"\n{signature(alert)}\n"
 
 
-def build(alert: Alert, delivery: Delivery) -> OutgoingMessage:
-    if delivery.channel == EMAIL:
-        return OutgoingMessage(reference=delivery.reference, address=delivery.address,
-                               subject=subject(alert, delivery.purpose), body=email_body(alert, delivery),
-                               headers={"X-Vigie-Alert": str(alert.id)})
-    return OutgoingMessage(reference=delivery.reference, address=delivery.address,
-                           subject=subject(alert, delivery.purpose), body=sms_body(alert, delivery))
+def _alert_of(ctx: outbox.RenderContext) -> tuple[Alert, dict[int, int]]:
+    key = ("alert", ctx.message.id)
+    if key not in ctx.cache:
+        # a copy kept for the whole batch, across the engine's rollbacks
+        alert = detached_copy(db.session.scalar(sa.select(Alert).where(Alert.message_id == ctx.message.id)))
+        ids = dict(db.session.execute(sa.select(AlertRecipient.message_recipient_id, AlertRecipient.id)
+                                      .where(AlertRecipient.alert_id == alert.id)).all())
+        ctx.cache[key] = (alert, ids)
+    return ctx.cache[key]
+
+
+@outbox.renderer(TOPIC)
+def render(ctx: outbox.RenderContext) -> outbox.Rendered:
+    alert, recipient_ids = _alert_of(ctx)
+    purpose = ctx.delivery.purpose
+    url = None
+    if ctx.recipient is not None and ctx.recipient.id in recipient_ids:
+        url = links.answer_url(alert.id, recipient_ids[ctx.recipient.id])
+    return outbox.Rendered(subject=subject(alert, purpose), sms_text=sms_body(alert, purpose, url),
+                           email_text=email_body(alert, purpose, url), headers={"X-Vigie-Alert": str(alert.id)})
+
+
+outbox.TOPIC_LABELS[TOPIC] = "Alerte"

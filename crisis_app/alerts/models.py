@@ -1,4 +1,8 @@
-"""Alerts, their recipients and answers, and one Delivery per recipient and channel (the outbox)."""
+"""Alerts: a message of the outbox with a question, answers, escalation, cancel and end.
+
+The alert's text, recipients and deliveries live in the outbox (``crisis_app.core.notifications``); an alert adds
+what only an alert has: its audience, crisis, question and options, each person's answers and relaunch rounds.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.notifications.models import Message, MessageRecipient
 
-
-class AlertKind(StrEnum):
-    ALERT = "alert"  # a mobilisation or information alert composed by a référent
-    NOTICE = "notice"  # a message Vigie sends by itself (stock warnings to the référents…)
-    CONFIRMATION = "confirmation"  # asks each person to confirm their directory entry through a personal link
+TOPIC = "alert"
 
 
 class AlertStatus(StrEnum):
@@ -23,39 +24,18 @@ class AlertStatus(StrEnum):
     ENDED = "ended"
 
 
+STATUS_LABELS = {AlertStatus.ACTIVE: "en cours", AlertStatus.CANCELLED: "annulée", AlertStatus.ENDED: "terminée"}
+
+
 class QuestionKind(StrEnum):
     NONE = "none"
     ACK = "ack"
     AVAILABILITY = "availability"
 
 
-class DeliveryState(StrEnum):
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    TEMPORARY_FAILURE = "temporary_failure"
-    PERMANENT_FAILURE = "permanent_failure"
-    ANSWERED = "answered"
-    CANCELLED = "cancelled"
-
-
-STATE_LABELS = {
-    DeliveryState.QUEUED: "en file", DeliveryState.SENDING: "en cours d'envoi", DeliveryState.SENT: "envoyé",
-    DeliveryState.TEMPORARY_FAILURE: "échec temporaire (nouvel essai prévu)",
-    DeliveryState.PERMANENT_FAILURE: "échec définitif", DeliveryState.ANSWERED: "répondu",
-    DeliveryState.CANCELLED: "annulé",
-}
-
-
-class Purpose(StrEnum):
-    ALERT = "alert"
-    ESCALATION = "escalation"
-    END = "end"
-
-
 class Alert(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[AlertKind] = mapped_column(str_enum(AlertKind, 16), default=AlertKind.ALERT, index=True)
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("message.id", ondelete="SET NULL"), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     sms_text: Mapped[str] = mapped_column(sa.String(640))
     email_text: Mapped[str] = mapped_column(sa.Text)
@@ -71,11 +51,13 @@ class Alert(TimestampMixin, db.Model):
     escalation_max: Mapped[int] = mapped_column(default=0)
     status: Mapped[AlertStatus] = mapped_column(str_enum(AlertStatus, 20), default=AlertStatus.ACTIVE, index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    sender_name: Mapped[str | None] = mapped_column(sa.String(200))  # named in every message
     cancelled_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     end_text: Mapped[str | None] = mapped_column(sa.String(640))
     unreachable_count: Mapped[int] = mapped_column(default=0)  # in the audience, but no contact or no consent
 
+    message: Mapped[Message | None] = relationship()
     recipients: Mapped[list[AlertRecipient]] = relationship(back_populates="alert", cascade="all, delete-orphan",
                                                             order_by="AlertRecipient.name")
 
@@ -83,15 +65,21 @@ class Alert(TimestampMixin, db.Model):
     def asks(self) -> bool:
         return self.question_kind is not QuestionKind.NONE
 
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
     def option_label(self, code: str | None) -> str | None:
         return next((o["label"] for o in self.options if o["code"] == code), None)
 
 
 class AlertRecipient(db.Model):
-    """A person an alert was sent to; contacts are copied at send time."""
+    """A person an alert was sent to, with their answer and relaunch rounds; contacts are copied at send time."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id", ondelete="CASCADE"), index=True)
+    message_recipient_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("message_recipient.id", ondelete="SET NULL"), unique=True)
     professional_id: Mapped[int | None] = mapped_column(sa.ForeignKey("professional.id", ondelete="SET NULL"),
                                                         index=True)
     name: Mapped[str] = mapped_column(sa.String(250))
@@ -107,6 +95,7 @@ class AlertRecipient(db.Model):
     last_round_at: Mapped[datetime | None]
 
     alert: Mapped[Alert] = relationship(back_populates="recipients")
+    message_recipient: Mapped[MessageRecipient | None] = relationship()
     answers: Mapped[list[AlertAnswer]] = relationship(back_populates="recipient", cascade="all, delete-orphan",
                                                       order_by="AlertAnswer.at")
 
@@ -120,37 +109,8 @@ class AlertAnswer(db.Model):
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("alert_recipient.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(sa.String(16))
     comment: Mapped[str | None] = mapped_column(sa.String(500))
-    via: Mapped[str] = mapped_column(sa.String(12))  # link | sms
+    via: Mapped[str] = mapped_column(sa.String(12))  # lien | sms | api
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    provider_ref: Mapped[str | None] = mapped_column(sa.String(120), unique=True)  # an SMS reply's id: used once
 
     recipient: Mapped[AlertRecipient] = relationship(back_populates="answers")
-
-
-class Delivery(TimestampMixin, db.Model):
-    """One message to one recipient on one channel; every state change is a conditional UPDATE."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)  # idempotency key, stable across retries
-    alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id", ondelete="CASCADE"))
-    recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alert_recipient.id", ondelete="CASCADE"),
-                                                     index=True)
-    channel: Mapped[str] = mapped_column(sa.String(40))
-    address: Mapped[str] = mapped_column(sa.String(254))
-    purpose: Mapped[Purpose] = mapped_column(str_enum(Purpose, 12), default=Purpose.ALERT)
-    round: Mapped[int] = mapped_column(default=0)
-    state: Mapped[DeliveryState] = mapped_column(str_enum(DeliveryState, 20), default=DeliveryState.QUEUED)
-    attempts: Mapped[int] = mapped_column(default=0)
-    enqueued_at: Mapped[datetime | None]
-    next_attempt_at: Mapped[datetime | None]
-    sending_since: Mapped[datetime | None]
-    sent_at: Mapped[datetime | None]
-    delivered_at: Mapped[datetime | None]  # provider receipt, where the provider sends one
-    last_error: Mapped[str | None] = mapped_column(sa.String(300))
-    provider_ref: Mapped[str | None] = mapped_column(sa.String(120), index=True)
-
-    recipient: Mapped[AlertRecipient | None] = relationship()
-
-    __table_args__ = (
-        sa.Index("ix_delivery_alert_state", "alert_id", "state"),
-        sa.Index("ix_delivery_state_next", "state", "next_attempt_at"),
-    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from crisis_app.alerts.models import DeliveryState, QuestionKind
+from crisis_app.alerts.models import QuestionKind
+from crisis_app.core.notifications.models import DeliveryState
 
 
 class OptionSchema(Schema):
@@ -54,6 +55,8 @@ class CountsSchema(Schema):
     by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_channel = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
     by_answer = fields.Dict(keys=fields.String(), values=fields.Integer())
+    people = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "per person: reached, waiting, failed"})
 
 
 class AlertSummarySchema(Schema):
@@ -99,8 +102,10 @@ class DeliveryQuerySchema(Schema):
 
 
 class DeliverySchema(Schema):
+    """A delivery of the alert's message; ``recipient`` is the alert recipient (answer included), if any."""
+
     id = fields.Integer()
-    recipient_id = fields.Integer(allow_none=True)
+    recipient_id = fields.Function(lambda d: d.alert_recipient.id if d.alert_recipient else None, allow_none=True)
     name = fields.Function(lambda d: d.recipient.name if d.recipient else d.address)
     channel = fields.String()
     address = fields.String()
@@ -111,8 +116,10 @@ class DeliverySchema(Schema):
     sent_at = fields.DateTime(allow_none=True)
     delivered_at = fields.DateTime(allow_none=True)
     last_error = fields.String(allow_none=True)
-    answer_code = fields.Function(lambda d: d.recipient.answer_code if d.recipient else None, allow_none=True)
-    answer_comment = fields.Function(lambda d: d.recipient.answer_comment if d.recipient else None, allow_none=True)
+    answer_code = fields.Function(lambda d: d.alert_recipient.answer_code if d.alert_recipient else None,
+                                  allow_none=True)
+    answer_comment = fields.Function(lambda d: d.alert_recipient.answer_comment if d.alert_recipient else None,
+                                     allow_none=True)
 
 
 class DeliveryListSchema(Schema):
@@ -121,6 +128,8 @@ class DeliveryListSchema(Schema):
 
 
 class ReplyWebhookSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=120),
+                       metadata={"description": "the provider's id of the SMS received: a reply is taken once"})
     sender = fields.String(required=True, data_key="from", validate=validate.Length(min=3, max=32))
     text = fields.String(required=True, validate=validate.Length(max=1000))
 

@@ -1,48 +1,36 @@
 """Composing, sending, cancelling and ending alerts, and recording answers.
 
-``send_alert`` writes the alert, its recipients and one Delivery per recipient and channel in one transaction
-with its audit row (the outbox); the fan-out is enqueued only after the commit, and the periodic sweeper
-enqueues again whatever a lost message or a dead worker left behind.
+``send_alert`` writes the alert and its outbox message (recipients, one delivery per recipient and channel) in
+one transaction with its audit row; the outbox enqueues the fan-out only after that commit, and the periodic
+sweeper enqueues again whatever a lost message or a dead worker left behind.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
-from crisis_app.alerts import engine
-from crisis_app.alerts.engine import address_for, new_delivery
-from crisis_app.alerts.models import (
-    Alert,
-    AlertAnswer,
-    AlertKind,
-    AlertRecipient,
-    AlertStatus,
-    Delivery,
-    DeliveryState,
-    Purpose,
-    QuestionKind,
-)
-from crisis_app.alerts.rules import parse_reply
+from crisis_app.alerts import signals
+from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus, QuestionKind
+from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
 from crisis_app.alerts.schemas import AlertInputSchema
 from crisis_app.alerts.templates import options_for
-from crisis_app.core import audit
+from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.core.notifications import engine, outbox
+from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION, Delivery
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
-from crisis_app.crises import services as crisis_services
-from crisis_app.crises.models import Crisis
-from crisis_app.directory import audiences
+from crisis_app.directory import audiences, contacts
 from crisis_app.directory.models import Audience, Professional
 from crisis_app.directory.validation import normalize_mobile
-
-CANCELLABLE = (DeliveryState.QUEUED, DeliveryState.TEMPORARY_FAILURE)
 
 
 def _invalid(fields: dict) -> ServiceError:
@@ -50,7 +38,7 @@ def _invalid(fields: dict) -> ServiceError:
                         fields={k: v if isinstance(v, list) else [str(v)] for k, v in fields.items()})
 
 
-def validate(data: Mapping[str, Any]) -> tuple[dict, Audience, Crisis | None]:
+def validate(data: Mapping[str, Any]) -> tuple[dict, Audience, crisis_context.CrisisInfo | None]:
     try:
         clean = AlertInputSchema().load(dict(data))
     except ValidationError as exc:
@@ -66,7 +54,7 @@ def validate(data: Mapping[str, Any]) -> tuple[dict, Audience, Crisis | None]:
         errors["audience_id"] = ["Cette audience est réservée aux exercices : cochez « Exercice »."]
     crisis = None
     if clean.get("crisis_id"):
-        crisis = db.session.get(Crisis, clean["crisis_id"])
+        crisis = crisis_context.get(clean["crisis_id"])
         if crisis is None or not crisis.active:
             errors["crisis_id"] = ["Crise introuvable ou close."]
     if errors:
@@ -74,97 +62,113 @@ def validate(data: Mapping[str, Any]) -> tuple[dict, Audience, Crisis | None]:
     return clean, audience, crisis
 
 
-def _recipients(alert: Alert, people: list[Professional], person_channels: list[str]) -> list[AlertRecipient]:
-    recipients = []
-    for person in people:
-        reachable = [c for c in person_channels if person.reachable_on(c)]
-        if reachable:
-            unavailable = person.unavailable_until
-            recipients.append(AlertRecipient(alert=alert, professional_id=person.id, name=person.display_name,
-                                             mobile_phone=person.mobile_phone, email=person.email,
-                                             channels=reachable, last_round_at=alert.created_at,
-                                             unavailable_until=unavailable if unavailable and unavailable >
-                                             alert.created_at else None))
-    return recipients
+def resolve(audience: Audience) -> list[Professional]:
+    """The audience's people, now (a saved filter is resolved when the alert leaves)."""
+    return list(db.session.scalars(audiences.statement(audience).options(selectinload(Professional.consents))))
+
+
+def new_alert(*, actor: User, clean: dict, audience: Audience, crisis) -> Alert:
+    question = QuestionKind(clean["question"])
+    return Alert(title=clean["title"].strip(), sms_text=clean["sms_text"].strip(),
+                 email_text=clean["email_text"].strip(), channels=clean["channels"], audience_id=audience.id,
+                 audience_name=audience.name, crisis_id=crisis.id if crisis else None,
+                 is_exercise=clean["is_exercise"], question_kind=question,
+                 options=clean.get("options") or options_for(question.value), allow_comment=clean["allow_comment"],
+                 escalation_minutes=clean.get("escalation_minutes"), escalation_max=clean["escalation_max"],
+                 created_by_id=actor.id, sender_name=actor.full_name,
+                 created_at=utcnow())
+
+
+def _recipients_of(actor: User, audience: Audience, alert: Alert) -> list[Professional]:
+    """The audience now, without the sender (they are not their own recipient)."""
+    people = resolve(audience)
+    return [p for p in people if p.user_id is None or p.user_id != actor.id]
+
+
+def preview(*, actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a send would do, written nowhere: the exact SMS as it leaves, people and messages per channel."""
+    from crisis_app.alerts import messages
+
+    clean, audience, crisis = validate(data)
+    alert = new_alert(actor=actor, clean=clean, audience=audience, crisis=crisis)
+    people = _recipients_of(actor, audience, alert)
+    recipients = [r for r in contacts.recipients_for(people, alert.channels) if r.sms or r.email]
+    per_channel = {c: 0 for c in alert.channels}
+    for r in recipients:
+        reachable = [c for c in alert.channels if r.address_for(c)]
+        for c in reachable[:1] if alert.escalation_max else reachable:
+            per_channel[c] += 1
+    for room in (c for c in alert.channels if c.startswith(ROOM_PREFIX)):
+        per_channel[room] = 1
+    sample_url = links_sample_url() if alert.asks else None
+    sms = messages.sms_body(alert, "message", sample_url)
+    return {"alert": alert, "audience": audience, "crisis": crisis, "people": len(recipients),
+            "unreachable": len(people) - len(recipients), "per_channel": per_channel, "sms": sms,
+            "sms_size": sms_size(sms), "email": messages.email_body(alert, "message", sample_url),
+            "subject": messages.subject(alert, "message")}
+
+
+def links_sample_url() -> str:
+    """A link as long as the real ones, for counting SMS segments before the alert exists."""
+    from crisis_app.alerts import links
+
+    return links.answer_url(9_999_999, 9_999_999)
 
 
 def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
-    """Validate, resolve the audience now, and write the alert with all its deliveries; then fan out."""
+    """Validate, resolve the audience now, and write the alert with all its deliveries; fan out after commit."""
     clean, audience, crisis = validate(data)
-    question = QuestionKind(clean["question"])
-    alert = Alert(title=clean["title"].strip(), sms_text=clean["sms_text"].strip(),
-                  email_text=clean["email_text"].strip(), channels=clean["channels"], audience_id=audience.id,
-                  audience_name=audience.name, crisis_id=crisis.id if crisis else None,
-                  is_exercise=clean["is_exercise"], question_kind=question,
-                  options=clean.get("options") or options_for(question.value), allow_comment=clean["allow_comment"],
-                  escalation_minutes=clean.get("escalation_minutes"), escalation_max=clean["escalation_max"],
-                  created_by_id=actor.id, created_at=utcnow())
-    people = list(db.session.scalars(audiences.statement(audience).options(selectinload(Professional.consents))))
-    recipients, deliveries = _write(alert, people, first_channel_only=bool(alert.escalation_max))
-    if not recipients and not any(c.startswith(ROOM_PREFIX) for c in alert.channels):
-        db.session.rollback()
+    alert = new_alert(actor=actor, clean=clean, audience=audience, crisis=crisis)
+    people = _recipients_of(actor, audience, alert)
+    reachable = any(r.sms or r.email for r in contacts.recipients_for(people, alert.channels))
+    if not reachable and not any(c.startswith(ROOM_PREFIX) for c in alert.channels):
         raise ServiceError("nobody_reachable", "Personne dans cette audience n'est joignable sur les canaux choisis "
                            "(coordonnées ou consentement manquants).", field="audience_id")
-    summary = (f"{'Exercice' if alert.is_exercise else 'Alerte'} « {alert.title} » envoyée à {len(recipients)} "
-               f"personne(s) de l'audience « {audience.name} » ({alert.unreachable_count} injoignable(s)), "
-               f"{len(deliveries)} message(s) sur {', '.join(alert.channels)}")
+    message = _write(alert, people, actor=actor)
+    summary = (f"{'Exercice' if alert.is_exercise else 'Alerte'} « {alert.title} » envoyée à "
+               f"{len(alert.recipients)} personne(s) de l'audience « {audience.name} » "
+               f"({alert.unreachable_count} injoignable(s)), {message.delivery_count} message(s) sur "
+               f"{', '.join(alert.channels)}")
     audit.record(actor=actor, action="alert.send", object_type="alert", object_id=alert.id, summary=summary,
-                 changes={"recipients": [None, len(recipients)], "deliveries": [None, len(deliveries)]})
-    if crisis is not None:
-        crisis_services.log_to_journal(crisis=crisis, actor=actor, kind="alert", text=summary)
+                 changes={"recipients": [None, len(alert.recipients)], "deliveries": [None, message.delivery_count]})
+    signals.alert_sent.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
     db.session.commit()
-    engine.enqueue_alert(alert.id)
     return alert
 
 
-def _write(alert: Alert, people: list[Professional], *, first_channel_only: bool
-           ) -> tuple[list[AlertRecipient], list[Delivery]]:
-    """Add the alert, one recipient per reachable person and their deliveries (plus one per room) to the session."""
+def _write(alert: Alert, people: list[Professional], *, actor: User):
+    """Add the alert, its outbox message and one alert recipient per reachable person to the session."""
     db.session.add(alert)
     db.session.flush()
-    person_channels = [c for c in alert.channels if not c.startswith(ROOM_PREFIX)]
-    recipients = _recipients(alert, people, person_channels)
-    deliveries = [new_delivery(alert, r, c, address=address_for(r, c))
-                  for r in recipients for c in (r.channels[:1] if first_channel_only else r.channels)]
-    deliveries += [new_delivery(alert, None, room, address=room[len(ROOM_PREFIX):])
-                   for room in alert.channels if room.startswith(ROOM_PREFIX)]
-    alert.unreachable_count = len(people) - len(recipients)
-    db.session.add_all(recipients + deliveries)
-    return recipients, deliveries
-
-
-def send_notice(*, actor: User | None, kind: AlertKind, title: str, sms_text: str, email_text: str,
-                people: list[Professional], channels: list[str], label: str) -> Alert | None:
-    """A message Vigie sends on its own behalf to given people, each on the first of ``channels`` they can be
-    reached on (consent in force). None when no channel is configured or nobody is reachable."""
-    offered = {c.kind for c in available_channels()}
-    channels = [c for c in channels if c in offered and not c.startswith(ROOM_PREFIX)]
-    if not channels or not people:
-        return None
-    alert = Alert(kind=kind, title=title, sms_text=sms_text, email_text=email_text, channels=channels,
-                  audience_name=label, question_kind=QuestionKind.NONE, options=[],
-                  created_by_id=actor.id if actor else None, created_at=utcnow())
-    recipients, deliveries = _write(alert, people, first_channel_only=True)
-    if not recipients:
-        db.session.rollback()
-        return None
-    audit.record(actor=actor, action=f"alert.{kind.value}", object_type="alert", object_id=alert.id,
-                 summary=f"Message « {title} » envoyé à {len(recipients)} personne(s) ({label})",
-                 changes={"recipients": [None, len(recipients)]})
-    db.session.commit()
-    engine.enqueue_alert(alert.id)
-    return alert
+    message = outbox.send_message(
+        topic=TOPIC, subject=alert.title, sms_text=alert.sms_text, email_text=alert.email_text,
+        recipients=contacts.recipients_for(people, alert.channels), channels=alert.channels,
+        first_channel_only=bool(alert.escalation_max), about=("alert", alert.id), author=actor,
+        label=alert.audience_name)
+    alert.message = message
+    by_person = {p.id: p for p in people}
+    for row in message.recipients:
+        person = by_person[row.ref_id]
+        unavailable = person.unavailable_until
+        db.session.add(AlertRecipient(
+            alert=alert, message_recipient=row, professional_id=person.id, name=row.name,
+            mobile_phone=person.mobile_phone, email=person.email, channels=row.channels,
+            last_round_at=alert.created_at,
+            unavailable_until=unavailable if unavailable and unavailable > alert.created_at else None))
+    alert.unreachable_count = message.unreachable_count
+    db.session.flush()
+    return message
 
 
 def cancel_alert(*, actor: User, alert: Alert) -> int:
-    """Stop what has not left yet; messages already sent stay sent."""
+    """Stop what has not left yet; messages already sent stay sent; answers are no longer taken."""
     if alert.status is not AlertStatus.ACTIVE:
         raise ServiceError("not_active", "Cette alerte n'est plus en cours.", status=409)
-    cancelled = engine.cancel_pending(alert.id)
+    cancelled = outbox.cancel_pending(alert.message_id) if alert.message_id else 0
     alert.status, alert.cancelled_at = AlertStatus.CANCELLED, utcnow()
     summary = f"Alerte « {alert.title} » annulée : {cancelled} message(s) non envoyé(s) retenu(s)"
     audit.record(actor=actor, action="alert.cancel", object_type="alert", object_id=alert.id, summary=summary)
-    _journal(alert, actor, summary)
+    signals.alert_cancelled.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
     db.session.commit()
     return cancelled
 
@@ -177,58 +181,117 @@ def end_alert(*, actor: User, alert: Alert, text: str) -> int:
                            field="text")
     if alert.status is AlertStatus.ENDED:
         raise ServiceError("already_ended", "La fin de cette alerte a déjà été envoyée.", status=409)
-    engine.cancel_pending(alert.id)
+    if alert.message is None:
+        raise ServiceError("not_active", "Cette alerte n'a pas de message à clore.", status=409)
+    outbox.cancel_pending(alert.message_id)
     alert.status, alert.ended_at, alert.end_text = AlertStatus.ENDED, utcnow(), text
-    deliveries = [new_delivery(alert, r, c, address=address_for(r, c), purpose=Purpose.END)
-                  for r in alert.recipients for c in r.channels]
-    db.session.add_all(deliveries)
+    sent = 0
+    for recipient in alert.recipients:
+        if recipient.message_recipient is not None:
+            sent += len(outbox.add_deliveries(alert.message, recipient.message_recipient, recipient.channels,
+                                              purpose=PURPOSE_END))
     figures = counts(alert)
     summary = (f"Fin de l'alerte « {alert.title} » : {figures['answered']} réponse(s) sur {figures['recipients']} "
-               f"personne(s) ; message de fin envoyé ({len(deliveries)})")
+               f"personne(s) ; message de fin envoyé ({sent})")
     audit.record(actor=actor, action="alert.end", object_type="alert", object_id=alert.id, summary=summary)
-    _journal(alert, actor, summary)
+    signals.alert_ended.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
     db.session.commit()
-    engine.enqueue_alert(alert.id)
-    return len(deliveries)
+    return sent
 
 
-def _journal(alert: Alert, actor: User | None, text: str) -> None:
-    if alert.crisis_id:
-        crisis = db.session.get(Crisis, alert.crisis_id)
-        if crisis is not None:
-            crisis_services.log_to_journal(crisis=crisis, actor=actor, kind="alert", text=text)
+def end_preview(*, alert: Alert, text: str) -> dict[str, Any]:
+    """The end message as it will leave, and to how many people on which channels."""
+    from crisis_app.alerts import messages
+
+    shown = Alert(title=alert.title, end_text=(text or "").strip(), is_exercise=alert.is_exercise,
+                  sender_name=alert.sender_name, sms_text="", email_text="", options=[])
+    per_channel: Counter[str] = Counter(c for r in alert.recipients for c in r.channels)
+    return {"sms": messages.sms_body(shown, PURPOSE_END, None), "email": messages.email_body(shown, PURPOSE_END, None),
+            "sms_size": sms_size(messages.sms_body(shown, PURPOSE_END, None)), "people": len(alert.recipients),
+            "per_channel": dict(per_channel)}
 
 
-def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, via: str) -> AlertAnswer:
-    """Record an answer (late ones count; a new answer keeps the previous ones in the history)."""
+# --- answers: one rule for every path (link, SMS reply, API) ------------------------------------------------
+
+class AnswerClosed(ServiceError):
+    """The alert no longer takes answers; ``status`` 410 and a message for the person."""
+
+    def __init__(self, message: str):
+        super().__init__("answers_closed", message, status=410)
+
+
+def answer_deadline(alert: Alert) -> datetime:
+    from datetime import timedelta
+
+    from flask import current_app
+
+    return alert.created_at + timedelta(days=current_app.config["ALERT_ANSWER_MAX_AGE_DAYS"])
+
+
+def answer_refusal(alert: Alert, now: datetime | None = None) -> str | None:
+    """Why an answer to ``alert`` would not be recorded now (None: it would be)."""
+    now = now or utcnow()
+    if not alert.asks:
+        return "Cette alerte n'attend pas de réponse."
+    if alert.status is AlertStatus.CANCELLED:
+        return "Cette alerte a été annulée : aucune réponse n'est plus attendue."
+    if alert.status is AlertStatus.ENDED:
+        return "Cette alerte est terminée : aucune réponse n'est plus attendue. Merci."
+    if now > answer_deadline(alert):
+        return "Ce lien de réponse a expiré. Contactez la cellule de crise si besoin."
+    return None
+
+
+def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, via: str,
+                  provider_ref: str | None = None) -> AlertAnswer:
+    """Record an answer while the alert takes them; a new answer keeps the previous ones in the history, and
+    keeps the earlier comment unless a new one is given."""
     alert = recipient.alert
+    if (refusal := answer_refusal(alert)) is not None:
+        raise AnswerClosed(refusal)
     if alert.option_label(code) is None:
         raise ServiceError("validation_error", "Réponse inconnue.", field="code")
-    comment = (comment or "").strip()[:500] or None if alert.allow_comment else None
-    answer = AlertAnswer(recipient=recipient, code=code, comment=comment, via=via, at=utcnow())
+    typed = (comment or "").strip()[:500] or None if alert.allow_comment else None
+    kept = typed if typed is not None else recipient.answer_comment
+    answer = AlertAnswer(recipient=recipient, code=code, comment=typed, via=via, at=utcnow(),
+                         provider_ref=provider_ref)
     db.session.add(answer)
     before = recipient.answer_code
-    recipient.answer_code, recipient.answer_comment, recipient.answered_at = code, comment, answer.at
-    engine.mark_answered(recipient.id)
+    recipient.answer_code, recipient.answer_comment, recipient.answered_at = code, kept, answer.at
+    if recipient.message_recipient_id:
+        outbox.mark_answered(recipient.message_recipient_id)
     audit.record(actor=None, action="alert.answer", object_type="alert", object_id=alert.id,
                  summary=f"Réponse de {recipient.name} ({via}) : {alert.option_label(code)}"
-                         + (f" — « {comment} »" if comment else ""),
+                         + (f" — « {typed} »" if typed else ""),
                  changes={"answer": [before, code]})
     db.session.commit()
     return answer
 
 
-def answer_from_sms(*, sender: str, text: str) -> AlertAnswer | None:
-    """An SMS reply forwarded by the provider: the sender's latest alert awaiting an answer gets it."""
+def recipient_for_reply(number: str, now: datetime | None = None) -> AlertRecipient | None:
+    """The alert an SMS reply answers: the latest one that person was asked, still open, within its window."""
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        sa.select(AlertRecipient).join(Alert).where(AlertRecipient.mobile_phone == number,
+                                                    Alert.question_kind != QuestionKind.NONE,
+                                                    Alert.status == AlertStatus.ACTIVE)
+        .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(5)).all()
+    return next((r for r in candidates if answer_refusal(r.alert, now) is None), None)
+
+
+def answer_from_sms(*, sender: str, text: str, provider_ref: str) -> AlertAnswer | None:
+    """An SMS reply forwarded by the provider, used once (its provider id), for the alert it can answer."""
     try:
         number = normalize_mobile(sender)
     except ValueError:
         return None
-    recipient = db.session.scalar(
-        sa.select(AlertRecipient).join(Alert).where(AlertRecipient.mobile_phone == number,
-                                                    Alert.question_kind != QuestionKind.NONE)
-        .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(1))
+    if db.session.scalar(sa.select(AlertAnswer.id).where(AlertAnswer.provider_ref == provider_ref)):
+        raise ServiceError("replayed", "Cette réponse SMS a déjà été reçue.", status=409)
+    recipient = recipient_for_reply(number)
     if recipient is None:
+        audit.record(actor=None, action="alert.reply_unmatched", object_type="alert",
+                     summary="Réponse SMS reçue sans alerte ouverte qui l'attende : non enregistrée")
+        db.session.commit()
         return None
     code, comment = parse_reply(text, recipient.alert.options)
     if code is None:
@@ -236,18 +299,22 @@ def answer_from_sms(*, sender: str, text: str) -> AlertAnswer | None:
                      summary=f"Réponse SMS non reconnue de {recipient.name} : « {text[:200]} »")
         db.session.commit()
         return None
-    return record_answer(recipient=recipient, code=code, comment=comment, via="sms")
+    return record_answer(recipient=recipient, code=code, comment=comment, via="sms", provider_ref=provider_ref)
 
+
+# --- figures ------------------------------------------------------------------------------------------------
 
 def counts(alert: Alert) -> dict[str, Any]:
-    """Live figures: per state, per channel and state, answers; recipients answered or not."""
-    rows = db.session.execute(sa.select(Delivery.channel, Delivery.state, sa.func.count())
-                              .where(Delivery.alert_id == alert.id).group_by(Delivery.channel, Delivery.state)).all()
+    """Live figures per person (answered, silent, reached) and per channel and state."""
     by_state: Counter[str] = Counter()
     by_channel: dict[str, Counter[str]] = {}
-    for channel, state, n in rows:
-        by_state[state.value] += n
-        by_channel.setdefault(channel, Counter())[state.value] += n
+    if alert.message_id:
+        rows = db.session.execute(sa.select(Delivery.channel, Delivery.state, sa.func.count())
+                                  .where(Delivery.message_id == alert.message_id)
+                                  .group_by(Delivery.channel, Delivery.state)).all()
+        for channel, state, n in rows:
+            by_state[state.value] += n
+            by_channel.setdefault(channel, Counter())[state.value] += n
     answers = db.session.execute(sa.select(AlertRecipient.answer_code, sa.func.count())
                                  .where(AlertRecipient.alert_id == alert.id).group_by(AlertRecipient.answer_code)).all()
     by_answer = {code: n for code, n in answers if code is not None}
@@ -256,7 +323,25 @@ def counts(alert: Alert) -> dict[str, Any]:
     return {"recipients": total, "answered": answered, "not_answered": total - answered,
             "unreachable": alert.unreachable_count, "by_state": dict(by_state),
             "by_channel": {k: dict(v) for k, v in by_channel.items()},
-            "by_answer": by_answer}
+            "by_answer": by_answer, "people": people_counts(alert)}
+
+
+def people_counts(alert: Alert) -> dict[str, int]:
+    """Per person, not per delivery: reached (one message at least left), failed everywhere, waiting."""
+    if not alert.message_id:
+        return {"reached": 0, "failed": 0, "waiting": 0}
+    reached_states = ("sent", "answered")
+    rows = db.session.execute(
+        sa.select(Delivery.recipient_id,
+                  sa.func.max(sa.case((Delivery.state.in_(reached_states), 1), else_=0)),
+                  sa.func.max(sa.case((Delivery.state.in_(("queued", "sending", "temporary_failure")), 1),
+                                      else_=0)))
+        .where(Delivery.message_id == alert.message_id, Delivery.recipient_id.isnot(None),
+               Delivery.purpose != PURPOSE_END)
+        .group_by(Delivery.recipient_id)).all()
+    reached = sum(1 for _, r, _ in rows if r)
+    waiting = sum(1 for _, r, w in rows if not r and w)
+    return {"reached": reached, "waiting": waiting, "failed": len(rows) - reached - waiting}
 
 
 def answer_summaries(alert_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -272,10 +357,34 @@ def answer_summaries(alert_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def apply_receipt(*, reference: str, status: str, error: str | None) -> bool:
     """A provider's delivery receipt, matched on our reference (or the provider's)."""
-    delivery = db.session.scalar(sa.select(Delivery).where(sa.or_(Delivery.reference == reference,
-                                                                  Delivery.provider_ref == reference)))
-    if delivery is None:
-        return False
-    engine.apply_receipt(delivery.id, delivered=status == "delivered", error=error)
+    found = outbox.apply_receipt(reference=reference, delivered=status == "delivered", error=error)
     db.session.commit()
-    return True
+    return found
+
+
+# --- escalation: a step of the outbox's sweeper ----------------------------------------------------------------
+
+@engine.sweep_step("escalated")
+def escalate(now: datetime) -> int:
+    """Create the next round for recipients who stayed silent; each round is claimed by a conditional UPDATE."""
+    rows = db.session.execute(
+        sa.select(AlertRecipient, Alert).join(Alert)
+        .where(Alert.status == AlertStatus.ACTIVE, Alert.escalation_max > 0,
+               AlertRecipient.answered_at.is_(None), AlertRecipient.rounds < Alert.escalation_max)).all()
+    created = 0
+    for recipient, alert in rows:
+        if not should_escalate(answered=False, rounds=recipient.rounds, last_round_at=recipient.last_round_at,
+                               escalation_minutes=alert.escalation_minutes, escalation_max=alert.escalation_max,
+                               now=now):
+            continue
+        taken = db.session.execute(sa.update(AlertRecipient)
+                                   .where(AlertRecipient.id == recipient.id, AlertRecipient.rounds == recipient.rounds)
+                                   .values(rounds=recipient.rounds + 1, last_round_at=now)
+                                   .execution_options(synchronize_session=False)).rowcount
+        if not taken or recipient.message_recipient is None or alert.message is None:
+            continue
+        channel = escalation_channel(recipient.channels, recipient.rounds + 1)
+        outbox.add_deliveries(alert.message, recipient.message_recipient, [channel], purpose=PURPOSE_ESCALATION,
+                              round_number=recipient.rounds + 1)
+        created += 1
+    return created

@@ -1,16 +1,13 @@
-"""Signals the alerts package sends so that higher packages (crises) can react without being imported here.
+"""What alerts tell the packages above them (crises writes its journal from these), without importing them.
 
-Each is sent inside the sender's transaction, before its commit, with the alert as sender and keyword arguments
-``crisis_id`` (int or None), ``summary`` (French, one line, for people) and ``actor`` (User or None). A receiver
-adds rows to the same session and never commits: the sender's commit keeps or drops them with its own change.
+Each signal is sent inside the sender's transaction, with the alert as sender and keyword arguments
+``crisis_id`` (or None), ``actor`` (a User or None) and ``summary`` (a French line for the journal).
 """
-
-from __future__ import annotations
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-alert_sent = _signals.signal("alert-sent")  # an alert (with all its deliveries) was written
-alert_cancelled = _signals.signal("alert-cancelled")  # what had not left was held back
-alert_ended = _signals.signal("alert-ended")  # the end-of-alert message was written
+alert_sent = _signals.signal("alert-sent")
+alert_cancelled = _signals.signal("alert-cancelled")
+alert_ended = _signals.signal("alert-ended")

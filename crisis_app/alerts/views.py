@@ -1,29 +1,28 @@
-"""Pages: compose, list, follow an alert live; the built-in outbox; the public answer page."""
+"""Pages: compose (with a last look before sending), list, follow an alert live person by person; the public
+answer page."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crisis_app.alerts import links, services
-from crisis_app.alerts.models import STATE_LABELS, Alert, AlertRecipient, Delivery, DeliveryState
+from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.alerts.templates import TEMPLATES, TEMPLATES_BY_KEY
+from crisis_app.core import crisis_context
 from crisis_app.core.access import get_for_user, permission_required, public
+from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.notifications.models import OutboxMessage
+from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_LABELS, STATE_LABELS, Delivery
 from crisis_app.core.notifications.registry import available_channels
-from crisis_app.crises import services as crisis_services
-from crisis_app.directory.audiences import list_audiences
+from crisis_app.directory.audiences import list_audiences, reach
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
-STATE_VALUES = {s.value for s in DeliveryState}
 answer_bp = Blueprint("answers", __name__)
+DEFAULT_ESCALATION = {"escalation_minutes": "10", "escalation_max": "1"}
 
 
 @bp.route("/")
@@ -34,97 +33,124 @@ def index():
                            counts=services.answer_summaries([a.id for a in alerts]))
 
 
+def _audience_choices() -> list[dict]:
+    return [{"audience": a, "reach": reach(a)} for a in list_audiences()]
+
+
 def _compose_context(form: dict, errors: dict | None = None) -> dict:
-    crisis = crisis_services.current_crisis()
-    return {"form": form, "errors": errors or {}, "templates": TEMPLATES, "audiences": list_audiences(),
-            "channels": available_channels(), "crisis": crisis, "size": sms_size(form.get("sms_text", ""))}
+    return {"form": form, "errors": errors or {}, "templates": TEMPLATES, "audiences": _audience_choices(),
+            "channels": available_channels(), "crisis": crisis_context.current(),
+            "size": sms_size(form.get("sms_text", ""))}
 
 
 def _template_form(key: str | None) -> dict:
-    crisis = crisis_services.current_crisis()
+    crisis = crisis_context.current()
     template = TEMPLATES_BY_KEY.get(key or "")
+    base = {"channels": ["sms", "email"], "question": "availability", **DEFAULT_ESCALATION,
+            "crisis_id": str(crisis.id) if crisis else ""}
     if template is None:
-        return {"channels": ["sms", "email"], "question": "availability"}
+        return base
     values = {"cpts": current_app.config["CPTS_NAME"], "titre": template.title,
               "gradation": str(crisis.gradation if crisis else template.gradation or "")}
-    return {"template": template.key, "title": template.title, "sms_text": render(template.sms, values),
-            "email_text": render(template.email, values), "question": template.question,
-            "channels": ["sms", "email"], "crisis_id": str(crisis.id) if crisis else ""}
+    return {**base, "template": template.key, "title": template.title, "sms_text": render(template.sms, values),
+            "email_text": render(template.email, values), "question": template.question}
 
 
 def _form_data() -> dict:
     form = request.form
     data = {k: form.get(k, "") for k in ("title", "sms_text", "email_text", "question")}
     data["channels"] = form.getlist("channels")
-    data["is_exercise"] = form.get("is_exercise") == "on"
+    data["is_exercise"] = form.get("is_exercise") in {"on", "1"}
     data["allow_comment"] = True
     for key in ("audience_id", "crisis_id", "escalation_minutes", "escalation_max"):
         value = form.get(key, "").strip()
         if value:
-            data[key] = int(value) if value.isdigit() else value
+            data[key] = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
+    if data.get("escalation_max") == 0:
+        data.pop("escalation_minutes", None)
     return data
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
 @permission_required("alerts.send")
 def compose():
+    """Write → check the exact messages and figures → confirm: nothing leaves on a single tap."""
     if request.method == "GET":
         return render_template("alerts/compose.html", **_compose_context(_template_form(request.args.get("modele"))))
-    data = _form_data()
-    if request.form.get("action") == "preview":
-        return render_template("alerts/compose.html", **_compose_context({**request.form.to_dict(), **data}))
+    data, action = _form_data(), request.form.get("action")
+    form = {**request.form.to_dict(), **data}
+    if action == "preview":
+        return render_template("alerts/compose.html", **_compose_context(form))
     try:
+        if action != "send":
+            return render_template("alerts/confirm.html", form=form,
+                                   preview=services.preview(actor=current_user._get_current_object(), data=data))
         alert = services.send_alert(actor=current_user._get_current_object(), data=data)
     except ServiceError as exc:
+        db.session.rollback()
         flash(exc.message, "error")
-        return render_template("alerts/compose.html",
-                               **_compose_context({**request.form.to_dict(), **data}, exc.fields)), 400
+        return render_template("alerts/compose.html", **_compose_context(form, exc.fields)), 400
     flash(f"Alerte envoyée à {len(alert.recipients)} personne(s).", "success")
     return redirect(url_for("alerts.detail", alert_id=alert.id))
 
 
-DETAIL_ROWS = 200
-
-
-def _deliveries(alert: Alert, *, state: str | None, silent: bool, limit: int | None = None) -> list[Delivery]:
-    query = (sa.select(Delivery).outerjoin(AlertRecipient, Delivery.recipient_id == AlertRecipient.id)
-             .where(Delivery.alert_id == alert.id).order_by(AlertRecipient.name, Delivery.id))
-    if state:
-        query = query.where(Delivery.state == state)
+def _people(alert: Alert, *, silent: bool) -> list[AlertRecipient]:
+    """One row per person: who has not answered first, then by name; their deliveries loaded with them."""
+    query = (sa.select(AlertRecipient).where(AlertRecipient.alert_id == alert.id)
+             .order_by(AlertRecipient.answered_at.isnot(None), AlertRecipient.name, AlertRecipient.id))
     if silent:
-        query = query.where(AlertRecipient.answered_at.is_(None), Delivery.recipient_id.isnot(None))
-    return list(db.session.scalars(query.limit(limit)))
+        query = query.where(AlertRecipient.answered_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def _deliveries_by_person(alert: Alert) -> tuple[dict[int, list[Delivery]], list[Delivery]]:
+    """Deliveries grouped by outbox recipient, and the room deliveries (no person)."""
+    if not alert.message_id:
+        return {}, []
+    rows = db.session.scalars(sa.select(Delivery).where(Delivery.message_id == alert.message_id)
+                              .order_by(Delivery.id)).all()
+    by_person: dict[int, list[Delivery]] = {}
+    rooms = []
+    for d in rows:
+        (by_person.setdefault(d.recipient_id, []) if d.recipient_id else rooms).append(d)
+    return by_person, rooms
+
+
+DETAIL_ROWS = 500
 
 
 @bp.route("/<int:alert_id>")
 @permission_required("alerts.read")
 def detail(alert_id: int):
     alert = get_for_user(Alert, alert_id, "alerts.read")
-    state = request.args.get("etat") or None
     silent = request.args.get("sans_reponse") == "1"
-    deliveries = _deliveries(alert, state=state if state in STATE_VALUES else None, silent=silent,
-                             limit=DETAIL_ROWS + 1)
+    people = _people(alert, silent=silent)
+    by_person, rooms = _deliveries_by_person(alert)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
-                           deliveries=deliveries[:DETAIL_ROWS], more=len(deliveries) > DETAIL_ROWS,
-                           state_labels=STATE_LABELS, state=state, silent=silent, live=alert.status == "active")
+                           people=people[:DETAIL_ROWS], more=len(people) > DETAIL_ROWS, by_person=by_person,
+                           rooms=rooms, state_labels=STATE_LABELS, purpose_labels=PURPOSE_LABELS, silent=silent,
+                           live=alert.status is AlertStatus.ACTIVE, default_end=_default_end(alert))
+
+
+def _default_end(alert: Alert) -> str:
+    return "Merci de votre mobilisation : l'alerte est terminée."
 
 
 @bp.route("/<int:alert_id>/export.csv")
 @permission_required("alerts.read")
 def export(alert_id: int):
     alert = get_for_user(Alert, alert_id, "alerts.read")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["Personne", "Canal", "Adresse", "Objet", "État", "Envoyé le", "Erreur", "Réponse", "Commentaire",
-                     "Répondu le"])
-    for d in _deliveries(alert, state=None, silent=False):
-        r = d.recipient
-        writer.writerow([r.name if r else d.address, d.channel, d.address, d.purpose.value, STATE_LABELS[d.state],
-                         d.sent_at.isoformat() if d.sent_at else "", d.last_error or "",
-                         alert.option_label(r.answer_code) if r else "", (r.answer_comment if r else "") or "",
-                         r.answered_at.isoformat() if r and r.answered_at else ""])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=alerte-{alert.id}.csv"})
+    by_person, _ = _deliveries_by_person(alert)
+
+    def rows():
+        for r in _people(alert, silent=False):
+            deliveries = [d for d in by_person.get(r.message_recipient_id, []) if d.purpose != PURPOSE_END]
+            yield [r.name, r.mobile_phone, r.email,
+                   ", ".join(f"{d.channel} : {STATE_LABELS[d.state]}" for d in deliveries),
+                   alert.option_label(r.answer_code), r.answer_comment, r.answered_at, r.unavailable_until]
+
+    return csv_response(f"alerte-{alert.id}.csv", ["Personne", "Mobile", "E-mail", "Envois", "Réponse",
+                                                   "Commentaire", "Répondu le", "Indisponible jusqu'au"], rows())
 
 
 @bp.route("/<int:alert_id>/annuler", methods=["POST"])
@@ -143,22 +169,20 @@ def cancel(alert_id: int):
 @bp.route("/<int:alert_id>/fin", methods=["POST"])
 @permission_required("alerts.send")
 def end(alert_id: int):
+    """The end of the alert goes to everyone alerted: a last look first, then the confirmed send."""
     alert = get_for_user(Alert, alert_id, "alerts.send")
+    text = request.form.get("text", "")
+    if request.form.get("action") != "send":
+        return render_template("alerts/end_confirm.html", alert=alert, text=text,
+                               preview=services.end_preview(alert=alert, text=text))
     try:
-        sent = services.end_alert(actor=current_user._get_current_object(), alert=alert,
-                                  text=request.form.get("text", ""))
+        sent = services.end_alert(actor=current_user._get_current_object(), alert=alert, text=text)
     except ServiceError as exc:
+        db.session.rollback()
         flash(exc.message, "error")
     else:
         flash(f"Message de fin d'alerte envoyé ({sent}).", "success")
     return redirect(url_for("alerts.detail", alert_id=alert.id))
-
-
-@bp.route("/boite-d-envoi")
-@permission_required("alerts.outbox")
-def outbox():
-    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
-    return render_template("alerts/outbox.html", messages=messages)
 
 
 @answer_bp.route("/r/<token>", methods=["GET", "POST"])
@@ -168,12 +192,22 @@ def answer(token: str):
         recipient = links.recipient_for_token(token)
     except links.LinkError as exc:
         return render_template("alerts/answer_error.html", message=exc.message), exc.status
+    alert = recipient.alert
+    closed = services.answer_refusal(alert)
     if request.method == "POST":
         try:
             services.record_answer(recipient=recipient, code=request.form.get("code", ""),
                                    comment=request.form.get("comment"), via="lien")
         except ServiceError as exc:
-            flash(exc.message, "error")
-            return render_template("alerts/answer.html", recipient=recipient, alert=recipient.alert), 400
-        return render_template("alerts/answer.html", recipient=recipient, alert=recipient.alert, thanks=True)
-    return render_template("alerts/answer.html", recipient=recipient, alert=recipient.alert)
+            db.session.rollback()
+            return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed,
+                                   error=exc.message), exc.status
+        return render_template("alerts/answer.html", recipient=recipient, alert=alert, thanks=True)
+    return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed), \
+        410 if closed and alert.asks else 200
+
+
+@bp.app_template_filter("tel")
+def _tel(number: str | None) -> str:
+    return f"tel:{number}" if number else ""
+

@@ -22,6 +22,8 @@ ERROR_CODES = {
     404: ("not_found", "Ressource introuvable."),
     405: ("method_not_allowed", "Méthode non permise sur cette ressource."),
     409: ("conflict", "Conflit avec l'état actuel de la ressource."),
+    410: ("gone", "Ressource expirée ou close."),
+    413: ("payload_too_large", "Corps de requête trop volumineux."),
     415: ("unsupported_media_type", "Type de contenu non pris en charge : envoyez du JSON."),
     422: ("validation_error", "Les données envoyées sont invalides."),
     429: ("too_many_requests", "Trop de requêtes : réessayez plus tard."),

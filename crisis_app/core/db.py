@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING = {
@@ -42,7 +43,42 @@ class Base(DeclarativeBase):
                         type_annotation_map={datetime: UTCDateTime()})
 
 
-db = SQLAlchemy(model_class=Base)
+class VigieSession(FlaskSession):
+    """A session that runs callbacks once its transaction has really committed (never after a rollback).
+
+    ``after_commit`` events may not emit SQL; these callbacks run after ``commit()`` has returned, so work enqueued
+    from them (even a Celery task run eagerly, as in tests) sees the committed rows and may use the session.
+    """
+
+    def on_commit(self, callback) -> None:
+        """Run ``callback()`` after the current transaction commits; dropped if it rolls back."""
+        self.info.setdefault("on_commit", []).append(callback)
+
+    @property
+    def transaction_state(self) -> dict:
+        """A dict that lives as long as the current transaction (emptied on commit, rollback and close)."""
+        return self.info.setdefault("transaction_state", {})
+
+    def _end_transaction(self) -> list:
+        self.info.pop("transaction_state", None)
+        return self.info.pop("on_commit", [])
+
+    def commit(self) -> None:
+        super().commit()
+        for callback in self._end_transaction():
+            callback()
+
+    def rollback(self) -> None:
+        self._end_transaction()
+        super().rollback()
+
+    def close(self) -> None:
+        self._end_transaction()
+        super().close()
+
+
+SESSION_OPTIONS = {"class_": VigieSession}
+db = SQLAlchemy(model_class=Base, session_options=dict(SESSION_OPTIONS))
 
 
 def utcnow() -> datetime:
@@ -81,3 +117,10 @@ def configure_sqlite(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def detached_copy(obj):
+    """A transient copy of a row's columns: safe to keep across the caller's commits and rollbacks (a batch's
+    cache), and never written back. Relationships are not copied."""
+    mapper = sa.inspect(type(obj))
+    return mapper.class_(**{attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs})

@@ -60,7 +60,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # alerts: the référents broadcast; the cellule follows answers; the coordinator configures channels
     "alerts.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "alerts.send": frozenset({Role.CRISIS_REFERENT}),
-    "alerts.outbox": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    # the outbox: every message sent and its deliveries; attachments (RETEX, minutes) are downloaded by the
+    # coordinator and the référents; the demo's "my messages" lets anyone see what they would have received
+    "outbox.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    "outbox.attachments": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "outbox.mine": ALL_ROLES,
 }
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from crisis_app.alerts import services as alert_services
-from crisis_app.alerts.models import Alert, AlertKind, AlertRecipient, QuestionKind
+from crisis_app.alerts.models import Alert, AlertRecipient, QuestionKind
 from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
@@ -41,7 +41,7 @@ def recipients(alert_id: int) -> list[AlertRecipient]:
 
 
 def alerts_of(crisis_id: int) -> list[Alert]:
-    return list(db.session.scalars(sa.select(Alert).where(Alert.crisis_id == crisis_id, Alert.kind == AlertKind.ALERT)
+    return list(db.session.scalars(sa.select(Alert).where(Alert.crisis_id == crisis_id)
                                    .order_by(Alert.created_at, Alert.id)))
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from crisis_app.core import audit
+from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
@@ -173,10 +173,18 @@ def ensure_open(crisis: Crisis) -> None:
     _ensure_open(crisis)
 
 
-def log_to_journal(*, crisis: Crisis, actor: User | None, kind: str, text: str) -> None:
-    """Note an event Vigie saw (an alert sent, its figures, its end) in the caller's transaction.
+def info(crisis: Crisis | None) -> crisis_context.CrisisInfo | None:
+    if crisis is None:
+        return None
+    return crisis_context.CrisisInfo(id=crisis.id, title=crisis.title, typology=crisis.typology,
+                                     gradation=crisis.gradation, is_exercise=crisis.is_exercise,
+                                     active=crisis.active)
 
-    Kept for the alerts service until it sends ``crisis_app.alerts.signals`` instead (crises subscribes to them).
-    """
-    journal.append(crisis=crisis, actor=actor, kind=EntryKind.ALERT if kind == "alert" else EntryKind.INFORMATION,
-                   text=text)
+
+def register_context() -> None:
+    """Let alerts and stock know the crises through core, without importing this package."""
+    crisis_context.register(
+        current=lambda: info(current_crisis()),
+        get=lambda crisis_id: info(db.session.get(Crisis, crisis_id)),
+        all_crises=lambda: [info(c) for c in db.session.scalars(
+            sa.select(Crisis).order_by(Crisis.opened_at.desc()))])

@@ -1,29 +1,33 @@
-"""Pages of the freshness campaign: the coordinator starts it; each person confirms from their link (no login)."""
+"""Pages of the freshness campaign: the coordinator checks then starts it; each person confirms from their link."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crisis_app.alerts.links import LinkError
 from crisis_app.core.access import permission_required, public
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.links import LinkError
 from crisis_app.directory import campaign
 
 bp = Blueprint("directory_campaign", __name__)
 
 
-@bp.route("/annuaire/campagne-confirmation", methods=["POST"])
+@bp.route("/annuaire/campagne-confirmation", methods=["GET", "POST"])
 @permission_required("directory.manage")
 def start():
+    """A last look (how many messages, on which channel, the exact SMS), then the confirmed send."""
+    if request.method == "GET" or request.form.get("action") != "send":
+        return render_template("directory/campaign_confirm.html", preview=campaign.preview())
     try:
-        alert = campaign.start(actor=current_user._get_current_object())
+        message = campaign.start(actor=current_user._get_current_object())
     except ServiceError as exc:
+        db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("directory.index"))
-    flash(f"Demande de confirmation envoyée à {len(alert.recipients)} personne(s).", "success")
-    return redirect(url_for("alerts.detail", alert_id=alert.id))
+    flash(f"Demande de confirmation envoyée à {message.recipient_count} personne(s).", "success")
+    return redirect(url_for("outbox.message", message_id=message.id))
 
 
 @bp.route("/confirmer/<token>", methods=["GET", "POST"])

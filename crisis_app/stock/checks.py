@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
+from crisis_app.core.notifications import outbox
+from crisis_app.directory import contacts
 from crisis_app.stock import query
 from crisis_app.stock.models import StockLot, StockWarning, WarningKind
 
@@ -54,23 +56,30 @@ def run_daily_check(*, today: date | None = None, warning_days: int = query.DEFA
     return found
 
 
+TOPIC = "stock.warnings"
+outbox.TOPIC_LABELS[TOPIC] = "Contrôle du stock"
+
+
 def notify_referents(found: list[StockWarning]) -> int:
     """Send the day's warnings to the directory's référents and suppléants (e-mail first, else SMS).
 
-    Returns how many people the notice went to (0 when nothing is wrong, nobody is reachable, or no channel is
+    Returns how many people the message went to (0 when nothing is wrong, nobody is reachable, or no channel is
     configured: the warnings still show on the home page).
     """
     if not found:
         return 0
-    from crisis_app.alerts import services as alert_services
-    from crisis_app.alerts.models import AlertKind
-    from crisis_app.directory.query import filter_statement
-
-    people = list(db.session.scalars(filter_statement({"crisis_role": ["referent", "suppleant"]})))
+    channels = ("email", "sms")
     lines = "\n".join(f"- {w.message}" for w in found)
-    alert = alert_services.send_notice(
-        actor=None, kind=AlertKind.NOTICE, title=f"Stock : {len(found)} alerte(s)",
+    message = outbox.send_message(
+        topic=TOPIC, subject=f"Stock : {len(found)} alerte(s)",
         sms_text=f"Stock de crise : {len(found)} alerte(s) (seuils, péremptions). Détail sur Vigie.",
         email_text=f"Bonjour,\n\nLe contrôle quotidien du stock signale :\n{lines}\n\nVigie",
-        people=people, channels=["email", "sms"], label="Référents crise (contrôle du stock)")
-    return len(alert.recipients) if alert else 0
+        recipients=contacts.recipients_for(contacts.crisis_referents(), channels), channels=channels,
+        first_channel_only=True, label="Référents crise (contrôle du stock)", about=("stock", 0))
+    if not message.delivery_count:
+        db.session.rollback()
+        return 0
+    audit.record(actor=None, action="stock.notify", object_type="message", object_id=message.id,
+                 summary=f"Message « {message.subject} » envoyé à {message.recipient_count} référent(s)")
+    db.session.commit()
+    return message.recipient_count

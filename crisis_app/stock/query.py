@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from crisis_app.core import crisis_context
 from crisis_app.core.db import db
-from crisis_app.crises.models import Crisis
 from crisis_app.directory.models import Professional
 from crisis_app.stock.models import StockItem, StockLocation, StockLot, StockMovement, StockWarning
 
@@ -112,9 +112,9 @@ def recipients_of(rows: list[StockMovement]) -> dict[int, str]:
     return {p.id: p.display_name for p in db.session.scalars(sa.select(Professional).where(Professional.id.in_(ids)))}
 
 
-def crises() -> list[Crisis]:
+def crises() -> list[crisis_context.CrisisInfo]:
     """Crises and exercises, most recent first, for the movement forms and filters."""
-    return list(db.session.scalars(sa.select(Crisis).order_by(Crisis.opened_at.desc())))
+    return crisis_context.all_crises()
 
 
 def professionals() -> list[Professional]:

@@ -13,11 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from crisis_app.core import audit
+from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.crises.models import Crisis
 from crisis_app.directory.models import Professional
 from crisis_app.stock.models import (
     CATEGORIES,
@@ -146,7 +145,7 @@ def _lot(lot_id: int | None, errors: dict) -> StockLot | None:
 
 
 def _crisis(crisis_id: int | None, errors: dict) -> None:
-    if crisis_id is not None and _get(Crisis, crisis_id) is None:
+    if crisis_id is not None and crisis_context.get(crisis_id) is None:
         errors["crisis_id"] = ["Crise inconnue."]
 
 

@@ -9,11 +9,11 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from crisis_app.core import crisis_context
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
-from crisis_app.crises import services as crisis_services
 from crisis_app.stock import checks, exports, forms, query, services
 from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem
 from crisis_app.stock.schemas import MAX_ID
@@ -105,7 +105,7 @@ def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], s
 
 
 def _current_crisis_id() -> int | None:
-    crisis = crisis_services.current_crisis()
+    crisis = crisis_context.current()
     return crisis.id if crisis else None
 
 

@@ -2,7 +2,7 @@
 today's crisis.journal.* audit rows carried over as journal entries
 
 Revision ID: 0020_crises
-Revises: 0004_alerts
+Revises: 0005_outbox
 Create Date: 2026-11-30 09:18:01.535569
 
 """
@@ -14,7 +14,7 @@ from crisis_app.crises.chain import GENESIS, entry_hash
 
 # revision identifiers, used by Alembic.
 revision = '0020_crises'
-down_revision = '0004_alerts'
+down_revision = "0005_outbox"
 branch_labels = None
 depends_on = None
 

@@ -55,9 +55,9 @@ def eager(app, monkeypatch):
 def queued(app, monkeypatch):
     """Enqueueing records what would be sent to the broker instead of sending it."""
     calls = []
-    from crisis_app.alerts import tasks
+    from crisis_app.core.notifications import tasks
 
-    monkeypatch.setattr(tasks.dispatch_alert, "delay", lambda *a: calls.append(("dispatch", a)))
+    monkeypatch.setattr(tasks.dispatch_message, "delay", lambda *a: calls.append(("dispatch", a)))
     monkeypatch.setattr(tasks.send_batch, "apply_async",
                         lambda args=(), queue=None, **kw: calls.append(("batch", tuple(args), queue)))
     return calls

@@ -3,14 +3,18 @@
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from crisis_app.alerts import links, services
-from crisis_app.alerts.models import AlertAnswer, Delivery, DeliveryState
+from crisis_app.alerts.models import AlertAnswer
 from crisis_app.core.db import db
+from crisis_app.core.notifications.models import Delivery, DeliveryState
 from tests.alerts.conftest import alert_data
+from tests.conftest import csrf_token
 
 
 def _sent_alert(referent, audience, **overrides):
@@ -22,7 +26,7 @@ def _answers():
 
 
 def _path(recipient):
-    return f"/r/{links.token_for(recipient)}"
+    return f"/r/{links.token_for(recipient.alert_id, recipient.id)}"
 
 
 def test_professional_answers_from_the_link_without_logging_in(client, referent, audience, eager):
@@ -37,18 +41,20 @@ def test_professional_answers_from_the_link_without_logging_in(client, referent,
     assert response.status_code == 200 and "votre réponse « Disponible sous 1 h » est enregistrée" in response.text
     db.session.expire_all()
     assert (recipient.answer_code, recipient.answer_comment) == ("2", "avec mon matériel")
-    states = db.session.scalars(sa.select(Delivery.state).where(Delivery.recipient_id == recipient.id)).all()
+    states = db.session.scalars(sa.select(Delivery.state)
+                                .where(Delivery.recipient_id == recipient.message_recipient_id)).all()
     assert set(states) == {DeliveryState.ANSWERED}
 
 
-def test_a_changed_answer_keeps_its_history_and_a_late_one_counts(referent, audience, eager):
+def test_a_changed_answer_keeps_its_history_and_the_earlier_comment(referent, audience, eager):
     alert = _sent_alert(referent, audience)
     recipient = alert.recipients[0]
-    services.record_answer(recipient=recipient, code="1", comment=None, via="lien")
-    services.end_alert(actor=referent, alert=alert, text="Fin.")
+    services.record_answer(recipient=recipient, code="1", comment="avec le camion", via="lien")
+    services.record_answer(recipient=recipient, code="2", comment="  ", via="lien")
+    assert [a.code for a in recipient.answers] == ["1", "2"]
+    assert (recipient.answer_code, recipient.answer_comment) == ("2", "avec le camion")  # not wiped by a blank
     services.record_answer(recipient=recipient, code="4", comment="finalement non", via="lien")
-    assert [a.code for a in recipient.answers] == ["1", "4"]
-    assert recipient.answer_code == "4"
+    assert recipient.answer_comment == "finalement non"
     assert services.counts(alert)["by_answer"] == {"4": 1}
 
 
@@ -56,7 +62,8 @@ def test_forged_link_is_refused_and_records_nothing(client, referent, audience, 
     alert = _sent_alert(referent, audience)
     first, second = alert.recipients[0], alert.recipients[1]
     before = _answers()
-    forged = f"/r/{second.id}.{links.token_for(first).split('.')[1]}"  # first's signature on second's id
+    signature = links.token_for(first.alert_id, first.id).split('.')[1]
+    forged = f"/r/{second.id}.{signature}"  # first's signature on second's id
     for path in (forged, f"/r/{first.id}.AAAAAAAAAAAAAAAAAAAAAA", "/r/nonsense", "/r/99999999.x"):
         assert client.get(path).status_code == 404
         assert client.post(path, data={"code": "1"}).status_code in (400, 404)
@@ -66,11 +73,11 @@ def test_forged_link_is_refused_and_records_nothing(client, referent, audience, 
 def test_link_of_another_alert_does_not_open_this_one(referent, audience, eager):
     first_alert = _sent_alert(referent, audience)
     second_alert = _sent_alert(referent, audience, title="Deuxième alerte")
-    token = links.token_for(first_alert.recipients[0])
+    token = links.token_for(first_alert.id, first_alert.recipients[0].id)
     same_person = next(r for r in second_alert.recipients
                        if r.professional_id == first_alert.recipients[0].professional_id)
     assert links.recipient_for_token(token).alert_id == first_alert.id
-    assert token != links.token_for(same_person)
+    assert token != links.token_for(second_alert.id, same_person.id)
 
 
 def test_expired_link_is_refused_with_410(client, referent, audience, eager):
@@ -83,17 +90,20 @@ def test_expired_link_is_refused_with_410(client, referent, audience, eager):
     assert _answers() == before
 
 
-def _signed(app, body: dict) -> tuple[bytes, dict]:
+def _signed(app, body: dict, *, at: float | None = None) -> tuple[bytes, dict]:
     raw = json.dumps(body).encode()
-    signature = hmac.new(app.config["WEBHOOK_SECRET"].encode(), raw, hashlib.sha256).hexdigest()
-    return raw, {"X-Vigie-Signature": f"sha256={signature}", "Content-Type": "application/json"}
+    stamp = str(int(time.time() if at is None else at))
+    signature = hmac.new(app.config["WEBHOOK_SECRET"].encode(), stamp.encode() + b"." + raw,
+                         hashlib.sha256).hexdigest()
+    return raw, {"X-Vigie-Signature": f"sha256={signature}", "X-Vigie-Timestamp": stamp,
+                 "Content-Type": "application/json"}
 
 
 def test_sms_reply_webhook_records_the_answer(app, client, referent, audience, eager, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s3cret-for-tests")
     alert = _sent_alert(referent, audience)
     recipient = alert.recipients[1]
-    raw, headers = _signed(app, {"from": recipient.mobile_phone, "text": "1 j'arrive"})
+    raw, headers = _signed(app, {"id": "sms-1", "from": recipient.mobile_phone, "text": "1 j'arrive"})
     assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 204
     db.session.expire_all()
     assert (recipient.answer_code, recipient.answer_comment, recipient.answers[0].via) == ("1", "j'arrive", "sms")
@@ -113,7 +123,7 @@ def test_unsigned_or_badly_signed_webhook_is_refused(app, client, referent, audi
 def test_delivery_receipt_marks_the_delivery(app, client, referent, audience, eager, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s3cret-for-tests")
     alert = _sent_alert(referent, audience, channels=["sms"])
-    delivery = db.session.scalar(sa.select(Delivery).where(Delivery.alert_id == alert.id).limit(1))
+    delivery = db.session.scalar(sa.select(Delivery).where(Delivery.message_id == alert.message_id).limit(1))
     raw, headers = _signed(app, {"reference": delivery.reference, "status": "delivered"})
     assert client.post("/api/v1/webhooks/receipts", data=raw, headers=headers).status_code == 204
     db.session.expire_all()
@@ -122,3 +132,76 @@ def test_delivery_receipt_marks_the_delivery(app, client, referent, audience, ea
     client.post("/api/v1/webhooks/receipts", data=raw, headers=headers)
     db.session.expire_all()
     assert delivery.state is DeliveryState.PERMANENT_FAILURE and delivery.last_error == "numéro inconnu"
+
+
+# --- one rule for every answer path: what may be answered, until when, and what the person is told -----------
+
+def _close(referent, alert, how):
+    if how == "cancelled":
+        services.cancel_alert(actor=referent, alert=alert)
+    elif how == "ended":
+        services.end_alert(actor=referent, alert=alert, text="Merci, c'est fini.")
+    else:
+        alert.created_at = alert.created_at - timedelta(days=30)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("how, says", [("cancelled", "annulée"), ("ended", "terminée"), ("expired", "expiré")])
+def test_no_path_records_an_answer_once_the_alert_is_closed(app, client, referent, audience, eager, monkeypatch,
+                                                            how, says):
+    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s3cret-for-tests")
+    alert = _sent_alert(referent, audience)
+    recipient = alert.recipients[0]
+    path = _path(recipient)
+    token = csrf_token(client, path)  # the page was open before the alert closed
+    _close(referent, alert, how)
+    before = _answers()
+    page = client.get(path)
+    assert page.status_code == 410 and says in page.text and "answer-button" not in page.text
+    posted = client.post(path, data={"code": "1", "csrf_token": token})
+    assert posted.status_code == 410 and says in posted.text
+    raw, headers = _signed(app, {"id": f"late-{how}", "from": recipient.mobile_phone, "text": "1"})
+    assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 204
+    with pytest.raises(services.AnswerClosed):
+        services.record_answer(recipient=recipient, code="1", comment=None, via="api")
+    db.session.rollback()
+    assert _answers() == before
+
+
+def test_an_sms_reply_answers_the_open_alert_not_the_newest_cancelled_one(app, client, referent, audience, eager,
+                                                                          monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s3cret-for-tests")
+    open_alert = _sent_alert(referent, audience, title="Ouverte")
+    newer = _sent_alert(referent, audience, title="Plus récente, annulée")
+    services.cancel_alert(actor=referent, alert=newer)
+    person = open_alert.recipients[0]
+    raw, headers = _signed(app, {"id": "sms-42", "from": person.mobile_phone, "text": "2"})
+    assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 204
+    db.session.expire_all()
+    assert person.answer_code == "2"
+    assert all(r.answer_code is None for r in newer.recipients)
+
+
+def test_a_replayed_or_stale_webhook_is_refused_and_records_nothing_twice(app, client, referent, audience, eager,
+                                                                          monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s3cret-for-tests")
+    alert = _sent_alert(referent, audience)
+    recipient = alert.recipients[0]
+    raw, headers = _signed(app, {"id": "sms-7", "from": recipient.mobile_phone, "text": "1"})
+    assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 204
+    after_first = _answers()
+    replay = client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers)
+    assert replay.status_code == 409 and replay.json["error"]["code"] == "replayed"
+    stale_raw, stale_headers = _signed(app, {"id": "sms-8", "from": recipient.mobile_phone, "text": "4"},
+                                       at=time.time() - 3600)
+    assert client.post("/api/v1/webhooks/sms-replies", data=stale_raw, headers=stale_headers).status_code == 401
+    unsigned_time = dict(headers, **{"X-Vigie-Timestamp": str(int(time.time()) + 1)})  # signature covers the time
+    assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=unsigned_time).status_code == 401
+    assert _answers() == after_first
+
+
+def test_a_link_token_with_non_ascii_digits_or_a_huge_id_is_a_404(client, referent, audience, eager):
+    _sent_alert(referent, audience)
+    for token in ("١٢٣.abc", "²3.abc", "99999999999999999999.abc", "0.abc", "-1.abc", "1.", "1.é"):
+        assert client.get(f"/r/{token}").status_code == 404, token
+        assert client.get(f"/confirmer/{token}").status_code == 404, token

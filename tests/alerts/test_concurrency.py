@@ -12,10 +12,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from crisis_app.alerts import engine, services
-from crisis_app.alerts.models import Alert, Delivery, DeliveryState
+from crisis_app.alerts import services
+from crisis_app.alerts.models import Alert
 from crisis_app.core.db import db
 from crisis_app.core.models import AuditEvent, User
+from crisis_app.core.notifications import engine
+from crisis_app.core.notifications.models import Delivery, DeliveryState, Message
 from crisis_app.core.roles import Role
 from crisis_app.directory import audiences
 from crisis_app.directory.models import Audience, Professional
@@ -39,8 +41,9 @@ def test_the_same_batch_run_by_four_workers_at_once_sends_each_message_once(app,
         audience = audiences.save_audience(actor=referent, data={"name": f"Course {tag}", "kind": "list",
                                                                  "professional_ids": [p.id for p in people]})
         alert = services.send_alert(actor=referent, data=alert_data(audience, channels=["sms"]))
-        ids = {"alert": alert.id, "audience": audience.id, "referent": referent.id, "people": [p.id for p in people]}
-        batch = list(db.session.scalars(sa.select(Delivery.id).where(Delivery.alert_id == alert.id)))
+        ids = {"alert": alert.id, "message": alert.message_id, "audience": audience.id, "referent": referent.id,
+               "people": [p.id for p in people]}
+        batch = list(db.session.scalars(sa.select(Delivery.id).where(Delivery.message_id == alert.message_id)))
     start = threading.Barrier(WORKERS)
     figures = []
 
@@ -59,11 +62,12 @@ def test_the_same_batch_run_by_four_workers_at_once_sends_each_message_once(app,
         assert sum(f["sent"] for f in figures) == PEOPLE
         assert len(sms_gateway.received) == PEOPLE
         with app.app_context():
-            states = db.session.scalars(sa.select(Delivery.state).where(Delivery.alert_id == ids["alert"])).all()
+            states = db.session.scalars(sa.select(Delivery.state).where(Delivery.message_id == ids["message"])).all()
         assert states == [DeliveryState.SENT] * PEOPLE
     finally:
         with app.app_context():
             db.session.execute(sa.delete(Alert).where(Alert.id == ids["alert"]))
+            db.session.execute(sa.delete(Message).where(Message.id == ids["message"]))
             db.session.execute(sa.delete(Audience).where(Audience.id == ids["audience"]))
             db.session.execute(sa.delete(Professional).where(Professional.id.in_(ids["people"])))
             db.session.execute(sa.delete(User).where(User.id == ids["referent"]))

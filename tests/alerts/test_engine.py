@@ -4,16 +4,18 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from crisis_app.alerts import engine, services
-from crisis_app.alerts.models import Delivery, DeliveryState
+from crisis_app.alerts import services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent
+from crisis_app.core.notifications import engine
+from crisis_app.core.notifications.models import Delivery, DeliveryState
 from tests.alerts.conftest import alert_data
 
 
 def _deliveries(alert):
     db.session.expire_all()  # the engine writes with UPDATE statements, not through these objects
-    return db.session.scalars(sa.select(Delivery).where(Delivery.alert_id == alert.id).order_by(Delivery.id)).all()
+    return db.session.scalars(sa.select(Delivery).where(Delivery.message_id == alert.message_id)
+                              .order_by(Delivery.id)).all()
 
 
 def _states(alert):
@@ -27,7 +29,7 @@ def test_sending_writes_one_queued_delivery_per_reachable_person_and_channel(ref
     assert len(alert.recipients) == 3 and alert.unreachable_count == 1
     assert sorted((d.channel, d.state.value) for d in deliveries) == [("email", "queued")] * 3 + [("sms", "queued")] * 3
     assert {d.address for d in deliveries if d.channel == "sms"} == {p.mobile_phone for p in audience.people[:3]}
-    assert queued == [("dispatch", (alert.id,))]  # enqueued once, after the commit
+    assert queued == [("dispatch", (alert.message_id,))]  # enqueued once, after the commit
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "alert.send")) is not None
 
 
@@ -81,7 +83,7 @@ def test_provider_down_gives_a_temporary_failure_then_a_retry_sends(referent, au
 
 
 def _age(alert, **values):
-    db.session.execute(sa.update(Delivery).where(Delivery.alert_id == alert.id).values(**values))
+    db.session.execute(sa.update(Delivery).where(Delivery.message_id == alert.message_id).values(**values))
     db.session.commit()
 
 
@@ -129,7 +131,7 @@ def test_cancel_holds_what_has_not_left(referent, audience, queued):
 def test_end_of_alert_goes_to_the_same_recipients(referent, audience, live_channels, eager, sms_gateway):
     alert = services.send_alert(actor=referent, data=alert_data(audience, channels=["sms"]))
     assert services.end_alert(actor=referent, alert=alert, text="Fin de l'alerte, merci.") == 3
-    ends = [m for m in sms_gateway.received if "Fin d'alerte" in m["message"]]
+    ends = [m for m in sms_gateway.received if "fin de l'alerte" in m["message"]]
     assert sorted(m["to"] for m in ends) == sorted(p.mobile_phone for p in audience.people[:3])
 
 

@@ -5,9 +5,9 @@ import time
 import sqlalchemy as sa
 
 from crisis_app.alerts import services
-from crisis_app.alerts.models import Alert, AlertKind, Delivery
+from crisis_app.alerts.models import Alert
 from crisis_app.core.db import db
-from crisis_app.core.notifications.models import OutboxMessage
+from crisis_app.core.notifications.models import Delivery, Message, OutboxMessage
 from crisis_app.core.notifications.ratelimit import TokenBuckets
 from crisis_app.stock import checks
 from crisis_app.stock.models import StockWarning, WarningKind
@@ -21,23 +21,24 @@ def test_stock_warnings_reach_the_referents_by_email(db_session, eager):
     reachable_professional()  # not a référent: not told
     warning = StockWarning(kind=WarningKind.EXPIRING, tone="warn", message="Masques FFP2 : 40 expirent bientôt")
     assert checks.notify_referents([warning]) == 1
-    alert = db.session.scalar(sa.select(Alert).where(Alert.kind == AlertKind.NOTICE))
+    notice = db.session.scalar(sa.select(Message).where(Message.topic == checks.TOPIC))
     [message] = db.session.scalars(sa.select(OutboxMessage)).all()
     assert message.address == referent.email and "Masques FFP2 : 40 expirent bientôt" in message.body
-    assert alert.title == "Stock : 1 alerte(s)"
+    assert notice.subject == "Stock : 1 alerte(s)"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == 0  # a message, not an alert
 
 
 def test_no_warning_no_message(db_session, eager):
     reachable_professional(crisis_role="referent")
     assert checks.notify_referents([]) == 0
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 0
 
 
 def test_a_room_gets_one_message_per_alert(app, monkeypatch, referent, audience, live_channels, eager, sms_gateway):
     monkeypatch.setitem(app.config, "ROOM_CHANNELS",
                         {"cellule": f"json://127.0.0.1:{sms_gateway.port}/room?:room=cellule"})
     alert = services.send_alert(actor=referent, data=alert_data(audience, channels=["sms", "room:cellule"]))
-    rooms = db.session.scalars(sa.select(Delivery).where(Delivery.alert_id == alert.id,
+    rooms = db.session.scalars(sa.select(Delivery).where(Delivery.message_id == alert.message_id,
                                                          Delivery.channel == "room:cellule")).all()
     assert len(rooms) == 1 and rooms[0].state.value == "sent"
     assert sum(1 for m in sms_gateway.received if m.get("room") == "cellule") == 1

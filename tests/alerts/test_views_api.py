@@ -25,14 +25,19 @@ def test_referent_sends_from_the_form_and_follows_the_counters(client, personas,
     assert page.status_code == 200 and "centre de consultation dédié" in page.text
     form = {"title": "Renfort", "sms_text": "Renfort demandé", "email_text": "Renfort demandé.",
             "audience_id": str(audience.id), "channels": ["sms", "email"], "question": "availability",
-            "escalation_max": "0", "action": "send", "csrf_token": csrf_token(client, "/alertes/nouvelle")}
-    response = client.post("/alertes/nouvelle", data=form)
+            "escalation_max": "0", "action": "review", "csrf_token": csrf_token(client, "/alertes/nouvelle")}
+    review = client.post("/alertes/nouvelle", data=form)
+    assert review.status_code == 200 and db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == 0
+    assert 'data-testid="confirm-people">3<' in review.text and 'data-testid="confirm-channel-sms">3<' in review.text
+    assert "Répondre : http" in review.text and personas[Role.CRISIS_REFERENT].user.full_name in review.text
+    response = client.post("/alertes/nouvelle", data={**form, "action": "send"})
     assert response.status_code == 302
     detail = client.get(response.headers["Location"])
     assert detail.status_code == 200
-    assert 'data-testid="count-recipients">3<' in detail.text and 'data-testid="state-sms-sent">3<' in detail.text
+    assert 'data-testid="count-recipients">3<' in detail.text and 'data-testid="count-reached">3<' in detail.text
     silent = client.get(response.headers["Location"] + "?sans_reponse=1")
-    assert silent.text.count("<tr>") == 1 + 6  # header + six deliveries, nobody answered yet
+    assert silent.text.count('data-testid="person"') == 3  # one row per person, not per delivery
+    assert silent.text.count('href="tel:+33') == 3  # a call link to each silent person's mobile
 
 
 def test_form_with_missing_fields_names_them_in_french_and_sends_nothing(client, personas, login, audience):
@@ -73,8 +78,9 @@ def test_cellule_follows_answers_and_exports_them(client, personas, login, refer
     assert export.status_code == 200 and export.mimetype == "text/csv"
     text = export.get_data(as_text=True)
     assert "Disponible immédiatement" in text and "j'arrive" in text
-    outbox = client.get("/alertes/boite-d-envoi")
-    assert outbox.status_code == 200 and "/r/" in outbox.text
+    outbox = client.get("/boite-d-envoi")
+    assert outbox.status_code == 200 and "[lien personnel]" in outbox.text
+    assert "/r/" not in outbox.text  # nobody answers on someone else's behalf
 
 
 def test_api_sends_lists_who_is_silent_and_ends(client, personas, audience, eager):
@@ -124,3 +130,42 @@ def test_declared_unavailability_is_shown_to_the_cellule_but_the_person_is_still
     assert recipient.unavailable_until is not None and len(alert.recipients) == 3
     login(personas[Role.CRISIS_CELL])
     assert "indisponible jusqu'au" in client.get(f"/alertes/{alert.id}").text
+
+
+def test_an_answer_comment_typed_as_a_formula_stays_text_in_the_export(client, personas, login, referent,
+                                                                          audience, eager):
+    alert = services.send_alert(actor=referent, data=alert_data(audience))
+    services.record_answer(recipient=alert.recipients[0], code="1", comment='=HYPERLINK("http://x.example")',
+                           via="lien")
+    login(personas[Role.CRISIS_CELL])
+    export = client.get(f"/alertes/{alert.id}/export.csv")
+    assert export.headers["Content-Type"] == "text/csv; charset=utf-8"
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert len(rows) == 1 + 3  # one row per person
+    cells = [cell for row in rows for cell in row]
+    assert "'=HYPERLINK(\"http://x.example\")" in cells and not any(c.startswith("=") for c in cells)
+
+
+def test_the_sender_is_not_their_own_recipient_and_is_named_in_the_message(referent, audience, eager):
+    from crisis_app.core.notifications.models import OutboxMessage
+    from crisis_app.directory.models import AudienceMember
+    from tests import factories
+
+    me = factories.reachable_professional()
+    me.user_id = referent.id
+    db.session.add(AudienceMember(audience_id=audience.id, professional_id=me.id))
+    db.session.commit()
+    alert = services.send_alert(actor=referent, data=alert_data(audience))
+    assert me.id not in {r.professional_id for r in alert.recipients}
+    sms = db.session.scalars(sa.select(OutboxMessage.body).where(OutboxMessage.channel == "sms")).all()
+    assert sms and all(referent.full_name in body for body in sms)
+
+
+def test_the_composer_relaunches_the_silent_by_default(client, personas, login):
+    login(personas[Role.CRISIS_REFERENT])
+    page = client.get("/alertes/nouvelle").text
+    assert 'name="escalation_minutes" inputmode="numeric" value="10"' in page
+    assert 'name="escalation_max" inputmode="numeric" value="1"' in page

@@ -1,5 +1,7 @@
-"""The main alert path in Chromium: the référent sends from a template and watches the counters move live, a
-professional answers from the link of their SMS (no login), and the answer appears on the référent's page."""
+"""The main alert path in Chromium at phone size: the référent sends from a template, checks the exact SMS on
+the confirmation step, watches the counters move live, a cellule member answers from the link of the SMS they
+received (the demo's "my messages"), and the answer appears on the référent's page; the référent sees who has
+not answered with a call link, then ends the alert after a last look."""
 
 from __future__ import annotations
 
@@ -24,29 +26,48 @@ def test_referent_alerts_the_cellule_and_an_answer_comes_back(server, browser):
     assert "centre de consultation dédié" in page.get_by_label("Texte du SMS").input_value()
     page.get_by_label("Texte du SMS").fill("Renfort demandé ce soir au centre dédié. Êtes-vous disponible ?")
     expect(page.locator("#sms-size")).to_contain_text("UCS-2")  # live count: "Ê" is not GSM-7
-    page.get_by_label("Audience").select_option(label="Cellule de crise")
-    page.get_by_role("button", name="Envoyer l'alerte").click()
+    audience = page.get_by_label("Audience")
+    value = audience.locator("option", has_text="Cellule de crise").first.get_attribute("value")
+    audience.select_option(value=value)
+    page.get_by_role("button", name="Vérifier avant l'envoi").click()
+    # the last look: the exact SMS with its link and the sender, its real size, people per channel, real or not
+    expect(page.get_by_test_id("confirm-sms")).to_contain_text("Répondre : http")
+    expect(page.get_by_test_id("confirm-sms")).to_contain_text("Julien Mercier")
+    expect(page.get_by_test_id("confirm-sms-size")).to_contain_text("SMS")
+    expect(page.get_by_text("ALERTE RÉELLE")).to_be_visible()
+    screenshot(page, "alert-confirm.png")
+    people = int(page.get_by_test_id("confirm-people").inner_text())
+    assert people > 0
+    page.get_by_test_id("confirm-send").click()
     page.wait_for_url(re.compile(r".*/alertes/\d+$"))
     detail_url = page.url
-    recipients = page.get_by_test_id("count-recipients").inner_text()
-    assert int(recipients) > 0
+    expect(page.get_by_test_id("count-recipients")).to_have_text(str(people))
     # the worker delivers every SMS to the outbox; the page follows without the référent reloading it
-    expect(page.get_by_test_id("state-sms-sent")).to_have_text(recipients, timeout=60_000)
+    expect(page.get_by_test_id("count-reached")).to_have_text(str(people), timeout=60_000)
     screenshot(page, "alert-sent.png")
 
-    outbox = context.new_page()
-    outbox.goto(f"{server}/alertes/boite-d-envoi")
-    link = re.search(r"/r/\d+\.[A-Za-z0-9_-]+", outbox.locator("table").inner_text()).group(0)
-
-    answering = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR").new_page()
-    answering.goto(f"{server}{link}")
-    answering.get_by_label("Commentaire (facultatif)").fill("j'arrive avec des masques")
-    answering.get_by_role("button", name="Disponible sous 1 h").click()
-    expect(answering.get_by_text("est enregistrée")).to_be_visible()
-    screenshot(answering, "alert-answer.png")
+    member = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR").new_page()
+    log_in(member, server, Role.CRISIS_CELL)
+    member.goto(f"{server}/mes-messages")
+    member.locator('a[href*="/r/"]').first.click()
+    member.get_by_label(re.compile("Commentaire")).fill("j'arrive avec des masques")
+    member.get_by_role("button", name="Disponible sous 1 h").click()
+    expect(member.get_by_text("est enregistrée")).to_be_visible()
+    screenshot(member, "alert-answer.png")
 
     assert page.url == detail_url
     expect(page.get_by_test_id("count-answered")).to_have_text("1", timeout=30_000)
     page.reload()
     expect(page.get_by_text("j'arrive avec des masques").first).to_be_visible()
+    # who has not answered, first, each with a call link to their mobile
+    page.get_by_role("link", name="Voir qui n'a pas répondu").click()
+    rows = page.get_by_test_id("person")
+    expect(rows).to_have_count(people - 1)
+    assert page.get_by_test_id("call").first.get_attribute("href").startswith("tel:+33")
+    screenshot(page, "alert-silent.png")
+    page.goto(detail_url)
+    page.get_by_role("button", name="Préparer la fin d'alerte…").click()
+    expect(page.locator(".sms-preview")).to_contain_text("fin de l'alerte")
+    page.get_by_test_id("confirm-end").click()
+    expect(page.get_by_text("Message de fin d'alerte envoyé")).to_be_visible()
     context.close()

@@ -49,3 +49,19 @@ def test_the_chain_stays_intact_across_people_and_vigie_lines(crisis, referent):
     stock_signals.handed_out.send(object(), crisis_id=crisis.id, actor=referent, summary="Remise")
     db.session.commit()
     assert journal.first_broken(crisis.id) is None
+
+
+def test_an_alert_sent_through_the_alerts_service_writes_exactly_one_journal_line(crisis, referent):
+    from crisis_app.alerts import services as alert_services
+    from crisis_app.directory import audiences
+    from tests import factories
+
+    people = [factories.reachable_professional() for _ in range(2)]
+    audience = audiences.save_audience(actor=referent, data={"name": "Renfort IDE", "kind": "list",
+                                                             "professional_ids": [p.id for p in people]})
+    before = len(journal.entries(crisis))
+    alert_services.send_alert(actor=referent, data={
+        "title": "Renfort", "sms_text": "Renfort demandé", "email_text": "Renfort demandé", "audience_id": audience.id,
+        "channels": ["sms"], "question": "availability", "crisis_id": crisis.id})
+    lines = journal.entries(crisis)[before:]
+    assert [e.kind for e in lines] == [EntryKind.ALERT] and "« Renfort » envoyée à 2 personne(s)" in lines[0].text

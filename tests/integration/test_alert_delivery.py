@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from crisis_app.alerts import services as alert_services
-from crisis_app.alerts.models import Alert, Delivery, DeliveryState
+from crisis_app.alerts.models import Alert
 from crisis_app.core.db import db
 from crisis_app.core.models import AuditEvent, User
+from crisis_app.core.notifications.models import Delivery, DeliveryState, Message
 from crisis_app.core.roles import Role
 from crisis_app.directory import audiences
 from crisis_app.directory.models import Professional
@@ -47,6 +48,8 @@ def committed_audience(live_app):
         ids = {"referent": referent.id, "audience": audience.id, "people": [p.id for p in people]}
     yield ids
     with live_app.app_context():
+        messages = sa.select(Alert.message_id).where(Alert.audience_id == ids["audience"]).scalar_subquery()
+        db.session.execute(sa.delete(Message).where(Message.id.in_(messages)))
         db.session.execute(sa.delete(Alert).where(Alert.audience_id == ids["audience"]))
         db.session.delete(db.session.get(audiences.Audience, ids["audience"]))
         db.session.execute(sa.delete(Professional).where(Professional.id.in_(ids["people"])))
@@ -73,12 +76,12 @@ def test_worker_delivers_every_message_once_on_both_channels(live_app, committed
                 "title": "Intégration", "sms_text": "Test d'intégration", "email_text": "Test d'intégration",
                 "audience_id": committed_audience["audience"], "channels": ["sms", "email"],
                 "question": "availability"})
-            alert_id = alert.id
+            message_id = alert.message_id
         assert _wait(lambda: len(sms_gateway.received) >= PEOPLE and len(smtp_server.messages) >= PEOPLE)
         time.sleep(1)  # anything extra would show up now
     with live_app.app_context():
         rows = db.session.execute(sa.select(Delivery.channel, Delivery.address, Delivery.state)
-                                  .where(Delivery.alert_id == alert_id)).all()
+                                  .where(Delivery.message_id == message_id)).all()
     assert {r.state for r in rows} == {DeliveryState.SENT} and len(rows) == 2 * PEOPLE
     assert sorted(m["to"] for m in sms_gateway.received) == sorted(r.address for r in rows if r.channel == "sms")
     assert sorted(m["to"][0] for m in smtp_server.messages) == sorted(r.address for r in rows if r.channel == "email")

@@ -1,10 +1,26 @@
-"""Outbound notifications: a small channel interface over apprise and SMTP.
+"""Outbound notifications: the outbox (messages, recipients, attachments, deliveries), its engine, and a small
+channel interface over apprise and SMTP. Every domain sends through ``outbox.send_message``.
 
 A channel turns an ``OutgoingMessage`` into one send to one recipient and raises
 ``TransportError(permanent=...)`` when it fails. ``registry.channel_for(kind)`` builds the channel a
 configuration names; the embedded default sends everything to the built-in outbox table.
 """
 
-from crisis_app.core.notifications.base import Channel, OutgoingMessage, SendReceipt, TransportError
+from crisis_app.core.notifications.base import (
+    Channel,
+    FileAttachment,
+    OutgoingMessage,
+    SendReceipt,
+    TransportError,
+)
 
-__all__ = ["Channel", "OutgoingMessage", "SendReceipt", "TransportError"]
+__all__ = ["Channel", "FileAttachment", "OutgoingMessage", "SendReceipt", "TransportError"]
+
+
+def init_app(app) -> None:
+    """The outbox pages, the engine's tasks and the sweeper's beat entry."""
+    from crisis_app.core.notifications import tasks, views  # noqa: F401 - task registration
+
+    app.register_blueprint(views.bp)
+    app.extensions["celery"].conf.beat_schedule["outbox-sweep"] = {
+        "task": "vigie.outbox.sweep", "schedule": app.config["ALERT_SWEEP_SECONDS"]}

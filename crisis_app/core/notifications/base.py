@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class FileAttachment:
+    """A file sent with a message (a RETEX in PDF, an invitation in .ics, a CSV)."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """One message to one address. ``reference`` is stable across retries (an idempotency key)."""
 
@@ -16,6 +25,8 @@ class OutgoingMessage:
     body: str
     subject: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[FileAttachment, ...] = ()
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)

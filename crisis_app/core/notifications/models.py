@@ -1,20 +1,143 @@
-"""The built-in outbox: what each person would have received when Vigie runs without real channels."""
+"""The outbox: every message Vigie sends, its recipients, attachments, and one Delivery per recipient × channel.
+
+A message knows no domain: ``topic`` says what kind it is (``alert``, ``directory.confirmation``,
+``stock.warnings``…), ``about_type``/``about_id`` the object it is about, and a recipient's ``ref_type``/``ref_id``
+what the person is in a domain (a professional, an organisation contact, a user). Every delivery state change is a
+conditional UPDATE (see ``engine``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+
+
+class DeliveryState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    TEMPORARY_FAILURE = "temporary_failure"
+    PERMANENT_FAILURE = "permanent_failure"
+    ANSWERED = "answered"
+    CANCELLED = "cancelled"
+
+
+STATE_LABELS = {
+    DeliveryState.QUEUED: "en file", DeliveryState.SENDING: "en cours d'envoi", DeliveryState.SENT: "envoyé",
+    DeliveryState.TEMPORARY_FAILURE: "échec temporaire (nouvel essai prévu)",
+    DeliveryState.PERMANENT_FAILURE: "échec définitif", DeliveryState.ANSWERED: "répondu",
+    DeliveryState.CANCELLED: "annulé",
+}
+
+# What a delivery carries: the message itself, a relaunch of it, or its end notice (alerts use all three).
+PURPOSE_MESSAGE, PURPOSE_ESCALATION, PURPOSE_END = "message", "escalation", "end"
+PURPOSE_LABELS = {PURPOSE_MESSAGE: "message", PURPOSE_ESCALATION: "relance", PURPOSE_END: "fin"}
+
+
+class Message(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(sa.String(60), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    sms_text: Mapped[str] = mapped_column(sa.String(1000), default="")
+    email_text: Mapped[str] = mapped_column(sa.Text, default="")
+    channels: Mapped[list] = mapped_column(sa.JSON, default=list)
+    label: Mapped[str] = mapped_column(sa.String(250), default="")  # to whom, in words ("Référents crise"…)
+    about_type: Mapped[str | None] = mapped_column(sa.String(40))
+    about_id: Mapped[int | None]
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    recipient_count: Mapped[int] = mapped_column(default=0)
+    unreachable_count: Mapped[int] = mapped_column(default=0)  # given, but with no address on the chosen channels
+    delivery_count: Mapped[int] = mapped_column(default=0)
+
+    recipients: Mapped[list[MessageRecipient]] = relationship(back_populates="message", cascade="all, delete-orphan",
+                                                              order_by="MessageRecipient.name")
+    attachments: Mapped[list[MessageAttachment]] = relationship(back_populates="message",
+                                                                cascade="all, delete-orphan",
+                                                                order_by="MessageAttachment.id")
+
+    __table_args__ = (sa.Index("ix_message_about", "about_type", "about_id"),)
+
+
+class MessageRecipient(db.Model):
+    """A person or mailbox a message goes to; addresses are copied when the message is written."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(250))
+    sms: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    channels: Mapped[list] = mapped_column(sa.JSON, default=list)  # the message's channels this person is reachable on
+    ref_type: Mapped[str | None] = mapped_column(sa.String(40))
+    ref_id: Mapped[int | None]
+
+    message: Mapped[Message] = relationship(back_populates="recipients")
+
+    __table_args__ = (sa.Index("ix_message_recipient_ref", "ref_type", "ref_id"),)
+
+    def address_for(self, channel: str) -> str | None:
+        return self.sms if channel == "sms" else self.email if channel == "email" else None
+
+
+class MessageAttachment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+
+    message: Mapped[Message] = relationship(back_populates="attachments")
+
+
+class Delivery(TimestampMixin, db.Model):
+    """One message to one recipient on one channel; every state change is a conditional UPDATE."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)  # idempotency key, stable across retries
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("message.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("message_recipient.id", ondelete="CASCADE"),
+                                                     index=True)
+    channel: Mapped[str] = mapped_column(sa.String(40))
+    address: Mapped[str] = mapped_column(sa.String(254))
+    purpose: Mapped[str] = mapped_column(sa.String(20), default=PURPOSE_MESSAGE)
+    round: Mapped[int] = mapped_column(default=0)
+    state: Mapped[DeliveryState] = mapped_column(str_enum(DeliveryState, 20), default=DeliveryState.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    enqueued_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]
+    sending_since: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]  # provider receipt, where the provider sends one
+    last_error: Mapped[str | None] = mapped_column(sa.String(300))
+    provider_ref: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+
+    recipient: Mapped[MessageRecipient | None] = relationship()
+    message: Mapped[Message] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_delivery_message_state", "message_id", "state"),
+        sa.Index("ix_delivery_state_next", "state", "next_attempt_at"),
+    )
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
 
 
 class OutboxMessage(db.Model):
+    """The built-in sink: what each person would have received when Vigie runs without real channels."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(sa.String(40), index=True)
     address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
     body: Mapped[str] = mapped_column(sa.Text)
     reference: Mapped[str] = mapped_column(sa.String(80), index=True)
+    message_id: Mapped[int | None] = mapped_column(index=True)  # the outbox Message (attachments are there)
+    attachment_names: Mapped[list] = mapped_column(sa.JSON, default=list)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -7,7 +7,11 @@ import logging
 import re
 import smtplib
 import ssl
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import lru_cache
@@ -32,7 +36,8 @@ class OutboxChannel(Channel):
 
     def send(self, message: OutgoingMessage) -> SendReceipt:
         row = OutboxMessage(channel=self.kind, address=message.address, subject=message.subject,
-                            body=message.body, reference=message.reference, at=utcnow())
+                            body=message.body, reference=message.reference, message_id=message.message_id,
+                            attachment_names=[a.filename for a in message.attachments], at=utcnow())
         db.session.add(row)
         return SendReceipt(reference=message.reference, provider_ref=f"outbox:{message.reference}")
 
@@ -67,14 +72,83 @@ class AppriseChannel(Channel):
             raise TransportError("URL de canal apprise invalide", permanent=True)
         return service
 
+    threads = 8  # sends in flight at once in one process: a provider's answer takes longer than building a message
+
     def send(self, message: OutgoingMessage) -> SendReceipt:
         service = self._service_for(message)
-        # apprise reports the provider's HTTP status only in its log: capture it for this one send.
-        with apprise.LogCapture(level=logging.WARNING) as captured:
-            ok = service.notify(body=message.body, title=message.subject or "")
+        attach = _apprise_attachments(message) if getattr(service, "attachment_support", False) else None
+        with _ThreadLog.capture() as captured:
+            ok = service.notify(body=message.body, title=message.subject or "", attach=attach)
         if ok:
             return SendReceipt(reference=message.reference)
-        raise classify_apprise_failure(captured.getvalue())
+        raise classify_apprise_failure("\n".join(captured))
+
+    def _attempt(self, message: OutgoingMessage) -> SendReceipt | TransportError:
+        try:
+            return self.send(message)
+        except TransportError as exc:
+            return exc
+
+    def send_many(self, messages: Iterable[OutgoingMessage]) -> Iterator[tuple[OutgoingMessage,
+                                                                          SendReceipt | TransportError]]:
+        """Up to ``threads`` sends in flight (each to its own service instance); results come back in order.
+
+        ``messages`` is consumed in this thread, so the caller's rate limiter still paces every send."""
+        if self.threads <= 1:
+            yield from super().send_many(messages)
+            return
+        pending: deque[tuple[OutgoingMessage, Future]] = deque()
+        with ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="apprise") as pool:
+            for message in messages:
+                pending.append((message, pool.submit(self._attempt, message)))
+                while len(pending) >= self.threads:
+                    first, future = pending.popleft()
+                    yield first, future.result()
+            while pending:
+                first, future = pending.popleft()
+                yield first, future.result()
+
+
+class _ThreadLog(logging.Handler):
+    """apprise tells the provider's HTTP status only in its log: keep each thread's warnings for its own send
+    (``apprise.LogCapture`` gathers every thread's lines into one buffer)."""
+
+    _installed: _ThreadLog | None = None
+    _lock = threading.Lock()
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.lines: dict[int, list[str]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        bucket = self.lines.get(threading.get_ident())
+        if bucket is not None:
+            bucket.append(record.getMessage())
+
+    @classmethod
+    @contextmanager
+    def capture(cls):
+        with cls._lock:
+            if cls._installed is None:
+                cls._installed = cls()
+                logging.getLogger("apprise").addHandler(cls._installed)
+        handler, ident = cls._installed, threading.get_ident()
+        lines: list[str] = []
+        handler.lines[ident] = lines
+        try:
+            yield lines
+        finally:
+            handler.lines.pop(ident, None)
+
+
+def _apprise_attachments(message: OutgoingMessage):
+    """The message's files for services that take attachments (e-mail, Matrix…); others get the text only."""
+    if not message.attachments:
+        return None
+    from apprise.attachment.memory import AttachMemory
+
+    return apprise.AppriseAttachment([AttachMemory(content=a.content, name=a.filename, mimetype=a.media_type)
+                                      for a in message.attachments])
 
 
 def _substitute(value, replacements: dict[str, str]):
@@ -151,6 +225,10 @@ class SmtpChannel(Channel):
         for name, value in message.headers.items():
             email[name] = value
         email.set_content(message.body)
+        for attachment in message.attachments:
+            maintype, _, subtype = attachment.media_type.partition("/")
+            email.add_attachment(attachment.content, maintype=maintype or "application",
+                                 subtype=subtype or "octet-stream", filename=attachment.filename)
         return email
 
     def send(self, message: OutgoingMessage) -> SendReceipt:

@@ -22,16 +22,17 @@
     set("count-recipients", counts.recipients);
     set("count-answered", counts.answered);
     set("count-silent", counts.not_answered);
-    Object.keys(counts.by_channel).forEach(function (channel) {
-      Object.keys(counts.by_channel[channel]).forEach(function (state) {
-        var id = "state-" + channel + "-" + state;
-        seen[id] = true;
-        if (!set(id, counts.by_channel[channel][state])) { complete = false; }
-      });
+    set("count-reached", counts.people.reached);
+    set("count-waiting", counts.people.waiting);
+    set("count-failed", counts.people.failed);
+    Object.keys(counts.by_answer).forEach(function (code) {
+      seen["answer-" + code] = true;
+      if (!set("answer-" + code, counts.by_answer[code])) { complete = false; }
     });
-    document.querySelectorAll('[data-testid^="state-"]').forEach(function (el) {
-      if (!seen[el.getAttribute("data-testid")]) { el.textContent = "0"; }
-    });
+    // a person's row changes when they answer: reload then, unless someone is typing
+    var shown = document.querySelectorAll('[data-testid="person-answer"]').length;
+    var answeredRows = document.querySelectorAll(".person-row.answered").length;
+    if (shown && answeredRows !== counts.answered && shown >= counts.recipients) { complete = false; }
     return complete && alert.status === "active";
   }
 

@@ -1,57 +1,52 @@
-"""The delivery engine: fan-out in batches, conditional state changes, retries, the sweeper, escalation.
+"""The delivery engine: fan-out in batches, conditional state changes, retries, the sweeper.
 
 Every transition is an UPDATE guarded by the state it leaves, so a batch that runs twice (a redelivered
 task, two sweepers) sends each message once. A batch claims a small group, sends it under the channel's
-rate limit, records the results, commits, and only then claims the next group.
+rate limit, records the results, commits, and only then claims the next group. No transaction stays open
+while a provider is called.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from crisis_app.alerts import messages
-from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus, Delivery, DeliveryState, Purpose
-from crisis_app.alerts.rules import escalation_channel, retry_delay, should_escalate
-from crisis_app.core.db import db, utcnow
-from crisis_app.core.notifications import TransportError
-from crisis_app.core.notifications.registry import buckets, channel_for
+from crisis_app.core.db import db, detached_copy, utcnow
+from crisis_app.core.notifications import outbox
+from crisis_app.core.notifications.base import FileAttachment, OutgoingMessage, TransportError
+from crisis_app.core.notifications.models import Delivery, DeliveryState, Message, MessageAttachment
+from crisis_app.core.notifications.registry import EMAIL, buckets, channel_for
 
 log = logging.getLogger(__name__)
-CLAIMABLE = (DeliveryState.QUEUED, DeliveryState.TEMPORARY_FAILURE)
+CLAIMABLE = outbox.CLAIMABLE
+
+# Domains add periodic steps to the sweeper (alerts: escalation), each returning how many deliveries it created.
+_SWEEP_STEPS: dict[str, Callable[[datetime], int]] = {}
 
 
-def address_for(recipient: AlertRecipient, channel: str) -> str:
-    return recipient.mobile_phone if channel == "sms" else recipient.email
+def sweep_step(name: str) -> Callable[[Callable[[datetime], int]], Callable[[datetime], int]]:
+    def decorator(func):
+        _SWEEP_STEPS[name] = func
+        return func
+
+    return decorator
 
 
-def new_delivery(alert: Alert, recipient: AlertRecipient | None, channel: str, *, address: str,
-                 purpose: Purpose = Purpose.ALERT, round_number: int = 0) -> Delivery:
-    """A queued delivery; its reference is the idempotency key every retry reuses."""
-    return Delivery(reference=uuid.uuid4().hex, alert_id=alert.id, recipient=recipient, channel=channel,
-                    address=address, purpose=purpose, round=round_number, state=DeliveryState.QUEUED)
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after the ``attempts``-th temporary failure: 30 s, 2 min, 8 min, 32 min, then hourly."""
+    return timedelta(seconds=min(30 * 4 ** max(attempts - 1, 0), 3600))
 
 
 def queue_for(channel: str) -> str:
     """Each kind of channel has its own queue, so a slow SMS provider never holds back e-mail."""
-    return {"sms": "alerts.sms", "email": "alerts.email"}.get(channel, "alerts.other")
-
-
-def enqueue_alert(alert_id: int) -> None:
-    """Ask a worker to fan the alert out; if the broker is unreachable the sweeper will do it later."""
-    from crisis_app.alerts.tasks import dispatch_alert
-
-    try:
-        dispatch_alert.delay(alert_id)
-    except Exception:  # noqa: BLE001 - the deliveries are committed; the sweeper re-enqueues them
-        log.exception("could not enqueue alert %s; the sweeper will pick it up", alert_id)
+    return {"sms": "outbox.sms", "email": "outbox.email"}.get(channel, "outbox.other")
 
 
 def _dispatchable(now: datetime) -> sa.ColumnElement[bool]:
@@ -64,13 +59,13 @@ def _dispatchable(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
-def dispatch(alert_id: int) -> int:
-    """Split the alert's sendable deliveries into batches per channel and enqueue them, channels interleaved."""
-    from crisis_app.alerts.tasks import send_batch
+def dispatch(message_id: int) -> int:
+    """Split the message's sendable deliveries into batches per channel and enqueue them, channels interleaved."""
+    from crisis_app.core.notifications.tasks import send_batch
 
     now = utcnow()
     rows = db.session.execute(sa.select(Delivery.id, Delivery.channel)
-                              .where(Delivery.alert_id == alert_id, _dispatchable(now))
+                              .where(Delivery.message_id == message_id, _dispatchable(now))
                               .order_by(Delivery.id)).all()
     if not rows:
         return 0
@@ -134,13 +129,14 @@ def send_deliveries(ids: list[int]) -> dict[str, int]:
     step = max(current_app.config["ALERT_COMMIT_EVERY"], 1)
     channel_kind = db.session.scalar(sa.select(Delivery.channel).where(Delivery.id == ids[0]))
     transport, bucket = channel_for(channel_kind), buckets()
+    cache: dict = {}
     try:
         for start in range(0, len(ids), step):
             chunk = ids[start:start + step]
             group = claim(chunk)
             figures["skipped"] += len(chunk) - len(group)
             if group:
-                _send_group(group, transport, bucket, figures)
+                _send_group(group, transport, bucket, figures, cache)
             if os.getppid() != parent:
                 # The worker that started us is gone: finish cleanly and leave the rest queued for the next one.
                 log.warning("parent worker died; %s deliveries left for the sweeper", len(ids) - start - step)
@@ -150,12 +146,51 @@ def send_deliveries(ids: list[int]) -> dict[str, int]:
     return figures
 
 
-def _send_group(group: list[int], transport, bucket, figures: dict[str, int]) -> None:
+def _attachments(message_id: int, cache: dict) -> tuple[FileAttachment, ...]:
+    key = ("attachments", message_id)
+    if key not in cache:
+        rows = db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.message_id == message_id)
+                                  .options(sa.orm.undefer(MessageAttachment.content))
+                                  .order_by(MessageAttachment.id)).all()
+        cache[key] = tuple(FileAttachment(r.filename, r.media_type, r.content) for r in rows)
+    return cache[key]
+
+
+def build(delivery: Delivery, message: Message, cache: dict) -> OutgoingMessage:
+    """What one delivery says, written by its topic's renderer."""
+    text = outbox.render(outbox.RenderContext(message=message, recipient=delivery.recipient, delivery=delivery,
+                                              cache=cache))
+    if delivery.channel == EMAIL:
+        files = _attachments(message.id, cache) if message.attachments_count else ()
+        return OutgoingMessage(reference=delivery.reference, address=delivery.address, subject=text.subject,
+                               body=text.email_text, headers=text.headers, attachments=files,
+                               message_id=message.id)
+    if delivery.channel.startswith("room:"):
+        files = _attachments(message.id, cache) if message.attachments_count else ()
+        return OutgoingMessage(reference=delivery.reference, address=delivery.address, subject=text.subject,
+                               body=text.email_text or text.sms_text, attachments=files, message_id=message.id)
+    return OutgoingMessage(reference=delivery.reference, address=delivery.address, subject=text.subject,
+                           body=text.sms_text, message_id=message.id)
+
+
+def _messages(ids: set[int], cache: dict) -> dict[int, Message]:
+    missing = [i for i in ids if ("message", i) not in cache]
+    if missing:
+        counts = dict(db.session.execute(sa.select(MessageAttachment.message_id, sa.func.count())
+                                         .where(MessageAttachment.message_id.in_(missing))
+                                         .group_by(MessageAttachment.message_id)).all())
+        for row in db.session.scalars(sa.select(Message).where(Message.id.in_(missing))).all():
+            message = detached_copy(row)  # kept for the whole batch: the rollbacks between groups must not expire it
+            message.attachments_count = counts.get(message.id, 0)
+            cache[("message", message.id)] = message
+    return {i: cache[("message", i)] for i in ids}
+
+
+def _send_group(group: list[int], transport, bucket, figures: dict[str, int], cache: dict) -> None:
     deliveries = db.session.scalars(sa.select(Delivery).where(Delivery.id.in_(group))
                                     .options(selectinload(Delivery.recipient))).all()
-    alerts = {a.id: a for a in db.session.scalars(sa.select(Alert).where(
-        Alert.id.in_({d.alert_id for d in deliveries})))}
-    outgoing = [(d.id, d.channel, d.attempts, messages.build(alerts[d.alert_id], d)) for d in deliveries]
+    messages = _messages({d.message_id for d in deliveries}, cache)
+    outgoing = [(d.id, d.channel, d.attempts, build(d, messages[d.message_id], cache)) for d in deliveries]
     db.session.rollback()  # no transaction stays open while we talk to providers
 
     def paced():
@@ -171,10 +206,12 @@ def _send_group(group: list[int], transport, bucket, figures: dict[str, int]) ->
         if isinstance(outcome, TransportError):
             _record_failure(delivery_id, attempts, outcome, now)
             figures["failed"] += 1
+        elif outcome.provider_ref:
+            _finish(delivery_id, state=DeliveryState.SENT, sent_at=utcnow(), provider_ref=outcome.provider_ref,
+                    last_error=None)
+            figures["sent"] += 1
         else:
             sent.append(delivery_id)
-            if outcome.provider_ref:
-                _finish(delivery_id, state=DeliveryState.SENT, sent_at=utcnow(), provider_ref=outcome.provider_ref)
     if sent:
         db.session.execute(sa.update(Delivery)
                            .where(Delivery.id.in_(sent), Delivery.state == DeliveryState.SENDING)
@@ -182,32 +219,6 @@ def _send_group(group: list[int], transport, bucket, figures: dict[str, int]) ->
                            .execution_options(synchronize_session=False))
         figures["sent"] += len(sent)
     db.session.commit()
-
-
-def cancel_pending(alert_id: int) -> int:
-    result = db.session.execute(sa.update(Delivery)
-                                .where(Delivery.alert_id == alert_id, Delivery.state.in_(CLAIMABLE))
-                                .values(state=DeliveryState.CANCELLED).execution_options(synchronize_session=False))
-    return result.rowcount
-
-
-def mark_answered(recipient_id: int) -> None:
-    db.session.execute(sa.update(Delivery)
-                       .where(Delivery.recipient_id == recipient_id, Delivery.state == DeliveryState.SENT,
-                              Delivery.purpose != Purpose.END)
-                       .values(state=DeliveryState.ANSWERED).execution_options(synchronize_session=False))
-
-
-def apply_receipt(delivery_id: int, *, delivered: bool, error: str | None) -> None:
-    if delivered:
-        db.session.execute(sa.update(Delivery).where(Delivery.id == delivery_id)
-                           .values(delivered_at=utcnow()).execution_options(synchronize_session=False))
-    else:
-        db.session.execute(sa.update(Delivery)
-                           .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.SENT)
-                           .values(state=DeliveryState.PERMANENT_FAILURE,
-                                   last_error=(error or "échec signalé par le fournisseur")[:300])
-                           .execution_options(synchronize_session=False))
 
 
 def requeue_stuck(now: datetime) -> int:
@@ -223,37 +234,15 @@ def requeue_stuck(now: datetime) -> int:
     return result.rowcount
 
 
-def escalate(now: datetime) -> int:
-    """Create the next round for recipients who stayed silent; each round is claimed by a conditional UPDATE."""
-    rows = db.session.execute(
-        sa.select(AlertRecipient, Alert).join(Alert)
-        .where(Alert.status == AlertStatus.ACTIVE, Alert.escalation_max > 0,
-               AlertRecipient.answered_at.is_(None), AlertRecipient.rounds < Alert.escalation_max)).all()
-    created = 0
-    for recipient, alert in rows:
-        if not should_escalate(answered=False, rounds=recipient.rounds, last_round_at=recipient.last_round_at,
-                               escalation_minutes=alert.escalation_minutes, escalation_max=alert.escalation_max,
-                               now=now):
-            continue
-        taken = db.session.execute(sa.update(AlertRecipient)
-                                   .where(AlertRecipient.id == recipient.id, AlertRecipient.rounds == recipient.rounds)
-                                   .values(rounds=recipient.rounds + 1, last_round_at=now)
-                                   .execution_options(synchronize_session=False)).rowcount
-        if not taken:
-            continue
-        channel = escalation_channel(recipient.channels, recipient.rounds + 1)
-        db.session.add(new_delivery(alert, recipient, channel, address=address_for(recipient, channel),
-                                    purpose=Purpose.ESCALATION, round_number=recipient.rounds + 1))
-        created += 1
-    db.session.commit()
-    return created
-
-
 def sweep(now: datetime | None = None) -> dict[str, int]:
-    """The periodic safety net: re-queue the stuck, escalate the silent, enqueue what is due."""
+    """The periodic safety net: re-queue the stuck, run the domains' steps (escalation), enqueue what is due."""
     now = now or utcnow()
-    figures = {"requeued": requeue_stuck(now), "escalated": escalate(now), "dispatched": 0}
-    alert_ids = db.session.scalars(sa.select(Delivery.alert_id).where(_dispatchable(now)).distinct()).all()
-    for alert_id in alert_ids:
-        figures["dispatched"] += dispatch(alert_id)
+    figures = {"requeued": requeue_stuck(now)}
+    for name, step in _SWEEP_STEPS.items():
+        figures[name] = step(now)
+        db.session.commit()
+    figures["dispatched"] = 0
+    message_ids = db.session.scalars(sa.select(Delivery.message_id).where(_dispatchable(now)).distinct()).all()
+    for message_id in message_ids:
+        figures["dispatched"] += dispatch(message_id)
     return figures

@@ -1,0 +1,255 @@
+"""The one entry point every domain sends through, and the hook for the per-recipient part of a message.
+
+``send_message`` adds a message, its recipients, attachments and one queued delivery per recipient × channel to
+the caller's session. It never commits and never rolls back: the caller's service writes its own rows and its
+audit row, commits once, and only then is the fan-out enqueued (never if the caller rolls back). If the broker is
+unreachable at that moment, the sweeper enqueues the deliveries later: nothing accepted is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.notifications.models import (
+    PURPOSE_END,
+    PURPOSE_MESSAGE,
+    Delivery,
+    DeliveryState,
+    Message,
+    MessageAttachment,
+    MessageRecipient,
+)
+from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
+
+log = logging.getLogger(__name__)
+CLAIMABLE = (DeliveryState.QUEUED, DeliveryState.TEMPORARY_FAILURE)
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # what mail servers commonly accept, base64 included
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to: a name, an address per channel, and optionally what they are in a domain."""
+
+    name: str
+    sms: str | None = None
+    email: str | None = None
+    ref_type: str | None = None
+    ref_id: int | None = None
+
+    def address_for(self, channel: str) -> str | None:
+        return self.sms if channel == "sms" else self.email if channel == "email" else None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass
+class RenderContext:
+    """What a renderer gets for one delivery; ``cache`` lives for one batch (load a domain object once)."""
+
+    message: Message
+    recipient: MessageRecipient | None
+    delivery: Delivery
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    sms_text: str
+    email_text: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Renderer = Callable[[RenderContext], Rendered]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(topic: str) -> Callable[[Renderer], Renderer]:
+    """Register the function that writes each delivery of ``topic`` (a personal link, a relaunch prefix…)."""
+
+    def decorator(func: Renderer) -> Renderer:
+        _RENDERERS[topic] = func
+        return func
+
+    return decorator
+
+
+def default_render(ctx: RenderContext) -> Rendered:
+    return Rendered(subject=ctx.message.subject, sms_text=ctx.message.sms_text, email_text=ctx.message.email_text)
+
+
+def render(ctx: RenderContext) -> Rendered:
+    return _RENDERERS.get(ctx.message.topic, default_render)(ctx)
+
+
+def new_delivery(message: Message, recipient: MessageRecipient | None, channel: str, *, address: str,
+                 purpose: str = PURPOSE_MESSAGE, round_number: int = 0) -> Delivery:
+    """A queued delivery; its reference is the idempotency key every retry reuses."""
+    return Delivery(reference=uuid.uuid4().hex, message=message, recipient=recipient, channel=channel,
+                    address=address, purpose=purpose, round=round_number, state=DeliveryState.QUEUED)
+
+
+def usable_channels(channels: Iterable[str]) -> list[str]:
+    """The wanted channels that are configured, in the order given."""
+    offered = {c.kind for c in available_channels()}
+    return [c for c in dict.fromkeys(channels) if c in offered]
+
+
+def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], channels: Sequence[str],
+                 sms_text: str = "", email_text: str = "", first_channel_only: bool = False,
+                 about: tuple[str, int] | None = None, author=None, label: str = "",
+                 attachments: Sequence[Attachment] = ()) -> Message:
+    """Add a message and its deliveries to the caller's transaction; fan out after the caller commits.
+
+    Each recipient gets the wanted channels they have an address on (only the first of them with
+    ``first_channel_only``); a room channel (``room:<name>``) gets one delivery for the whole message.
+    """
+    for attachment in attachments:
+        if len(attachment.content) > MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"pièce jointe trop volumineuse : {attachment.filename}")
+    wanted = usable_channels(channels)
+    message = Message(topic=topic, subject=subject[:300], sms_text=sms_text, email_text=email_text,
+                      channels=wanted, label=label[:250], about_type=about[0] if about else None,
+                      about_id=about[1] if about else None, author_id=author.id if author else None,
+                      created_at=utcnow())
+    db.session.add(message)
+    message.attachments = [MessageAttachment(filename=a.filename[:200], media_type=a.media_type[:100],
+                                             size=len(a.content), content=a.content) for a in attachments]
+    person_channels = [c for c in wanted if not c.startswith(ROOM_PREFIX)]
+    rows, deliveries, given = [], [], 0
+    for person in recipients:
+        given += 1
+        reachable = [c for c in person_channels if person.address_for(c)]
+        if not reachable:
+            continue
+        row = MessageRecipient(message=message, name=person.name[:250], sms=person.sms, email=person.email,
+                               channels=reachable, ref_type=person.ref_type, ref_id=person.ref_id)
+        rows.append(row)
+        for channel in reachable[:1] if first_channel_only else reachable:
+            deliveries.append(new_delivery(message, row, channel, address=person.address_for(channel)))
+    deliveries += [new_delivery(message, None, room, address=room[len(ROOM_PREFIX):])
+                   for room in wanted if room.startswith(ROOM_PREFIX)]
+    message.recipient_count, message.unreachable_count = len(rows), given - len(rows)
+    message.delivery_count = len(deliveries)
+    db.session.add_all(rows + deliveries)
+    db.session.flush()
+    if deliveries:
+        enqueue_after_commit(message.id)
+    return message
+
+
+def add_deliveries(message: Message, recipient: MessageRecipient | None, channels: Iterable[str], *,
+                   purpose: str, round_number: int = 0) -> list[Delivery]:
+    """More deliveries of an existing message (a relaunch, an end notice), in the caller's transaction."""
+    deliveries = []
+    for channel in channels:
+        address = recipient.address_for(channel) if recipient is not None else channel[len(ROOM_PREFIX):]
+        if address:
+            deliveries.append(new_delivery(message, recipient, channel, address=address, purpose=purpose,
+                                           round_number=round_number))
+    db.session.add_all(deliveries)
+    message.delivery_count = (message.delivery_count or 0) + len(deliveries)
+    if deliveries:
+        db.session.flush()
+        enqueue_after_commit(message.id)
+    return deliveries
+
+
+def enqueue_after_commit(message_id: int) -> None:
+    """Fan the message out once the caller's transaction has committed (never if it rolls back)."""
+    session = db.session()
+    pending = session.transaction_state.get("outbox_pending")
+    if pending is None:
+        pending = session.transaction_state["outbox_pending"] = set()
+        session.on_commit(lambda: [enqueue(mid) for mid in sorted(pending)])
+    pending.add(message_id)
+
+
+def enqueue(message_id: int) -> None:
+    """Ask a worker to fan the message out; if the broker is unreachable the sweeper will do it later."""
+    from crisis_app.core.notifications.tasks import dispatch_message
+
+    try:
+        dispatch_message.delay(message_id)
+    except Exception:  # noqa: BLE001 - the deliveries are committed; the sweeper re-enqueues them
+        log.exception("could not enqueue message %s; the sweeper will pick it up", message_id)
+
+
+def cancel_pending(message_id: int) -> int:
+    """Hold every delivery of the message that has not left yet (in the caller's transaction)."""
+    result = db.session.execute(sa.update(Delivery)
+                                .where(Delivery.message_id == message_id, Delivery.state.in_(CLAIMABLE))
+                                .values(state=DeliveryState.CANCELLED).execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def mark_answered(recipient_id: int) -> None:
+    """The person answered: their sent deliveries (not an end notice) show it."""
+    db.session.execute(sa.update(Delivery)
+                       .where(Delivery.recipient_id == recipient_id, Delivery.state == DeliveryState.SENT,
+                              Delivery.purpose != PURPOSE_END)
+                       .values(state=DeliveryState.ANSWERED).execution_options(synchronize_session=False))
+
+
+def apply_receipt(*, reference: str, delivered: bool, error: str | None) -> bool:
+    """A provider's delivery receipt, matched on our reference (or the provider's); the caller commits."""
+    delivery_id = db.session.scalar(sa.select(Delivery.id).where(sa.or_(Delivery.reference == reference,
+                                                                        Delivery.provider_ref == reference)))
+    if delivery_id is None:
+        return False
+    if delivered:
+        db.session.execute(sa.update(Delivery).where(Delivery.id == delivery_id)
+                           .values(delivered_at=utcnow()).execution_options(synchronize_session=False))
+    else:
+        db.session.execute(sa.update(Delivery)
+                           .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.SENT)
+                           .values(state=DeliveryState.PERMANENT_FAILURE,
+                                   last_error=(error or "échec signalé par le fournisseur")[:300])
+                           .execution_options(synchronize_session=False))
+    return True
+
+
+def counts_by_channel(message_id: int) -> dict[str, dict[str, int]]:
+    rows = db.session.execute(sa.select(Delivery.channel, Delivery.state, sa.func.count())
+                              .where(Delivery.message_id == message_id)
+                              .group_by(Delivery.channel, Delivery.state)).all()
+    out: dict[str, dict[str, int]] = {}
+    for channel, state, n in rows:
+        out.setdefault(channel, {})[state.value] = n
+    return out
+
+
+# What each kind of message is called in the outbox pages; domains add theirs.
+TOPIC_LABELS: dict[str, str] = {}
+
+
+def topic_label(topic: str) -> str:
+    return TOPIC_LABELS.get(topic, topic)
+
+
+# Where a signed-in user receives messages (their account e-mail, and what the directory knows of them).
+_ADDRESS_PROVIDERS: list[Callable[[Any], set[str]]] = []
+
+
+def address_provider(func: Callable[[Any], set[str]]) -> Callable[[Any], set[str]]:
+    _ADDRESS_PROVIDERS.append(func)
+    return func
+
+
+def addresses_of(user) -> set[str]:
+    found = {user.email}
+    for provider in _ADDRESS_PROVIDERS:
+        found |= {a for a in provider(user) if a}
+    return found

@@ -1,0 +1,40 @@
+"""Celery tasks of the delivery engine: each loads ids, calls one engine function, logs."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_process_init
+
+from crisis_app.core.notifications import engine
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="vigie.outbox.dispatch", ignore_result=True)
+def dispatch_message(message_id: int) -> None:
+    count = engine.dispatch(message_id)
+    log.info("message %s: %s deliveries enqueued", message_id, count)
+
+
+@shared_task(name="vigie.outbox.send_batch", ignore_result=True)
+def send_batch(delivery_ids: list[int]) -> None:
+    figures = engine.send_deliveries(list(delivery_ids))
+    log.info("batch of %s: %s", len(delivery_ids), figures)
+
+
+@shared_task(name="vigie.outbox.sweep", ignore_result=True)
+def sweep() -> None:
+    figures = engine.sweep()
+    if any(figures.values()):
+        log.info("sweep: %s", figures)
+
+
+@worker_process_init.connect
+def _load_apprise_plugins(**_kwargs) -> None:
+    # apprise imports its ~130 plugins on first use (about 1 s): pay it when a pool process starts, not during the
+    # first batch of an alert.
+    from apprise.plugins import N_MGR
+
+    N_MGR.load_modules()
