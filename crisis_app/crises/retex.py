@@ -158,17 +158,14 @@ def validate(*, actor: User, crisis: Crisis) -> Evaluation:
 
 
 def recipients(crisis: Crisis) -> list:
-    """The plan's RETEX recipients (organisation contacts with an e-mail), else the organisations marked as
-    receiving evaluations in the directory."""
-    from crisis_app.core.notifications.outbox import Recipient
-    from crisis_app.directory import organisations
+    """Contacts of the organisations the plan names for the RETEX (ARS, CPAM, MSA, neighbouring CPTS); without a
+    published plan, of the organisations the directory marks as receiving evaluations."""
+    from crisis_app.directory import contacts, organisations
 
     ids = plan_link.retex_organisation_ids()
-    if ids is not None and hasattr(organisations, "recipients_for_organisations"):
-        return list(organisations.recipients_for_organisations(ids))
-    return [Recipient(name=f"{c.name} ({c.organisation.name})" if getattr(c, "organisation", None) else c.name,
-                      email=c.email, ref_type="organisation_contact", ref_id=c.id)
-            for c in organisations.evaluation_recipients()]
+    if ids is None:
+        ids = sorted({c.organisation_id for c in organisations.evaluation_recipients()})
+    return [r for r in contacts.recipients_for_organisations(ids) if r.email]
 
 
 def document(evaluation: Evaluation) -> bytes:
