@@ -1,6 +1,7 @@
 """The day the CPTS exists for, in Chromium: the référent opens a crisis, raises it to gradation 2, activates the
 cellule; the cellule's journal page receives entries live while a member and Vigie write in it; masks handed out
-show on the board; the crisis is closed and the RETEX written from the pre-filled figures and validated."""
+show on the board; the crisis is closed, the RETEX written from the pre-filled figures, validated and sent (each
+delivery's state shown; the e-mail with its PDF reaching a real SMTP server is tests/crises/test_retex_send.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _phone(browser):
     return browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
 
 
-def test_a_referent_runs_a_crisis_from_opening_to_the_validated_retex(server, browser):
+def test_a_referent_runs_a_crisis_from_opening_to_the_sent_retex(server, browser):
     referent_ctx, cell_ctx = _phone(browser), _phone(browser)
     page = referent_ctx.new_page()
     log_in(page, server, Role.CRISIS_REFERENT)
@@ -88,5 +89,16 @@ def test_a_referent_runs_a_crisis_from_opening_to_the_validated_retex(server, br
     page.get_by_role("button", name="Valider le retour d'expérience").click()
     page.get_by_test_id("retex-status").filter(has_text="Validée").wait_for()
     screenshot(page, "crisis-retex-validated.png")
+
+    page.get_by_role("button", name="Envoyer le retour d'expérience").click()
+    deliveries = page.get_by_test_id("retex-deliveries")
+    deliveries.wait_for()
+    for _ in range(30):  # the worker delivers to the built-in sink; the page shows each delivery's state
+        if "envoyé" in deliveries.inner_text():
+            break
+        page.wait_for_timeout(1000)
+        page.reload()
+    assert "ARS" in deliveries.inner_text() and "envoyé" in deliveries.inner_text()
+    screenshot(page, "crisis-retex-sent.png")
     referent_ctx.close()
     cell_ctx.close()
