@@ -34,6 +34,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+class _Server(ThreadingHTTPServer):
+    # A provider takes many connections at once; the default backlog of 5 would refuse the senders' parallel ones.
+    request_queue_size = 256
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -59,7 +64,7 @@ def run_sms_sink(port: int, log_path: str) -> None:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = _Server(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     server.serve_forever()
 

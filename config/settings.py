@@ -136,6 +136,8 @@ def _alert_settings(env: dict[str, str], mode: str) -> dict:
         # the SMS provider forwards replies to /webhooks/sms: offer reply codes in the SMS
         "SMS_REPLIES": env.get("VIGIE_SMS_REPLIES", "0") in {"1", "true", "yes"},
         "ALERT_BATCH_SIZE": int(env.get("VIGIE_ALERT_BATCH_SIZE", "100")),
+        # apprise sends in flight at once per worker process (each to its own service instance)
+        "SEND_THREADS": max(int(env.get("VIGIE_SEND_THREADS", "8")), 1),
         "ALERT_COMMIT_EVERY": int(env.get("VIGIE_ALERT_COMMIT_EVERY", "10")),
         "ALERT_SENDING_TIMEOUT_SECONDS": int(env.get("VIGIE_ALERT_SENDING_TIMEOUT", "120")),
         "ALERT_REQUEUE_AFTER_SECONDS": int(env.get("VIGIE_ALERT_REQUEUE_AFTER", "120")),

@@ -12,6 +12,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 
+class _Server(ThreadingHTTPServer):
+    # A provider takes many connections at once; the default backlog of 5 would refuse the senders' parallel ones.
+    request_queue_size = 256
+
+
 @dataclass
 class SmsGateway:
     """A local HTTP SMS provider: records each request; ``status`` decides what it answers."""
@@ -43,7 +48,7 @@ class SmsGateway:
 @pytest.fixture
 def sms_gateway():
     gateway = SmsGateway()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), gateway.handler())
+    server = _Server(("127.0.0.1", 0), gateway.handler())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     gateway.port = server.server_address[1]

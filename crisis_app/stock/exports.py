@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from crisis_app.core.csvexport import to_text
+from crisis_app.core.timez import paris_datetime
 from crisis_app.stock import query
 
 STOCK_HEADERS = ["Lieu", "Article", "Catégorie", "Unité", "Numéro de lot", "Date de péremption", "Quantité"]
-MOVEMENT_HEADERS = ["Date (UTC)", "Type", "Article", "Unité", "Lieu", "Numéro de lot", "Date de péremption",
+MOVEMENT_HEADERS = ["Date", "Type", "Article", "Unité", "Lieu", "Numéro de lot", "Date de péremption",
                     "Variation", "Quantité après", "Professionnel", "Structure", "Crise", "Motif ou remarque",
                     "Auteur"]
 EXPORT_LIMIT = 100_000
 
 
-def _cell(value: Any) -> Any:
-    # A spreadsheet runs a cell starting with = + - @ as a formula: typed text must stay text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _csv(headers: list[str], rows: Iterable[list[Any]]) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    return buffer.getvalue()
+_csv = to_text  # the one formula-safe writer of every export
 
 
 def _day(value) -> str:
@@ -48,6 +35,6 @@ def movements_csv(filters: Mapping[str, Any]) -> str:
     names = query.recipients_of(rows)
     crises = {c.id: c.title for c in query.crises()}
     return _csv(MOVEMENT_HEADERS, ([
-        m.at.strftime("%d/%m/%Y %H:%M"), m.kind.label, m.item.name, m.item.unit, m.location.name,
+        paris_datetime(m.at), m.kind.label, m.item.name, m.item.unit, m.location.name,
         m.lot.lot_number, _day(m.lot.expires_on), m.delta, m.quantity_after, names.get(m.professional_id),
         m.structure, crises.get(m.crisis_id), m.reason, m.actor_label] for m in rows))

@@ -41,11 +41,12 @@ def channel_for(kind: str) -> Channel:
         url = config["ROOM_CHANNELS"].get(kind[len(ROOM_PREFIX):])
         if url is None:
             raise KeyError(kind)
-        return OutboxChannel(kind) if config["DELIVERY_MODE"] == "outbox" else AppriseChannel(kind, url)
+        return OutboxChannel(kind) if config["DELIVERY_MODE"] == "outbox" else \
+            AppriseChannel(kind, url, threads=config["SEND_THREADS"])
     if config["DELIVERY_MODE"] == "outbox":
         return OutboxChannel(kind)
     if kind == SMS and config["SMS_URL"]:
-        return AppriseChannel(SMS, config["SMS_URL"])
+        return AppriseChannel(SMS, config["SMS_URL"], threads=config["SEND_THREADS"])
     if kind == EMAIL and config["SMTP_URL"]:
         return SmtpChannel(config["SMTP_URL"], config["MAIL_FROM"])
     raise KeyError(kind)

@@ -51,11 +51,6 @@ class AppriseChannel(Channel):
 
     _TO, _REF = "vigie0to0placeholder", "vigie0ref0placeholder"
 
-    def __init__(self, kind: str, url_template: str):
-        self.kind = kind
-        self.url_template = url_template
-        self._parsed: dict | None = None
-
     def url_for(self, message: OutgoingMessage) -> str:
         return (self.url_template.replace("{to}", quote(message.address, safe=""))
                 .replace("{ref}", quote(message.reference, safe="")))
@@ -72,7 +67,11 @@ class AppriseChannel(Channel):
             raise TransportError("URL de canal apprise invalide", permanent=True)
         return service
 
-    threads = 8  # sends in flight at once in one process: a provider's answer takes longer than building a message
+    def __init__(self, kind: str, url_template: str, threads: int = 8):
+        self.kind = kind
+        self.url_template = url_template
+        self.threads = threads  # sends in flight in one process: a provider answers slower than we build a message
+        self._parsed: dict | None = None
 
     def send(self, message: OutgoingMessage) -> SendReceipt:
         service = self._service_for(message)
