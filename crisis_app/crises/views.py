@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crisis_app.core.access import get_for_user, permission_required
@@ -16,6 +16,7 @@ from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import PARIS, paris_datetime
 from crisis_app.crises import alert_link, cellule, plan_link, services
 from crisis_app.crises.models import AUTHORITY_LABELS, GRADATION_LABELS, TYPOLOGY_LABELS, Crisis
+from crisis_app.crises.schemas import MAX_ID
 from crisis_app.directory import services as directory_services
 
 bp = Blueprint("crises", __name__, url_prefix="/crises")
@@ -26,7 +27,14 @@ def actor():
 
 
 def crisis_for(crisis_id: int, permission: str = "crisis.read") -> Crisis:
-    return get_for_user(Crisis, crisis_id, permission)
+    return get_for_user(Crisis, bounded(crisis_id), permission)
+
+
+def bounded(object_id: int) -> int:
+    """An id the database can hold, else 404 (SQLite overflows past 2**63, PostgreSQL's integer is 32 bits)."""
+    if object_id > MAX_ID:
+        abort(404)
+    return object_id
 
 
 @bp.app_context_processor
@@ -64,7 +72,8 @@ def _paris_input(value: str | None) -> datetime | None:
 
 def _int(value: str | None) -> int | str | None:
     value = (value or "").strip()
-    return int(value) if value.lstrip("-").isdigit() else (value or None)
+    digits = value.removeprefix("-")
+    return int(value) if digits.isascii() and digits.isdigit() and len(digits) < 10 else (value or None)
 
 
 def _choices() -> dict:
@@ -89,7 +98,7 @@ def open_form():
             gradation=_int(form.get("gradation")), authority=form.get("authority") or None,
             authority_reference=form.get("authority_reference"), is_exercise=form.get("is_exercise") == "on",
             qualified_at=_paris_input(form.get("qualified_at")))
-    except (ServiceError, ValueError) as exc:
+    except (ServiceError, ValueError, OverflowError) as exc:
         error = exc if isinstance(exc, ServiceError) else ServiceError(
             "validation_error", "Date de qualification invalide.", field="qualified_at")
         flash(error.message, "error")
@@ -152,7 +161,8 @@ def cell(crisis_id: int):
     status = 200
     if request.method == "POST":
         crisis = crisis_for(crisis_id, "crisis.manage")
-        ids = [int(i) for i in request.form.getlist("professional_ids") if i.isdigit()]
+        ids = [int(i) for i in request.form.getlist("professional_ids")
+               if i.isascii() and i.isdigit() and int(i) <= MAX_ID]
         try:
             cellule.activate(actor=actor(), crisis=crisis, professional_ids=ids)
             flash("Cellule de crise activée : les membres sont alertés.", "success")

@@ -11,13 +11,15 @@ from crisis_app.core.timez import paris_datetime
 from crisis_app.crises import board, journal, needs
 from crisis_app.crises.models import ENTRY_KIND_LABELS, NEED_STATUS_LABELS, WRITABLE_KINDS, Need
 from crisis_app.crises.pdf import render_pdf
-from crisis_app.crises.views import actor, bp, crisis_for
+from crisis_app.crises.schemas import MAX_ID
+from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
 PAGE_KINDS = {k: ENTRY_KIND_LABELS[k] for k in WRITABLE_KINDS}
 
 
 def _journal_page(crisis, *, form=None, errors=None, status=200):
     corrects = request.values.get("corrige", type=int)
+    corrects = corrects if corrects is not None and 0 < corrects <= MAX_ID else None
     return render_template("crises/journal.html", crisis=crisis, entries=journal.entries(crisis),
                            kinds=PAGE_KINDS, form=form or {}, errors=errors or {}, corrects=corrects), status
 
@@ -33,9 +35,10 @@ def journal_page(crisis_id: int):
 def journal_write(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.journal.write")
     corrects = request.form.get("corrects", "")
+    corrects_id = int(corrects) if corrects.isascii() and corrects.isdigit() and int(corrects) <= MAX_ID else None
     try:
         journal.write(actor=actor(), crisis=crisis, kind=request.form.get("kind", ""),
-                      text=request.form.get("text", ""), corrects_id=int(corrects) if corrects.isdigit() else None)
+                      text=request.form.get("text", ""), corrects_id=corrects_id)
     except ServiceError as exc:
         flash(exc.message, "error")
         return _journal_page(crisis, form=request.form, errors=exc.fields, status=exc.status)
@@ -54,8 +57,8 @@ def entry_dict(entry) -> dict:
 def journal_feed(crisis_id: int):
     """Entries after ``apres`` (a sequence number), for the page's live refresh."""
     crisis = crisis_for(crisis_id)
-    after = request.args.get("apres", 0, type=int)
-    return jsonify({"items": [entry_dict(e) for e in journal.entries(crisis, after_seq=max(after, 0), limit=200)],
+    after = min(max(request.args.get("apres", 0, type=int), 0), MAX_ID)
+    return jsonify({"items": [entry_dict(e) for e in journal.entries(crisis, after_seq=after, limit=200)],
                     "active": crisis.active})
 
 
@@ -118,7 +121,7 @@ def need_add(crisis_id: int):
 @permission_required("crisis.needs.manage")
 def need_update(crisis_id: int, need_id: int):
     crisis = crisis_for(crisis_id, "crisis.needs.manage")
-    need = get_for_user(Need, need_id, "crisis.needs.manage")
+    need = get_for_user(Need, bounded(need_id), "crisis.needs.manage")
     if need.crisis_id != crisis.id:
         abort(404)
     try:

@@ -8,7 +8,7 @@ from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.errors import ServiceError
 from crisis_app.crises import retex
 from crisis_app.crises.models import ActionStatus, EvaluationAction
-from crisis_app.crises.views import actor, bp, crisis_for
+from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
 BLANK_ACTIONS = 3
 DELIVERY_LABELS = {"queued": "en file", "sending": "en cours d'envoi", "sent": "envoyé",
@@ -84,7 +84,7 @@ def retex_send(crisis_id: int):
 @permission_required("crisis.manage")
 def retex_action(crisis_id: int, action_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
-    action = get_for_user(EvaluationAction, action_id, "crisis.manage")
+    action = get_for_user(EvaluationAction, bounded(action_id), "crisis.manage")
     evaluation = retex.evaluation_of(crisis)
     if evaluation.id is None or action.evaluation_id != evaluation.id:
         abort(404)

@@ -160,3 +160,28 @@ def test_the_cellule_page_activates_the_members_and_shows_who_joined(as_referent
     assert response.status_code == 302
     page = as_referent.get(url).text
     assert "Activée le" in page and "pas encore" in page
+
+
+@pytest.mark.parametrize("url", ["/crises/99999999999999999999", "/crises/1/besoins/99999999999999999999",
+                                 "/crises/1/retex/actions/99999999999999999999"])
+def test_ids_too_large_for_the_database_answer_404(as_referent, crisis, url):
+    token = csrf_token(as_referent, "/")
+    response = (as_referent.get(url) if url.count("/") == 2
+                else as_referent.post(url.replace("/1/", f"/{crisis.id}/"), data={"csrf_token": token}))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("field", "value"), [("qualified_at", "0001-01-01T00:00"), ("qualified_at", "demain"),
+                                              ("typology", "²"), ("gradation", "99999999999999999999")])
+def test_hostile_form_values_are_refused_with_a_message(as_referent, field, value):
+    data = {"title": "Inondations", "typology": "1", "gradation": "1", "authority": "prefecture", field: value}
+    response = form_post(as_referent, "/crises/nouvelle", data)
+    assert response.status_code == 400 and "flash-error" in response.text
+
+
+def test_hostile_journal_values_are_refused_or_ignored(as_referent, crisis):
+    url = f"/crises/{crisis.id}/journal"
+    assert as_referent.get(f"{url}.json?apres=99999999999999999999999").status_code == 200
+    assert as_referent.get(f"{url}?corrige=99999999999999999999999").status_code == 200
+    response = form_post(as_referent, url, {"kind": "correction", "text": "x", "corrects": "99999999999999999999"})
+    assert response.status_code == 422 and len(journal.entries(crisis)) == 1
