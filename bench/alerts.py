@@ -47,7 +47,8 @@ def free_port() -> int:
 
 # ---- sinks, each in its own process, appending one reference per received message -------------------------
 
-def run_sms_sink(port: int, log_path: str) -> None:
+def run_sms_sink(port: int, log_path: str, latency: float = 0.0) -> None:
+    """``latency``: seconds the provider takes to answer (a real SMS API answers in 100–300 ms)."""
     log = open(log_path, "a", buffering=1)  # noqa: SIM115 - lives as long as the process
 
     class Handler(BaseHTTPRequestHandler):
@@ -55,6 +56,8 @@ def run_sms_sink(port: int, log_path: str) -> None:
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if latency:
+                time.sleep(latency)
             log.write(f"{body.get('ref', '?')}\n")
             self.send_response(200)
             self.send_header("Content-Length", "2")
@@ -233,12 +236,15 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test_bench")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--sms-latency-ms", type=float, default=0.0,
+                        help="time the local SMS provider takes to answer (real APIs: 100-300 ms); default 0")
     options = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="vigie-bench-"))
     sms_port, smtp_port = free_port(), free_port()
     sms_log, smtp_log = workdir / "sms.log", workdir / "smtp.log"
-    sinks = [multiprocessing.Process(target=run_sms_sink, args=(sms_port, str(sms_log)), daemon=True),
+    latency = options.sms_latency_ms / 1000
+    sinks = [multiprocessing.Process(target=run_sms_sink, args=(sms_port, str(sms_log), latency), daemon=True),
              multiprocessing.Process(target=run_smtp_sink, args=(smtp_port, str(smtp_log)), daemon=True)]
     for sink in sinks:
         sink.start()
@@ -346,6 +352,7 @@ def main() -> None:
         "database": url.split(":", 1)[0],
         "concurrency": options.concurrency,
         "killed": options.kill_mode if options.kill_worker else None,
+        "sms_latency_ms": options.sms_latency_ms,
     }
     print(f"naive apprise loop: {naive_count} messages in {naive_seconds:.1f} s", file=sys.stderr)
     print(json.dumps(figures))
