@@ -14,3 +14,4 @@ def init_app(app, api) -> None:
     subscribers.connect()
     services.register_context()
     plan_link.register_evaluation_counter(retex.evaluations_sent)
+    plan_link.register_exercise_counter(services.exercises_closed)

@@ -56,6 +56,14 @@ def register_evaluation_counter(counter) -> None:
         indicators.register_evaluation_counter(counter)
 
 
+def register_exercise_counter(counter) -> None:
+    """Let the plan's indicators count the exercises run in Vigie (``counter(year) -> int``), once the plan
+    offers the hook (asked of the plan package; until then nothing is registered)."""
+    indicators = _module("indicators")
+    if indicators is not None and hasattr(indicators, "register_exercise_counter"):
+        indicators.register_exercise_counter(counter)
+
+
 def presets_for(typology: int, gradation: int) -> list[Any]:
     """Alert presets for the level (the plan's, else the built-in templates of that typology and gradation)."""
     plan = _plan_services()

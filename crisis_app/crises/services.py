@@ -173,6 +173,15 @@ def ensure_open(crisis: Crisis) -> None:
     _ensure_open(crisis)
 
 
+def exercises_closed(year: int) -> int:
+    """Exercises run in Vigie and closed in ``year`` (Paris time): preparation exercises of the plan."""
+    from crisis_app.core.timez import PARIS
+
+    start, end = datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Crisis).where(
+        Crisis.is_exercise.is_(True), Crisis.closed_at >= start, Crisis.closed_at < end)) or 0
+
+
 def info(crisis: Crisis | None) -> crisis_context.CrisisInfo | None:
     if crisis is None:
         return None

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from crisis_app.crises import cellule, plan_link, retex
+from crisis_app.crises import cellule, plan_link, retex, services
 from tests import factories
 
 
@@ -38,7 +38,8 @@ def plan(monkeypatch, db_session):
                "outline": SimpleNamespace(MEASURE_FIELDS={"needs": "Besoins de santé à identifier",
                                                           "mobilisation": "Professionnels à mobiliser",
                                                           "equipment": "Matériel à distribuer"}),
-               "indicators": SimpleNamespace(register_evaluation_counter=state.counters.append)}
+               "indicators": SimpleNamespace(register_evaluation_counter=state.counters.append,
+                                             register_exercise_counter=state.counters.append)}
     monkeypatch.setattr(plan_link, "_module", lambda name: modules.get(name))
     return state
 
@@ -72,9 +73,22 @@ def test_the_retex_goes_to_the_contacts_of_the_organisations_the_plan_names(plan
     assert [r.email for r in retex.recipients(crisis)] == ["prevention@cpam.example.org"]
 
 
-def test_the_plans_indicators_get_the_count_of_evaluations_sent(plan):
+def test_the_plans_indicators_get_the_counts_of_evaluations_sent_and_exercises_run(plan):
     plan_link.register_evaluation_counter(retex.evaluations_sent)
-    assert plan.counters == [retex.evaluations_sent]
+    plan_link.register_exercise_counter(services.exercises_closed)
+    assert plan.counters == [retex.evaluations_sent, services.exercises_closed]
+
+
+def test_a_closed_exercise_counts_in_its_year(referent):
+    from crisis_app.core.db import utcnow
+
+    year = utcnow().year
+    before = services.exercises_closed(year)
+    drill = services.open_crisis(actor=referent, title="Exercice NRC", typology=2, is_exercise=True)
+    real = services.open_crisis(actor=referent, title="Crise réelle", typology=2)
+    services.close_crisis(actor=referent, crisis=drill, reason="Fin de l'exercice")
+    services.close_crisis(actor=referent, crisis=real, reason="Fin")
+    assert services.exercises_closed(year) == before + 1
 
 
 def test_without_the_plan_package_crises_fall_back_to_the_directory(monkeypatch, crisis):
