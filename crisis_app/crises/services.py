@@ -92,6 +92,8 @@ def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, i
         errors["gradation"] = problem
     if authority is not None and authority not in {a.value for a in Authority}:
         errors["authority"] = ["Autorité inconnue."]
+    if qualified_at is not None and (qualified_at.tzinfo is None or not 2000 <= qualified_at.year <= 2100):
+        errors["qualified_at"] = ["Date de qualification invalide (avec son fuseau, entre 2000 et 2100)."]
     if authority_reference and len(authority_reference) > 120:
         errors["authority_reference"] = ["120 caractères au plus."]
     _refuse(errors)

@@ -173,3 +173,9 @@ def test_a_session_write_without_csrf_is_refused(client, login, personas, crisis
 
 def test_evaluations_sent_count_is_zero_before_any_send(crisis):
     assert retex.evaluations_sent(2026) == 0
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-11-30T10:00:00"])
+def test_a_qualification_time_out_of_range_or_without_zone_answers_422(client, bearer, db_session, value):
+    response = client.post("/api/v1/crises", json={**OPEN, "qualified_at": value}, headers=bearer(Role.CRISIS_REFERENT))
+    assert response.status_code == 422 and "qualified_at" in response.get_json()["error"]["fields"]
