@@ -11,7 +11,7 @@ from crisis_app.alerts import links, services
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.alerts.templates import TEMPLATES, TEMPLATES_BY_KEY
-from crisis_app.core import crisis_context
+from crisis_app.core import crisis_context, presets
 from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db
@@ -37,15 +37,23 @@ def _audience_choices() -> list[dict]:
     return [{"audience": a, "reach": reach(a)} for a in list_audiences()]
 
 
+def _offered_templates(crisis) -> list:
+    """The published plan's presets for the crisis's typology and gradation (and the built-in ones for no
+    typology, such as a plain information), else the built-in templates."""
+    offered = presets.presets(crisis.typology if crisis else None, crisis.gradation if crisis else None)
+    return [*offered, *(t for t in TEMPLATES if t.typology is None)] if offered else TEMPLATES
+
+
 def _compose_context(form: dict, errors: dict | None = None) -> dict:
-    return {"form": form, "errors": errors or {}, "templates": TEMPLATES, "audiences": _audience_choices(),
-            "channels": available_channels(), "crisis": crisis_context.current(),
+    crisis = crisis_context.current()
+    return {"form": form, "errors": errors or {}, "templates": _offered_templates(crisis),
+            "audiences": _audience_choices(), "channels": available_channels(), "crisis": crisis,
             "size": sms_size(form.get("sms_text", ""))}
 
 
 def _template_form(key: str | None) -> dict:
     crisis = crisis_context.current()
-    template = TEMPLATES_BY_KEY.get(key or "")
+    template = {t.key: t for t in _offered_templates(crisis)}.get(key or "") or TEMPLATES_BY_KEY.get(key or "")
     base = {"channels": ["sms", "email"], "question": "availability", **DEFAULT_ESCALATION,
             "crisis_id": str(crisis.id) if crisis else ""}
     if template is None:

@@ -65,6 +65,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "outbox.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "outbox.attachments": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "outbox.mine": ALL_ROLES,
+    # plan: the référent and the coordinator write it, the référent validates; the cellule and the ARS read it;
+    # a professional sees only what it asks of them
+    "plan.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL, Role.ARS_OBSERVER}),
+    "plan.edit": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "plan.validate": frozenset({Role.CRISIS_REFERENT}),
+    "plan.publish": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "plan.self": frozenset({Role.PROFESSIONAL, Role.CRISIS_CELL, Role.CRISIS_REFERENT, Role.QUALITY_REFERENT}),
 }
 
 

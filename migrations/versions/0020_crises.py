@@ -2,7 +2,7 @@
 today's crisis.journal.* audit rows carried over as journal entries
 
 Revision ID: 0020_crises
-Revises: 0005_outbox
+Revises: 0010_plan
 Create Date: 2026-11-30 09:18:01.535569
 
 """
@@ -14,7 +14,7 @@ from crisis_app.crises.chain import GENESIS, entry_hash
 
 # revision identifiers, used by Alembic.
 revision = '0020_crises'
-down_revision = "0005_outbox"
+down_revision = "0010_plan"
 branch_labels = None
 depends_on = None
 

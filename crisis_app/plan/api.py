@@ -1,0 +1,164 @@
+"""Plan API: the versions, one version as JSON or PDF, section edits, validation, publication, next year."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Response, abort
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from crisis_app.core.access import get_for_user, permission_required, require
+from crisis_app.core.api import error_responses
+from crisis_app.plan import diff, indicators, pdf, services
+from crisis_app.plan.models import PlanVersion
+from crisis_app.plan.schemas import (
+    MAX_ID,
+    DiffQuerySchema,
+    DiffSchema,
+    IndicatorsQuerySchema,
+    IndicatorsSchema,
+    MyPartSchema,
+    PlanCreateSchema,
+    PlanListSchema,
+    PlanSchema,
+    SectionsUpdateSchema,
+)
+
+bp = Blueprint("api_plans", __name__, url_prefix="/api/v1/plans",
+               description="Plan d'action crise sanitaire : versions annuelles, validation, publication, PDF")
+AUTH_ERRORS = (401, 403)
+_errors = partial(error_responses, bp)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _plan(plan_id: int, permission: str) -> PlanVersion:
+    if plan_id > MAX_ID:
+        require(permission)  # 403 before 404 for a role that may not
+        abort(404)
+    return get_for_user(PlanVersion, plan_id, permission)
+
+
+def _full(plan: PlanVersion) -> PlanVersion:
+    plan.missing = [m.as_dict() for m in services.missing_items(plan)] if not plan.is_published else []
+    return plan
+
+
+@bp.route("")
+class Plans(MethodView):
+    @permission_required("plan.read")
+    @_errors(*AUTH_ERRORS)
+    @bp.response(200, PlanListSchema)
+    def get(self):
+        """The versions, newest year first, each with ``id``, ``year`` and ``status``."""
+        plans = services.list_plans()
+        return {"items": plans, "total": len(plans)}
+
+    @permission_required("plan.edit")
+    @_errors(*AUTH_ERRORS, 409)
+    @bp.arguments(PlanCreateSchema)
+    @bp.response(201, PlanSchema)
+    def post(self, data):
+        """Start a year's draft: a copy of the latest published version (next year by default)."""
+        return _full(services.create_draft(actor=_actor(), year=data.get("year")))
+
+
+@bp.route("/<int:plan_id>")
+class PlanResource(MethodView):
+    @permission_required("plan.read")
+    @_errors(*AUTH_ERRORS, 404)
+    @bp.response(200, PlanSchema)
+    def get(self, plan_id: int):
+        """The whole version: its four sections, the figures frozen at publication, what is missing to validate."""
+        return _full(_plan(plan_id, "plan.read"))
+
+    @permission_required("plan.edit")
+    @_errors(*AUTH_ERRORS, 404, 409)
+    @bp.arguments(SectionsUpdateSchema)
+    @bp.response(200, PlanSchema)
+    def patch(self, data, plan_id: int):
+        """Replace the sections given (each as a whole). A published version answers 409 ``published``."""
+        return _full(services.update_sections(actor=_actor(), plan=_plan(plan_id, "plan.edit"), data=data))
+
+
+@bp.route("/<int:plan_id>/validate")
+class Validate(MethodView):
+    @permission_required("plan.validate")
+    @_errors(*AUTH_ERRORS, 404, 409)
+    @bp.response(200, PlanSchema)
+    def post(self, plan_id: int):
+        """The référent validates the version; an incomplete one answers 409 ``incomplete`` listing what is
+        missing in ``fields.missing``."""
+        return _full(services.validate_plan(actor=_actor(), plan=_plan(plan_id, "plan.validate")))
+
+
+@bp.route("/<int:plan_id>/publish")
+class Publish(MethodView):
+    @permission_required("plan.publish")
+    @_errors(*AUTH_ERRORS, 404, 409)
+    @bp.response(200, PlanSchema)
+    def post(self, plan_id: int):
+        """Publish a validated version: figures frozen, never changes again."""
+        return _full(services.publish_plan(actor=_actor(), plan=_plan(plan_id, "plan.publish")))
+
+
+@bp.route("/next-year")
+class NextYear(MethodView):
+    @permission_required("plan.edit")
+    @_errors(*AUTH_ERRORS, 409)
+    @bp.response(201, PlanSchema)
+    def post(self):
+        """Start next year's draft as a copy of the latest published version."""
+        return _full(services.start_next_year(actor=_actor()))
+
+
+@bp.route("/<int:plan_id>/pdf")
+class PlanPdf(MethodView):
+    @permission_required("plan.read")
+    @_errors(*AUTH_ERRORS, 404)
+    @bp.response(200, content_type="application/pdf",
+                 description="Le plan en PDF (couverture, sommaire, une partie par action)")
+    def get(self, plan_id: int):
+        """The version as a PDF, suitable for sending to the ARS."""
+        plan = _plan(plan_id, "plan.read")
+        return Response(pdf.render(plan), mimetype="application/pdf",
+                        headers={"Content-Disposition": f"attachment; filename=plan-action-{plan.year}.pdf"})
+
+
+@bp.route("/<int:plan_id>/diff")
+class PlanDiff(MethodView):
+    @permission_required("plan.read")
+    @_errors(*AUTH_ERRORS, 404)
+    @bp.arguments(DiffQuerySchema, location="query")
+    @bp.response(200, DiffSchema)
+    def get(self, args, plan_id: int):
+        """What changed from version ``against`` to this one, section by section."""
+        plan, old = _plan(plan_id, "plan.read"), _plan(args["against"], "plan.read")
+        return {"old_id": old.id, "new_id": plan.id, "sections": [s.as_dict() for s in diff.between(old, plan)]}
+
+
+@bp.route("/indicators")
+class Indicators(MethodView):
+    @permission_required("plan.read")
+    @_errors(*AUTH_ERRORS)
+    @bp.arguments(IndicatorsQuerySchema, location="query")
+    @bp.response(200, IndicatorsSchema)
+    def get(self, args):
+        """The mission's indicators for a year (this year by default)."""
+        from crisis_app.core.db import utcnow
+
+        return indicators.for_year(args.get("year") or utcnow().year)
+
+
+@bp.route("/mine")
+class MyPart(MethodView):
+    @permission_required("plan.self")
+    @_errors(*AUTH_ERRORS)
+    @bp.response(200, MyPartSchema)
+    def get(self):
+        """What the published plan asks of the signed-in professional: roles, sensibilisations, exercises."""
+        return services.my_part(_actor())

@@ -1,0 +1,48 @@
+"""The plan's card on the home page: this year's update, due or late."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from crisis_app.core.db import utcnow
+from crisis_app.core.home import Card, card_provider
+from crisis_app.core.timez import paris_date, to_paris
+from crisis_app.plan import indicators, services
+
+LATE_MONTH_NAME = "juin"
+
+
+@card_provider("plan.read", order=3)
+def _plan_card(user):
+    today = to_paris(utcnow()).date()
+    published = {p.year for p in services.list_plans() if p.is_published}
+    status = indicators.update_status(today=today, published_years=published)
+    url = url_for("plan.index")
+    if status == "ok":
+        plan = services.published_plan(today.year)
+        yield Card(title="Plan d'action crise", value=f"Version {today.year} publiée", tone="ok", url=url,
+                   detail=f"Publiée le {paris_date(plan.published_at)} par {plan.published_by_label}.",
+                   action="Ouvrir le plan")
+        return
+    draft = next((p for p in services.list_plans() if p.year == today.year), None)
+    detail = (f"Brouillon {today.year} : {draft.status_label.lower()}." if draft
+              else f"Aucune version {today.year} : démarrez-la à partir de la précédente.")
+    if status == "due":
+        yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} à faire", tone="warn", url=url,
+                   detail=f"{detail} À publier avant fin {LATE_MONTH_NAME}.", action="Mettre à jour le plan")
+    else:
+        yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} en retard", tone="alert", url=url,
+                   detail=f"{detail} L'échéance de fin {LATE_MONTH_NAME} est dépassée.",
+                   action="Mettre à jour le plan")
+
+
+@card_provider("plan.self", order=30)
+def _my_part_card(user):
+    if user.may("plan.read"):
+        return  # the crisis team sees the whole plan card
+    part = services.my_part(user)
+    if part["roles"]:
+        yield Card(title="Mon rôle dans le plan de crise", value=part["roles"][0],
+                   detail=f"Plan d'action {part['year']}" + (f" — et {len(part['roles']) - 1} autre(s) rôle(s)"
+                                                             if len(part["roles"]) > 1 else ""),
+                   url=url_for("plan.my_part"), action="Voir ce que le plan me demande")

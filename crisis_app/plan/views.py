@@ -1,0 +1,272 @@
+"""Plan pages: the version with its four actions, one form per section, completeness, validation, publication,
+differences between versions, the year's activities, the mission indicators, a professional's part."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.db import utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.timez import to_paris
+from crisis_app.plan import activities, diff, figures, forms, indicators, pdf, services
+from crisis_app.plan.models import ACTIVITY_LABELS, PlanActivity, PlanVersion
+from crisis_app.plan.outline import (
+    ACTIONS,
+    CELLULE_ROLES,
+    GRADATIONS,
+    MEASURE_FIELDS,
+    PILOTAGE_FIELDS,
+    QUESTIONS,
+    TYPOLOGIES,
+    measure_label,
+)
+from crisis_app.plan.schemas import MAX_ID
+
+bp = Blueprint("plan", __name__, url_prefix="/plan")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _this_year() -> int:
+    return to_paris(utcnow()).year
+
+
+def _plan(plan_id: int, permission: str) -> PlanVersion:
+    if plan_id > MAX_ID:
+        abort(404)
+    return get_for_user(PlanVersion, plan_id, permission)
+
+
+@bp.app_context_processor
+def _outline_labels():
+    return {"plan_actions": ACTIONS, "plan_typologies": TYPOLOGIES, "plan_gradations": GRADATIONS,
+            "plan_measure_fields": MEASURE_FIELDS, "plan_questions": QUESTIONS, "plan_measure_label": measure_label}
+
+
+def fix_url(plan: PlanVersion, missing: services.Missing) -> str:
+    """Where a missing item is fixed."""
+    if missing.section == "adaptation":
+        return url_for("plan.version", plan_id=plan.id, _anchor="adaptation")
+    return url_for(f"plan.edit_{missing.section}", plan_id=plan.id, _anchor=missing.anchor or None)
+
+
+def _version_page(plan: PlanVersion | None):
+    if plan is None:
+        return render_template("plan/index.html", plan=None, plans=[], this_year=_this_year())
+    frozen = plan.frozen or {}
+    missing = [] if plan.is_published else services.missing_items(plan)
+    return render_template(
+        "plan/index.html", plan=plan, plans=services.list_plans(), names=services.names(plan),
+        missing=[(m, fix_url(plan, m)) for m in missing], this_year=_this_year(),
+        directory=frozen.get("directory") or figures.directory_figures(),
+        stock=frozen.get("stock") or figures.stock_figures(), activities=activities.for_year(plan.year),
+        previous=_previous(plan), newer=any(p.year > plan.year for p in services.list_plans()))
+
+
+def _previous(plan: PlanVersion) -> PlanVersion | None:
+    older = [p for p in services.list_plans() if p.year < plan.year]
+    return older[0] if older else None
+
+
+@bp.route("/")
+@permission_required("plan.read")
+def index():
+    return _version_page(services.current_plan())
+
+
+@bp.route("/<int:plan_id>")
+@permission_required("plan.read")
+def version(plan_id: int):
+    return _version_page(_plan(plan_id, "plan.read"))
+
+
+@bp.route("/nouveau", methods=["POST"])
+@permission_required("plan.edit")
+def start():
+    year = request.form.get("year", "")
+    try:
+        plan = services.create_draft(actor=_actor(), year=int(year) if year.isdigit() and len(year) == 4 else None)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("plan.index"))
+    flash(f"Brouillon {plan.year} créé.", "success")
+    return redirect(url_for("plan.version", plan_id=plan.id))
+
+
+def _section_form(plan: PlanVersion, section: str, template: str, parse, **context):
+    """GET shows the section; POST saves it through the service or shows it again with French messages."""
+    data, errors, status = getattr(plan, section) or {}, {}, 200
+    if request.method == "POST":
+        data = parse(request.form)
+        try:
+            services.update_section(actor=_actor(), plan=plan, section=section, data=data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            errors, status = forms.field_errors(exc.fields), exc.status
+        else:
+            flash(f"Section « {ACTIONS[section]} » enregistrée.", "success")
+            return redirect(url_for("plan.version", plan_id=plan.id, _anchor=section))
+    return render_template(template, plan=plan, data=data, errors=errors, **context), status
+
+
+def _editable(plan_id: int) -> PlanVersion:
+    plan = _plan(plan_id, "plan.edit")
+    if plan.is_published:
+        flash("Cette version est publiée : elle ne change plus. Démarrez la version suivante.", "error")
+        abort(redirect(url_for("plan.version", plan_id=plan.id)))
+    return plan
+
+
+@bp.route("/<int:plan_id>/anticipation", methods=["GET", "POST"])
+@permission_required("plan.edit")
+def edit_anticipation(plan_id: int):
+    return _section_form(_editable(plan_id), "anticipation", "plan/edit_anticipation.html", forms.anticipation,
+                         people=figures.professional_choices())
+
+
+@bp.route("/<int:plan_id>/pilotage", methods=["GET", "POST"])
+@permission_required("plan.edit")
+def edit_pilotage(plan_id: int):
+    return _section_form(_editable(plan_id), "pilotage", "plan/edit_pilotage.html", forms.pilotage,
+                         people=figures.professional_choices(), roles=CELLULE_ROLES, fields=PILOTAGE_FIELDS)
+
+
+@bp.route("/<int:plan_id>/retex", methods=["GET", "POST"])
+@permission_required("plan.edit")
+def edit_retex(plan_id: int):
+    return _section_form(_editable(plan_id), "retex", "plan/edit_retex.html", forms.retex,
+                         organisations=figures.organisation_names(include_inactive=False))
+
+
+@bp.route("/<int:plan_id>/adaptation/<int:typology>/<int:gradation>", methods=["GET", "POST"])
+@permission_required("plan.edit")
+def edit_measure(plan_id: int, typology: int, gradation: int):
+    plan = _editable(plan_id)
+    if typology not in TYPOLOGIES or gradation not in GRADATIONS:
+        abort(404)
+    data, errors, status = services.typology_section(plan, typology, gradation), {}, 200
+    if request.method == "POST":
+        data = forms.measure(request.form)
+        try:
+            services.update_measure(actor=_actor(), plan=plan, typology=typology, gradation=gradation, data=data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            errors, status = forms.field_errors(exc.fields), exc.status
+        else:
+            flash(f"{measure_label(typology, gradation)} : enregistré.", "success")
+            return redirect(url_for("plan.version", plan_id=plan.id, _anchor=f"t{typology}"))
+    criteria = data.get("directory_filter") or {}
+    return render_template("plan/edit_measure.html", plan=plan, data=data, errors=errors, typology=typology,
+                           gradation=gradation, facets=figures.facets(),
+                           reach=figures.reach_of_filter(criteria) if any(criteria.values()) else None), status
+
+
+@bp.route("/<int:plan_id>/valider", methods=["POST"])
+@permission_required("plan.validate")
+def validate(plan_id: int):
+    plan = _plan(plan_id, "plan.validate")
+    try:
+        services.validate_plan(actor=_actor(), plan=plan)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Plan {plan.year} validé.", "success")
+    return redirect(url_for("plan.version", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/publier", methods=["POST"])
+@permission_required("plan.publish")
+def publish(plan_id: int):
+    plan = _plan(plan_id, "plan.publish")
+    try:
+        services.publish_plan(actor=_actor(), plan=plan)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Plan {plan.year} publié : ses chiffres sont figés.", "success")
+    return redirect(url_for("plan.version", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/pdf")
+@permission_required("plan.read")
+def download_pdf(plan_id: int):
+    plan = _plan(plan_id, "plan.read")
+    return Response(pdf.render(plan), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=plan-action-{plan.year}.pdf"})
+
+
+@bp.route("/<int:plan_id>/differences")
+@permission_required("plan.read")
+def differences(plan_id: int):
+    plan = _plan(plan_id, "plan.read")
+    against = request.args.get("avec", type=int)
+    old = _plan(against, "plan.read") if against else _previous(plan)
+    if old is None:
+        flash("Aucune version antérieure à comparer.", "info")
+        return redirect(url_for("plan.version", plan_id=plan.id))
+    return render_template("plan/differences.html", plan=plan, old=old, sections=diff.between(old, plan),
+                           plans=services.list_plans())
+
+
+@bp.route("/indicateurs")
+@permission_required("plan.read")
+def mission_indicators():
+    year = _year_arg()
+    return render_template("plan/mission_indicators.html", figures=indicators.for_year(year), year=year)
+
+
+def _year_arg() -> int:
+    return min(max(request.args.get("annee", type=int) or _this_year(), 2000), 2200)
+
+
+def _activity_page(year: int, data: dict, errors: dict, status: int = 200):
+    rows = activities.for_year(year)
+    names = figures.professional_names({p for a in rows for p in a.participant_ids or []})
+    return render_template("plan/activity_list.html", year=year, rows=rows, data=data, errors=errors,
+                           kinds=ACTIVITY_LABELS, people=figures.professional_choices(), names=names), status
+
+
+@bp.get("/actions")
+@permission_required("plan.read")
+def activity_list():
+    return _activity_page(_year_arg(), {}, {})
+
+
+@bp.post("/actions")
+@permission_required("plan.edit")
+def activity_create():
+    year, data = _year_arg(), forms.activity(request.form)
+    try:
+        activities.create_activity(actor=_actor(), year=year, data=data)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _activity_page(year, data, exc.fields, exc.status)
+    flash("Action enregistrée.", "success")
+    return redirect(url_for("plan.activity_list", annee=year))
+
+
+@bp.route("/actions/<int:activity_id>/realisee", methods=["POST"])
+@permission_required("plan.edit")
+def activity_done(activity_id: int):
+    if activity_id > MAX_ID:
+        abort(404)
+    activity = get_for_user(PlanActivity, activity_id, "plan.edit")
+    data = {k: v for k, v in activities.as_dict(activity).items() if k != "id"}
+    data["done_on"] = request.form.get("done_on") or None
+    try:
+        activities.update_activity(actor=_actor(), activity=activity, data=data)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Action marquée comme réalisée.", "success")
+    return redirect(url_for("plan.activity_list", annee=activity.year))
+
+
+@bp.route("/mon-role")
+@permission_required("plan.self")
+def my_part():
+    return render_template("plan/my_part.html", part=services.my_part(_actor()))

@@ -1,0 +1,74 @@
+"""The PDF reads back with the five typologies, both gradations and the cellule; the alert composer offers the
+published plan's presets for the crisis's typology and gradation, and the built-in ones without a plan."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pytest
+
+from crisis_app.core import presets
+from crisis_app.core.roles import Role
+from crisis_app.crises import services as crisis_services
+from crisis_app.plan import services
+from crisis_app.plan.outline import TYPOLOGIES
+
+
+@pytest.fixture
+def published(complete_draft, personas):
+    referent = personas[Role.CRISIS_REFERENT].user
+    services.validate_plan(actor=referent, plan=complete_draft)
+    return services.publish_plan(actor=referent, plan=complete_draft)
+
+
+def _text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_the_pdf_holds_the_five_typologies_both_gradations_and_the_cellule(client, login, personas, published,
+                                                                           people):
+    login(personas[Role.ARS_OBSERVER])
+    response = client.get(f"/plan/{published.id}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _text(response.data)
+    for label in TYPOLOGIES.values():
+        assert label in text, label
+    assert "Gradation 1" in text and "Gradation 2" in text
+    for person in people:  # référent, suppléant, cellule member and backup
+        assert person.display_name in text
+    assert "Pilote de la cellule" in text and "Sommaire" in text and re.search(r"Page \d+ / \d+", text)
+    assert "ARS Occitanie (test)" in text
+
+
+def test_the_api_gives_the_pdf_too(client, personas, published):
+    from crisis_app.core.auth import services as auth_services
+
+    token = auth_services.issue_token(actor=None, user=personas[Role.CRISIS_CELL].user)
+    response = client.get(f"/api/v1/plans/{published.id}/pdf", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_core_presets_answer_the_published_plans_presets(published):
+    assert [p.key for p in presets.presets(1, 2)] == ["t1-g2"]
+    assert presets.presets(5, 2) == []
+
+
+def test_the_composer_offers_the_published_plans_presets_for_the_crisis(client, login, personas, published):
+    referent = personas[Role.CRISIS_REFERENT].user
+    crisis_services.open_crisis(actor=referent, title="Grève des gardes", typology=1, gradation=2)
+    login(personas[Role.CRISIS_REFERENT])
+    page = client.get("/alertes/nouvelle").text
+    assert "Modèle 1/2" in page
+    assert "Modèle 1/1" not in page and "Canicule — personnes vulnérables" not in page
+    assert "Information simple" in page  # the built-in template for no typology stays
+    filled = client.get("/alertes/nouvelle?modele=t1-g2").text
+    assert "Renfort demandé : offre de soins perturbée" in filled
+
+
+def test_without_a_published_plan_the_composer_keeps_its_built_in_templates(client, login, personas, draft):
+    login(personas[Role.CRISIS_REFERENT])
+    page = client.get("/alertes/nouvelle").text
+    assert "Canicule — personnes vulnérables — gradation 1" in page
