@@ -95,9 +95,12 @@ def activate(*, actor: User, crisis: Crisis, professional_ids: list[int]) -> Cel
 def roll_call(activation: CellActivation) -> list[dict]:
     """Each member called, with whether and when they joined (their acknowledgement)."""
     answers = {r.professional_id: r for r in alert_link.recipients(activation.alert_id)} if activation.alert_id else {}
+    caller = db.session.scalar(sa.select(Professional.id).where(Professional.user_id == activation.actor_id)) \
+        if activation.actor_id else None
     rows = []
     for member in activation.members:
         r = answers.get(member.professional_id)
         rows.append({"name": member.name, "role": member.role, "alerted": r is not None,
+                     "caller": r is None and member.professional_id == caller,  # a sender is not alerted
                      "joined_at": r.answered_at if r else None, "comment": r.answer_comment if r else None})
     return rows

@@ -70,3 +70,13 @@ def test_activation_of_unreachable_members_only_is_refused(crisis, referent):
     with pytest.raises(ServiceError) as caught:
         cellule.activate(actor=referent, crisis=crisis, professional_ids=[person.id])
     assert caught.value.code == "nobody_reachable"
+
+
+def test_the_member_who_launched_the_call_is_shown_as_such_not_as_unreachable(crisis, referent, members):
+    from crisis_app.directory import services as directory_services
+
+    directory_services.link_user(actor=None, professional=members[0], user=referent)
+    activation = cellule.activate(actor=referent, crisis=crisis, professional_ids=[m.id for m in members])
+    rows = {r["name"]: r for r in cellule.roll_call(activation)}
+    assert rows[members[0].display_name]["caller"] and not rows[members[0].display_name]["alerted"]
+    assert not rows[members[1].display_name]["caller"] and rows[members[1].display_name]["alerted"]
