@@ -49,6 +49,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "directory.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "directory.manage": frozenset({Role.COORDINATOR}),
     "directory.import": frozenset({Role.COORDINATOR}),
+    # the whole directory as a file, mobiles and e-mails included: only who keeps it (see directory/exports.py)
+    "directory.export": frozenset({Role.COORDINATOR}),
+    # a capped list to mobilise: people of a filter, mobiles only of those who consented to SMS alerts
+    "directory.export_list": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "audience.manage": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "organisation.manage": frozenset({Role.COORDINATOR}),
     # a professional's own directory entry (contact details, availability, consent)
@@ -72,6 +76,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plan.validate": frozenset({Role.CRISIS_REFERENT}),
     "plan.publish": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "plan.self": frozenset({Role.PROFESSIONAL, Role.CRISIS_CELL, Role.CRISIS_REFERENT, Role.QUALITY_REFERENT}),
+    # quality: everyone declares (a professional reads back only their own named declarations); the quality
+    # referents triage and follow the register; the coordinator sets the zones and the public declaration link
+    "quality.declare": ALL_ROLES,
+    "quality.manage": frozenset({Role.QUALITY_REFERENT}),
+    "quality.configure": frozenset({Role.COORDINATOR}),
 }
 
 

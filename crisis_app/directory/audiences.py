@@ -13,9 +13,9 @@ from crisis_app.core import audit
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.directory.audiences_schemas import AudienceInputSchema
 from crisis_app.directory.models import Audience, AudienceKind, AudienceMember, Professional
 from crisis_app.directory.query import filter_statement, reach_of
-from crisis_app.directory.schemas import AudienceInputSchema
 
 
 def statement(audience: Audience) -> sa.Select:

@@ -36,6 +36,14 @@ def echo_report(report: importer.ImportReport) -> None:
         click.echo(f"  ligne {rejection.line} ({rejection.identifier or 'sans identifiant'}) : {rejection.reason}")
     if report.rejected_count > len(report.rejected):
         click.echo(f"  … et {report.rejected_count - len(report.rejected)} autre(s) ligne(s) rejetée(s)")
+    if report.kept_count:
+        click.echo(f"Coordonnées du fichier non reprises : {report.kept_count}")
+    for kept in report.kept:
+        click.echo(f"  ligne {kept.line} ({kept.identifier}, {kept.name}) : {kept.field} « {kept.in_file} » non "
+                   f"repris, « {kept.kept} » gardé — {kept.reason}")
+    if report.without_consent:
+        click.echo(f"Sans consentement aux alertes : {report.without_consent} personne(s) — aucune alerte ne les "
+                   "atteindra tant que leur consentement n'est pas recueilli")
 
 
 @directory_cli.command("import-annuaire")

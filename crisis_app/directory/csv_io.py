@@ -19,15 +19,8 @@ from crisis_app.core import audit
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.directory.importer import (
-    BatchUpserter,
-    Column,
-    ImportReport,
-    LineError,
-    map_columns,
-    normalize_header,
-    schema_errors,
-)
+from crisis_app.directory.import_columns import Column, LineError, map_columns, normalize_header, schema_errors
+from crisis_app.directory.import_upsert import BatchUpserter, ImportReport, ProgressMeter
 from crisis_app.directory.models import (
     CRISIS_ROLE_LABELS,
     MEMBERSHIP_LABELS,
@@ -35,8 +28,8 @@ from crisis_app.directory.models import (
     CrisisRole,
     Professional,
 )
+from crisis_app.directory.professionals_schemas import ProfessionalInputSchema
 from crisis_app.directory.query import filter_statement
-from crisis_app.directory.schemas import ProfessionalInputSchema
 
 DELIMITER = ";"
 CSV_COLUMNS = (
@@ -110,10 +103,14 @@ def write_directory(handle: TextIO, criteria: Mapping[str, Any]) -> int:
 
 
 def export_directory(*, actor: User | None, criteria: Mapping[str, Any], handle: TextIO) -> int:
-    """Write the directory as CSV to ``handle``; the export of personal data is audited. Returns the count."""
+    """Write the directory as CSV to ``handle``; the export of personal data is audited. Returns the count.
+
+    The full export (mobiles, e-mails, identifiers) is the coordinator's (``directory.export``, see exports.py).
+    """
     count = write_directory(handle, criteria)
     audit.record(actor=actor, action="directory.export", object_type="directory",
-                 summary=f"Export CSV de l'annuaire : {count} fiche(s)", changes={"criteria": [None, dict(criteria)]})
+                 summary=f"Export complet de l'annuaire (mobiles et e-mails compris) : {count} fiche(s)",
+                 changes={"criteria": [None, dict(criteria)], "people": [None, count]})
     db.session.commit()
     return count
 
@@ -202,7 +199,8 @@ def _check_utf8(path: Path) -> str:
 
 
 def import_csv(*, path: str | Path, actor: User | None = None, dry_run: bool = False,
-               file_name: str | None = None, on_batch: Callable[[ImportReport], None] | None = None) -> ImportReport:
+               file_name: str | None = None, on_batch: Callable[[ImportReport], None] | None = None,
+               on_progress: Callable[[float], None] | None = None) -> ImportReport:
     """Create or update professionals from a directory CSV, by RPPS/ADELI; ``dry_run`` writes nothing."""
     path = Path(path)
     first = _check_utf8(path)
@@ -210,8 +208,9 @@ def import_csv(*, path: str | Path, actor: User | None = None, dry_run: bool = F
     report = ImportReport(kind="csv", file_name=file_name or path.name, dry_run=dry_run)
     upserter = BatchUpserter(report=report, actor=actor, source="csv", replaceable={"annuaire", "csv"},
                              dry_run=dry_run, on_batch=on_batch)
+    meter = ProgressMeter(path.stat().st_size, on_progress)
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(_metered(handle, meter), delimiter=delimiter)
         rows = CsvRows(next(reader, []))
         for row in _rows(reader):
             report.lines_read += 1
@@ -220,6 +219,20 @@ def import_csv(*, path: str | Path, actor: User | None = None, dry_run: bool = F
             except LineError as exc:
                 report.reject(reader.line_num, rows.identifier(row), str(exc))
     return upserter.finish(file_label="CSV")
+
+
+def _metered(handle: TextIO, meter: ProgressMeter) -> Iterator[str]:
+    for line in handle:
+        meter.feed(len(line))
+        yield line
+
+
+def check_header(path: str | Path) -> None:
+    """Refuse at once a file that is not UTF-8 or lacks the columns an import needs."""
+    path = Path(path)
+    first = _check_utf8(path)
+    delimiter = DELIMITER if first.count(DELIMITER) >= first.count(",") else ","
+    CsvRows(next(csv.reader([first], delimiter=delimiter), []))
 
 
 def _rows(reader) -> Iterator[list[str]]:

@@ -27,7 +27,7 @@ from crisis_app.directory.models import (
     ORGANISATION_LABELS,
     STRUCTURE_LABELS,
 )
-from crisis_app.directory.schemas import CIVILITIES
+from crisis_app.directory.professionals_schemas import CIVILITIES
 from crisis_app.directory.validation import PROFESSIONS
 
 CONSENT_METHODS = ["formulaire d'adhésion", "formulaire papier", "formulaire en ligne", "par téléphone",
@@ -38,6 +38,13 @@ PRACTICE_MODES = ["Libéral", "Salarié", "Mixte", "Bénévole"]
 def _choices(labels: dict, *, blank: str | None = None) -> list[SelectChoice]:
     choices = [SelectChoice(str(getattr(k, "value", k)), v) for k, v in labels.items()]
     return ([SelectChoice("", blank)] if blank is not None else []) + choices
+
+
+def _plain(value):
+    """A value as a form shows it: an enum's value, ``""`` for nothing."""
+    if value is None:
+        return ""
+    return value.value if hasattr(value, "value") else value
 
 
 def _select(label: str, choices: list[SelectChoice], **kwargs) -> SelectField:
@@ -70,10 +77,31 @@ class ProfessionalForm(FlaskForm):
               "practice_mode", "structure_type", "structure_name", "commune_code", "commune_name", "postal_code",
               "mobile_phone", "structure_phone", "email", "tags", "crisis_role", "membership")
 
+    @classmethod
+    def for_professional(cls, professional) -> ProfessionalForm:
+        """The form filled from ``professional``'s plain values, so that saving it unchanged changes nothing.
+
+        Never ``obj=professional``: WTForms would then prefer the ORM attributes over any value given, and
+        ``tags`` would be the text of ``ProfessionalTag`` objects instead of the skills.
+        """
+        values = {name: _plain(getattr(professional, name)) for name in cls.FIELDS if name != "tags"}
+        values["tags"] = ", ".join(professional.skill_list)
+        form = cls(data=values)
+        form.allow_current_profession(professional.profession_code, professional.profession)
+        form.allow_current_choice(form.practice_mode, professional.practice_mode)
+        form.allow_current_choice(form.civility, professional.civility)
+        return form
+
     def allow_current_profession(self, code: str | None, label: str | None) -> None:
         """An imported entry may hold a profession outside the usual list: keep it selectable."""
         if code and code not in PROFESSIONS:
             self.profession_code.choices.append(SelectChoice(code, label or code))
+
+    @staticmethod
+    def allow_current_choice(field, value: str | None) -> None:
+        """An imported value outside the menu (a practice mode of the Annuaire Santé) stays selected, not blanked."""
+        if value and value not in {c.value if isinstance(c, SelectChoice) else c[0] for c in field.choices}:
+            field.choices.append(SelectChoice(value, value))
 
     def payload(self) -> dict:
         data = {name: (getattr(self, name).data or "") for name in self.FIELDS}

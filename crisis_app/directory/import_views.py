@@ -1,31 +1,42 @@
-"""Pages of the directory's imports (Annuaire Santé, CSV) with a dry-run preview, and the CSV export."""
+"""Pages of the directory's imports (Annuaire Santé, CSV), run by a worker and followed live, and the CSV export.
+
+The upload route takes files far larger than the rest of the site (a national extraction is hundreds of MB):
+its own limit, ``VIGIE_IMPORT_MAX_BYTES``, is set on the request before anything reads the body.
+"""
 
 from __future__ import annotations
 
 import io
-import time
-import uuid
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from marshmallow import ValidationError, fields
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 
-from crisis_app.core.access import permission_required
+from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.api import html_error
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
-from crisis_app.directory import csv_io, importer
+from crisis_app.directory import csv_io, import_jobs
+from crisis_app.directory.models import DirectoryImport, ImportState
 from crisis_app.directory.schemas import DirectoryQuerySchema
 
 bp = Blueprint("directory_import", __name__, url_prefix="/annuaire/import")
 
-SUFFIXES = {"annuaire": ".txt", "csv": ".csv"}
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600  # an upload never confirmed is removed after a day
+DEFAULT_IMPORT_MAX_BYTES = 1024**3  # the national extraction is about 700 MB
+UPLOAD_ENDPOINTS = {"directory_import.upload"}
+
+
+@bp.before_app_request
+def _import_size_limit():
+    """The upload route gets its own, larger, body limit. An app-wide hook (registered with the blueprint,
+    before the app's CSRF hook) because the CSRF check reads the body first: a blueprint hook would be too late."""
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = int(current_app.config.get("VIGIE_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
 
 
 class AnnuaireUploadForm(FlaskForm):
@@ -41,44 +52,12 @@ class CsvUploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    departements = HiddenField()
-    communes = HiddenField()
+    """Only the CSRF token: the import to confirm is in the URL."""
 
 
-def _imports_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _save_upload(storage, kind: str) -> str:
-    """Keep the uploaded file under instance/imports/<uuid> until it is confirmed; drop stale ones."""
-    folder = _imports_dir()
-    for old in folder.iterdir():
-        if old.is_file() and time.time() - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
-            old.unlink(missing_ok=True)
-    upload_id = str(uuid.uuid4())
-    storage.save(folder / f"{upload_id}{SUFFIXES[kind]}")
-    return upload_id
-
-
-def _upload_path(kind: str, upload_id: str) -> Path:
-    try:
-        name = str(uuid.UUID(upload_id))
-    except ValueError:
-        abort(404)
-    path = _imports_dir() / f"{name}{SUFFIXES[kind]}"
-    if not path.is_file():
-        abort(404)
-    return path
-
-
-def _run(kind: str, path: Path, form, *, dry_run: bool) -> importer.ImportReport:
-    actor = current_user._get_current_object()
-    if kind == "csv":
-        return csv_io.import_csv(path=path, actor=actor, dry_run=dry_run)
-    territory = importer.parse_territory([form.departements.data or ""], [form.communes.data or ""])
-    return importer.import_annuaire(path=path, territory=territory, actor=actor, dry_run=dry_run)
+def _shown_name(name: str | None) -> str:
+    """The name the file had on the user's computer (the stored copy is named by a UUID)."""
+    return Path((name or "").replace("\\", "/")).name[:200] or "fichier sans nom"
 
 
 def _index(status: int = 200, **forms):
@@ -92,6 +71,8 @@ def _refused(form, exc: ServiceError, kind: str):
     for name, messages in exc.fields.items():
         target = file_field if name == "file" else getattr(form, name, file_field)
         target.errors = [*target.errors, *messages]
+    if not exc.fields:
+        file_field.errors = [*file_field.errors, exc.message]
     return _index(exc.status, **{f"{kind}_form": form})
 
 
@@ -104,38 +85,76 @@ def index():
 @bp.route("/<kind>", methods=["POST"])
 @permission_required("directory.import")
 def upload(kind: str):
-    """Keep the file, run a dry run and show what the import would do."""
-    if kind not in SUFFIXES:
+    """Keep the file, check its header and queue its dry run; the page then follows it."""
+    if kind not in import_jobs.SUFFIXES:
         abort(404)
     form = AnnuaireUploadForm() if kind == "annuaire" else CsvUploadForm()
     if not form.validate_on_submit():
         return _index(400, **{f"{kind}_form": form})
-    upload_id = _save_upload(getattr(form, f"{kind}_file").data, kind)
-    path = _upload_path(kind, upload_id)
+    storage = getattr(form, f"{kind}_file").data
+    territory = {k: getattr(form, k).data or "" for k in ("departements", "communes") if hasattr(form, k)}
     try:
-        report = _run(kind, path, form, dry_run=True)
+        job = import_jobs.start_import(actor=current_user._get_current_object(), kind=kind, storage=storage,
+                                       file_name=_shown_name(storage.filename), **territory)
     except ServiceError as exc:
-        path.unlink(missing_ok=True)
         return _refused(form, exc, kind)
-    territory = {k: getattr(form, k).data for k in ("departements", "communes") if hasattr(form, k)}
-    confirm = ConfirmForm(formdata=None, **territory)
-    return render_template("directory/import_preview.html", report=report, form=confirm,
-                           action=url_for("directory_import.confirm", kind=kind, upload_id=upload_id))
+    return redirect(url_for("directory_import.follow", import_id=job.id), code=303)
 
 
-@bp.route("/<kind>/<upload_id>/confirmer", methods=["POST"])
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id can only be unknown (and must not reach the database)
+
+
+def _job(import_id: int) -> DirectoryImport:
+    return get_for_user(DirectoryImport, min(import_id, MAX_ID), "directory.import")
+
+
+@bp.route("/suivi/<int:import_id>")
 @permission_required("directory.import")
-def confirm(kind: str, upload_id: str):
-    """Run the previewed import for real, then forget the file."""
-    if kind not in SUFFIXES:
-        abort(404)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+def follow(import_id: int):
+    """The import's page: a progress bar while a worker runs it, then the preview or the report."""
+    job = _job(import_id)
+    report = import_jobs.report_of(job)
+    if job.state is ImportState.PREVIEWED:
+        return render_template("directory/import_preview.html", report=report, form=ConfirmForm(), job=job,
+                               action=url_for("directory_import.confirm", import_id=job.id))
+    if job.state is ImportState.DONE:
+        return render_template("directory/import_report.html", report=report, job=job)
+    return render_template("directory/import_follow.html", job=job, status=import_jobs.status(job))
+
+
+@bp.route("/suivi/<int:import_id>.json")
+@permission_required("directory.import")
+def follow_status(import_id: int):
+    """Progress for the page's script: state, percent, and whether to keep asking."""
+    return jsonify(import_jobs.status(_job(import_id)))
+
+
+@bp.route("/suivi/<int:import_id>/confirmer", methods=["POST"])
+@permission_required("directory.import")
+def confirm(import_id: int):
+    """Run the previewed import for real."""
+    job = _job(import_id)
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    path = _upload_path(kind, upload_id)
-    report = _run(kind, path, form, dry_run=False)
-    path.unlink(missing_ok=True)
-    return render_template("directory/import_report.html", report=report)
+    try:
+        import_jobs.confirm_import(actor=current_user._get_current_object(), job=job)
+    except ServiceError as exc:
+        return html_error(exc.status, message=exc.message)
+    return redirect(url_for("directory_import.follow", import_id=job.id), code=303)
+
+
+@bp.route("/suivi/<int:import_id>/annuler", methods=["POST"])
+@permission_required("directory.import")
+def cancel(import_id: int):
+    """Give up a previewed import; its file is deleted at once."""
+    job = _job(import_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        import_jobs.cancel_import(actor=current_user._get_current_object(), job=job)
+    except ServiceError as exc:
+        return html_error(exc.status, message=exc.message)
+    return redirect(url_for("directory_import.follow", import_id=job.id), code=303)
 
 
 def _criteria(args) -> dict:
@@ -149,9 +168,9 @@ def _criteria(args) -> dict:
 
 
 @bp.route("/export.csv")
-@permission_required("directory.read")
+@permission_required("directory.export")
 def export():
-    """The (filtered) directory as a CSV file for Excel; filters are the directory's query arguments."""
+    """The (filtered) directory as a CSV file for Excel, contacts included: the coordinator's (exports.py)."""
     try:
         criteria = _criteria(request.args)
     except ValidationError as exc:

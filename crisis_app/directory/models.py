@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.directory.text_search import search_text
 from crisis_app.directory.validation import national_id
 
 
@@ -93,6 +94,8 @@ class Professional(TimestampMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"),
                                                 unique=True)
+    # names without accents, numbers, phones in national form: what a search compares (kept by _fill_search_text)
+    search_text: Mapped[str] = mapped_column(sa.String(700), default="")
 
     tags: Mapped[list[ProfessionalTag]] = relationship(back_populates="professional", cascade="all, delete-orphan",
                                                        order_by="ProfessionalTag.tag")
@@ -128,6 +131,16 @@ class Professional(TimestampMixin, db.Model):
         contact = self.mobile_phone if channel is Channel.SMS else self.email
         consent = self.consent_for(channel)
         return self.active and bool(contact) and consent is not None and consent.granted
+
+
+SEARCHED_FIELDS = ("first_name", "last_name", "rpps", "adeli", "mobile_phone", "structure_phone", "email")
+
+
+@sa.event.listens_for(Professional, "before_insert")
+@sa.event.listens_for(Professional, "before_update")
+def _fill_search_text(mapper, connection, professional: Professional) -> None:
+    """Every write path (forms, API, imports, demo) leaves the search text in step with the entry."""
+    professional.search_text = search_text(**{f: getattr(professional, f) for f in SEARCHED_FIELDS})
 
 
 class ProfessionalTag(db.Model):
@@ -219,3 +232,44 @@ class AudienceMember(db.Model):
 
     audience: Mapped[Audience] = relationship(back_populates="members")
     professional: Mapped[Professional] = relationship()
+
+
+class ImportState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PREVIEWED = "previewed"  # the dry run is done: waiting for the coordinator's confirmation
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+IMPORT_STATE_LABELS = {
+    ImportState.QUEUED: "En attente", ImportState.RUNNING: "En cours", ImportState.PREVIEWED: "Aperçu prêt",
+    ImportState.DONE: "Terminé", ImportState.FAILED: "Échec", ImportState.CANCELLED: "Annulé",
+}
+
+
+class DirectoryImport(TimestampMixin, db.Model):
+    """An uploaded file on its way through an import run by a worker: dry run, confirmation, real run.
+
+    The copy on disk (``stored_name``) lives only as long as the import needs it: it is deleted when the
+    import ends, fails or is cancelled, and ``stored_name`` is then emptied.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(12))  # annuaire | csv
+    file_name: Mapped[str] = mapped_column(sa.String(200))  # as on the user's computer
+    stored_name: Mapped[str | None] = mapped_column(sa.String(60))
+    departements: Mapped[str] = mapped_column(sa.String(200), default="")
+    communes: Mapped[str] = mapped_column(sa.String(500), default="")
+    dry_run: Mapped[bool] = mapped_column(default=True)
+    state: Mapped[ImportState] = mapped_column(str_enum(ImportState, 12), default=ImportState.QUEUED, index=True)
+    progress: Mapped[int] = mapped_column(default=0)  # percent of the file read by the current run
+    message: Mapped[str | None] = mapped_column(sa.String(500))
+    report: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def state_label(self) -> str:
+        return IMPORT_STATE_LABELS[self.state]

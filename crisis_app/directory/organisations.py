@@ -18,7 +18,7 @@ from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.models import Organisation, OrganisationContact, OrganisationKind
-from crisis_app.directory.schemas import OrganisationSchema, OrganisationUpdateSchema
+from crisis_app.directory.organisations_schemas import OrganisationSchema, OrganisationUpdateSchema
 
 
 def validate_organisation(data: Mapping[str, Any], *, partial: bool = False) -> dict:

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core.db import db, utcnow
+from crisis_app.directory import text_search
 from crisis_app.directory.models import AlertConsent, Channel, Professional, ProfessionalTag
 from crisis_app.directory.validation import FRESH_FOR
 
@@ -32,11 +33,8 @@ def filter_statement(criteria: Mapping[str, Any]) -> sa.Select:
     stmt = sa.select(Professional)
     if not criteria.get("include_inactive"):
         stmt = stmt.where(Professional.active.is_(True))
-    if text := (criteria.get("q") or "").strip():
-        pattern = f"%{text.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(Professional.last_name).like(pattern),
-                                 sa.func.lower(Professional.first_name).like(pattern),
-                                 Professional.rpps == text, Professional.adeli == text))
+    for term in text_search.terms(criteria.get("q")):
+        stmt = stmt.where(Professional.search_text.like(text_search.like_pattern(term), escape=text_search.LIKE_ESCAPE))
     for key, column in (("profession_code", Professional.profession_code),
                         ("commune_code", Professional.commune_code),
                         ("crisis_role", Professional.crisis_role),

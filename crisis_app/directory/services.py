@@ -25,8 +25,12 @@ from crisis_app.directory.models import (
     ProfessionalTag,
     StructureType,
 )
+from crisis_app.directory.professionals_schemas import (
+    ConsentInputSchema,
+    ProfessionalInputSchema,
+    ProfessionalPatchSchema,
+)
 from crisis_app.directory.query import to_confirm_clause
-from crisis_app.directory.schemas import ConsentInputSchema, ProfessionalInputSchema, ProfessionalPatchSchema
 
 AUDITED_FIELDS = ("rpps", "adeli", "civility", "last_name", "first_name", "profession_code", "profession",
                   "specialty", "practice_mode", "structure_name", "structure_type", "commune_code", "commune_name",
@@ -147,6 +151,8 @@ def _validate_consents(consents: Mapping[str, bool], method: str | None) -> list
 def update_professional(*, actor: User | None, professional: Professional, data: Mapping[str, Any]) -> Professional:
     """Change some fields of a professional; absent fields are kept."""
     clean = validate_professional(data, partial=True)
+    if clean.get("profession_code") == professional.profession_code and not data.get("profession"):
+        clean.pop("profession", None)  # the label an import brought stays when the code is not changed
     if error := _identifier_taken(clean, exclude_id=professional.id):
         raise error
     rpps, adeli = clean.get("rpps", professional.rpps), clean.get("adeli", professional.adeli)

@@ -17,11 +17,17 @@ RPPS_LENGTH = 11
 ADELI_LENGTH = 9
 DEFAULT_REGION = "FR"
 
-# Annuaire Santé profession codes (nomenclature TRE_G15) met in a CPTS; an import may bring others.
+# The Annuaire Santé's profession codes (nomenclature TRE_G15 « Profession de santé »), with their labels.
 PROFESSIONS = {
     "10": "Médecin", "21": "Pharmacien", "26": "Audioprothésiste", "28": "Opticien-Lunetier",
-    "40": "Chirurgien-Dentiste", "50": "Sage-Femme", "60": "Infirmier", "70": "Masseur-Kinésithérapeute",
-    "80": "Pédicure-Podologue", "91": "Orthophoniste", "92": "Orthoptiste",
+    "31": "Assistant dentaire", "32": "Physicien médical", "35": "Préparateur en pharmacie",
+    "36": "Préparateur en pharmacie hospitalière", "40": "Chirurgien-Dentiste", "50": "Sage-Femme",
+    "60": "Infirmier", "69": "Infirmier psychiatrique", "70": "Masseur-Kinésithérapeute",
+    "80": "Pédicure-Podologue", "81": "Orthoprothésiste", "82": "Podo-Orthésiste",
+    "83": "Orthopédiste-Orthésiste", "84": "Oculariste", "85": "Épithésiste",
+    "86": "Technicien de laboratoire médical", "91": "Orthophoniste", "92": "Orthoptiste", "93": "Psychologue",
+    "94": "Ergothérapeute", "95": "Diététicien", "96": "Psychomotricien",
+    "98": "Manipulateur d'électroradiologie médicale",
 }
 
 # An entry confirmed less than 6 months ago is fresh; 6 to 12 months, to confirm soon; older or never, stale.

@@ -7,11 +7,12 @@ def init_app(app, api) -> None:
     """Register the stock's pages, API, beat entries, home cards and demo data."""
     from celery.schedules import crontab
 
-    from crisis_app.stock import demo, models, tasks  # noqa: F401 - tables, task and demo seeder register
+    from crisis_app.stock import demo, models, openapi_rules, tasks  # noqa: F401 - tables, task and demo seeder
     from crisis_app.stock.api import bp as api_bp
     from crisis_app.stock.views import bp
 
     app.register_blueprint(bp)
     api.register_blueprint(api_bp)
+    openapi_rules.document(api)
     app.extensions["celery"].conf.beat_schedule["stock-daily-check"] = {
         "task": tasks.DAILY_CHECK, "schedule": crontab(hour=6, minute=0)}

@@ -31,6 +31,10 @@ ITEMS = [
     ("Thermomètres sans contact", "unité", "diagnostic", 3, 6, None),
     ("Talkies-walkies", "unité", "communication", 4, 8, None),
 ]
+# what one unit holds, for the items counted in packs
+PACKS = {"Masques FFP2": (20, "masque"), "Masques chirurgicaux": (50, "masque"),
+         "Gants nitrile taille M": (100, "gant"), "Surblouses": (10, "surblouse"),
+         "Tests antigéniques": (25, "test")}
 STRUCTURES = ["EHPAD Les Tilleuls — Tournefeuille", "Centre de vaccination de Balma", "SSIAD du Muretain"]
 
 
@@ -43,7 +47,9 @@ def seed(rng: random.Random) -> list[str]:
     places = [services.create_location(actor=None, name=n, address=a) for n, a in LOCATIONS]
     movements = 0
     for number, (name, unit, category, threshold, received, days) in enumerate(ITEMS, start=1):
-        item = services.create_item(actor=None, name=name, unit=unit, category=category, alert_threshold=threshold)
+        size, content = PACKS.get(name, (None, None))
+        item = services.create_item(actor=None, name=name, unit=unit, category=category, alert_threshold=threshold,
+                                    pack_size=size, pack_content=content)
         expiry = today + timedelta(days=days) if days is not None else None
         services.receive(actor=None, item_id=item.id, location_id=places[0].id, quantity=received,
                          lot_number=f"L{today:%y}-{number:03d}" if expiry else None, expires_on=expiry,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crisis_app.stock.models import CATEGORIES, MOVEMENT_LABELS, MovementKind
@@ -68,6 +71,17 @@ class ItemForm(FlaskForm):
     category = SelectField("Catégorie", choices=list(CATEGORIES.items()), validate_choice=False)
     alert_threshold = WholeNumber("Seuil d'alerte (0 : aucun)", default=0, validators=[
         InputRequired(REQUIRED), NumberRange(min=0, max=MAX_QUANTITY, message=QUANTITY_RANGE.format(min=0))])
+    pack_size = WholeNumber("Contenu d'une unité", description="20 pour une boîte de 20 ; vide si l'unité n'est pas "
+                            "un conditionnement", validators=[Optional(), NumberRange(
+                                min=2, max=MAX_QUANTITY, message=QUANTITY_RANGE.format(min=2))])
+    pack_content = StringField("Ce qui est compté dedans (au singulier)", description="masque, gant, test…",
+                               validators=[Optional(), _max(40)])
+
+    def values(self) -> dict:
+        """What the services take, blanks as nothing."""
+        return {"name": self.name.data, "unit": self.unit.data, "category": self.category.data,
+                "alert_threshold": self.alert_threshold.data, "pack_size": self.pack_size.data,
+                "pack_content": (self.pack_content.data or "").strip() or None}
 
 
 class LocationForm(FlaskForm):
@@ -88,11 +102,37 @@ class ReceptionForm(FlaskForm):
 class DistributionForm(FlaskForm):
     lot_id = _choice("Lot")
     quantity = _quantity("Quantité distribuée")
-    professional_id = _choice("Professionnel de l'annuaire")
+    recipient = SelectField("Destinataire : professionnel de l'annuaire ou organisation partenaire",
+                            validate_choice=False)
     structure = StringField("ou structure destinataire (EHPAD, MSP, officine…)",
                             validators=[Optional(), _max(200)])
     crisis_id = _choice("Crise (facultatif)")
     reason = StringField("Remarque", validators=[Optional(), _max(500)])
+
+    def service_args(self) -> dict:
+        """The service's arguments: the recipient menu's ``p:<id>`` or ``o:<id>`` split into the right id."""
+        kind, _, number = (self.recipient.data or "").partition(":")
+        return {"lot_id": self.lot_id.data, "quantity": self.quantity.data, "structure": self.structure.data,
+                "crisis_id": self.crisis_id.data, "reason": self.reason.data,
+                "professional_id": optional_int(number) if kind == "p" else None,
+                "organisation_id": optional_int(number) if kind == "o" else None}
+
+
+def recipient_choices(professionals, organisations) -> list[SelectChoice]:
+    """People by name with their profession and commune (RPPS/ADELI added where two would read the same), then
+    the partner organisations; values ``p:<id>`` and ``o:<id>``."""
+    labels = [" — ".join(x for x in (f"{p.last_name} {p.first_name}", p.profession, p.commune_name) if x)
+              for p in professionals]
+    seen = Counter(labels)
+    people = [SelectChoice(f"p:{p.id}", label if seen[label] == 1 else f"{label} — {_number(p)}",
+                           optgroup="Professionnels de l'annuaire") for p, label in zip(professionals, labels,
+                                                                                        strict=True)]
+    partners = [SelectChoice(f"o:{o.id}", o.name, optgroup="Organisations partenaires") for o in organisations]
+    return [SelectChoice("", "— aucun (structure ci-dessous) —"), *people, *partners]
+
+
+def _number(professional) -> str:
+    return f"RPPS {professional.rpps}" if professional.rpps else f"ADELI {professional.adeli}"
 
 
 class WriteOffForm(FlaskForm):

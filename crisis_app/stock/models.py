@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.stock.units import handed_out_text
+
+if TYPE_CHECKING:
+    from crisis_app.directory.models import Professional
 
 
 class MovementKind(StrEnum):
@@ -44,6 +49,9 @@ class StockItem(TimestampMixin, db.Model):
     unit: Mapped[str] = mapped_column(sa.String(40))
     alert_threshold: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # what one unit holds, when it is a pack: a « boîte de 20 » holds 20 « masque »
+    pack_size: Mapped[int | None]
+    pack_content: Mapped[str | None] = mapped_column(sa.String(40))
 
     lots: Mapped[list[StockLot]] = relationship(back_populates="item")
 
@@ -52,6 +60,10 @@ class StockItem(TimestampMixin, db.Model):
     @property
     def category_label(self) -> str:
         return CATEGORIES.get(self.category, self.category)
+
+    def handed_out_text(self, quantity: int) -> str:
+        """« 20 boîtes de 20 = 400 masques »."""
+        return handed_out_text(quantity, self.unit, self.pack_size, self.pack_content)
 
 
 class StockLocation(TimestampMixin, db.Model):
@@ -111,6 +123,7 @@ class StockMovement(db.Model):
     lot: Mapped[StockLot] = relationship()
     item: Mapped[StockItem] = relationship()
     location: Mapped[StockLocation] = relationship()
+    professional: Mapped[Professional | None] = relationship()
 
     @property
     def kind_label(self) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from crisis_app.core import crisis_context
 from crisis_app.core.db import db
-from crisis_app.directory.models import Professional
+from crisis_app.directory.models import Organisation, Professional
 from crisis_app.stock.models import StockItem, StockLocation, StockLot, StockMovement, StockWarning
 
 DEFAULT_EXPIRY_WARNING_DAYS = 30
@@ -29,7 +29,8 @@ class ItemStock:
 
     def as_dict(self) -> dict[str, Any]:
         """The item with its current quantity, as the API shows it."""
-        fields = ("id", "name", "category", "unit", "alert_threshold", "active", "created_at")
+        fields = ("id", "name", "category", "unit", "alert_threshold", "active", "pack_size", "pack_content",
+                  "created_at")
         return {**{f: getattr(self.item, f) for f in fields}, "quantity": self.quantity,
                 "below_threshold": self.below_threshold}
 
@@ -121,6 +122,16 @@ def professionals() -> list[Professional]:
     """Active professionals of the directory, for the distribution form."""
     return list(db.session.scalars(sa.select(Professional).where(Professional.active.is_(True))
                                    .order_by(Professional.last_name, Professional.first_name)))
+
+
+def organisations() -> list[Organisation]:
+    """Active partner organisations, by name, for the distribution form."""
+    return list(db.session.scalars(sa.select(Organisation).where(Organisation.active.is_(True))
+                                   .order_by(Organisation.name)))
+
+
+def lot(lot_id: int) -> StockLot | None:
+    return db.session.get(StockLot, lot_id) if 1 <= lot_id <= 2**31 - 1 else None
 
 
 def warnings() -> list[StockWarning]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from crisis_app.core.strict_fields import StrictBoolean, StrictInteger
 from crisis_app.stock.models import CATEGORIES, MovementKind
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id can only be unknown
@@ -21,7 +22,13 @@ class Text(fields.String):
 
 
 def _id(**kwargs) -> fields.Integer:
+    """An id in a query string (text to parse)."""
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def _body_id(**kwargs) -> StrictInteger:
+    """An id in a JSON body: a JSON integer."""
+    return StrictInteger(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class ItemSchema(Schema):
@@ -31,6 +38,10 @@ class ItemSchema(Schema):
     unit = fields.String()
     alert_threshold = fields.Integer()
     active = fields.Boolean()
+    pack_size = fields.Integer(allow_none=True, metadata={"description": "ce que contient une unité (20 pour une "
+                                                                        "boîte de 20), si c'est un conditionnement"})
+    pack_content = fields.String(allow_none=True, metadata={"description": "ce qui est compté dedans, au singulier "
+                                                                           "(masque)"})
     quantity = fields.Integer(metadata={"description": "Quantité totale, tous lieux et lots confondus"})
     below_threshold = fields.Boolean()
     created_at = fields.DateTime()
@@ -41,15 +52,26 @@ class ItemCreateSchema(Schema):
     unit = Text(required=True, validate=validate.Length(min=1, max=40),
                 metadata={"description": "boîte de 50, paire, flacon de 500 mL…"})
     category = fields.String(load_default="autre", validate=validate.OneOf(list(CATEGORIES)))
-    alert_threshold = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    alert_threshold = StrictInteger(load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY))
+    pack_size = StrictInteger(allow_none=True, validate=validate.Range(min=2, max=MAX_QUANTITY),
+                              metadata={"description": "ce que contient une unité : 20 pour une boîte de 20"})
+    pack_content = Text(allow_none=True, validate=validate.Length(max=40),
+                        metadata={"description": "ce qui est compté dedans, au singulier : masque"})
 
 
 class ItemUpdateSchema(Schema):
     name = Text(validate=validate.Length(min=1, max=120))
     unit = Text(validate=validate.Length(min=1, max=40))
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
-    alert_threshold = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY))
-    active = fields.Boolean()
+    alert_threshold = StrictInteger(validate=validate.Range(min=0, max=MAX_QUANTITY))
+    active = StrictBoolean()
+    pack_size = StrictInteger(allow_none=True, validate=validate.Range(min=2, max=MAX_QUANTITY))
+    pack_content = Text(allow_none=True, validate=validate.Length(max=40))
+
+    @validates_schema(pass_original=True)
+    def _not_empty(self, data, original, **kwargs):
+        if not data and not original:
+            raise ValidationError("Indiquez au moins un champ à modifier.", "_schema")
 
 
 class ItemListSchema(Schema):
@@ -93,18 +115,19 @@ class MovementCreateSchema(Schema):
     """One movement; which fields are required depends on ``kind`` (the service says which are missing)."""
 
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in MovementKind]))
-    lot_id = _id(metadata={"description": "Lot concerné (distribution, perte, péremption, inventaire)"})
-    item_id = _id(metadata={"description": "Article reçu (réception)"})
-    location_id = _id(metadata={"description": "Lieu de stockage (réception)"})
+    lot_id = _body_id(metadata={"description": "Lot concerné (distribution, perte, péremption, inventaire)"})
+    item_id = _body_id(metadata={"description": "Article reçu (réception)"})
+    location_id = _body_id(metadata={"description": "Lieu de stockage (réception)"})
     lot_number = Text(allow_none=True, validate=validate.Length(max=60))
     expires_on = fields.Date(allow_none=True)
-    quantity = fields.Integer(validate=validate.Range(min=1, max=MAX_QUANTITY),
+    quantity = StrictInteger(validate=validate.Range(min=1, max=MAX_QUANTITY),
                               metadata={"description": "Quantité reçue ou sortie"})
-    counted = fields.Integer(validate=validate.Range(min=0, max=MAX_QUANTITY),
+    counted = StrictInteger(validate=validate.Range(min=0, max=MAX_QUANTITY),
                              metadata={"description": "Quantité comptée (inventaire)"})
-    professional_id = _id(allow_none=True)
+    professional_id = _body_id(allow_none=True)
+    organisation_id = _body_id(allow_none=True, metadata={"description": "organisation partenaire destinataire"})
     structure = Text(allow_none=True, validate=validate.Length(max=200))
-    crisis_id = _id(allow_none=True)
+    crisis_id = _body_id(allow_none=True)
     reason = Text(allow_none=True, validate=validate.Length(max=500))
 
 

@@ -17,7 +17,7 @@ from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.directory.models import Professional
+from crisis_app.directory.models import Organisation, Professional
 from crisis_app.stock.models import (
     CATEGORIES,
     MovementKind,
@@ -28,7 +28,8 @@ from crisis_app.stock.models import (
 )
 from crisis_app.stock.schemas import MAX_ID, MAX_QUANTITY
 
-ITEM_FIELDS = ("name", "unit", "category", "alert_threshold", "active")
+ITEM_FIELDS = ("name", "unit", "category", "alert_threshold", "active", "pack_size", "pack_content")
+PACK_FIELDS = ("pack_size", "pack_content")  # may be set back to nothing
 
 
 def _refuse(errors: dict[str, list[str]], message: str = "Mouvement invalide : corrigez les champs signalés.") -> None:
@@ -63,7 +64,19 @@ def _item_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     threshold = values.get("alert_threshold", 0)
     if not isinstance(threshold, int) or not 0 <= threshold <= MAX_QUANTITY:
         errors["alert_threshold"] = [f"Le seuil d'alerte est un nombre entre 0 et {MAX_QUANTITY}."]
+    errors.update(_pack_errors(values))
     return errors
+
+
+def _pack_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    size, content = values.get("pack_size"), (values.get("pack_content") or "").strip()
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or not 2 <= size <= MAX_QUANTITY):
+        return {"pack_size": [f"Contenu d'une unité : un nombre entier entre 2 et {MAX_QUANTITY}."]}
+    if size and not content:
+        return {"pack_content": ["Précisez ce qui est compté dans l'unité, au singulier (masque, gant…)."]}
+    if content and not size:
+        return {"pack_size": ["Précisez combien l'unité en contient (20 pour une boîte de 20)."]}
+    return {}
 
 
 def _name_taken(model: type, name: str, exclude_id: int | None = None) -> bool:
@@ -74,15 +87,19 @@ def _name_taken(model: type, name: str, exclude_id: int | None = None) -> bool:
 
 
 def create_item(*, actor: User | None, name: str, unit: str, category: str = "autre",
-                alert_threshold: int = 0) -> StockItem:
+                alert_threshold: int = 0, pack_size: int | None = None,
+                pack_content: str | None = None) -> StockItem:
     """Add an article to the catalogue, with the threshold under which the daily check warns."""
-    values = {"name": name, "unit": unit, "category": category or "autre", "alert_threshold": alert_threshold}
+    values = {"name": name, "unit": unit, "category": category or "autre", "alert_threshold": alert_threshold,
+              "pack_size": pack_size, "pack_content": (pack_content or "").strip() or None}
     _refuse(_item_errors(values), "Article invalide : corrigez les champs signalés.")
     name = name.strip()
     conflict = f"Un article nommé « {name} » existe déjà."
     if _name_taken(StockItem, name):
         raise ServiceError("conflict", conflict, field="name", status=409)
-    item = StockItem(name=name, unit=unit.strip(), category=values["category"], alert_threshold=alert_threshold)
+    item = StockItem(name=name, unit=unit.strip(), category=values["category"], alert_threshold=alert_threshold,
+                     pack_size=values["pack_size"] if values["pack_content"] else None,
+                     pack_content=values["pack_content"])
     db.session.add(item)
     db.session.flush()
     audit.record(actor=actor, action="stock.item.create", object_type="stock_item", object_id=item.id,
@@ -94,8 +111,11 @@ def create_item(*, actor: User | None, name: str, unit: str, category: str = "au
 
 def update_item(*, actor: User | None, item: StockItem, **changes: Any) -> StockItem:
     """Rename an article, change its unit, category, threshold or retire it."""
-    values = {k: v for k, v in changes.items() if k in ITEM_FIELDS and v is not None}
-    _refuse(_item_errors(values), "Article invalide : corrigez les champs signalés.")
+    values = {k: v for k, v in changes.items() if k in ITEM_FIELDS and (v is not None or k in PACK_FIELDS)}
+    if "pack_content" in values:
+        values["pack_content"] = (values["pack_content"] or "").strip() or None
+    pack = {k: values.get(k, getattr(item, k)) for k in PACK_FIELDS}
+    _refuse({**_item_errors(values), **_pack_errors(pack)}, "Article invalide : corrigez les champs signalés.")
     if "name" in values:
         values["name"] = values["name"].strip()
         if _name_taken(StockItem, values["name"], exclude_id=item.id):
@@ -126,6 +146,24 @@ def create_location(*, actor: User | None, name: str, address: str | None = None
     audit.record(actor=actor, action="stock.location.create", object_type="stock_location",
                  object_id=location.id, summary=f"Lieu de stockage créé : {name}",
                  changes={"name": [None, name], "address": [None, location.address]})
+    _commit_or_conflict(conflict, "name")
+    return location
+
+
+def update_location(*, actor: User | None, location: StockLocation, name: str,
+                    address: str | None = None) -> StockLocation:
+    """Rename a storage location or change its address."""
+    name = (name or "").strip()
+    if not name:
+        _refuse({"name": ["Le nom du lieu est obligatoire."]}, "Lieu invalide.")
+    conflict = f"Un lieu de stockage nommé « {name} » existe déjà."
+    if _name_taken(StockLocation, name, exclude_id=location.id):
+        raise ServiceError("conflict", conflict, field="name", status=409)
+    before = {"name": location.name, "address": location.address}
+    location.name, location.address = name, (address or "").strip() or None
+    if diff := audit.changes_between(before, {"name": location.name, "address": location.address}):
+        audit.record(actor=actor, action="stock.location.update", object_type="stock_location",
+                     object_id=location.id, summary=f"Lieu de stockage modifié : {name}", changes=diff)
     _commit_or_conflict(conflict, "name")
     return location
 
@@ -218,26 +256,35 @@ def receive(*, actor: User | None, item_id: int | None, location_id: int | None,
 
 
 def distribute(*, actor: User | None, lot_id: int | None, quantity: int, professional_id: int | None = None,
-               structure: str | None = None, crisis_id: int | None = None,
+               organisation_id: int | None = None, structure: str | None = None, crisis_id: int | None = None,
                reason: str | None = None) -> StockMovement:
-    """Hand equipment out to a professional of the directory or to a structure; refused beyond the stock."""
+    """Hand equipment out to a professional of the directory, a partner organisation or another structure;
+    refused beyond the stock. An organisation is recorded by its name, as a structure."""
     errors: dict[str, list[str]] = {}
     lot = _lot(lot_id, errors)
     _check_quantity(quantity, errors)
     _crisis(crisis_id, errors)
     structure = (structure or "").strip() or None
     professional = _get(Professional, professional_id)
+    organisation = _get(Organisation, organisation_id)
     if professional_id is not None and professional is None:
         errors["professional_id"] = ["Professionnel inconnu de l'annuaire."]
-    elif professional is None and structure is None:
-        errors["structure"] = ["Indiquez le professionnel ou la structure qui reçoit le matériel."]
+    elif organisation_id is not None and (organisation is None or not organisation.active):
+        errors["organisation_id"] = ["Organisation partenaire inconnue ou désactivée."]
+    elif organisation is not None and (professional is not None or structure is not None):
+        errors["organisation_id"] = ["Choisissez un seul destinataire : l'organisation ou le professionnel et la "
+                                     "structure."]
+    elif professional is None and organisation is None and structure is None:
+        errors["structure"] = ["Indiquez le professionnel ou la structure qui reçoit le matériel (ou une "
+                               "organisation partenaire)."]
     _refuse(errors)
     after = _change(lot, -quantity, guard=True)
     if after is None:
         raise _insufficient(lot, quantity)
+    structure = organisation.name if organisation is not None else structure
     recipient = professional.display_name if professional else structure
     return _ledger(actor=actor, kind=MovementKind.DISTRIBUTION, lot=lot, delta=-quantity, after=after,
-                   summary=f"Distribution de {quantity} × {lot.item.unit} de « {lot.item.name} » "
+                   summary=f"Distribution de {lot.item.handed_out_text(quantity)} de « {lot.item.name} » "
                            f"({lot.location.name}) à {recipient}",
                    professional_id=professional_id, structure=structure, crisis_id=crisis_id, reason=reason)
 
@@ -286,7 +333,8 @@ def count_inventory(*, actor: User | None, lot_id: int | None, counted: int, rea
 MOVEMENT_ARGS = {
     MovementKind.RECEPTION: ("item_id", "location_id", "quantity", "lot_number", "expires_on", "crisis_id",
                              "reason"),
-    MovementKind.DISTRIBUTION: ("lot_id", "quantity", "professional_id", "structure", "crisis_id", "reason"),
+    MovementKind.DISTRIBUTION: ("lot_id", "quantity", "professional_id", "organisation_id", "structure", "crisis_id",
+                                "reason"),
     MovementKind.PERTE: ("lot_id", "quantity", "reason", "crisis_id"),
     MovementKind.PEREMPTION: ("lot_id", "quantity", "reason", "crisis_id"),
     MovementKind.INVENTAIRE: ("lot_id", "counted", "reason"),

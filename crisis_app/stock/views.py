@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields import SelectChoice
 
 from crisis_app.core import crisis_context
 from crisis_app.core.access import get_for_user, permission_required
@@ -15,8 +16,9 @@ from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.stock import checks, exports, forms, query, services
-from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem
+from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem, StockLocation
 from crisis_app.stock.schemas import MAX_ID
+from crisis_app.stock.units import quantity_text
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 
@@ -72,36 +74,47 @@ def _fill_choices(form: FlaskForm, *, all_lots: bool = False) -> FlaskForm:
     if hasattr(form, "location_id"):
         form.location_id.choices = none + [(loc.id, loc.name) for loc in query.locations()]
     if hasattr(form, "lot_id"):
-        form.lot_id.choices = none + [(lot.id, f"{lot.label} — {lot.quantity} disponible(s)")
-                                      for lot in query.lots(in_stock_only=not all_lots)]
-    if hasattr(form, "professional_id"):
-        form.professional_id.choices = none + [(p.id, f"{p.display_name} — {p.profession}")
-                                               for p in query.professionals()]
+        form.lot_id.choices = none + [_lot_choice(lot) for lot in query.lots(in_stock_only=not all_lots)]
+    if hasattr(form, "recipient"):
+        form.recipient.choices = forms.recipient_choices(query.professionals(), query.organisations())
     if hasattr(form, "crisis_id"):
         form.crisis_id.choices = none + [(c.id, f"{c.title}{' (exercice)' if c.is_exercise else ''}")
                                          for c in query.crises()]
     return form
 
 
-def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], success: str):
+def _lot_choice(lot) -> SelectChoice:
+    """A lot with what is left said in its unit; the unit and pack count ride along for the quantity's hint."""
+    item = lot.item
+    return SelectChoice(lot.id, f"{lot.label} — {quantity_text(lot.quantity, item.unit)} disponible(s)",
+                        render_kw={"data-unit": item.unit, "data-pack-size": item.pack_size or "",
+                                   "data-pack-content": item.pack_content or ""})
+
+
+FIELD_OF = {"professional_id": "recipient", "organisation_id": "recipient"}  # a service's name → the form's
+
+
+def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], success: str | Callable[[Any], str],
+                   template: str = "stock/movement_form.html", **context):
     """Validate, record through ``record``, or show the form again with the service's French messages."""
     status = 200
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k != "csrf_token"}
         try:
-            record(data)
+            done = record(data)
         except ServiceError as exc:
             status = exc.status
             flash(exc.message, "error")
             for name, messages in exc.fields.items():
+                name = FIELD_OF.get(name, name)
                 if name in form:
                     form[name].errors = [*form[name].errors, *messages]
         else:
-            flash(success, "success")
+            flash(success(done) if callable(success) else success, "success")
             return redirect(url_for("stock.overview"))
     elif request.method == "POST":
         status = 400
-    return render_template("stock/movement_form.html", form=form, title=title), status
+    return render_template(template, form=form, title=title, **context), status
 
 
 def _current_crisis_id() -> int | None:
@@ -123,7 +136,23 @@ def distribution():
     form = _fill_choices(forms.DistributionForm(lot_id=request.args.get("lot_id", type=int),
                                                 crisis_id=_current_crisis_id()))
     return _movement_page(form, "Enregistrer une distribution",
-                          lambda d: services.distribute(actor=_actor(), **d), "Distribution enregistrée.")
+                          lambda _: services.distribute(actor=_actor(), **form.service_args()), _handed_out,
+                          template="stock/distribution_form.html", hint=_quantity_hint(form))
+
+
+def _handed_out(movement) -> str:
+    recipient = movement.structure or (movement.professional.display_name if movement.professional else "")
+    return (f"Distribution enregistrée. {movement.item.handed_out_text(-movement.delta)} de « {movement.item.name} » "
+            f"remis à {recipient}.")
+
+
+def _quantity_hint(form) -> dict:
+    """The selected lot's unit beside the quantity, and what the quantity typed means in all."""
+    lot = query.lot(form.lot_id.data) if form.lot_id.data else None
+    if lot is None:
+        return {"unit": "", "total": ""}
+    quantity = form.quantity.data if isinstance(form.quantity.data, int) and form.quantity.data > 0 else None
+    return {"unit": f"× {lot.item.unit}", "total": lot.item.handed_out_text(quantity) if quantity else ""}
 
 
 @bp.route("/sortie", methods=["GET", "POST"])
@@ -166,9 +195,8 @@ def _form_page(form: FlaskForm, template: str, create: Callable[[], Any], succes
 @permission_required("stock.manage")
 def items():
     form = forms.ItemForm()
-    return _form_page(form, "stock/items.html", lambda: services.create_item(
-        actor=_actor(), name=form.name.data, unit=form.unit.data, category=form.category.data,
-        alert_threshold=form.alert_threshold.data), "Article créé.", stocks=query.item_stocks())
+    return _form_page(form, "stock/items.html", lambda: services.create_item(actor=_actor(), **form.values()),
+                      "Article créé.", stocks=query.item_stocks())
 
 
 @bp.route("/articles/<int:item_id>", methods=["GET", "POST"])
@@ -177,8 +205,7 @@ def item_edit(item_id: int):
     item = get_for_user(StockItem, min(item_id, MAX_ID), "stock.manage")
     form = forms.ItemForm(obj=item)
     return _form_page(form, "stock/item_edit.html", lambda: services.update_item(
-        actor=_actor(), item=item, name=form.name.data, unit=form.unit.data, category=form.category.data,
-        alert_threshold=form.alert_threshold.data), "Article modifié.", item=item)
+        actor=_actor(), item=item, **form.values()), "Article modifié.", item=item)
 
 
 @bp.route("/lieux", methods=["GET", "POST"])
@@ -188,6 +215,16 @@ def locations():
     return _form_page(form, "stock/locations.html", lambda: services.create_location(
         actor=_actor(), name=form.name.data, address=form.address.data), "Lieu de stockage créé.",
         locations=query.locations(include_inactive=True))
+
+
+@bp.route("/lieux/<int:location_id>", methods=["GET", "POST"])
+@permission_required("stock.manage")
+def location_edit(location_id: int):
+    location = get_for_user(StockLocation, min(location_id, MAX_ID), "stock.manage")
+    form = forms.LocationForm(obj=location)
+    return _form_page(form, "stock/location_edit.html", lambda: services.update_location(
+        actor=_actor(), location=location, name=form.name.data, address=form.address.data),
+        "Lieu de stockage modifié.", location=location)
 
 
 @bp.route("/controle", methods=["POST"])

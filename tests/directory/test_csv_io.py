@@ -50,8 +50,10 @@ def directory(db_session):
     """A varied directory: tags, a crisis role, a structure type, a foreign landline, an inactive entry."""
     alice = factories.professional(tags=["vaccination", "soins palliatifs"], crisis_role="referent",
                                    structure_type="msp", structure_name="MSP du Canal", specialty="Pédiatrie",
-                                   structure_phone="+3225550101", civility="Dr")
-    bruno = factories.professional(last_name="=HYPERLINK(\"x\")", membership="partner", mobile_phone="")
+                                   structure_phone="+3225550101", civility="Dr", commune_code="31555",
+                                   commune_name="Toulouse")
+    bruno = factories.professional(last_name="=HYPERLINK(\"x\")", membership="partner", mobile_phone="",
+                                   commune_code="31555", commune_name="Toulouse")
     inactive = factories.professional(commune_code="31069", commune_name="Blagnac")
     directory_services.set_active(actor=None, professional=inactive, active=False)
     return [alice, bruno, inactive]
@@ -82,7 +84,7 @@ def test_export_follows_the_directory_filters(directory, tmp_path):
 def test_export_is_audited(directory, tmp_path):
     _export(tmp_path)
     row = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "directory.export"))
-    assert row.summary == "Export CSV de l'annuaire : 2 fiche(s)"
+    assert row.summary == "Export complet de l'annuaire (mobiles et e-mails compris) : 2 fiche(s)"
 
 
 def test_a_round_trip_export_then_import_changes_nothing(directory, tmp_path):

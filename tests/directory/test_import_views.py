@@ -46,6 +46,13 @@ def _own_instance_dir(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "INSTANCE_DIR", str(tmp_path))
 
 
+@pytest.fixture(autouse=True)
+def _eager(app, monkeypatch):
+    """The import task runs inline, as a worker would run it, so the page it redirects to shows its outcome."""
+    monkeypatch.setattr(app.extensions["celery"].conf, "task_always_eager", True)
+    monkeypatch.setattr(app.extensions["celery"].conf, "task_eager_propagates", True)
+
+
 @pytest.fixture
 def coordinator(personas, login):
     return login(personas[Role.COORDINATOR])
@@ -53,13 +60,16 @@ def coordinator(personas, login):
 
 def _preview(client, lines, **fields):
     data = {"annuaire_file": _file(samples.render(lines)), "departements": "31", "communes": "", **fields}
-    return form_post(client, "/annuaire/import/annuaire", data, token_from=INDEX)
+    return _follow(client, form_post(client, "/annuaire/import/annuaire", data, token_from=INDEX))
+
+
+def _follow(client, response):
+    return client.get(response.headers["Location"]) if response.status_code == 303 else response
 
 
 def _confirm(client, preview_html: str):
-    action = re.search(r'action="(/annuaire/import/[a-z]+/[0-9a-f-]+/confirmer)"', preview_html).group(1)
-    fields = {"departements": "31", "communes": ""}
-    return form_post(client, action, fields, token_from=INDEX)
+    action = re.search(r'action="(/annuaire/import/suivi/\d+/confirmer)"', preview_html).group(1)
+    return _follow(client, form_post(client, action, {}, token_from=INDEX))
 
 
 def test_coordinator_previews_then_confirms_an_annuaire_import(app, client, personas, coordinator):
@@ -82,10 +92,9 @@ def test_coordinator_previews_then_confirms_an_annuaire_import(app, client, pers
 
 
 def test_confirming_a_forgotten_upload_is_not_found(client, coordinator):
-    response = form_post(client, "/annuaire/import/annuaire/0b8e6f3e-3c1a-4a53-9a38-4b8c2d7a0e11/confirmer",
-                         {"departements": "31"}, token_from=INDEX)
+    response = form_post(client, "/annuaire/import/suivi/999999/confirmer", {}, token_from=INDEX)
     assert response.status_code == 404
-    response = form_post(client, "/annuaire/import/annuaire/../../secret_key/confirmer", {}, token_from=INDEX)
+    response = form_post(client, "/annuaire/import/suivi/../../secret_key/confirmer", {}, token_from=INDEX)
     assert response.status_code == 404
 
 
@@ -117,7 +126,7 @@ def test_an_upload_without_csrf_token_is_refused_and_nothing_is_kept(app, client
                                  "departements": "31"})
     assert response.status_code == 400 and "CSRF" in _text(response)
     assert _uploads(app) == []
-    response = client.post("/annuaire/import/annuaire/0b8e6f3e-3c1a-4a53-9a38-4b8c2d7a0e11/confirmer", data={})
+    response = client.post("/annuaire/import/suivi/1/confirmer", data={})
     assert response.status_code == 400
 
 
@@ -125,7 +134,8 @@ def test_coordinator_previews_then_confirms_a_csv_import(app, client, coordinato
     known = factories.professional()
     export = client.get("/annuaire/import/export.csv")
     text = export.data.decode("utf-8-sig").replace(known.last_name, "Nouveau-Nom")
-    preview = form_post(client, "/annuaire/import/csv", {"csv_file": _file(text, "annuaire.csv")}, token_from=INDEX)
+    preview = _follow(client, form_post(client, "/annuaire/import/csv", {"csv_file": _file(text, "annuaire.csv")},
+                                        token_from=INDEX))
     assert preview.status_code == 200 and 'data-testid="updated">1<' in _text(preview)
     assert "Nouveau-Nom" in _text(preview) and db.session.get(Professional, known.id).last_name != "Nouveau-Nom"
     assert _uploads(app)[0].suffix == ".csv"
@@ -136,7 +146,7 @@ def test_coordinator_previews_then_confirms_a_csv_import(app, client, coordinato
 def test_the_csv_download_is_excel_ready_and_filtered(client, personas, login):
     inside = factories.professional(commune_code="31069", commune_name="Blagnac")
     outside = factories.professional(commune_code="31555", commune_name="Toulouse")
-    login(personas[Role.CRISIS_REFERENT])
+    login(personas[Role.COORDINATOR])  # the full export is the coordinator's (test_exports.py)
     response = client.get("/annuaire/import/export.csv?commune_code=31069")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="annuaire-')
@@ -160,8 +170,7 @@ def test_only_the_coordinator_imports(app, client, personas, login, role):
             field: _file(samples.render(samples.territory_and_elsewhere())), "departements": "31",
             "csrf_token": token})
         assert response.status_code == 403
-        response = client.post(f"/annuaire/import/{kind}/0b8e6f3e-3c1a-4a53-9a38-4b8c2d7a0e11/confirmer",
-                               data={"csrf_token": token})
+        response = client.post("/annuaire/import/suivi/1/confirmer", data={"csrf_token": token})
         assert response.status_code == 403
     assert _uploads(app) == [] and _count() == 0
 

@@ -6,7 +6,8 @@ import pytest
 from stdnum import luhn
 
 from crisis_app.directory import validation
-from crisis_app.directory.schemas import DirectoryQuerySchema, ProfessionalInputSchema
+from crisis_app.directory.professionals_schemas import ProfessionalInputSchema
+from crisis_app.directory.schemas import DirectoryQuerySchema
 
 VALID_RPPS = "10003456789"[:10] + luhn.calc_check_digit("10003456789"[:10])
 VALID_ADELI = "31123456"[:8] + luhn.calc_check_digit("31123456")
@@ -83,12 +84,12 @@ def test_schema_names_each_bad_field_in_french():
     assert errors["email"] == ["Adresse e-mail invalide."]
 
 
-def test_schema_fills_the_profession_label_from_a_known_code_and_asks_for_an_unknown_one():
+def test_schema_fills_the_profession_label_from_a_known_code_and_refuses_an_unknown_code():
     base = {"rpps": VALID_RPPS, "last_name": "Martin", "first_name": "Léa"}
     assert ProfessionalInputSchema().load({**base, "profession_code": "70"})["profession"] == \
         "Masseur-Kinésithérapeute"
-    errors = ProfessionalInputSchema().validate({**base, "profession_code": "99"})
-    assert "libellé" in errors["profession"][0]
+    errors = ProfessionalInputSchema().validate({**base, "profession_code": "99", "profession": "Sorcier"})
+    assert "Code profession inconnu" in errors["profession_code"][0]
 
 
 def test_a_nul_character_is_refused_before_it_reaches_the_database():

@@ -1,0 +1,86 @@
+"""The EIGS declaration's two parts as pre-filled texts, to copy into the national reporting portal."""
+
+from __future__ import annotations
+
+from quality import vocab
+from quality.models import AdverseEvent
+
+
+def _line(label: str, value) -> str:
+    return f"{label} : {value if value not in (None, '') else 'à compléter'}"
+
+
+def _date(value) -> str | None:
+    return f"{value:%d/%m/%Y}" if value else None
+
+
+def part1(event: AdverseEvent, *, cpts_name: str) -> str:
+    """Part 1 (sans délai): nature, circumstances, first measures, patient informed."""
+    informed = vocab.label(vocab.PATIENT_INFORMED, event.patient_informed) or None
+    if event.patient_informed_on:
+        informed = f"{informed} (le {event.patient_informed_on:%d/%m/%Y})"
+    if event.patient_informed_by:
+        informed = f"{informed}, par : {event.patient_informed_by}"
+    lines = [
+        f"DÉCLARATION D'EIGS — PARTIE 1 — {cpts_name}",
+        _line("Référence interne", event.reference),
+        _line("Référence ARS", event.ars_reference),
+        _line("Date de survenue", _date(event.occurred_on)),
+        _line("Date de découverte", _date(event.discovered_on)),
+        _line("Lieu", event.place_label),
+        _line("Professions concernées", ", ".join(event.profession_labels)),
+        _line("Nature", event.nature_label),
+        _line("Catégorie", event.category_label),
+        _line("Patient : tranche d'âge", vocab.label(vocab.AGE_BANDS, event.age_band)),
+        _line("Patient : sexe", vocab.label(vocab.SEXES, event.sex)),
+        _line("Conséquence (gravité)", vocab.label(vocab.SEVERITY, event.severity)),
+        "", "Circonstances :", event.description,
+        "", "Premières mesures prises :", event.immediate_measures,
+        "", _line("Patient ou entourage informé", informed),
+    ]
+    return "\n".join(lines)
+
+
+def part2(event: AdverseEvent, *, cpts_name: str) -> str:
+    """Part 2 (within 3 months): handling, in-depth analysis, corrective plan — the analysis fields to complete."""
+    lines = [
+        f"DÉCLARATION D'EIGS — PARTIE 2 — {cpts_name}",
+        _line("Référence interne", event.reference),
+        _line("Référence ARS", event.ars_reference),
+        _line("Partie 1 transmise le", _date(event.eigs_part1_sent_on)),
+        _line("Partie 2 attendue au plus tard le", _date(event.eigs_part2_due_on)),
+        "", "Rappel des circonstances :", event.description,
+        "", "Prise en charge et mesures immédiates :", event.immediate_measures,
+        "", "Barrières (ce qui a permis de détecter ou d'arrêter l'événement) :", event.barrier or "à compléter",
+        "", "Analyse approfondie (méthode ALARM ou ORION : chronologie, écarts, facteurs contributifs) :",
+        "à compléter",
+        "", "Plan d'actions correctives (action, responsable, échéance) :", "à compléter",
+        "", _line("Évitabilité (déclarant)", vocab.label(vocab.AVOIDABILITY, event.avoidability)),
+        _line("Criticité (gravité × vraisemblance)",
+              f"{event.criticality} ({event.severity} × {event.likelihood})"),
+    ]
+    return "\n".join(lines)
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    # The document embeds nothing from outside: a URL typed in a free text must not make the server fetch it.
+    raise ValueError(f"external resource refused: {url[:80]}")
+
+
+PDF_CSS = """
+@page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+body { font-family: sans-serif; font-size: 10pt; color: #111; }
+h1 { font-size: 14pt; margin: 0 0 4mm; }
+.meta { color: #555; font-size: 8.5pt; margin-bottom: 6mm; }
+.text { white-space: pre-wrap; line-height: 1.4; }
+"""
+
+
+def pdf(title: str, text: str, *, cpts_name: str, generated: str) -> bytes:
+    """One part of the EIGS declaration as a PDF (the same text as the page offers to copy)."""
+    from flask import render_template
+    from weasyprint import CSS, HTML  # imported here: Pango loads only when a PDF is asked for
+
+    html = render_template("quality/eigs_pdf.html", title=title, text=text, cpts=cpts_name, generated=generated)
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(
+        stylesheets=[CSS(string=PDF_CSS, url_fetcher=_no_fetch)])
