@@ -21,3 +21,6 @@ def init_app(app, api) -> None:
     api.register_blueprint(api_bp)
     app.extensions["celery"].conf.beat_schedule["quality-eigs-reminders"] = {
         "task": tasks.EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}
+    from quality import programme
+
+    programme.init_app(app, api)

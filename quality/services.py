@@ -29,6 +29,8 @@ from quality.vocab import DECISIONS, State
 ANONYMOUS_LABEL = "déclarant anonyme"
 OBJECT = "adverse_event"
 REASON_MAX = 1000
+# Checks run before an event closes, each raising ServiceError (quality.actions: every action verified).
+CLOSE_GUARDS: list = []
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,9 @@ def _move(event: AdverseEvent, target: State, *, actor: User, reason: str | None
     source = event.state
     if not rules.may_move(source, target):
         raise _refuse_move(event, target)
+    if target is State.CLOTURE:
+        for guard in CLOSE_GUARDS:
+            guard(event)
     now = utcnow()
     result = db.session.execute(sa.update(AdverseEvent).where(AdverseEvent.id == event.id,
                                                               AdverseEvent.state == source)

@@ -81,6 +81,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "quality.declare": ALL_ROLES,
     "quality.manage": frozenset({Role.QUALITY_REFERENT}),
     "quality.configure": frozenset({Role.COORDINATOR}),
+    # sessions (CREX, RMM, patient traceur): the quality referents write; a participant reads their own sessions
+    "quality.sessions.read": frozenset({Role.QUALITY_REFERENT, Role.PROFESSIONAL, Role.CRISIS_CELL,
+                                        Role.CRISIS_REFERENT}),
+    # the programme's indicators and the annual report: read by the coordinator and the ARS too
+    "quality.indicators.read": frozenset({Role.QUALITY_REFERENT, Role.COORDINATOR, Role.ARS_OBSERVER}),
 }
 
 

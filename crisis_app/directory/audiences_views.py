@@ -64,7 +64,11 @@ def audience_detail(audience_id: int):
 @bp.route("/audiences/<int:audience_id>/supprimer", methods=["POST"])
 @permission_required("audience.manage")
 def audience_delete(audience_id: int):
+    """A deleted audience can no longer be alerted: a last look (who is in it) before it goes."""
     audience = get_for_user(Audience, audience_id, "audience.manage")
+    if request.form.get("confirm") != "1":
+        return render_template("directory/audience_delete.html", audience=audience,
+                               reach=audiences.reach(audience))
     audiences.delete_audience(actor=actor(), audience=audience)
     flash(f"Audience « {audience.name} » supprimée.", "success")
     return redirect(url_for("directory.audience_list"))

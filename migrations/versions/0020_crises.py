@@ -2,7 +2,7 @@
 today's crisis.journal.* audit rows carried over as journal entries
 
 Revision ID: 0020_crises
-Revises: 0019_directory_import_jobs
+Revises: 0031_quality_sessions
 Create Date: 2026-11-30 09:18:01.535569
 
 """
@@ -14,7 +14,7 @@ from crisis_app.crises.chain import GENESIS, entry_hash
 
 # revision identifiers, used by Alembic.
 revision = '0020_crises'
-down_revision = "0019_directory_import_jobs"
+down_revision = "0031_quality_sessions"
 branch_labels = None
 depends_on = None
 

@@ -247,7 +247,7 @@ def test_other_roles_cannot_save_or_delete_audiences(client, personas, login, ro
     assert client.post("/annuaire/audiences/nouvelle", data={"csrf_token": token, "kind": "filter",
                                                              "name": "Pirate"}).status_code == 403
     assert client.post(f"/annuaire/audiences/{audience.id}/supprimer",
-                       data={"csrf_token": token}).status_code == 403
+                       data={"csrf_token": token, "confirm": "1"}).status_code == 403
     assert [a.name for a in audiences.list_audiences()] == ["Tous"]
 
 
@@ -267,3 +267,17 @@ def test_home_card_counts_the_directory(client, personas, login):
     login(personas[Role.CRISIS_REFERENT])
     page = _text(client.get("/"))
     assert "Annuaire" in page and "fiches à confirmer : 1" in page and "Joignables par SMS : 1" in page
+
+
+def test_deleting_an_audience_asks_for_a_last_look_first(client, personas, login):
+    factories.reachable_professional(profession_code="80")
+    audience = audiences.save_audience(actor=personas[Role.COORDINATOR].user, data={
+        "name": "Podologues", "kind": "filter", "criteria": {"profession_code": ["80"]}})
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/annuaire/audiences/{audience.id}/supprimer"
+    token = csrf_token(client, f"/annuaire/audiences/{audience.id}")
+    first = client.post(url, data={"csrf_token": token})
+    assert first.status_code == 200 and 'data-testid="delete-people">1<' in first.text
+    assert [a.name for a in audiences.list_audiences()] == ["Podologues"]  # one tap deletes nothing
+    assert client.post(url, data={"csrf_token": token, "confirm": "1"}).status_code == 302
+    assert audiences.list_audiences() == []

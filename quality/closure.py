@@ -1,0 +1,97 @@
+"""Closing the loop: the feedback to the declarer, the closure of an analysed event, the lessons shared.
+
+A named declarer gets the feedback as a message; an anonymous one reads it on their follow-up page (the event's
+``feedback``, which part 1's page shows). The lessons go to a directory audience, by e-mail, through the outbox.
+"""
+
+from __future__ import annotations
+
+from crisis_app.core import audit
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import User
+from crisis_app.core.notifications import outbox
+from crisis_app.directory import audiences
+from crisis_app.directory.contacts import recipients_for
+from crisis_app.directory.models import Audience
+from quality import actions, eventflow, messages, notify, rules, validation
+from quality.models import AdverseEvent
+from quality.notify import Outgoing, Person
+from quality.vocab import State
+
+OBJECT = "adverse_event"
+
+
+def _text(value, field: str, message: str) -> str:
+    text = validation.clean_text(value)
+    if text is None:
+        raise ServiceError("validation_error", message, field=field)
+    if len(text) > validation.TEXT_MAX:
+        raise ServiceError("validation_error", f"Au plus {validation.TEXT_MAX} caractères.", field=field)
+    validation.refuse_patient_data({field: text})
+    return text
+
+
+def give_feedback(*, actor: User, event: AdverseEvent, feedback: str) -> None:
+    """Write the feedback (follow-up page) and, for a named declarer, send it; joins the caller's transaction."""
+    text = _text(feedback, "feedback", "Écrivez le retour au déclarant.")
+    event.feedback, event.feedback_at = text, utcnow()
+    sent = 0
+    if not event.anonymous and event.declarer is not None and event.declarer.active:
+        declarer = event.declarer
+        body = (f"Bonjour {declarer.full_name},\n\nVotre déclaration {event.reference} a été analysée. "
+                f"Voici le retour des référents qualité :\n\n{text}\n\n"
+                f"Suivi : {messages._public_url(f'/qualite/mes-declarations/{event.id}')}"
+                "\n\nMerci pour votre contribution à la sécurité des soins.\n\nVigie — qualité et sécurité des soins")
+        sent = notify.send(Outgoing(topic="quality.feedback", subject=f"Retour sur votre déclaration {event.reference}",
+                                    email_text=body, about=("adverse_event", event.id), label="Déclarant (retour)",
+                                    recipients=[Person(name=declarer.full_name, email=declarer.email,
+                                                       ref_id=declarer.id)]))
+    audit.record(actor=actor, action="quality.event.feedback", object_type=OBJECT, object_id=event.id,
+                 summary=f"{event.reference} : retour au déclarant "
+                         f"{'envoyé' if sent else 'affiché sur sa page de suivi'}")
+
+
+def share_lessons(*, actor: User, event: AdverseEvent, audience_id: int, lessons: str) -> outbox.Message:
+    """Send the lessons learned to a directory audience (e-mail; only consented addresses)."""
+    text = _text(lessons, "lessons", "Écrivez les enseignements à partager.")
+    audience = db.session.get(Audience, audience_id) if isinstance(audience_id, int) else None
+    if audience is None:
+        raise ServiceError("validation_error", "Liste de diffusion introuvable.", field="audience_id")
+    people = recipients_for(audiences.resolve(audience), ("email",))
+    body = (f"Bonjour,\n\nLes référents qualité de la CPTS partagent les enseignements de l'analyse d'un événement "
+            f"indésirable ({event.category_label}).\n\n{text}\n\nCe retour d'expérience est anonyme et non punitif."
+            "\n\nVigie — qualité et sécurité des soins")
+    message = outbox.send_message(topic="quality.lessons", subject=f"Retour d'expérience : {event.category_label}",
+                                  email_text=body, recipients=people, channels=("email",), first_channel_only=True,
+                                  about=("adverse_event", event.id), author=actor, label=audience.name)
+    audit.record(actor=actor, action="quality.event.lessons", object_type=OBJECT, object_id=event.id,
+                 summary=f"{event.reference} : enseignements partagés avec « {audience.name} » "
+                         f"({message.recipient_count} destinataire(s))")
+    return message
+
+
+def close(*, actor: User, event: AdverseEvent, feedback: str | None = None, audience_id: int | None = None,
+          lessons: str | None = None, commit: bool = True) -> AdverseEvent:
+    """Close an event whose actions are all verified (409 and nothing changed otherwise)."""
+    actions.refuse_unverified(event)
+    if validation.clean_text(feedback):
+        _text(feedback, "feedback", "")  # checked before anything is written
+    if audience_id is not None:
+        _text(lessons, "lessons", "Écrivez les enseignements à partager.")
+    ready = event.state in (State.PLAN_VALIDE, State.ACTIONS_EN_COURS, State.ACTIONS_REALISEES)
+    if not ready and not rules.may_move(event.state, State.CLOTURE):
+        raise ServiceError("invalid_transition", f"{event.reference} est « {event.state.label} » : il ne peut être "
+                           "clôturé qu'après traitement simple ou vérification de l'efficacité de son plan "
+                           "d'actions.", field="to", status=409)
+    if ready:
+        eventflow.advance(event, State.EFFICACITE_VERIFIEE, actor=actor)
+    if validation.clean_text(feedback):
+        give_feedback(actor=actor, event=event, feedback=feedback)
+    eventflow.advance(event, State.CLOTURE, actor=actor)
+    if audience_id is not None:
+        share_lessons(actor=actor, event=event, audience_id=audience_id, lessons=lessons or "")
+    if commit:
+        db.session.commit()
+    return event
+

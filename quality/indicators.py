@@ -1,0 +1,127 @@
+"""The programme's figures for one year: the three contract indicators, the dashboard's series, own indicators.
+
+Years are civil years in Europe/Paris. A participant is counted once however many sessions they attended
+(a directory person, else an account); themes are those of the sessions held; the action plan carried out is the
+share of the year's actions (by due date) that are done or verified.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from statistics import median
+
+import sqlalchemy as sa
+
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.timez import paris_day_bounds, to_paris
+from quality import vocab
+from quality.models import AdverseEvent, AdverseEventStep
+from quality.models_actions import CorrectiveAction, QualityIndicator
+from quality.models_sessions import QualitySession
+from quality.vocab import State
+from quality.vocab_sessions import ActionStatus, SessionKind, SessionStatus
+
+DONE = (ActionStatus.DONE, ActionStatus.VERIFIED)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    return paris_day_bounds(date(year, 1, 1))[0], paris_day_bounds(date(year + 1, 1, 1))[0]
+
+
+def _held(year: int) -> list[QualitySession]:
+    start, end = year_bounds(year)
+    return list(db.session.scalars(sa.select(QualitySession).where(
+        QualitySession.status == SessionStatus.HELD, QualitySession.starts_at >= start,
+        QualitySession.starts_at < end)))
+
+
+def _events(year: int) -> list[AdverseEvent]:
+    start, end = year_bounds(year)
+    return list(db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.created_at >= start,
+                                                                 AdverseEvent.created_at < end)))
+
+
+def _triage_days(events: list[AdverseEvent]) -> float | None:
+    if not events:
+        return None
+    firsts = dict(db.session.execute(sa.select(AdverseEventStep.event_id, sa.func.min(AdverseEventStep.at)).where(
+        AdverseEventStep.event_id.in_([e.id for e in events]), AdverseEventStep.to_state == State.EN_TRI)
+        .group_by(AdverseEventStep.event_id)).all())
+    waits = [(firsts[e.id] - e.created_at).total_seconds() / 86400 for e in events if e.id in firsts]
+    return round(median(waits), 1) if waits else None
+
+
+def _actions(year: int, today: date) -> dict[str, int]:
+    rows = list(db.session.scalars(sa.select(CorrectiveAction).where(
+        CorrectiveAction.due_on >= date(year, 1, 1), CorrectiveAction.due_on < date(year + 1, 1, 1))))
+    done = [a for a in rows if a.status in DONE]
+    return {"total": len(rows), "done": len(done),
+            "verified": sum(a.status is ActionStatus.VERIFIED for a in rows),
+            "on_time": sum(not a.is_late(today) for a in done),
+            "late": sum(a.is_late(today) for a in rows),
+            "done_rate": round(100 * len(done) / len(rows)) if rows else 0}
+
+
+def compute(year: int, *, today: date | None = None) -> dict:
+    today = today or utcnow().date()
+    held, events = _held(year), _events(year)
+    people = {p.person_key for s in held for p in s.participants if p.attended}
+    themes = sorted({t.label for s in held for t in s.themes})
+    actions = _actions(year, today)
+    months = [0] * 12
+    for event in events:
+        months[to_paris(event.created_at).month - 1] += 1
+    figures = {
+        "year": year,
+        "contract": {"themes_addressed": len(themes), "participants": len(people),
+                     "action_plan_done_rate": actions["done_rate"]},
+        "themes": themes, "participants": len(people),
+        "sessions_held": {k.label: sum(s.kind is k for s in held) for k in SessionKind},
+        "events_by_category": {vocab.CATEGORIES[c]: n for c, n in Counter(e.category for e in events).most_common()},
+        "events_by_severity": {vocab.SEVERITY_SHORT[g]: sum(e.severity == g for e in events) for g in range(1, 6)},
+        "events_by_month": months,
+        "triage_days_median": _triage_days(events),
+        "actions": actions,
+    }
+    figures["own_indicators"] = own_indicators(year, figures)
+    return figures
+
+
+METRIC_VALUES = {
+    "themes_addressed": lambda f: f["contract"]["themes_addressed"],
+    "participants": lambda f: f["participants"],
+    "sessions_held": lambda f: sum(f["sessions_held"].values()),
+    "actions_done_rate": lambda f: f["actions"]["done_rate"],
+    "actions_verified": lambda f: f["actions"]["verified"],
+    "events_declared": lambda f: sum(f["events_by_month"]),
+}
+
+
+def own_indicators(year: int, figures: dict) -> list[dict]:
+    """The CPTS's own indicators with this year's value and whether the target is met."""
+    rows = []
+    for indicator in db.session.scalars(sa.select(QualityIndicator).order_by(QualityIndicator.name)):
+        if indicator.source == "computed":
+            value, measured_on = METRIC_VALUES[indicator.metric](figures), None
+        else:
+            values = [v for v in indicator.values if v.measured_on.year == year]
+            value, measured_on = (values[-1].value, values[-1].measured_on) if values else (None, None)
+        rows.append({"id": indicator.id, "name": indicator.name, "definition": indicator.definition,
+                     "unit": indicator.unit, "target": indicator.target, "value": value, "source": indicator.source,
+                     "measured_on": measured_on.isoformat() if measured_on else None,
+                     "met": None if value is None or indicator.target is None else value >= indicator.target,
+                     "action_id": indicator.action_id})
+    return rows
+
+
+CONTRACT_HEADER = ["Année", "Indicateur", "Valeur", "Unité"]
+
+
+def contract_rows(figures: dict) -> list[list]:
+    """The three indicators of the ACI contract, as the Assurance Maladie report asks them."""
+    year, contract = figures["year"], figures["contract"]
+    return [[year, "Nombre de thèmes abordés", contract["themes_addressed"], "thèmes"],
+            [year, "Nombre de professionnels participant aux groupes d'analyse", contract["participants"],
+             "professionnels"],
+            [year, "Plan d'actions réalisé", contract["action_plan_done_rate"], "% des actions échues dans l'année"]]

@@ -1,0 +1,34 @@
+"""Helpers for part 2's tests: an event ready for a session, a scheduled CREX with reachable participants."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crisis_app.core.db import utcnow
+from quality import actions, services, sessions
+from tests import factories
+from tests.quality.conftest import declare
+
+
+def event_for_crex(referent, declarer=None, *, anonymous: bool = False, **overrides):
+    """A declared event the referent triaged to CREX."""
+    event = declare(None if anonymous else declarer, anonymous=anonymous, **overrides).event
+    return services.triage(actor=referent, event=event, severity=overrides.get("severity", 2), likelihood=3,
+                           decision="crex")
+
+
+def crex(referent, events=(), *, people: int = 3, invite: bool = False, days: int = 10, **overrides):
+    professionals = [factories.reachable_professional(channels=("email",)) for _ in range(people)]
+    data = {"kind": "crex", "starts_at": utcnow() + timedelta(days=days), "duration_minutes": 90,
+            "place": "Maison de santé, salle 2", "professional_ids": [p.id for p in professionals],
+            "user_ids": [referent.id], "event_ids": [e.id for e in events]}
+    data.update(overrides)
+    return sessions.schedule(actor=referent, data=data, invite=invite)
+
+
+def action_for(referent, event, **overrides):
+    data = {"title": "Double vérification des sorties d'hospitalisation", "action_type": "corrective",
+            "source_type": "adverse_event", "source_id": event.id, "owner_user_id": referent.id,
+            "due_on": utcnow().date() + timedelta(days=30)}
+    data.update(overrides)
+    return actions.create(actor=referent, data=data)
