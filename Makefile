@@ -21,6 +21,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# The links in the demo's messages (answers, confirmations) point at the port served, unless VIGIE_PUBLIC_URL is set.
+run: export VIGIE_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo seed --if-empty

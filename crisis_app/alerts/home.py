@@ -7,7 +7,7 @@ from flask import url_for
 
 from crisis_app.alerts import services
 from crisis_app.alerts.models import Alert, AlertStatus
-from crisis_app.core.db import db
+from crisis_app.core.db import db, utcnow
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import paris_datetime
 
@@ -16,7 +16,7 @@ from crisis_app.core.timez import paris_datetime
 def _compose_card(user):
     yield Card(title="Alerter les professionnels", value="SMS · e-mail",
                detail="Depuis un modèle par typologie et gradation, ou en texte libre.",
-               url=url_for("alerts.compose"), action="Nouvelle alerte", tone="alert")
+               url=url_for("alerts.compose"), action="Nouvelle alerte", tone="neutral")
 
 
 @card_provider("alerts.read", order=5)
@@ -28,7 +28,11 @@ def _alerts_card(user):
         return
     figures = services.counts(latest)
     kind = "Exercice" if latest.is_exercise else "Dernière alerte"
-    tone = "warn" if latest.status is AlertStatus.ACTIVE and figures["not_answered"] else "neutral"
+    # in progress: neither ended nor cancelled, still within its answer window, and not an exercise
+    live = (latest.status is AlertStatus.ACTIVE and not latest.is_exercise
+            and services.answer_deadline(latest) > utcnow())
+    tone = "alert" if live else "neutral"
     yield Card(title=f"{kind} : {latest.title}", value=f"{figures['answered']} / {figures['recipients']} réponses",
                detail=f"Envoyée le {paris_datetime(latest.created_at, '%d/%m à %H:%M')} à « {latest.audience_name} »",
-               url=url_for("alerts.detail", alert_id=latest.id), action="Suivre les réponses", tone=tone)
+               url=url_for("alerts.detail", alert_id=latest.id), action="Suivre les réponses", tone=tone,
+               urgent=live)

@@ -52,7 +52,7 @@ def _crisis_card(user):
         yield Card(title="Crise sanitaire", value="Aucune crise active", tone="ok", detail="Vigie est en veille.",
                    url=url_for("crises.index"))
         return
-    yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert",
+    yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert", urgent=True,
                detail=f"{crisis.title} — {crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
                url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
 

@@ -138,7 +138,7 @@ def _audiences(rng: random.Random, actor, people: list[Professional]) -> None:
         {"name": "Cellule de crise", "kind": "filter",
          "criteria": {"crisis_role": ["referent", "suppleant", "cellule"]},
          "description": "Référent, suppléant et membres de la cellule de crise."},
-        {"name": "Groupe test (exercices)", "kind": "list", "for_exercises": True,
+        {"name": "Groupe test", "kind": "list", "for_exercises": True,
          "professional_ids": [p.id for p in people[:3] + rng.sample(people[3:], 5)],
          "description": "Volontaires pour recevoir les alertes d'exercice."},
     ]

@@ -12,7 +12,7 @@ from crisis_app.directory.validation import freshness
 @card_provider("directory.read", order=10)
 def _directory_card(user):
     counts = query.directory_counts()
-    tone = "ok" if counts["to_confirm"] == 0 else ("warn" if counts["to_confirm"] * 4 < counts["people"] else "alert")
+    tone = "ok" if counts["to_confirm"] == 0 else "warn"  # red is kept for crises and alerts
     yield Card(title="Annuaire", value=f"{counts['people']} professionnels",
                detail=f"Joignables par SMS : {counts['phones']} · par e-mail : {counts['emails']} · "
                       f"fiches à confirmer : {counts['to_confirm']}",

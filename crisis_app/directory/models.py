@@ -224,6 +224,13 @@ class Audience(TimestampMixin, db.Model):
 
     members: Mapped[list[AudienceMember]] = relationship(back_populates="audience", cascade="all, delete-orphan")
 
+    @property
+    def criteria_summary(self) -> list[str]:
+        """The saved filter in words (labels, never codes), for the pages that show it."""
+        from crisis_app.directory.criteria import describe_criteria  # criteria imports this module
+
+        return describe_criteria(self.criteria or {})
+
 
 class AudienceMember(db.Model):
     audience_id: Mapped[int] = mapped_column(sa.ForeignKey("audience.id", ondelete="CASCADE"), primary_key=True)

@@ -68,7 +68,7 @@ def _preset(typology: int, gradation: int) -> dict:
             f"{typology}, gradation {gradation}", "title": f"Crise : consignes (gradation {gradation})",
             "sms": "{cpts} : {titre}. Consignes par e-mail. " + request,
             "email": "Bonjour,\n\n{titre} : la CPTS passe en gradation {gradation}. " + request +
-                     "\n\nLa cellule de crise de {cpts}"}
+                     "\n\nLa cellule de crise — {cpts}"}
 
 
 def _measures() -> list[dict]:

@@ -31,7 +31,7 @@ def _plan_card(user):
         yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} à faire", tone="warn", url=url,
                    detail=f"{detail} À publier avant fin {LATE_MONTH_NAME}.", action="Mettre à jour le plan")
     else:
-        yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} en retard", tone="alert", url=url,
+        yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} en retard", tone="warn", url=url,
                    detail=f"{detail} L'échéance de fin {LATE_MONTH_NAME} est dépassée.",
                    action="Mettre à jour le plan")
 

@@ -82,21 +82,21 @@ DEFAULT_PRESETS = [
            "vos plages ?",
            "Bonjour,\n\nL'offre de soins du territoire est perturbée ({titre}). La CPTS est en gradation "
            "{gradation} : nous vous demandons d'ouvrir des plages supplémentaires si vous le pouvez.\n\nMerci "
-           "d'indiquer votre disponibilité.\n\nLa cellule de crise de {cpts}",
+           "d'indiquer votre disponibilité.\n\nLa cellule de crise — {cpts}",
            "availability"),
     Preset("infectieux-g2", "Agent infectieux émergent — gradation 2", 3, 2,
            "Mobilisation : centre de consultation dédié",
            "{cpts} : épidémie, gradation 2. Un centre de consultation dédié ouvre. Êtes-vous disponible ?",
            "Bonjour,\n\nFace à l'épidémie ({titre}), les autorités ont porté la gradation à {gradation} : la CPTS "
            "ouvre une structure dédiée à la prise en charge des patients. Nous recherchons des professionnels pour "
-           "les premières vacations.\n\nMerci d'indiquer votre disponibilité.\n\nLa cellule de crise de {cpts}",
+           "les premières vacations.\n\nMerci d'indiquer votre disponibilité.\n\nLa cellule de crise — {cpts}",
            "availability"),
     Preset("canicule-g1", "Canicule — personnes vulnérables — gradation 1", 4, 1,
            "Canicule : vigilance patients fragiles",
            "{cpts} : canicule. Merci de contacter vos patients âgés et en ALD les plus fragiles.",
            "Bonjour,\n\nL'épisode de canicule ({titre}) place la CPTS en gradation {gradation}. Merci de contacter "
            "vos patients âgés, isolés ou en ALD et de signaler toute situation préoccupante à la cellule de "
-           "crise.\n\nLa cellule de crise de {cpts}",
+           "crise.\n\nLa cellule de crise — {cpts}",
            "ack"),
     Preset("nrc-g2", "NRC — gradation 2", 2, 2,
            "Événement NRC : consignes",
@@ -109,7 +109,7 @@ DEFAULT_PRESETS = [
            "Afflux de blessés : renforts",
            "{cpts} : afflux de blessés (gradation {gradation}). Êtes-vous disponible pour renforcer ?",
            "Bonjour,\n\nUn événement ({titre}) entraîne un afflux de blessés somatiques ou psychiques. La CPTS "
-           "organise des renforts.\n\nMerci d'indiquer votre disponibilité.\n\nLa cellule de crise de {cpts}",
+           "organise des renforts.\n\nMerci d'indiquer votre disponibilité.\n\nLa cellule de crise — {cpts}",
            "availability"),
 ]
 

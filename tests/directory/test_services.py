@@ -168,7 +168,7 @@ def test_demo_seed_builds_a_realistic_directory_through_the_services(db_session)
     linked = services.professional_for_user(factories.auth_services.get_user_by_email(DEMO_ACCOUNTS[Role.PROFESSIONAL]))
     assert linked is not None and linked.full_name == "Paul Garnier"
     assert {a.name for a in audiences.list_audiences()} == {"Tous les professionnels", "Infirmiers de Toulouse",
-                                                          "Cellule de crise", "Groupe test (exercices)"}
+                                                          "Cellule de crise", "Groupe test"}
     cell = next(a for a in audiences.list_audiences() if a.name == "Cellule de crise")
     assert audiences.reach(cell)["people"] == 6
     assert {o.name for o in organisations.list_organisations()} >= {"ARS Occitanie", "CHU de Toulouse"}
