@@ -60,7 +60,8 @@ def _init_extensions(app: Flask) -> None:
 
 # Each domain package exposes ``init_app(app, api)`` registering its blueprints, CLI, beat entries,
 # home cards and demo data. Order matters only for the home page's cards of equal rank.
-DOMAINS = ("crisis_app.directory", "crisis_app.stock", "crisis_app.alerts", "crisis_app.plan", "quality")
+DOMAINS = ("crisis_app.directory", "crisis_app.stock", "crisis_app.alerts", "crisis_app.plan", "crisis_app.crises",
+           "quality")
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -71,12 +72,10 @@ def _register_blueprints(app: Flask) -> None:
     from crisis_app.core.extensions import api
     from crisis_app.core.resources import bp as api_core_bp
     from crisis_app.core.views import bp as core_bp
-    from crisis_app.crises.views import bp as crises_bp
 
     app.register_blueprint(core_bp)
     notifications.init_app(app)
     app.register_blueprint(auth_bp)
-    app.register_blueprint(crises_bp)
     api.register_blueprint(api_core_bp)
     for name in DOMAINS:
         importlib.import_module(name).init_app(app, api)

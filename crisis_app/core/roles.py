@@ -38,6 +38,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.COORDINATOR}),
     "crisis.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL, Role.ARS_OBSERVER}),
     "crisis.manage": frozenset({Role.CRISIS_REFERENT}),
+    # crises: the cellule writes the journal and keeps the needs board; everyone sees that a crisis is on and what
+    # they were asked; the ARS observer reads the retours d'expérience (and writes nothing)
+    "crisis.journal.write": frozenset({Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    "crisis.needs.manage": frozenset({Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
+    "crisis.status": ALL_ROLES,
+    "crisis.evaluation.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL,
+                                         Role.ARS_OBSERVER}),
     # directory: the crisis team reads it to mobilise; the coordinator keeps it
     "directory.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "directory.manage": frozenset({Role.COORDINATOR}),

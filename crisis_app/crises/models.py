@@ -1,14 +1,15 @@
-"""A crisis as the ARS, the préfecture or the ministry qualified it."""
+"""A crisis as the ARS, the préfecture or the ministry qualified it; its journal de bord, levels, cellule,
+needs and retour d'expérience."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import IntEnum
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crisis_app.core.db import TimestampMixin, db
+from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
 
 
 class Typology(IntEnum):
@@ -33,7 +34,24 @@ TYPOLOGY_LABELS = {
     Typology.BLESSES: "Blessés somatiques ou psychiques",
 }
 
-GRADATIONS = (1, 2)
+VEILLE = 0
+GRADATIONS = (VEILLE, 1, 2)
+GRADATION_LABELS = {VEILLE: "Veille", 1: "Gradation 1", 2: "Gradation 2"}
+
+
+class Authority(StrEnum):
+    ARS = "ars"
+    PREFECTURE = "prefecture"
+    MINISTERE = "ministere"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return AUTHORITY_LABELS[self]
+
+
+AUTHORITY_LABELS = {Authority.ARS: "ARS", Authority.PREFECTURE: "Préfecture",
+                    Authority.MINISTERE: "Ministère de la santé", Authority.OTHER: "Autre autorité"}
 
 
 class Crisis(TimestampMixin, db.Model):
@@ -44,10 +62,15 @@ class Crisis(TimestampMixin, db.Model):
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     is_exercise: Mapped[bool] = mapped_column(default=False)
+    authority: Mapped[str | None] = mapped_column(sa.String(24))
+    authority_reference: Mapped[str | None] = mapped_column(sa.String(120))
+    qualified_at: Mapped[datetime | None]
+    close_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     __table_args__ = (
         sa.CheckConstraint("typology BETWEEN 1 AND 5", name="typology_range"),
-        sa.CheckConstraint("gradation IN (1, 2)", name="gradation_range"),
+        sa.CheckConstraint("gradation IN (0, 1, 2)", name="gradation_range"),
     )
 
     @property
@@ -57,3 +80,187 @@ class Crisis(TimestampMixin, db.Model):
     @property
     def typology_label(self) -> str:
         return Typology(self.typology).label
+
+    @property
+    def gradation_label(self) -> str:
+        return GRADATION_LABELS.get(self.gradation, str(self.gradation))
+
+    @property
+    def authority_label(self) -> str:
+        try:
+            return Authority(self.authority).label
+        except ValueError:
+            return "—"
+
+
+class EntryKind(StrEnum):
+    DECISION = "decision"
+    INFORMATION = "information"
+    ACTION = "action"
+    COMMUNICATION = "communication"
+    LEVEL_CHANGE = "level_change"
+    ALERT = "alert"
+    EQUIPMENT = "equipment"
+    CORRECTION = "correction"
+
+    @property
+    def label(self) -> str:
+        return ENTRY_KIND_LABELS[self]
+
+
+ENTRY_KIND_LABELS = {
+    EntryKind.DECISION: "Décision", EntryKind.INFORMATION: "Information reçue", EntryKind.ACTION: "Action",
+    EntryKind.COMMUNICATION: "Communication", EntryKind.LEVEL_CHANGE: "Changement de niveau",
+    EntryKind.ALERT: "Alerte", EntryKind.EQUIPMENT: "Matériel distribué", EntryKind.CORRECTION: "Correction",
+}
+# what people write; the others are written by Vigie itself (levels, alerts, equipment)
+WRITABLE_KINDS = (EntryKind.DECISION, EntryKind.INFORMATION, EntryKind.ACTION, EntryKind.COMMUNICATION,
+                  EntryKind.CORRECTION)
+
+
+class JournalEntry(db.Model):
+    """One line of the journal de bord: append-only, chained to the previous line by its hash."""
+
+    __tablename__ = "crisis_journal_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="RESTRICT"))
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    kind: Mapped[EntryKind] = mapped_column(str_enum(EntryKind))
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(sa.String(254))
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("crisis_journal_entry.id", ondelete="RESTRICT"))
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+    corrects: Mapped[JournalEntry | None] = relationship(remote_side=[id])
+
+    __table_args__ = (sa.UniqueConstraint("crisis_id", "seq", name="one_seq"),)
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+
+class LevelChange(db.Model):
+    """A gradation change (opening and closing included): the crisis's timeline."""
+
+    __tablename__ = "crisis_level_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    from_gradation: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    to_gradation: Mapped[int | None] = mapped_column(sa.SmallInteger)  # None: closed
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(sa.String(254))
+
+
+class CellActivation(db.Model):
+    """The cellule de crise called together: who was asked, through which alert."""
+
+    __tablename__ = "crisis_cell_activation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    alert_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alert.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    members: Mapped[list[CellMember]] = relationship(cascade="all, delete-orphan", order_by="CellMember.id")
+
+
+class CellMember(db.Model):
+    __tablename__ = "crisis_cell_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activation_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis_cell_activation.id", ondelete="CASCADE"),
+                                               index=True)
+    professional_id: Mapped[int | None] = mapped_column(sa.ForeignKey("professional.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(sa.String(250))
+    role: Mapped[str] = mapped_column(sa.String(120), default="")
+
+
+class NeedStatus(StrEnum):
+    IDENTIFIED = "identified"
+    IN_PROGRESS = "in_progress"
+    MET = "met"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return NEED_STATUS_LABELS[self]
+
+
+NEED_STATUS_LABELS = {NeedStatus.IDENTIFIED: "Identifié", NeedStatus.IN_PROGRESS: "En cours",
+                      NeedStatus.MET: "Couvert", NeedStatus.DROPPED: "Abandonné"}
+
+
+class Need(TimestampMixin, db.Model):
+    """A health need created by the crisis (home visits for ALD patients, a vaccination site, a shortage…)."""
+
+    __tablename__ = "crisis_need"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    detail: Mapped[str | None] = mapped_column(sa.String(1000))
+    status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus), default=NeedStatus.IDENTIFIED)
+    owner: Mapped[str | None] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EvaluationStatus(StrEnum):
+    DRAFT = "draft"
+    VALIDATED = "validated"
+    SENT = "sent"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Brouillon", "validated": "Validée", "sent": "Envoyée"}[self.value]
+
+
+class Evaluation(TimestampMixin, db.Model):
+    """The retour d'expérience of one crisis: figures Vigie holds, what people wrote, its validation and sending."""
+
+    __tablename__ = "crisis_evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), unique=True)
+    figures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    worked: Mapped[str] = mapped_column(sa.Text, default="")
+    not_worked: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[EvaluationStatus] = mapped_column(str_enum(EvaluationStatus), default=EvaluationStatus.DRAFT)
+    validated_at: Mapped[datetime | None]
+    validated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None]  # the outbox message that carried it
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    crisis: Mapped[Crisis] = relationship()
+    actions: Mapped[list[EvaluationAction]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="EvaluationAction.id")
+
+
+class ActionStatus(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"todo": "À faire", "in_progress": "En cours", "done": "Fait"}[self.value]
+
+
+class EvaluationAction(db.Model):
+    __tablename__ = "crisis_evaluation_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis_evaluation.id", ondelete="CASCADE"),
+                                               index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    owner: Mapped[str] = mapped_column(sa.String(200))
+    due_on: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus), default=ActionStatus.TODO)

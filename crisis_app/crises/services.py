@@ -1,6 +1,11 @@
-"""Opening and reading crises; every change with its audit row in the same transaction."""
+"""A crisis's life: open, change gradation, close. Each change, its journal entry and its audit row commit together.
+
+Invalid requests change nothing: a bad value is refused with 422, a change a closed crisis cannot take with 409.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -8,47 +13,175 @@ from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.crises.models import GRADATIONS, Crisis, Typology
+from crisis_app.core.timez import paris_datetime
+from crisis_app.crises import journal
+from crisis_app.crises.models import (
+    AUTHORITY_LABELS,
+    GRADATION_LABELS,
+    GRADATIONS,
+    Authority,
+    Crisis,
+    EntryKind,
+    LevelChange,
+    Typology,
+)
+
+MAX_REASON = 1000
 
 
 def current_crisis() -> Crisis | None:
     """The open crisis that is not an exercise, most recently opened first."""
     return db.session.scalar(
         sa.select(Crisis).where(Crisis.closed_at.is_(None), Crisis.is_exercise.is_(False))
-        .order_by(Crisis.opened_at.desc()).limit(1))
+        .order_by(Crisis.opened_at.desc(), Crisis.id.desc()).limit(1))
 
 
-def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1,
-                is_exercise: bool = False) -> Crisis:
+def current_exercise() -> Crisis | None:
+    """The open exercise, most recently opened first."""
+    return db.session.scalar(
+        sa.select(Crisis).where(Crisis.closed_at.is_(None), Crisis.is_exercise.is_(True))
+        .order_by(Crisis.opened_at.desc(), Crisis.id.desc()).limit(1))
+
+
+def list_crises(*, limit: int = 100) -> list[Crisis]:
+    """Crises and exercises, open ones first, then most recent first."""
+    return list(db.session.scalars(sa.select(Crisis).order_by(Crisis.closed_at.is_(None).desc(),
+                                                              Crisis.opened_at.desc()).limit(limit)))
+
+
+def level_changes(crisis: Crisis) -> list[LevelChange]:
+    return list(db.session.scalars(sa.select(LevelChange).where(LevelChange.crisis_id == crisis.id)
+                                   .order_by(LevelChange.at, LevelChange.id)))
+
+
+def _refuse(errors: dict[str, list[str]], message: str = "Crise invalide : corrigez les champs signalés.") -> None:
+    if errors:
+        raise ServiceError("validation_error", message, fields=errors)
+
+
+def _gradation_error(gradation) -> list[str] | None:
+    if isinstance(gradation, bool) or gradation not in GRADATIONS:
+        return ["Gradation inconnue : veille (0), gradation 1 ou gradation 2."]
+    return None
+
+
+def _reason(reason: str | None, errors: dict, *, required: bool = True) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        errors["reason"] = ["Le motif est obligatoire."]
+    elif len(reason) > MAX_REASON:
+        errors["reason"] = [f"{MAX_REASON} caractères au plus."]
+    return reason
+
+
+def _author(actor: User | None) -> str:
+    return (actor.full_name or actor.email) if actor else audit.SYSTEM_LABEL
+
+
+def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, is_exercise: bool = False,
+                authority: str | None = None, authority_reference: str | None = None,
+                qualified_at: datetime | None = None) -> Crisis:
     """Open a crisis at a gradation after the authorities qualified it."""
     errors: dict[str, list[str]] = {}
-    if not title.strip():
-        errors["title"] = ["Le titre est obligatoire."]
-    if typology not in {t.value for t in Typology}:
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        errors["title"] = ["Le titre est obligatoire (200 caractères au plus)."]
+    if isinstance(typology, bool) or typology not in {t.value for t in Typology}:
         errors["typology"] = ["Typologie inconnue (1 à 5)."]
-    if gradation not in GRADATIONS:
-        errors["gradation"] = ["La gradation est 1 ou 2."]
-    if errors:
-        raise ServiceError("validation_error", "Crise invalide.", fields=errors)
-    crisis = Crisis(title=title.strip(), typology=typology, gradation=gradation,
-                    opened_at=utcnow(), is_exercise=is_exercise)
+    if problem := _gradation_error(gradation):
+        errors["gradation"] = problem
+    if authority is not None and authority not in {a.value for a in Authority}:
+        errors["authority"] = ["Autorité inconnue."]
+    if qualified_at is not None and (qualified_at.tzinfo is None or not 2000 <= qualified_at.year <= 2100):
+        errors["qualified_at"] = ["Date de qualification invalide (avec son fuseau, entre 2000 et 2100)."]
+    if authority_reference and len(authority_reference) > 120:
+        errors["authority_reference"] = ["120 caractères au plus."]
+    _refuse(errors)
+    now = utcnow()
+    crisis = Crisis(title=title, typology=typology, gradation=gradation, opened_at=now, is_exercise=is_exercise,
+                    authority=authority, authority_reference=(authority_reference or "").strip() or None,
+                    qualified_at=qualified_at or now, opened_by_id=actor.id if actor else None)
     db.session.add(crisis)
     db.session.flush()
+    db.session.add(LevelChange(crisis_id=crisis.id, at=now, from_gradation=None, to_gradation=gradation,
+                               reason="Ouverture", author_id=actor.id if actor else None, author_label=_author(actor)))
+    qualified = (f", qualifiée par {AUTHORITY_LABELS[Authority(authority)]}"
+                 f"{f' (réf. {crisis.authority_reference})' if crisis.authority_reference else ''}"
+                 f" le {paris_datetime(crisis.qualified_at)}" if authority else "")
+    text = (f"{'Exercice' if is_exercise else 'Crise'} ouvert{'' if is_exercise else 'e'} : {title} — "
+            f"{Typology(typology).label}, {GRADATION_LABELS[gradation]}{qualified}")
+    journal.append(crisis=crisis, actor=actor, kind=EntryKind.LEVEL_CHANGE, text=text)
     audit.record(actor=actor, action="crisis.open", object_type="crisis", object_id=crisis.id,
                  summary=f"Crise ouverte : {crisis.title} (gradation {gradation})",
-                 changes={"gradation": [None, gradation], "typology": [None, typology]})
+                 changes={"gradation": [None, gradation], "typology": [None, typology],
+                          "is_exercise": [None, is_exercise], "authority": [None, authority]})
     db.session.commit()
     return crisis
 
 
-def log_to_journal(*, crisis: Crisis, actor: User | None, kind: str, text: str) -> None:
-    """Note an event of the crisis (an alert sent, its figures, its end) in the caller's transaction.
+def _ensure_open(crisis: Crisis) -> None:
+    if not crisis.active:
+        raise ServiceError("crisis_closed", f"Cette crise est close depuis le {paris_datetime(crisis.closed_at)} : "
+                           "elle ne peut plus changer.", status=409)
 
-    The journal de bord (its own chained table, `crisis verify-journal`) comes with the crisis feature; until
-    then the entry is an audit row on the crisis, which that feature will carry over.
-    """
-    audit.record(actor=actor, action=f"crisis.journal.{kind}", object_type="crisis", object_id=crisis.id,
-                 summary=text)
+
+def change_level(*, actor: User, crisis: Crisis, gradation: int, reason: str) -> Crisis:
+    """Raise or lower the gradation (veille, 1, 2), with the reason, the author and the time."""
+    errors: dict[str, list[str]] = {}
+    if problem := _gradation_error(gradation):
+        errors["gradation"] = problem
+    reason = _reason(reason, errors)
+    _refuse(errors, "Changement de niveau invalide : corrigez les champs signalés.")
+    _ensure_open(crisis)
+    if gradation == crisis.gradation:
+        raise ServiceError("same_level", f"La crise est déjà en {GRADATION_LABELS[gradation].lower()}.",
+                           field="gradation", status=409)
+    before = crisis.gradation
+    crisis.gradation = gradation
+    db.session.add(LevelChange(crisis_id=crisis.id, at=utcnow(), from_gradation=before, to_gradation=gradation,
+                               reason=reason, author_id=actor.id, author_label=_author(actor)))
+    direction = "relevée" if gradation > before else "abaissée"
+    text = f"{GRADATION_LABELS[before]} → {GRADATION_LABELS[gradation]} ({direction}) : {reason}"
+    journal.append(crisis=crisis, actor=actor, kind=EntryKind.LEVEL_CHANGE, text=text)
+    audit.record(actor=actor, action="crisis.level", object_type="crisis", object_id=crisis.id,
+                 summary=f"Niveau de la crise « {crisis.title} » : {text}"[:500],
+                 changes={"gradation": [before, gradation]})
+    db.session.commit()
+    return crisis
+
+
+def close_crisis(*, actor: User, crisis: Crisis, reason: str) -> Crisis:
+    """Close the crisis (time and reason); a closed crisis takes no further change."""
+    errors: dict[str, list[str]] = {}
+    reason = _reason(reason, errors)
+    _refuse(errors, "Clôture invalide : corrigez les champs signalés.")
+    if not crisis.active:
+        raise ServiceError("already_closed", f"Cette crise est déjà close (le {paris_datetime(crisis.closed_at)}).",
+                           status=409)
+    now = utcnow()
+    crisis.closed_at, crisis.close_reason = now, reason
+    db.session.add(LevelChange(crisis_id=crisis.id, at=now, from_gradation=crisis.gradation, to_gradation=None,
+                               reason=reason, author_id=actor.id, author_label=_author(actor)))
+    journal.append(crisis=crisis, actor=actor, kind=EntryKind.LEVEL_CHANGE, text=f"Crise close : {reason}")
+    audit.record(actor=actor, action="crisis.close", object_type="crisis", object_id=crisis.id,
+                 summary=f"Crise close : {crisis.title} — {reason}"[:500],
+                 changes={"closed_at": [None, now]})
+    db.session.commit()
+    return crisis
+
+
+def ensure_open(crisis: Crisis) -> None:
+    """Refuse (409) any change to a closed crisis."""
+    _ensure_open(crisis)
+
+
+def exercises_closed(year: int) -> int:
+    """Exercises run in Vigie and closed in ``year`` (Paris time): preparation exercises of the plan."""
+    from crisis_app.core.timez import PARIS
+
+    start, end = datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Crisis).where(
+        Crisis.is_exercise.is_(True), Crisis.closed_at >= start, Crisis.closed_at < end)) or 0
 
 
 def info(crisis: Crisis | None) -> crisis_context.CrisisInfo | None:
@@ -66,9 +199,3 @@ def register_context() -> None:
         get=lambda crisis_id: info(db.session.get(Crisis, crisis_id)),
         all_crises=lambda: [info(c) for c in db.session.scalars(
             sa.select(Crisis).order_by(Crisis.opened_at.desc()))])
-
-
-def _journal_alert_event(sender, *, crisis_id: int | None, actor=None, summary: str, **_extra) -> None:
-    crisis = db.session.get(Crisis, crisis_id) if crisis_id else None
-    if crisis is not None:
-        log_to_journal(crisis=crisis, actor=actor, kind="alert", text=summary)

@@ -1,39 +1,189 @@
-"""The crisis banner shown on every page, and the crisis card of the home page."""
+"""Crisis pages: open, follow, change level, activate the cellule, close; the banner and the home card.
+
+The journal and board pages are in views_journal.py, the RETEX pages in views_retex.py (same blueprint).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
-from crisis_app.crises import services
+from crisis_app.core.timez import PARIS, paris_datetime
+from crisis_app.crises import alert_link, cellule, plan_link, services
+from crisis_app.crises.models import AUTHORITY_LABELS, GRADATION_LABELS, TYPOLOGY_LABELS, Crisis
+from crisis_app.crises.schemas import MAX_ID
+from crisis_app.directory import services as directory_services
 
-bp = Blueprint("crises", __name__)
-services.register_context()
+bp = Blueprint("crises", __name__, url_prefix="/crises")
 
 
-@bp.record_once
-def _subscribe(_state) -> None:
-    from crisis_app.alerts import signals
+def actor():
+    return current_user._get_current_object()
 
-    for signal in (signals.alert_sent, signals.alert_cancelled, signals.alert_ended):
-        signal.connect(services._journal_alert_event)
+
+def crisis_for(crisis_id: int, permission: str = "crisis.read") -> Crisis:
+    return get_for_user(Crisis, bounded(crisis_id), permission)
+
+
+def bounded(object_id: int) -> int:
+    """An id the database can hold, else 404 (SQLite overflows past 2**63, PostgreSQL's integer is 32 bits)."""
+    if object_id > MAX_ID:
+        abort(404)
+    return object_id
 
 
 @bp.app_context_processor
 def inject_crisis_banner():
-    if not current_user.is_authenticated:
+    if not getattr(current_user, "is_authenticated", False):  # no user at all: a PDF rendered outside a request
         return {}
-    return {"active_crisis": services.current_crisis(), "show_crisis_banner": True}
+    return {"active_crisis": services.current_crisis(), "active_exercise": services.current_exercise(),
+            "show_crisis_banner": True}
 
 
 @card_provider("crisis.read", order=0)
 def _crisis_card(user):
     crisis = services.current_crisis()
     if crisis is None:
-        yield Card(title="Crise sanitaire", value="Aucune crise active", tone="ok",
-                   detail="Vigie est en veille.")
+        yield Card(title="Crise sanitaire", value="Aucune crise active", tone="ok", detail="Vigie est en veille.",
+                   url=url_for("crises.index"))
         return
-    yield Card(title="Crise sanitaire", value=f"Gradation {crisis.gradation}", tone="alert", urgent=True,
-               detail=f"{crisis.title} — {crisis.typology_label}, ouverte le "
-                      f"{crisis.opened_at:%d/%m/%Y à %H:%M} (UTC)")
+    yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert", urgent=True,
+               detail=f"{crisis.title} — {crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
+               url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
+
+
+@bp.app_template_filter("paris_iso")
+def paris_iso(value: str | None) -> str:
+    """An ISO 8601 time stored in a JSON document (RETEX figures), shown in Paris time."""
+    return paris_datetime(datetime.fromisoformat(value)) if value else ""
+
+
+def _paris_input(value: str | None) -> datetime | None:
+    """A ``datetime-local`` field, typed in Paris time, as an aware UTC datetime."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=PARIS).astimezone(UTC)
+
+
+def _int(value: str | None) -> int | str | None:
+    value = (value or "").strip()
+    digits = value.removeprefix("-")
+    return int(value) if digits.isascii() and digits.isdigit() and len(digits) < 10 else (value or None)
+
+
+def _choices() -> dict:
+    return {"typologies": TYPOLOGY_LABELS, "authorities": AUTHORITY_LABELS, "gradations": GRADATION_LABELS}
+
+
+@bp.route("/")
+@permission_required("crisis.read")
+def index():
+    return render_template("crises/index.html", crises=services.list_crises())
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@permission_required("crisis.manage")
+def open_form():
+    if request.method == "GET":
+        return render_template("crises/open.html", form={"gradation": "1"}, errors={}, **_choices())
+    form = request.form
+    try:
+        crisis = services.open_crisis(
+            actor=actor(), title=form.get("title", ""), typology=_int(form.get("typology")),
+            gradation=_int(form.get("gradation")), authority=form.get("authority") or None,
+            authority_reference=form.get("authority_reference"), is_exercise=form.get("is_exercise") == "on",
+            qualified_at=_paris_input(form.get("qualified_at")))
+    except (ServiceError, ValueError, OverflowError) as exc:
+        error = exc if isinstance(exc, ServiceError) else ServiceError(
+            "validation_error", "Date de qualification invalide.", field="qualified_at")
+        flash(error.message, "error")
+        return render_template("crises/open.html", form=form, errors=error.fields, **_choices()), 400
+    flash("Crise ouverte." if not crisis.is_exercise else "Exercice ouvert.", "success")
+    return redirect(url_for("crises.detail", crisis_id=crisis.id))
+
+
+@bp.route("/<int:crisis_id>")
+@permission_required("crisis.read")
+def detail(crisis_id: int):
+    crisis = crisis_for(crisis_id)
+    return render_template("crises/detail.html", crisis=crisis, timeline=services.level_changes(crisis),
+                           section=plan_link.typology_section(crisis.typology, crisis.gradation),
+                           presets=plan_link.presets_for(crisis.typology, crisis.gradation),
+                           gradations=GRADATION_LABELS, activation=cellule.latest(crisis))
+
+
+@bp.route("/<int:crisis_id>/niveau", methods=["GET", "POST"])
+@permission_required("crisis.manage")
+def level(crisis_id: int):
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    target = _int(request.values.get("gradation"))
+    if request.method == "POST":
+        try:
+            services.change_level(actor=actor(), crisis=crisis, gradation=target, reason=request.form.get("reason"))
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            return _level_page(crisis, target, exc.fields), exc.status
+        flash(f"Niveau changé : {crisis.gradation_label}. Mesures du plan et modèles d'alerte ci-dessous.", "success")
+        return redirect(url_for("crises.detail", crisis_id=crisis.id, _anchor="niveau"))
+    return _level_page(crisis, target, {})
+
+
+def _level_page(crisis: Crisis, target, errors: dict):
+    valid = target in GRADATION_LABELS
+    return render_template("crises/level.html", crisis=crisis, target=target if valid else None, errors=errors,
+                           gradations=GRADATION_LABELS,
+                           section=plan_link.typology_section(crisis.typology, target) if valid else None,
+                           presets=plan_link.presets_for(crisis.typology, target) if valid else [])
+
+
+@bp.route("/<int:crisis_id>/cloture", methods=["POST"])
+@permission_required("crisis.manage")
+def close(crisis_id: int):
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    try:
+        services.close_crisis(actor=actor(), crisis=crisis, reason=request.form.get("reason", ""))
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("crises.detail", crisis_id=crisis.id)), 303
+    flash("Crise close. Le retour d'expérience est prêt à être rédigé.", "success")
+    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+
+
+@bp.route("/<int:crisis_id>/cellule", methods=["GET", "POST"])
+@permission_required("crisis.read")
+def cell(crisis_id: int):
+    crisis = crisis_for(crisis_id)
+    status = 200
+    if request.method == "POST":
+        crisis = crisis_for(crisis_id, "crisis.manage")
+        ids = [int(i) for i in request.form.getlist("professional_ids")
+               if i.isascii() and i.isdigit() and int(i) <= MAX_ID]
+        try:
+            cellule.activate(actor=actor(), crisis=crisis, professional_ids=ids)
+            flash("Cellule de crise activée : les membres sont alertés.", "success")
+            return redirect(url_for("crises.cell", crisis_id=crisis.id))
+        except ServiceError as exc:
+            flash(exc.message, "error")
+            status = exc.status
+    activation = cellule.latest(crisis)
+    return render_template("crises/cell.html", crisis=crisis, activation=activation,
+                           roll=cellule.roll_call(activation) if activation else [],
+                           candidates=cellule.candidates(crisis) if crisis.active else []), status
+
+
+@bp.route("/en-cours")
+@permission_required("crisis.status")
+def status():
+    """What every professional may see: whether a crisis is on, and what they were asked during it."""
+    crises = [c for c in (services.current_crisis(), services.current_exercise()) if c is not None]
+    person = directory_services.professional_for_user(actor())
+    asked = {c.id: alert_link.asked_of(person.id, c.id) if person else [] for c in crises}
+    return render_template("crises/status.html", crises=crises, asked=asked, person=person)
+
+
+from crisis_app.crises import views_journal, views_retex  # noqa: E402, F401 - routes on the same blueprint

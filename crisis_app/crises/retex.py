@@ -1,0 +1,227 @@
+"""Retour d'expérience: figures Vigie holds, what people write, validation by the référent, sending to the ARS.
+
+The figures are computed again on every read while the evaluation is a draft, and frozen at validation: the
+document the ARS receives says what Vigie knew when the référent signed it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from crisis_app.core import audit
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import User
+from crisis_app.core.timez import PARIS, paris_datetime
+from crisis_app.crises import alert_link, board, journal, needs, plan_link, services
+from crisis_app.crises.models import (
+    ENTRY_KIND_LABELS,
+    GRADATION_LABELS,
+    ActionStatus,
+    Crisis,
+    EntryKind,
+    Evaluation,
+    EvaluationAction,
+    EvaluationStatus,
+)
+
+MAX_TEXT = 20_000
+MAX_ACTIONS = 50
+
+
+def compute_figures(crisis: Crisis) -> dict[str, Any]:
+    """Duration, gradation timeline, alerts and their rates, mobilisation, equipment, needs, journal by kind."""
+    end = crisis.closed_at or utcnow()
+    alerts = alert_link.figures(crisis.id)
+    _, equipment = board.handed_out(crisis)
+    need_counts = needs.counts(crisis)
+    by_kind = journal.counts_by_kind(crisis)
+    timeline = [{"at": c.at, "from": GRADATION_LABELS.get(c.from_gradation, "—"),
+                 "to": GRADATION_LABELS.get(c.to_gradation, "Clôture"), "reason": c.reason, "by": c.author_label}
+                for c in services.level_changes(crisis)]
+    return _plain({
+        "opened_at": crisis.opened_at, "closed_at": crisis.closed_at,
+        "duration_hours": round((end - crisis.opened_at).total_seconds() / 3600, 1),
+        "timeline": timeline, "alerts": alerts["alerts"], "alerts_sent": len(alerts["alerts"]),
+        "channels": alerts["channels"], "mobilised": alerts["mobilised"],
+        "equipment": equipment, "needs_total": need_counts["total"], "needs_met": need_counts["met"],
+        "journal": {ENTRY_KIND_LABELS[EntryKind(k)]: n for k, n in sorted(by_kind.items())},
+    })
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready (times as ISO 8601 UTC), to be stored in the evaluation and frozen at validation."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def evaluation_of(crisis: Crisis) -> Evaluation:
+    """The crisis's evaluation; an unsaved draft with fresh figures when none was written yet."""
+    evaluation = db.session.scalar(sa.select(Evaluation).where(Evaluation.crisis_id == crisis.id))
+    if evaluation is None:
+        evaluation = Evaluation(crisis=crisis, crisis_id=crisis.id, worked="", not_worked="",
+                                status=EvaluationStatus.DRAFT, actions=[])
+    if evaluation.status is EvaluationStatus.DRAFT:
+        evaluation.figures = compute_figures(crisis)
+    return evaluation
+
+
+def _clean_actions(actions: list[dict], errors: dict) -> list[EvaluationAction]:
+    if len(actions) > MAX_ACTIONS:
+        errors["actions"] = [f"{MAX_ACTIONS} actions au plus."]
+        return []
+    rows = []
+    for i, action in enumerate(actions):
+        title, owner = (action.get("title") or "").strip(), (action.get("owner") or "").strip()
+        status = action.get("status") or ActionStatus.TODO.value
+        due = action.get("due_on")
+        problems = []
+        if not title or len(title) > 300:
+            problems.append("l'action est obligatoire (300 caractères au plus)")
+        if not owner or len(owner) > 200:
+            problems.append("le responsable est obligatoire")
+        if status not in {s.value for s in ActionStatus}:
+            problems.append("statut inconnu")
+        if due is not None and not isinstance(due, date):
+            try:
+                due = date.fromisoformat(str(due)) if due else None
+            except ValueError:
+                problems.append("échéance invalide (AAAA-MM-JJ)")
+        if problems:
+            errors[f"actions.{i}"] = [f"Action {i + 1} : " + ", ".join(problems) + "."]
+        else:
+            rows.append(EvaluationAction(title=title, owner=owner, due_on=due, status=ActionStatus(status)))
+    return rows
+
+
+def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: list[dict]) -> Evaluation:
+    """Write the draft: what worked, what did not, the actions decided (owner, due date, status)."""
+    errors: dict[str, list[str]] = {}
+    worked, not_worked = (worked or "").strip(), (not_worked or "").strip()
+    for name, text in (("worked", worked), ("not_worked", not_worked)):
+        if len(text) > MAX_TEXT:
+            errors[name] = [f"{MAX_TEXT} caractères au plus."]
+    rows = _clean_actions(actions or [], errors)
+    if errors:
+        raise ServiceError("validation_error", "Retour d'expérience invalide : corrigez les champs signalés.",
+                           fields=errors)
+    evaluation = evaluation_of(crisis)
+    if evaluation.status is not EvaluationStatus.DRAFT:
+        raise ServiceError("not_draft", "Ce retour d'expérience est validé : il ne se modifie plus (seul le suivi "
+                           "des actions reste ouvert).", status=409)
+    evaluation.worked, evaluation.not_worked, evaluation.actions = worked, not_worked, rows
+    evaluation.updated_at = utcnow()
+    db.session.add(evaluation)
+    db.session.flush()
+    audit.record(actor=actor, action="crisis.evaluation_save", object_type="crisis", object_id=crisis.id,
+                 summary=f"Retour d'expérience de « {crisis.title} » enregistré ({len(rows)} action(s))")
+    db.session.commit()
+    return evaluation
+
+
+def set_action_status(*, actor: User, action: EvaluationAction, status: str) -> EvaluationAction:
+    """Follow a decided action to done (also after validation and sending)."""
+    if status not in {s.value for s in ActionStatus}:
+        raise ServiceError("validation_error", "Statut inconnu.", field="status")
+    before = action.status.value
+    action.status = ActionStatus(status)
+    audit.record(actor=actor, action="crisis.evaluation_action", object_type="crisis_evaluation_action",
+                 object_id=action.id, summary=f"Action « {action.title} » : {action.status.label}",
+                 changes={"status": [before, status]})
+    db.session.commit()
+    return action
+
+
+def validate(*, actor: User, crisis: Crisis) -> Evaluation:
+    """The référent validates: the figures are frozen; the crisis must be closed."""
+    if crisis.active:
+        raise ServiceError("crisis_open", "Le retour d'expérience se valide une fois la crise close.", status=409)
+    evaluation = evaluation_of(crisis)
+    if evaluation.id is None:
+        raise ServiceError("no_draft", "Rédigez et enregistrez le retour d'expérience avant de le valider.",
+                           status=409)
+    if evaluation.status is not EvaluationStatus.DRAFT:
+        raise ServiceError("already_validated", "Ce retour d'expérience est déjà validé.", status=409)
+    evaluation.status, evaluation.validated_at, evaluation.validated_by_id = (EvaluationStatus.VALIDATED, utcnow(),
+                                                                              actor.id)
+    audit.record(actor=actor, action="crisis.evaluation_validate", object_type="crisis", object_id=crisis.id,
+                 summary=f"Retour d'expérience de « {crisis.title} » validé")
+    db.session.commit()
+    return evaluation
+
+
+def recipients(crisis: Crisis) -> list:
+    """Contacts of the organisations the plan names for the RETEX (ARS, CPAM, MSA, neighbouring CPTS); without a
+    published plan, of the organisations the directory marks as receiving evaluations."""
+    from crisis_app.directory import contacts, organisations
+
+    ids = plan_link.retex_organisation_ids()
+    if ids is None:
+        ids = sorted({c.organisation_id for c in organisations.evaluation_recipients()})
+    return [r for r in contacts.recipients_for_organisations(ids) if r.email]
+
+
+def document(evaluation: Evaluation) -> bytes:
+    """The evaluation as a PDF."""
+    from crisis_app.crises.pdf import render_pdf
+
+    return render_pdf("crises/pdf_retex.html", evaluation=evaluation, crisis=evaluation.crisis,
+                      cpts=current_app.config.get("CPTS_NAME", "CPTS"), generated_at=utcnow())
+
+
+def send(*, actor: User, crisis: Crisis) -> Evaluation:
+    """Send the validated evaluation by e-mail, PDF attached, to the plan's recipients, through the outbox."""
+    evaluation = evaluation_of(crisis)
+    if evaluation.status is EvaluationStatus.SENT:
+        raise ServiceError("already_sent", f"Ce retour d'expérience a déjà été envoyé le "
+                           f"{paris_datetime(evaluation.sent_at)}.", status=409)
+    if evaluation.status is not EvaluationStatus.VALIDATED:
+        raise ServiceError("not_validated", "Le retour d'expérience doit être validé avant l'envoi.", status=409)
+    from crisis_app.core.notifications import outbox
+
+    people = recipients(crisis)
+    if not people:
+        raise ServiceError("no_recipients", "Aucun destinataire : le plan ne nomme aucun organisme (ARS, CPAM, MSA, "
+                           "CPTS voisines) dont un contact a une adresse e-mail.", status=409)
+    cpts = current_app.config.get("CPTS_NAME", "CPTS")
+    label = "Exercice" if crisis.is_exercise else "Crise"
+    message = outbox.send_message(
+        topic="crises.retex", subject=f"{cpts} — retour d'expérience : {crisis.title}",
+        email_text=(f"Bonjour,\n\nVeuillez trouver ci-joint le retour d'expérience de la CPTS {cpts} sur "
+                    f"« {crisis.title} » ({label.lower()} du {paris_datetime(crisis.opened_at)} au "
+                    f"{paris_datetime(crisis.closed_at)}), validé par le référent crise sanitaire.\n\n"
+                    f"Cordialement,\n{cpts}"),
+        recipients=people, channels=("email",), about=("crisis", crisis.id), author=actor,
+        label=f"RETEX {crisis.title}",
+        attachments=[outbox.Attachment(filename=f"retex-crise-{crisis.id}.pdf", media_type="application/pdf",
+                                       content=document(evaluation))])
+    evaluation.status, evaluation.sent_at, evaluation.message_id = EvaluationStatus.SENT, utcnow(), message.id
+    audit.record(actor=actor, action="crisis.evaluation_send", object_type="crisis", object_id=crisis.id,
+                 summary=f"Retour d'expérience de « {crisis.title} » envoyé à {message.recipient_count} "
+                         f"destinataire(s)", changes={"message": [None, message.id]})
+    db.session.commit()
+    return evaluation
+
+
+def deliveries(evaluation: Evaluation) -> list:
+    """Each delivery of the sent evaluation, with its state (read from the outbox)."""
+    if not evaluation.message_id:
+        return []
+    from crisis_app.core.notifications.models import Delivery
+
+    return list(db.session.scalars(sa.select(Delivery).where(Delivery.message_id == evaluation.message_id)
+                                   .order_by(Delivery.id)))
+
+
+def evaluations_sent(year: int) -> int:
+    """Post-crisis evaluations sent in ``year`` (a mission indicator of the plan)."""
+    start, end = datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation).where(
+        Evaluation.status == EvaluationStatus.SENT, Evaluation.sent_at >= start, Evaluation.sent_at < end)) or 0

@@ -1,0 +1,148 @@
+"""marshmallow schemas of crises: what the API accepts (validated before any service runs) and what it shows."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from crisis_app.crises.models import GRADATIONS, WRITABLE_KINDS, ActionStatus, Authority, Typology
+
+MAX_ID = 2**31 - 1
+_id = {"strict": True, "validate": validate.Range(min=1, max=MAX_ID)}
+_gradation = {"strict": True, "validate": validate.OneOf(GRADATIONS, error="Gradation inconnue : 0 (veille), 1 ou 2.")}
+
+
+class CrisisCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    typology = fields.Integer(required=True, strict=True, validate=validate.OneOf([t.value for t in Typology]))
+    gradation = fields.Integer(load_default=1, **_gradation)
+    authority = fields.String(required=True, validate=validate.OneOf([a.value for a in Authority]))
+    authority_reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    qualified_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    is_exercise = fields.Boolean(load_default=False)
+
+
+class LevelSchema(Schema):
+    gradation = fields.Integer(required=True, **_gradation)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class CloseSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class CrisisSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    typology = fields.Integer()
+    typology_label = fields.String()
+    gradation = fields.Integer()
+    gradation_label = fields.String()
+    authority = fields.String(allow_none=True)
+    authority_reference = fields.String(allow_none=True)
+    qualified_at = fields.DateTime(allow_none=True)
+    opened_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    close_reason = fields.String(allow_none=True)
+    is_exercise = fields.Boolean()
+    active = fields.Boolean()
+
+
+class CrisisListSchema(Schema):
+    items = fields.List(fields.Nested(CrisisSchema))
+    total = fields.Integer()
+
+
+class AskedSchema(Schema):
+    title = fields.String()
+    sent_at = fields.DateTime()
+    text = fields.String()
+    answer = fields.String(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+
+
+class CurrentCrisisSchema(Schema):
+    """What any signed-in person may know: that a crisis is on, and what they were asked during it."""
+
+    id = fields.Integer()
+    title = fields.String()
+    typology_label = fields.String()
+    gradation = fields.Integer()
+    gradation_label = fields.String()
+    is_exercise = fields.Boolean()
+    opened_at = fields.DateTime()
+    asked = fields.List(fields.Nested(AskedSchema))
+
+
+class CurrentListSchema(Schema):
+    items = fields.List(fields.Nested(CurrentCrisisSchema))
+    total = fields.Integer()
+
+
+class JournalInputSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in WRITABLE_KINDS]))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    corrects = fields.Integer(load_default=None, allow_none=True, **_id)
+
+
+class JournalQuerySchema(Schema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
+
+
+class JournalEntrySchema(Schema):
+    id = fields.Integer()
+    seq = fields.Integer()
+    at = fields.DateTime()
+    kind = fields.String()
+    kind_label = fields.String()
+    text = fields.String()
+    author = fields.String(attribute="author_label")
+    corrects = fields.Integer(attribute="corrects_id", allow_none=True)
+    prev_hash = fields.String()
+    hash = fields.String()
+
+
+class JournalListSchema(Schema):
+    items = fields.List(fields.Nested(JournalEntrySchema))
+    total = fields.Integer()
+
+
+class ActionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    owner = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    due_on = fields.Date(load_default=None, allow_none=True)
+    status = fields.String(load_default="todo", validate=validate.OneOf([s.value for s in ActionStatus]))
+
+
+class EvaluationInputSchema(Schema):
+    worked = fields.String(load_default="", validate=validate.Length(max=20_000))
+    not_worked = fields.String(load_default="", validate=validate.Length(max=20_000))
+    actions = fields.List(fields.Nested(ActionSchema), load_default=list, validate=validate.Length(max=50))
+
+
+class DeliverySchema(Schema):
+    id = fields.Integer()
+    name = fields.Function(lambda d: d.recipient.name if d.recipient else d.address)
+    channel = fields.String()
+    address = fields.String()
+    state = fields.Function(lambda d: getattr(d.state, "value", d.state))
+    sent_at = fields.DateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)
+
+
+class EvaluationSchema(Schema):
+    crisis_id = fields.Integer()
+    status = fields.Function(lambda e: e.status.value)
+    figures = fields.Dict()
+    worked = fields.String()
+    not_worked = fields.String()
+    actions = fields.List(fields.Nested(ActionSchema))
+    validated_at = fields.DateTime(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+    deliveries = fields.Method("_deliveries")
+
+    def _deliveries(self, evaluation) -> list:
+        from crisis_app.crises import retex
+
+        return DeliverySchema(many=True).dump(retex.deliveries(evaluation))

@@ -1,0 +1,104 @@
+"""RETEX pages: the pre-filled evaluation, its sections and actions, validation, PDF, sending and deliveries."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.errors import ServiceError
+from crisis_app.crises import retex
+from crisis_app.crises.models import ActionStatus, EvaluationAction
+from crisis_app.crises.views import actor, bounded, bp, crisis_for
+
+BLANK_ACTIONS = 3
+DELIVERY_LABELS = {"queued": "en file", "sending": "en cours d'envoi", "sent": "envoyé",
+                   "temporary_failure": "échec temporaire (nouvel essai prévu)", "permanent_failure": "échec définitif",
+                   "answered": "répondu", "cancelled": "annulé", "delivered": "remis"}
+
+
+def _actions_from_form(form) -> list[dict]:
+    titles, owners = form.getlist("action_title"), form.getlist("action_owner")
+    dues, statuses = form.getlist("action_due"), form.getlist("action_status")
+    rows = []
+    for i, title in enumerate(titles):
+        owner = owners[i] if i < len(owners) else ""
+        if title.strip() or owner.strip():
+            rows.append({"title": title, "owner": owner, "due_on": (dues[i] if i < len(dues) else "") or None,
+                         "status": statuses[i] if i < len(statuses) else "todo"})
+    return rows
+
+
+def _page(crisis, evaluation, errors=None, status=200):
+    return render_template("crises/retex.html", crisis=crisis, evaluation=evaluation, errors=errors or {},
+                           statuses={s.value: s.label for s in ActionStatus}, blank=BLANK_ACTIONS,
+                           delivery_labels=DELIVERY_LABELS,
+                           deliveries=retex.deliveries(evaluation)), status
+
+
+@bp.route("/<int:crisis_id>/retex", methods=["GET"])
+@permission_required("crisis.evaluation.read")
+def retex_page(crisis_id: int):
+    crisis = crisis_for(crisis_id, "crisis.evaluation.read")
+    return _page(crisis, retex.evaluation_of(crisis))
+
+
+@bp.route("/<int:crisis_id>/retex", methods=["POST"])
+@permission_required("crisis.manage")
+def retex_save(crisis_id: int):
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    try:
+        retex.save(actor=actor(), crisis=crisis, worked=request.form.get("worked", ""),
+                   not_worked=request.form.get("not_worked", ""), actions=_actions_from_form(request.form))
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _page(crisis, retex.evaluation_of(crisis), exc.fields, exc.status)
+    flash("Retour d'expérience enregistré.", "success")
+    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+
+
+@bp.route("/<int:crisis_id>/retex/validation", methods=["POST"])
+@permission_required("crisis.manage")
+def retex_validate(crisis_id: int):
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    try:
+        retex.validate(actor=actor(), crisis=crisis)
+        flash("Retour d'expérience validé : les chiffres sont figés.", "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+
+
+@bp.route("/<int:crisis_id>/retex/envoi", methods=["POST"])
+@permission_required("crisis.manage")
+def retex_send(crisis_id: int):
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    try:
+        retex.send(actor=actor(), crisis=crisis)
+        flash("Retour d'expérience envoyé : suivez chaque envoi ci-dessous.", "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+
+
+@bp.route("/<int:crisis_id>/retex/actions/<int:action_id>", methods=["POST"])
+@permission_required("crisis.manage")
+def retex_action(crisis_id: int, action_id: int):
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    action = get_for_user(EvaluationAction, bounded(action_id), "crisis.manage")
+    evaluation = retex.evaluation_of(crisis)
+    if evaluation.id is None or action.evaluation_id != evaluation.id:
+        abort(404)
+    try:
+        retex.set_action_status(actor=actor(), action=action, status=request.form.get("status", ""))
+        flash("Suivi de l'action mis à jour.", "success")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+
+
+@bp.route("/<int:crisis_id>/retex.pdf")
+@permission_required("crisis.evaluation.read")
+def retex_pdf(crisis_id: int):
+    crisis = crisis_for(crisis_id, "crisis.evaluation.read")
+    return Response(retex.document(retex.evaluation_of(crisis)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="retex-crise-{crisis.id}.pdf"'})

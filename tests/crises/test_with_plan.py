@@ -1,0 +1,59 @@
+"""Crises on a real published plan: its measures and presets at each level, its cellule, its RETEX recipients,
+and the evaluation sent counted in its indicators."""
+
+from __future__ import annotations
+
+import pytest
+
+from crisis_app.core.db import utcnow
+from crisis_app.core.roles import Role
+from crisis_app.crises import cellule, retex, services
+from crisis_app.plan import indicators
+from crisis_app.plan import services as plan_services
+from tests import factories
+from tests.plan.conftest import complete_data
+
+
+@pytest.fixture
+def published(personas):
+    referent = personas[Role.CRISIS_REFERENT].user
+    people = [factories.reachable_professional() for _ in range(4)]
+    partner = factories.organisation(name="ARS Occitanie (plan)", receives_evaluations=False,
+                                     contacts=[{"name": "Veille", "email": "veille@ars-plan.example.org"}])
+    plan = plan_services.create_draft(actor=referent, year=utcnow().year)
+    plan_services.update_sections(actor=referent, plan=plan, data=complete_data(people, partner))
+    plan_services.validate_plan(actor=referent, plan=plan)
+    plan_services.publish_plan(actor=referent, plan=plan)
+    return {"plan": plan, "people": people, "partner": partner}
+
+
+@pytest.fixture
+def offre(referent, published):
+    return services.open_crisis(actor=referent, title="Pénurie de médecins", typology=1, gradation=1,
+                                authority="ars")
+
+
+def test_the_crisis_page_shows_the_plans_measures_and_presets_for_the_level(client, login, personas, offre):
+    login(personas[Role.CRISIS_REFERENT])
+    page = client.get(f"/crises/{offre.id}").text
+    assert "Besoins 1/1" in page and "modele=t1-g1" in page
+    preview = client.get(f"/crises/{offre.id}/niveau?gradation=2").text
+    assert "Besoins 1/2" in preview and "modele=t1-g2" in preview
+
+
+def test_the_cellule_proposed_is_the_plans(offre, published):
+    _, _, member, backup = published["people"]
+    rows = {r["professional_id"]: r for r in cellule.candidates(offre)}
+    assert rows[member.id]["role"] == "Pilote de la cellule" and rows[member.id]["checked"]
+    assert not rows[backup.id]["checked"]
+
+
+def test_the_sent_evaluation_reaches_the_plans_recipients_and_counts_in_its_indicators(offre, referent):
+    year = utcnow().year
+    before = indicators.evaluations_done(year)
+    retex.save(actor=referent, crisis=offre, worked="a", not_worked="b", actions=[])
+    services.close_crisis(actor=referent, crisis=offre, reason="Fin")
+    retex.validate(actor=referent, crisis=offre)
+    evaluation = retex.send(actor=referent, crisis=offre)
+    assert [d.address for d in retex.deliveries(evaluation)] == ["veille@ars-plan.example.org"]
+    assert indicators.evaluations_done(year) == before + 1
