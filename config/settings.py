@@ -104,6 +104,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         "CPTS_NAME": env.get("VIGIE_CPTS_NAME", "CPTS de démonstration"),
         # bodies above this are refused with 413 before a byte is read; a view may allow more (@body_limit, core.bodies)
         "MAX_CONTENT_LENGTH": int(env.get("VIGIE_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
+        # the Annuaire Santé upload only (the national extraction is about 700 MB)
+        "VIGIE_IMPORT_MAX_BYTES": int(env.get("VIGIE_IMPORT_MAX_BYTES", str(1024**3))),
         "STOCK_EXPIRY_WARNING_DAYS": int(env.get("VIGIE_STOCK_EXPIRY_WARNING_DAYS", "30")),
         **_alert_settings(env, mode),
     }

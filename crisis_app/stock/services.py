@@ -18,6 +18,7 @@ from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.models import Organisation, Professional
+from crisis_app.stock import signals
 from crisis_app.stock.models import (
     CATEGORIES,
     MovementKind,
@@ -221,6 +222,8 @@ def _ledger(*, actor: User | None, kind: MovementKind, lot: StockLot, delta: int
     audit.record(actor=actor, action=f"stock.{kind.value}", object_type="stock_movement", object_id=movement.id,
                  summary=summary, changes={"lot": [None, lot.id], "quantity": [after - delta, after],
                                            **{k: [None, v] for k, v in details.items() if v is not None}})
+    if kind is MovementKind.DISTRIBUTION:
+        signals.handed_out.send(movement, crisis_id=movement.crisis_id, summary=summary, actor=actor)
     db.session.commit()
     return movement
 

@@ -65,3 +65,27 @@ def test_an_alert_sent_through_the_alerts_service_writes_exactly_one_journal_lin
         "channels": ["sms"], "question": "availability", "crisis_id": crisis.id})
     lines = journal.entries(crisis)[before:]
     assert [e.kind for e in lines] == [EntryKind.ALERT] and "« Renfort » envoyée à 2 personne(s)" in lines[0].text
+
+
+def test_a_real_distribution_during_a_crisis_writes_its_line_in_the_same_commit(crisis, referent, db_session):
+    """The stock service sends the signal itself: no caller has to remember to write the journal."""
+    from datetime import timedelta
+
+    from crisis_app.core.db import utcnow
+    from crisis_app.stock import services as stock_services
+    from tests import factories
+
+    item = stock_services.create_item(actor=referent, name="Masques chirurgicaux", unit="boîte de 50",
+                                      category="protection")
+    place = stock_services.create_location(actor=referent, name="Local de crise")
+    lot = stock_services.receive(actor=referent, item_id=item.id, location_id=place.id, quantity=8, lot_number="B2",
+                                 expires_on=utcnow().date() + timedelta(days=200)).lot
+    nurse = factories.reachable_professional()
+    before = len(journal.entries(crisis))
+    stock_services.distribute(actor=referent, lot_id=lot.id, quantity=3, professional_id=nurse.id,
+                              crisis_id=crisis.id)
+    entries = journal.entries(crisis)
+    assert len(entries) == before + 1 and entries[-1].kind is EntryKind.EQUIPMENT
+    assert "Masques chirurgicaux" in entries[-1].text
+    stock_services.distribute(actor=referent, lot_id=lot.id, quantity=1, professional_id=nurse.id)  # no crisis
+    assert len(journal.entries(crisis)) == before + 1
