@@ -27,6 +27,21 @@ def evaluations_done(year: int) -> int:
     return sum(int(fn(year)) for fn in _EVALUATION_COUNTERS)
 
 
+# Crises also register ``fn(year) -> int``: crisis exercises run in Vigie count as preparation exercises.
+_EXERCISE_COUNTERS: list[EvaluationCounter] = []
+
+
+def register_exercise_counter(fn: EvaluationCounter) -> EvaluationCounter:
+    """Add a counter of exercises held in Vigie in a year (crisis exercises closed that year)."""
+    if fn not in _EXERCISE_COUNTERS:
+        _EXERCISE_COUNTERS.append(fn)
+    return fn
+
+
+def exercises_run_in_vigie(year: int) -> int:
+    return sum(int(fn(year)) for fn in _EXERCISE_COUNTERS)
+
+
 def update_status(*, today: date, published_years: set[int]) -> str:
     """Pure rule: "ok" when this year's version is published, else "due" until the end of
     LATE_AFTER_MONTH, then "late"."""
@@ -46,7 +61,7 @@ def for_year(year: int) -> dict:
         "updated_this_year": plan is not None,
         "professionals_in_plan": len(services.people_ids(plan)) if plan else 0,
         "professionals_in_actions": len(participants),
-        "exercises_done": sum(1 for a in done if a.kind is ActivityKind.EXERCISE),
+        "exercises_done": sum(1 for a in done if a.kind is ActivityKind.EXERCISE) + exercises_run_in_vigie(year),
         "sensibilisations_done": sum(1 for a in done if a.kind is ActivityKind.SENSIBILISATION),
         "evaluations_done": evaluations_done(year),
     }

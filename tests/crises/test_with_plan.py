@@ -57,3 +57,14 @@ def test_the_sent_evaluation_reaches_the_plans_recipients_and_counts_in_its_indi
     evaluation = retex.send(actor=referent, crisis=offre)
     assert [d.address for d in retex.deliveries(evaluation)] == ["veille@ars-plan.example.org"]
     assert indicators.evaluations_done(year) == before + 1
+
+
+def test_a_closed_exercise_counts_as_a_preparation_exercise_in_the_plans_indicators(referent):
+    year = utcnow().astimezone(__import__("crisis_app.core.timez", fromlist=["PARIS"]).PARIS).year
+    before = indicators.for_year(year)["exercises_done"]
+    real = services.open_crisis(actor=referent, title="Vraie crise", typology=1)
+    drill = services.open_crisis(actor=referent, title="Exercice canicule", typology=4, is_exercise=True)
+    assert indicators.for_year(year)["exercises_done"] == before  # counted once it is over
+    services.close_crisis(actor=referent, crisis=drill, reason="Exercice terminé")
+    services.close_crisis(actor=referent, crisis=real, reason="Fin de l'épisode")
+    assert indicators.for_year(year)["exercises_done"] == before + 1  # the real crisis is not an exercise
