@@ -94,7 +94,12 @@ def save(*, actor: User, data: dict[str, Any], analysis: Analysis | None = None)
         event = _event(data.get("event_id"))
         if db.session.scalar(sa.select(Analysis.id).where(Analysis.event_id == event.id)):
             raise ServiceError("conflict", f"{event.reference} a déjà une analyse : complétez-la.", status=409)
-        analysis = Analysis(event_id=event.id, pilot_user_id=data.get("pilot_user_id") or actor.id, **values)
+        pilot_id = data.get("pilot_user_id") or actor.id
+        known = isinstance(pilot_id, int) and 0 < pilot_id <= 2**31 - 1 and db.session.get(User, pilot_id)
+        if not known:  # an unknown account is a refusal, not a foreign-key error
+            raise ServiceError("validation_error", "Pilote inconnu : choisissez un compte existant.",
+                               fields={"pilot_user_id": ["Compte inconnu."]}, status=422)
+        analysis = Analysis(event_id=event.id, pilot_user_id=pilot_id, **values)
         db.session.add(analysis)
         action = "quality.analysis.create"
     else:

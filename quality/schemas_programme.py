@@ -55,7 +55,7 @@ class QualitySessionItemSchema(Schema):
     event_id = fields.Integer()
     decision = fields.String(allow_none=True)
     decision_label = fields.String()
-    pilot_user_id = fields.Integer(allow_none=True)
+    pilot_user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class QualitySessionSchema(Schema):
@@ -163,7 +163,7 @@ class QualityAnalysisSchema(Schema):
     method = fields.String()
     status = fields.String()
     status_label = fields.String()
-    pilot_user_id = fields.Integer(allow_none=True)
+    pilot_user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     steps = fields.Dict()
     factors = fields.Dict()
     barriers = fields.List(fields.Dict())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crisis_app.alerts.models import QuestionKind
+from crisis_app.core.fields import Id
 from crisis_app.core.notifications.models import DeliveryState
 
 
@@ -18,10 +19,10 @@ class AlertInputSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     sms_text = fields.String(required=True, validate=validate.Length(min=1, max=480))
     email_text = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
-    audience_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    audience_id = Id(required=True)
     channels = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
                            validate=validate.Length(min=1, max=10, error="Choisissez au moins un canal."))
-    crisis_id = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
+    crisis_id = Id(allow_none=True)
     is_exercise = fields.Boolean(load_default=False)
     question = fields.String(load_default=QuestionKind.NONE.value,
                              validate=validate.OneOf([q.value for q in QuestionKind]))

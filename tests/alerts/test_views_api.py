@@ -169,3 +169,10 @@ def test_the_composer_relaunches_the_silent_by_default(client, personas, login):
     page = client.get("/alertes/nouvelle").text
     assert 'name="escalation_minutes" inputmode="numeric" value="10"' in page
     assert 'name="escalation_max" inputmode="numeric" value="1"' in page
+
+
+def test_ids_beyond_the_database_integer_are_refused_not_a_500(client, personas, audience):
+    headers = _bearer(personas[Role.CRISIS_REFERENT].user)
+    for field in ("audience_id", "crisis_id"):
+        response = client.post("/api/v1/alerts", json={**alert_data(audience), field: 2**31}, headers=headers)
+        assert response.status_code == 422 and field in response.get_json()["error"]["fields"]

@@ -179,3 +179,14 @@ def test_an_analysis_is_saved_as_it_goes_through_the_api(client, personas, refer
     refused = client.patch(f"/api/v1/quality/analyses/{aid}", json={"lessons": "Rappeler le 06 12 34 56 78."},
                            headers=headers)
     assert refused.status_code == 422 and refused.json["error"]["code"] == "patient_data"
+
+
+def test_an_unknown_pilot_is_refused_with_422_and_nothing_is_written(client, personas, referent):
+    event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
+    headers = _auth(referent)
+    before = row_counts()
+    for pilot in (987654, 2**31):
+        response = client.post("/api/v1/quality/analyses", json={"event_id": event.id, "method": "orion",
+                                                                 "pilot_user_id": pilot}, headers=headers)
+        assert response.status_code == 422, (pilot, response.json)
+    assert row_counts() == before
