@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from crisis_app.core.fields import StrictBoolean
 from quality import vocab
 from quality.models import TEXT_MAX
 from quality.vocab import State
@@ -22,7 +23,7 @@ def _text(maximum: int = TEXT_MAX, **kwargs) -> fields.String:
 class AdverseEventCreateSchema(Schema):
     """The short declaration form. Free texts must not identify a patient (422 names what was found)."""
 
-    anonymous = fields.Boolean(required=True, metadata={
+    anonymous = StrictBoolean(required=True, metadata={
         "description": "true : rien n'identifie l'auteur ; la réponse donne un lien de suivi secret, affiché une "
                        "seule fois"})
     occurred_on = fields.Date(required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from crisis_app.core.fields import StrictBoolean
 from quality import vocab_sessions as words
 
 MAX_ID = 2**31 - 1
@@ -31,7 +32,7 @@ class QualitySessionWriteSchema(Schema):
     user_ids = _ids()
     event_ids = _ids()
     theme_ids = _ids()
-    invite = fields.Boolean(load_default=False)
+    invite = StrictBoolean(load_default=False)
 
 
 class QualitySessionCreateSchema(QualitySessionWriteSchema):
@@ -48,7 +49,7 @@ class QualityParticipantSchema(Schema):
     name = fields.String()
     professional_id = fields.Integer(allow_none=True)
     user_id = fields.Integer(allow_none=True)
-    attended = fields.Boolean(allow_none=True)
+    attended = StrictBoolean(allow_none=True)
 
 
 class QualitySessionItemSchema(Schema):
@@ -131,7 +132,7 @@ class QualityDecisionSchema(Schema):
 
 
 class QualityMinutesSchema(Schema):
-    send = fields.Boolean(load_default=False)
+    send = StrictBoolean(load_default=False)
 
 
 class QualityBarrierSchema(Schema):

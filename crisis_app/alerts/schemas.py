@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crisis_app.alerts.models import QuestionKind
-from crisis_app.core.fields import Id
+from crisis_app.core.fields import Id, StrictBoolean
 from crisis_app.core.notifications.models import DeliveryState
 
 
@@ -23,12 +23,12 @@ class AlertInputSchema(Schema):
     channels = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
                            validate=validate.Length(min=1, max=10, error="Choisissez au moins un canal."))
     crisis_id = Id(allow_none=True)
-    is_exercise = fields.Boolean(load_default=False)
+    is_exercise = StrictBoolean(load_default=False)
     question = fields.String(load_default=QuestionKind.NONE.value,
                              validate=validate.OneOf([q.value for q in QuestionKind]))
     options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(max=8),
                           metadata={"description": "remplace l'échelle par défaut de la question"})
-    allow_comment = fields.Boolean(load_default=True)
+    allow_comment = StrictBoolean(load_default=True)
     escalation_minutes = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=1440))
     escalation_max = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=10))
 

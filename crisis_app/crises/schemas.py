@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from crisis_app.core.fields import StrictBoolean
 from crisis_app.crises.models import GRADATIONS, WRITABLE_KINDS, ActionStatus, Authority, Typology
 
 MAX_ID = 2**31 - 1
@@ -18,7 +19,7 @@ class CrisisCreateSchema(Schema):
     authority = fields.String(required=True, validate=validate.OneOf([a.value for a in Authority]))
     authority_reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
     qualified_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    is_exercise = fields.Boolean(load_default=False)
+    is_exercise = StrictBoolean(load_default=False)
 
 
 class LevelSchema(Schema):

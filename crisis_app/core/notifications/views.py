@@ -21,6 +21,7 @@ from crisis_app.core.notifications.models import (
     MessageAttachment,
     OutboxMessage,
 )
+from crisis_app.core.pagination import link_args
 
 bp = Blueprint("outbox", __name__)
 LIST_ROWS = 200
@@ -116,4 +117,4 @@ def mine():
 @bp.route("/alertes/boite-d-envoi")
 @permission_required("outbox.read")
 def legacy_sink():
-    return redirect(url_for("outbox.sink", **request.args))
+    return redirect(url_for("outbox.sink", **link_args(request.args, drop=())))
