@@ -107,6 +107,8 @@ DOMAIN_MISMATCHES: dict[str, dict[str, str]] = {
     "PATCH /api/v1/quality/analyses/{analysis_id}": {ACCEPT: "factor keys are an enum the schema does not state"},
     "POST /api/v1/quality/actions": {ACCEPT: "a title is required non-empty: minLength missing"},
     "POST /api/v1/alerts": {ACCEPT: "escalation needs a question, channels must be configured: not in the schema"},
+    "POST /api/v1/crises": {ACCEPT: "qualified_at must carry its zone and fall between 2000 and 2100: not in the "
+                                    "schema"},
 }
 
 
@@ -115,7 +117,7 @@ def _excused(label: str) -> list:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_openapi_document(case, bearers):
     """Each generated request is sent once per writing role (schemathesis cannot parametrize its own tests)."""
     for headers in bearers.values():
