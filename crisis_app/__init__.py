@@ -79,6 +79,16 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(api_core_bp)
     for name in DOMAINS:
         importlib.import_module(name).init_app(app, api)
+    _run_views_as_units_of_work(app)
+
+
+def _run_views_as_units_of_work(app: Flask) -> None:
+    """Every view and API endpoint is one user action: one transaction, committed when it returns (core.db)."""
+    from crisis_app.core.db import unit_of_work_view
+
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static" and not getattr(view, "unit_of_work", False):
+            app.view_functions[endpoint] = unit_of_work_view(view)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -8,6 +8,8 @@ from celery import Celery, Task
 from celery.signals import worker_process_init
 from flask import Flask, has_app_context
 
+from crisis_app.core.db import atomic
+
 
 @worker_process_init.connect
 def _let_pool_processes_finish(**_kwargs):
@@ -24,11 +26,22 @@ def _let_pool_processes_finish(**_kwargs):
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
+        """A task is an entry point: one unit of work (core.db.atomic), unless it declares ``own_transactions``
+        (the delivery engine's tasks, whose short commits are the point)."""
+
+        own_transactions = False
+
         def __call__(self, *args, **kwargs):
             # Eager calls from a request or a test already run inside the app's context.
             if has_app_context():
-                return self.run(*args, **kwargs)
+                return self._run_unit(*args, **kwargs)
             with app.app_context():
+                return self._run_unit(*args, **kwargs)
+
+        def _run_unit(self, *args, **kwargs):
+            if self.own_transactions:
+                return self.run(*args, **kwargs)
+            with atomic():
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import wraps
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+from crisis_app.core.errors import ServiceError
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -79,6 +84,136 @@ class VigieSession(FlaskSession):
 
 SESSION_OPTIONS = {"class_": VigieSession}
 db = SQLAlchemy(model_class=Base, session_options=dict(SESSION_OPTIONS))
+
+
+# --- The unit of work -------------------------------------------------------------------------------------------
+# One user action = one transaction (zulip's ``do_*`` actions and ``transaction.atomic`` are the model). The entry
+# point (a view or API endpoint: ``unit_of_work_view``; a Celery task: core.celery's task class; a CLI command:
+# ``@atomic()``) opens the outermost ``atomic``; services and helpers open nested ones, which join it: they change
+# rows, flush, and never commit or roll back. The outermost one commits, then runs the on-commit callbacks (the
+# outbox fan-out, Celery work). An exception that leaves a nested block dooms the whole unit, even if a caller
+# catches it later: a half-done action is never committed (Django's ``needs_rollback``). Only the delivery engine
+# keeps its own short commits (core/notifications/engine.py).
+
+_DEPTH = "uow_depth"
+_DOOMED = "uow_doomed"
+
+
+class ConflictError(ServiceError):
+    """The database refused the unit of work (a unique or foreign key rule) and the caller named no message."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__("conflict", "Cette modification entre en conflit avec des données existantes ; "
+                         "rechargez la page et réessayez.", status=409)
+        self.detail = detail
+
+
+def in_unit_of_work() -> bool:
+    """True inside an ``atomic`` block (an entry point's transaction)."""
+    return db.session.info.get(_DEPTH, 0) > 0
+
+
+def _conflict(conflict, exc: Exception) -> Exception:
+    if conflict is None:
+        return ConflictError(str(getattr(exc, "orig", exc)))
+    return conflict() if callable(conflict) and not isinstance(conflict, BaseException) else conflict
+
+
+@contextmanager
+def atomic(*, conflict=None, durable: bool = False, savepoint: bool = False) -> Iterator[None]:
+    """One unit of work, or a part of the one already open.
+
+    ``conflict``: the exception (or a callable making it, e.g. a ``ServiceError`` with status 409) raised instead of
+    the database's ``IntegrityError``, when the block's flush or the final commit breaks a constraint.
+    ``durable``: this block must be the outermost one (an entry point; nesting it is a programming error).
+    ``savepoint``: a failure inside rolls back this block only (a SAVEPOINT) and does not doom the unit: for a loop
+    that goes on past a refused item (an import's rows).
+    """
+    session = db.session()
+    depth = session.info.get(_DEPTH, 0)
+    if durable and depth:
+        raise RuntimeError("an entry point's unit of work was opened inside another one")
+    if depth and savepoint:
+        yield from _savepoint(session, conflict)
+        return
+    session.info[_DEPTH] = depth + 1
+    try:
+        yield
+        session.flush()
+    except sa.exc.IntegrityError as exc:
+        _leave(session, depth, failed=True)
+        raise _conflict(conflict, exc) from exc
+    except BaseException:
+        _leave(session, depth, failed=True)
+        raise
+    if depth:
+        session.info[_DEPTH] = depth
+        return
+    _finish(session, conflict)
+
+
+def _savepoint(session, conflict) -> Iterator[None]:
+    nested = session.begin_nested()
+    try:
+        yield
+        session.flush()
+    except sa.exc.IntegrityError as exc:
+        if nested.is_active:
+            nested.rollback()
+        raise _conflict(conflict, exc) from exc
+    except BaseException:
+        if nested.is_active:
+            nested.rollback()
+        raise
+    nested.commit()
+
+
+def _leave(session, depth: int, *, failed: bool) -> None:
+    if depth:
+        session.info[_DEPTH] = depth
+        if failed:
+            session.info[_DOOMED] = True
+        return
+    session.info.pop(_DEPTH, None)
+    session.info.pop(_DOOMED, None)
+    session.rollback()
+
+
+def _finish(session, conflict) -> None:
+    """The outermost block ends: commit (then the on-commit callbacks), or roll back a doomed unit."""
+    doomed = session.info.pop(_DOOMED, False)
+    session.info.pop(_DEPTH, None)
+    if doomed:
+        session.rollback()
+        return
+    try:
+        session.commit()
+    except sa.exc.IntegrityError as exc:
+        session.rollback()
+        raise _conflict(conflict, exc) from exc
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def abandon() -> None:
+    """Drop what the current unit has written so far (its on-commit callbacks too) and go on in the same unit: a
+    view that caught a refusal and now renders the form again. Only an entry point calls it."""
+    session = db.session()
+    session.info.pop(_DOOMED, None)
+    session.rollback()
+
+
+def unit_of_work_view(view: Callable) -> Callable:
+    """Run a view or API endpoint as one unit of work: committed when it returns, rolled back when it raises."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        with atomic(durable=True):
+            return view(*args, **kwargs)
+
+    wrapper.unit_of_work = True
+    return wrapper
 
 
 def utcnow() -> datetime:

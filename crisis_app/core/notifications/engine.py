@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from crisis_app.core.db import db, detached_copy, utcnow
+from crisis_app.core.db import atomic, db, detached_copy, utcnow
 from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.base import FileAttachment, OutgoingMessage, TransportError
 from crisis_app.core.notifications.models import Delivery, DeliveryState, Message, MessageAttachment
@@ -239,8 +239,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     figures = {"requeued": requeue_stuck(now)}
     for name, step in _SWEEP_STEPS.items():
-        figures[name] = step(now)
-        db.session.commit()
+        with atomic():  # each domain's step is its own unit of work: one failing step does not undo another
+            figures[name] = step(now)
     figures["dispatched"] = 0
     message_ids = db.session.scalars(sa.select(Delivery.message_id).where(_dispatchable(now)).distinct()).all()
     for message_id in message_ids:

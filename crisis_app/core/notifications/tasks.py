@@ -12,19 +12,19 @@ from crisis_app.core.notifications import engine
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="vigie.outbox.dispatch", ignore_result=True)
+@shared_task(name="vigie.outbox.dispatch", ignore_result=True, own_transactions=True)
 def dispatch_message(message_id: int) -> None:
     count = engine.dispatch(message_id)
     log.info("message %s: %s deliveries enqueued", message_id, count)
 
 
-@shared_task(name="vigie.outbox.send_batch", ignore_result=True)
+@shared_task(name="vigie.outbox.send_batch", ignore_result=True, own_transactions=True)
 def send_batch(delivery_ids: list[int]) -> None:
     figures = engine.send_deliveries(list(delivery_ids))
     log.info("batch of %s: %s", len(delivery_ids), figures)
 
 
-@shared_task(name="vigie.outbox.sweep", ignore_result=True)
+@shared_task(name="vigie.outbox.sweep", ignore_result=True, own_transactions=True)
 def sweep() -> None:
     figures = engine.sweep()
     if any(figures.values()):
