@@ -14,7 +14,7 @@ from crisis_app.alerts.templates import TEMPLATES, TEMPLATES_BY_KEY
 from crisis_app.core import crisis_context, presets
 from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.csvexport import csv_response
-from crisis_app.core.db import db
+from crisis_app.core.db import abandon, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_LABELS, STATE_LABELS, Delivery
 from crisis_app.core.notifications.registry import available_channels
@@ -95,7 +95,7 @@ def compose():
                                    preview=services.preview(actor=current_user._get_current_object(), data=data))
         alert = services.send_alert(actor=current_user._get_current_object(), data=data)
     except ServiceError as exc:
-        db.session.rollback()
+        abandon()
         flash(exc.message, "error")
         return render_template("alerts/compose.html", **_compose_context(form, exc.fields)), 400
     flash(f"Alerte envoyée à {len(alert.recipients)} personne(s).", "success")
@@ -186,7 +186,7 @@ def end(alert_id: int):
     try:
         sent = services.end_alert(actor=current_user._get_current_object(), alert=alert, text=text)
     except ServiceError as exc:
-        db.session.rollback()
+        abandon()
         flash(exc.message, "error")
     else:
         flash(f"Message de fin d'alerte envoyé ({sent}).", "success")
@@ -207,7 +207,7 @@ def answer(token: str):
             services.record_answer(recipient=recipient, code=request.form.get("code", ""),
                                    comment=request.form.get("comment"), via="lien")
         except ServiceError as exc:
-            db.session.rollback()
+            abandon()
             return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed,
                                    error=exc.message), exc.status
         return render_template("alerts/answer.html", recipient=recipient, alert=alert, thanks=True)

@@ -25,7 +25,7 @@ def person_channels() -> list[str]:
 
 def send(*, actor: User, audience_id: int, crisis_id: int, is_exercise: bool, title: str, sms_text: str,
          email_text: str, question: str) -> Alert:
-    """Send an alert through the alerts service (which commits it and enqueues its fan-out)."""
+    """Send an alert through the alerts service, in the caller's unit of work (the fan-out leaves after it commits)."""
     return alert_services.send_alert(actor=actor, data={
         "title": title, "sms_text": sms_text, "email_text": email_text, "audience_id": audience_id,
         "channels": person_channels(), "crisis_id": crisis_id, "is_exercise": is_exercise, "question": question})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.crises.chain import GENESIS, entry_hash
@@ -70,8 +70,9 @@ def validate_entry(*, crisis: Crisis, kind: str, text: str, corrects_id: int | N
     return corrected
 
 
+@atomic()
 def write(*, actor: User, crisis: Crisis, kind: str, text: str, corrects_id: int | None = None) -> JournalEntry:
-    """A person writes in the journal (a closed crisis's journal is closed too); commits with its audit row."""
+    """A person writes in the journal (a closed crisis's journal is closed too); written with its audit row."""
     if not crisis.active:
         raise ServiceError("crisis_closed", "Cette crise est close : son journal ne reçoit plus d'entrée.",
                            status=409)
@@ -82,7 +83,6 @@ def write(*, actor: User, crisis: Crisis, kind: str, text: str, corrects_id: int
     audit.record(actor=actor, action="crisis.journal_entry", object_type="crisis", object_id=crisis.id,
                  summary=f"Journal de bord ({entry.kind.label}) : {entry.text[:300]}",
                  changes={"entry": [None, entry.id]})
-    db.session.commit()
     return entry
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.timez import PARIS, paris_datetime
@@ -101,6 +101,7 @@ def _clean_actions(actions: list[dict], errors: dict) -> list[EvaluationAction]:
     return rows
 
 
+@atomic()
 def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: list[dict]) -> Evaluation:
     """Write the draft: what worked, what did not, the actions decided (owner, due date, status)."""
     errors: dict[str, list[str]] = {}
@@ -122,10 +123,10 @@ def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: 
     db.session.flush()
     audit.record(actor=actor, action="crisis.evaluation_save", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » enregistré ({len(rows)} action(s))")
-    db.session.commit()
     return evaluation
 
 
+@atomic()
 def set_action_status(*, actor: User, action: EvaluationAction, status: str) -> EvaluationAction:
     """Follow a decided action to done (also after validation and sending)."""
     if status not in {s.value for s in ActionStatus}:
@@ -135,10 +136,10 @@ def set_action_status(*, actor: User, action: EvaluationAction, status: str) -> 
     audit.record(actor=actor, action="crisis.evaluation_action", object_type="crisis_evaluation_action",
                  object_id=action.id, summary=f"Action « {action.title} » : {action.status.label}",
                  changes={"status": [before, status]})
-    db.session.commit()
     return action
 
 
+@atomic()
 def validate(*, actor: User, crisis: Crisis) -> Evaluation:
     """The référent validates: the figures are frozen; the crisis must be closed."""
     if crisis.active:
@@ -153,7 +154,6 @@ def validate(*, actor: User, crisis: Crisis) -> Evaluation:
                                                                               actor.id)
     audit.record(actor=actor, action="crisis.evaluation_validate", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » validé")
-    db.session.commit()
     return evaluation
 
 
@@ -176,6 +176,7 @@ def document(evaluation: Evaluation) -> bytes:
                       cpts=current_app.config.get("CPTS_NAME", "CPTS"), generated_at=utcnow())
 
 
+@atomic()
 def send(*, actor: User, crisis: Crisis) -> Evaluation:
     """Send the validated evaluation by e-mail, PDF attached, to the plan's recipients, through the outbox."""
     evaluation = evaluation_of(crisis)
@@ -206,7 +207,6 @@ def send(*, actor: User, crisis: Crisis) -> Evaluation:
     audit.record(actor=actor, action="crisis.evaluation_send", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » envoyé à {message.recipient_count} "
                          f"destinataire(s)", changes={"message": [None, message.id]})
-    db.session.commit()
     return evaluation
 
 

@@ -1,4 +1,4 @@
-"""A crisis's life: open, change gradation, close. Each change, its journal entry and its audit row commit together.
+"""A crisis's life: open, change gradation, close. Each change, its journal entry and its audit row are one unit of work.
 
 Invalid requests change nothing: a bad value is refused with 422, a change a closed crisis cannot take with 409.
 """
@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from crisis_app.core import audit, crisis_context
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_datetime
@@ -78,6 +78,7 @@ def _author(actor: User | None) -> str:
     return (actor.full_name or actor.email) if actor else audit.SYSTEM_LABEL
 
 
+@atomic()
 def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, is_exercise: bool = False,
                 authority: str | None = None, authority_reference: str | None = None,
                 qualified_at: datetime | None = None) -> Crisis:
@@ -115,7 +116,6 @@ def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, i
                  summary=f"Crise ouverte : {crisis.title} (gradation {gradation})",
                  changes={"gradation": [None, gradation], "typology": [None, typology],
                           "is_exercise": [None, is_exercise], "authority": [None, authority]})
-    db.session.commit()
     return crisis
 
 
@@ -125,6 +125,7 @@ def _ensure_open(crisis: Crisis) -> None:
                            "elle ne peut plus changer.", status=409)
 
 
+@atomic()
 def change_level(*, actor: User, crisis: Crisis, gradation: int, reason: str) -> Crisis:
     """Raise or lower the gradation (veille, 1, 2), with the reason, the author and the time."""
     errors: dict[str, list[str]] = {}
@@ -146,10 +147,10 @@ def change_level(*, actor: User, crisis: Crisis, gradation: int, reason: str) ->
     audit.record(actor=actor, action="crisis.level", object_type="crisis", object_id=crisis.id,
                  summary=f"Niveau de la crise « {crisis.title} » : {text}"[:500],
                  changes={"gradation": [before, gradation]})
-    db.session.commit()
     return crisis
 
 
+@atomic()
 def close_crisis(*, actor: User, crisis: Crisis, reason: str) -> Crisis:
     """Close the crisis (time and reason); a closed crisis takes no further change."""
     errors: dict[str, list[str]] = {}
@@ -166,7 +167,6 @@ def close_crisis(*, actor: User, crisis: Crisis, reason: str) -> Crisis:
     audit.record(actor=actor, action="crisis.close", object_type="crisis", object_id=crisis.id,
                  summary=f"Crise close : {crisis.title} — {reason}"[:500],
                  changes={"closed_at": [None, now]})
-    db.session.commit()
     return crisis
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import PARIS, paris_datetime
@@ -99,6 +100,7 @@ def open_form():
             authority_reference=form.get("authority_reference"), is_exercise=form.get("is_exercise") == "on",
             qualified_at=_paris_input(form.get("qualified_at")))
     except (ServiceError, ValueError, OverflowError) as exc:
+        abandon()
         error = exc if isinstance(exc, ServiceError) else ServiceError(
             "validation_error", "Date de qualification invalide.", field="qualified_at")
         flash(error.message, "error")
@@ -126,6 +128,7 @@ def level(crisis_id: int):
         try:
             services.change_level(actor=actor(), crisis=crisis, gradation=target, reason=request.form.get("reason"))
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             return _level_page(crisis, target, exc.fields), exc.status
         flash(f"Niveau changé : {crisis.gradation_label}. Mesures du plan et modèles d'alerte ci-dessous.", "success")
@@ -148,6 +151,7 @@ def close(crisis_id: int):
     try:
         services.close_crisis(actor=actor(), crisis=crisis, reason=request.form.get("reason", ""))
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return redirect(url_for("crises.detail", crisis_id=crisis.id)), 303
     flash("Crise close. Le retour d'expérience est prêt à être rédigé.", "success")
@@ -168,6 +172,7 @@ def cell(crisis_id: int):
             flash("Cellule de crise activée : les membres sont alertés.", "success")
             return redirect(url_for("crises.cell", crisis_id=crisis.id))
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             status = exc.status
     activation = cellule.latest(crisis)

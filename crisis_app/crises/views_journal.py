@@ -6,6 +6,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.csvexport import csv_response
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.timez import paris_datetime
 from crisis_app.crises import board, journal, needs
@@ -40,6 +41,7 @@ def journal_write(crisis_id: int):
         journal.write(actor=actor(), crisis=crisis, kind=request.form.get("kind", ""),
                       text=request.form.get("text", ""), corrects_id=corrects_id)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return _journal_page(crisis, form=request.form, errors=exc.fields, status=exc.status)
     flash("Entrée ajoutée au journal de bord.", "success")
@@ -113,6 +115,7 @@ def need_add(crisis_id: int):
                        detail=request.form.get("detail"), owner=request.form.get("owner"))
         flash("Besoin ajouté.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message + " " + " ".join(m for ms in exc.fields.values() for m in ms), "error")
     return redirect(url_for("crises.board_page", crisis_id=crisis.id))
 
@@ -129,5 +132,6 @@ def need_update(crisis_id: int, need_id: int):
                           owner=request.form.get("owner"))
         flash("Besoin mis à jour.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.board_page", crisis_id=crisis.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.crises import retex
 from crisis_app.crises.models import ActionStatus, EvaluationAction
@@ -50,6 +51,7 @@ def retex_save(crisis_id: int):
         retex.save(actor=actor(), crisis=crisis, worked=request.form.get("worked", ""),
                    not_worked=request.form.get("not_worked", ""), actions=_actions_from_form(request.form))
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return _page(crisis, retex.evaluation_of(crisis), exc.fields, exc.status)
     flash("Retour d'expérience enregistré.", "success")
@@ -64,6 +66,7 @@ def retex_validate(crisis_id: int):
         retex.validate(actor=actor(), crisis=crisis)
         flash("Retour d'expérience validé : les chiffres sont figés.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 
@@ -76,6 +79,7 @@ def retex_send(crisis_id: int):
         retex.send(actor=actor(), crisis=crisis)
         flash("Retour d'expérience envoyé : suivez chaque envoi ci-dessous.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 
@@ -92,6 +96,7 @@ def retex_action(crisis_id: int, action_id: int):
         retex.set_action_status(actor=actor(), action=action, status=request.form.get("status", ""))
         flash("Suivi de l'action mis à jour.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.db import utcnow
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.timez import to_paris
 from crisis_app.plan import activities, diff, figures, forms, indicators, pdf, services
@@ -91,6 +91,7 @@ def start():
     try:
         plan = services.create_draft(actor=_actor(), year=int(year) if year.isdigit() and len(year) == 4 else None)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return redirect(url_for("plan.index"))
     flash(f"Brouillon {plan.year} créé.", "success")
@@ -105,6 +106,7 @@ def _section_form(plan: PlanVersion, section: str, template: str, parse, **conte
         try:
             services.update_section(actor=_actor(), plan=plan, section=section, data=data)
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             errors, status = forms.field_errors(exc.fields), exc.status
         else:
@@ -154,6 +156,7 @@ def edit_measure(plan_id: int, typology: int, gradation: int):
         try:
             services.update_measure(actor=_actor(), plan=plan, typology=typology, gradation=gradation, data=data)
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             errors, status = forms.field_errors(exc.fields), exc.status
         else:
@@ -172,6 +175,7 @@ def validate(plan_id: int):
     try:
         services.validate_plan(actor=_actor(), plan=plan)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     else:
         flash(f"Plan {plan.year} validé.", "success")
@@ -185,6 +189,7 @@ def publish(plan_id: int):
     try:
         services.publish_plan(actor=_actor(), plan=plan)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     else:
         flash(f"Plan {plan.year} publié : ses chiffres sont figés.", "success")
@@ -243,6 +248,7 @@ def activity_create():
     try:
         activities.create_activity(actor=_actor(), year=year, data=data)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return _activity_page(year, data, exc.fields, exc.status)
     flash("Action enregistrée.", "success")
@@ -260,6 +266,7 @@ def activity_done(activity_id: int):
     try:
         activities.update_activity(actor=_actor(), activity=activity, data=data)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     else:
         flash("Action marquée comme réalisée.", "success")
