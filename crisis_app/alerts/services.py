@@ -17,10 +17,9 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
 from crisis_app.alerts import signals
-from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus, QuestionKind
+from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
 from crisis_app.alerts.schemas import AlertInputSchema
-from crisis_app.alerts.templates import options_for
 from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
@@ -28,6 +27,7 @@ from crisis_app.core.models import User
 from crisis_app.core.notifications import engine, outbox
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION, Delivery
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
+from crisis_app.core.vocabulary import QuestionKind, options_for
 from crisis_app.directory import audiences, contacts
 from crisis_app.directory.models import Audience, Professional
 from crisis_app.directory.validation import normalize_mobile

@@ -9,12 +9,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from crisis_app.alerts import services as alert_services
-from crisis_app.alerts.models import Alert, AlertRecipient, QuestionKind
+from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
-
-NOT_AVAILABLE = "4"  # the availability scale's "Non disponible" (crisis_app.alerts.templates.AVAILABILITY_OPTIONS)
+from crisis_app.core.vocabulary import NOT_AVAILABLE, QuestionKind
 
 
 def person_channels() -> list[str]:

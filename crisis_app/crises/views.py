@@ -15,8 +15,9 @@ from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import PARIS, paris_datetime
+from crisis_app.core.vocabulary import Gradation, Typology
 from crisis_app.crises import alert_link, cellule, plan_link, services
-from crisis_app.crises.models import AUTHORITY_LABELS, GRADATION_LABELS, TYPOLOGY_LABELS, Crisis
+from crisis_app.crises.models import Authority, Crisis
 from crisis_app.crises.schemas import MAX_ID
 from crisis_app.directory import services as directory_services
 
@@ -78,7 +79,7 @@ def _int(value: str | None) -> int | str | None:
 
 
 def _choices() -> dict:
-    return {"typologies": TYPOLOGY_LABELS, "authorities": AUTHORITY_LABELS, "gradations": GRADATION_LABELS}
+    return {"typologies": Typology, "authorities": Authority, "gradations": Gradation}
 
 
 @bp.route("/")
@@ -116,7 +117,7 @@ def detail(crisis_id: int):
     return render_template("crises/detail.html", crisis=crisis, timeline=services.level_changes(crisis),
                            section=plan_link.typology_section(crisis.typology, crisis.gradation),
                            presets=plan_link.presets_for(crisis.typology, crisis.gradation),
-                           gradations=GRADATION_LABELS, activation=cellule.latest(crisis))
+                           gradations=Gradation, activation=cellule.latest(crisis))
 
 
 @bp.route("/<int:crisis_id>/niveau", methods=["GET", "POST"])
@@ -137,9 +138,9 @@ def level(crisis_id: int):
 
 
 def _level_page(crisis: Crisis, target, errors: dict):
-    valid = target in GRADATION_LABELS
+    valid = target in set(Gradation)
     return render_template("crises/level.html", crisis=crisis, target=target if valid else None, errors=errors,
-                           gradations=GRADATION_LABELS,
+                           gradations=Gradation,
                            section=plan_link.typology_section(crisis.typology, target) if valid else None,
                            presets=plan_link.presets_for(crisis.typology, target) if valid else [])
 

@@ -56,7 +56,7 @@ def create_activity(*, actor: User | None, year: int, data: Mapping[str, Any]) -
     db.session.add(activity)
     db.session.flush()
     audit.record(actor=actor, action="plan.activity.create", object_type="plan_activity", object_id=activity.id,
-                 summary=f"{activity.kind_label} {year} : {activity.title}",
+                 summary=f"{activity.kind.label} {year} : {activity.title}",
                  changes=audit.changes_between({}, as_dict(activity)))
     return activity
 
@@ -70,6 +70,6 @@ def update_activity(*, actor: User | None, activity: PlanActivity, data: Mapping
         setattr(activity, key, value)
     if changes := audit.changes_between(before, as_dict(activity)):
         audit.record(actor=actor, action="plan.activity.update", object_type="plan_activity",
-                     object_id=activity.id, summary=f"{activity.kind_label} modifiée : {activity.title}",
+                     object_id=activity.id, summary=f"{activity.kind.label} modifiée : {activity.title}",
                      changes=changes)
     return activity
