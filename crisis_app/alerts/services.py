@@ -24,7 +24,7 @@ from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.core.notifications import engine, outbox
+from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION, Delivery
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
 from crisis_app.core.vocabulary import QuestionKind, options_for
@@ -362,9 +362,9 @@ def apply_receipt(*, reference: str, status: str, error: str | None) -> bool:
 
 # --- escalation: a step of the outbox's sweeper ----------------------------------------------------------------
 
-@engine.sweep_step("escalated")
 def escalate(now: datetime) -> int:
-    """Create the next round for recipients who stayed silent; each round is claimed by a conditional UPDATE."""
+    """A step of the outbox's sweeper (wired in ``alerts.init_app``): the next round for recipients who stayed
+    silent; each round is claimed by a conditional UPDATE."""
     rows = db.session.execute(
         sa.select(AlertRecipient, Alert).join(Alert)
         .where(Alert.status == AlertStatus.ACTIVE, Alert.escalation_max > 0,

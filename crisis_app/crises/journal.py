@@ -110,12 +110,3 @@ def counts_by_kind(crisis: Crisis) -> dict[str, int]:
                               .group_by(JournalEntry.kind))
     return {kind.value if isinstance(kind, EntryKind) else kind: n for kind, n in rows}
 
-
-@sa.event.listens_for(JournalEntry, "before_update")
-def _refuse_update(mapper, connection, target):
-    raise ServiceError("append_only", "Le journal de bord ne se modifie pas : ajoutez une correction.", status=409)
-
-
-@sa.event.listens_for(JournalEntry, "before_delete")
-def _refuse_delete(mapper, connection, target):
-    raise ServiceError("append_only", "Le journal de bord ne s'efface pas : ajoutez une correction.", status=409)

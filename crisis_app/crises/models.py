@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import LabelledStrEnum, label_of
 from crisis_app.core.vocabulary import Gradation, Typology
 
@@ -96,6 +97,16 @@ class JournalEntry(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("crisis_id", "seq", name="one_seq"),)
 
+
+# Append-only wherever the model is used (not only where the journal module happens to be imported).
+@sa.event.listens_for(JournalEntry, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise ServiceError("append_only", "Le journal de bord ne se modifie pas : ajoutez une correction.", status=409)
+
+
+@sa.event.listens_for(JournalEntry, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise ServiceError("append_only", "Le journal de bord ne s'efface pas : ajoutez une correction.", status=409)
 
 
 class LevelChange(db.Model):

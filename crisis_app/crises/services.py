@@ -116,7 +116,8 @@ def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, i
     return crisis
 
 
-def _ensure_open(crisis: Crisis) -> None:
+def ensure_open(crisis: Crisis) -> None:
+    """Refuse (409) any change to a closed crisis."""
     if not crisis.active:
         raise ServiceError("crisis_closed", f"Cette crise est close depuis le {paris_datetime(crisis.closed_at)} : "
                            "elle ne peut plus changer.", status=409)
@@ -130,7 +131,7 @@ def change_level(*, actor: User, crisis: Crisis, gradation: int, reason: str) ->
         errors["gradation"] = problem
     reason = _reason(reason, errors)
     _refuse(errors, "Changement de niveau invalide : corrigez les champs signalés.")
-    _ensure_open(crisis)
+    ensure_open(crisis)
     if gradation == crisis.gradation:
         raise ServiceError("same_level", f"La crise est déjà en {Gradation(gradation).label.lower()}.",
                            field="gradation", status=409)
@@ -165,11 +166,6 @@ def close_crisis(*, actor: User, crisis: Crisis, reason: str) -> Crisis:
                  summary=f"Crise close : {crisis.title} — {reason}"[:500],
                  changes={"closed_at": [None, now]})
     return crisis
-
-
-def ensure_open(crisis: Crisis) -> None:
-    """Refuse (409) any change to a closed crisis."""
-    _ensure_open(crisis)
 
 
 def info(crisis: Crisis | None) -> crisis_context.CrisisInfo | None:
