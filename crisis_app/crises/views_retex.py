@@ -12,9 +12,6 @@ from crisis_app.crises.models import ActionStatus, EvaluationAction
 from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
 BLANK_ACTIONS = 3
-DELIVERY_LABELS = {"queued": "en file", "sending": "en cours d'envoi", "sent": "envoyé",
-                   "temporary_failure": "échec temporaire (nouvel essai prévu)", "permanent_failure": "échec définitif",
-                   "answered": "répondu", "cancelled": "annulé", "delivered": "remis"}
 
 
 def _actions_from_form(form) -> list[dict]:
@@ -32,7 +29,6 @@ def _actions_from_form(form) -> list[dict]:
 def _page(crisis, evaluation, errors=None, status=200):
     return render_template("crises/retex.html", crisis=crisis, evaluation=evaluation, errors=errors or {},
                            statuses={s.value: s.label for s in ActionStatus}, blank=BLANK_ACTIONS,
-                           delivery_labels=DELIVERY_LABELS,
                            deliveries=retex.deliveries(evaluation)), status
 
 
