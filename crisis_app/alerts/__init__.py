@@ -4,10 +4,16 @@ from __future__ import annotations
 
 
 def init_app(app, api) -> None:
-    """Register the alerts' pages, API, webhooks, beat entry and home card."""
+    """Register the alerts' pages, API, webhooks and home card, and wire them into the outbox: how an alert's
+    message is written, its topic's label, and the escalation step of the sweeper."""
     from crisis_app.alerts import api as alerts_api
-    from crisis_app.alerts import home, messages, views  # noqa: F401 - home registers its card, messages its renderer
+    from crisis_app.alerts import home, messages, services, views  # noqa: F401 - home registers its card
+    from crisis_app.alerts.models import TOPIC
+    from crisis_app.core.notifications import engine, outbox
 
+    outbox.renderer(TOPIC)(messages.render)
+    outbox.TOPIC_LABELS[TOPIC] = "Alerte"
+    engine.sweep_step("escalated")(services.escalate)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.answer_bp)
     api.register_blueprint(alerts_api.bp)

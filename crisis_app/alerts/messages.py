@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.alerts import links
-from crisis_app.alerts.models import TOPIC, Alert, AlertRecipient
+from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.core.db import db, detached_copy
 from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION
@@ -70,7 +70,6 @@ def _alert_of(ctx: outbox.RenderContext) -> tuple[Alert, dict[int, int]]:
     return ctx.cache[key]
 
 
-@outbox.renderer(TOPIC)
 def render(ctx: outbox.RenderContext) -> outbox.Rendered:
     alert, recipient_ids = _alert_of(ctx)
     purpose = ctx.delivery.purpose
@@ -80,5 +79,3 @@ def render(ctx: outbox.RenderContext) -> outbox.Rendered:
     return outbox.Rendered(subject=subject(alert, purpose), sms_text=sms_body(alert, purpose, url),
                            email_text=email_body(alert, purpose, url), headers={"X-Vigie-Alert": str(alert.id)})
 
-
-outbox.TOPIC_LABELS[TOPIC] = "Alerte"

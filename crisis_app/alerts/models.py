@@ -7,30 +7,22 @@ what only an alert has: its audience, crisis, question and options, each person'
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.labels import LabelledStrEnum
 from crisis_app.core.notifications.models import Message, MessageRecipient
+from crisis_app.core.vocabulary import QuestionKind
 
 TOPIC = "alert"
 
 
-class AlertStatus(StrEnum):
-    ACTIVE = "active"
-    CANCELLED = "cancelled"
-    ENDED = "ended"
-
-
-STATUS_LABELS = {AlertStatus.ACTIVE: "en cours", AlertStatus.CANCELLED: "annulée", AlertStatus.ENDED: "terminée"}
-
-
-class QuestionKind(StrEnum):
-    NONE = "none"
-    ACK = "ack"
-    AVAILABILITY = "availability"
+class AlertStatus(LabelledStrEnum):
+    ACTIVE = "active", "en cours"
+    CANCELLED = "cancelled", "annulée"
+    ENDED = "ended", "terminée"
 
 
 class Alert(TimestampMixin, db.Model):
@@ -64,10 +56,6 @@ class Alert(TimestampMixin, db.Model):
     @property
     def asks(self) -> bool:
         return self.question_kind is not QuestionKind.NONE
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
 
     def option_label(self, code: str | None) -> str | None:
         return next((o["label"] for o in self.options if o["code"] == code), None)

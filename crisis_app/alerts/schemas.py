@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from crisis_app.alerts.models import QuestionKind
 from crisis_app.core.fields import Id, StrictBoolean
 from crisis_app.core.notifications.models import DeliveryState
+from crisis_app.core.vocabulary import QuestionKind
 
 
 class OptionSchema(Schema):

@@ -17,17 +17,17 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
 from crisis_app.alerts import signals
-from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus, QuestionKind
+from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
 from crisis_app.alerts.schemas import AlertInputSchema
-from crisis_app.alerts.templates import options_for
 from crisis_app.core import audit, crisis_context
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.core.notifications import engine, outbox
+from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION, Delivery
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
+from crisis_app.core.vocabulary import QuestionKind, options_for
 from crisis_app.directory import audiences, contacts
 from crisis_app.directory.models import Audience, Professional
 from crisis_app.directory.validation import normalize_mobile
@@ -115,8 +115,10 @@ def links_sample_url() -> str:
     return links.answer_url(9_999_999, 9_999_999)
 
 
+@atomic()
 def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
-    """Validate, resolve the audience now, and write the alert with all its deliveries; fan out after commit."""
+    """Validate, resolve the audience now, and write the alert with all its deliveries in the caller's unit of
+    work; the fan-out is enqueued only when that unit commits."""
     clean, audience, crisis = validate(data)
     alert = new_alert(actor=actor, clean=clean, audience=audience, crisis=crisis)
     people = _recipients_of(actor, audience, alert)
@@ -132,7 +134,6 @@ def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
     audit.record(actor=actor, action="alert.send", object_type="alert", object_id=alert.id, summary=summary,
                  changes={"recipients": [None, len(alert.recipients)], "deliveries": [None, message.delivery_count]})
     signals.alert_sent.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
-    db.session.commit()
     return alert
 
 
@@ -160,6 +161,7 @@ def _write(alert: Alert, people: list[Professional], *, actor: User):
     return message
 
 
+@atomic()
 def cancel_alert(*, actor: User, alert: Alert) -> int:
     """Stop what has not left yet; messages already sent stay sent; answers are no longer taken."""
     if alert.status is not AlertStatus.ACTIVE:
@@ -169,10 +171,10 @@ def cancel_alert(*, actor: User, alert: Alert) -> int:
     summary = f"Alerte « {alert.title} » annulée : {cancelled} message(s) non envoyé(s) retenu(s)"
     audit.record(actor=actor, action="alert.cancel", object_type="alert", object_id=alert.id, summary=summary)
     signals.alert_cancelled.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
-    db.session.commit()
     return cancelled
 
 
+@atomic()
 def end_alert(*, actor: User, alert: Alert, text: str) -> int:
     """Close the alert and tell every recipient, on the channels they were alerted on, that it is over."""
     text = (text or "").strip()
@@ -195,7 +197,6 @@ def end_alert(*, actor: User, alert: Alert, text: str) -> int:
                f"personne(s) ; message de fin envoyé ({sent})")
     audit.record(actor=actor, action="alert.end", object_type="alert", object_id=alert.id, summary=summary)
     signals.alert_ended.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
-    db.session.commit()
     return sent
 
 
@@ -242,6 +243,7 @@ def answer_refusal(alert: Alert, now: datetime | None = None) -> str | None:
     return None
 
 
+@atomic(conflict=lambda: ServiceError("replayed", "Cette réponse SMS a déjà été reçue.", status=409))
 def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, via: str,
                   provider_ref: str | None = None) -> AlertAnswer:
     """Record an answer while the alert takes them; a new answer keeps the previous ones in the history, and
@@ -264,7 +266,6 @@ def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, 
                  summary=f"Réponse de {recipient.name} ({via}) : {alert.option_label(code)}"
                          + (f" — « {typed} »" if typed else ""),
                  changes={"answer": [before, code]})
-    db.session.commit()
     return answer
 
 
@@ -291,13 +292,11 @@ def answer_from_sms(*, sender: str, text: str, provider_ref: str) -> AlertAnswer
     if recipient is None:
         audit.record(actor=None, action="alert.reply_unmatched", object_type="alert",
                      summary="Réponse SMS reçue sans alerte ouverte qui l'attende : non enregistrée")
-        db.session.commit()
         return None
     code, comment = parse_reply(text, recipient.alert.options)
     if code is None:
         audit.record(actor=None, action="alert.reply_unparsed", object_type="alert", object_id=recipient.alert_id,
                      summary=f"Réponse SMS non reconnue de {recipient.name} : « {text[:200]} »")
-        db.session.commit()
         return None
     return record_answer(recipient=recipient, code=code, comment=comment, via="sms", provider_ref=provider_ref)
 
@@ -358,15 +357,14 @@ def answer_summaries(alert_ids: list[int]) -> dict[int, dict[str, int]]:
 def apply_receipt(*, reference: str, status: str, error: str | None) -> bool:
     """A provider's delivery receipt, matched on our reference (or the provider's)."""
     found = outbox.apply_receipt(reference=reference, delivered=status == "delivered", error=error)
-    db.session.commit()
     return found
 
 
 # --- escalation: a step of the outbox's sweeper ----------------------------------------------------------------
 
-@engine.sweep_step("escalated")
 def escalate(now: datetime) -> int:
-    """Create the next round for recipients who stayed silent; each round is claimed by a conditional UPDATE."""
+    """A step of the outbox's sweeper (wired in ``alerts.init_app``): the next round for recipients who stayed
+    silent; each round is claimed by a conditional UPDATE."""
     rows = db.session.execute(
         sa.select(AlertRecipient, Alert).join(Alert)
         .where(Alert.status == AlertStatus.ACTIVE, Alert.escalation_max > 0,

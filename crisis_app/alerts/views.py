@@ -10,14 +10,14 @@ from flask_login import current_user
 from crisis_app.alerts import links, services
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
-from crisis_app.alerts.templates import TEMPLATES, TEMPLATES_BY_KEY
 from crisis_app.core import crisis_context, presets
 from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.csvexport import csv_response
-from crisis_app.core.db import db
+from crisis_app.core.db import abandon, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_LABELS, STATE_LABELS, Delivery
 from crisis_app.core.notifications.registry import available_channels
+from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS
 from crisis_app.directory.audiences import list_audiences, reach
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
@@ -39,9 +39,9 @@ def _audience_choices() -> list[dict]:
 
 def _offered_templates(crisis) -> list:
     """The published plan's presets for the crisis's typology and gradation (and the built-in ones for no
-    typology, such as a plain information), else the built-in templates."""
+    typology, such as a plain information), else the built-in presets."""
     offered = presets.presets(crisis.typology if crisis else None, crisis.gradation if crisis else None)
-    return [*offered, *(t for t in TEMPLATES if t.typology is None)] if offered else TEMPLATES
+    return [*offered, *(p for p in BUILT_IN_PRESETS if p.typology is None)] if offered else list(BUILT_IN_PRESETS)
 
 
 def _compose_context(form: dict, errors: dict | None = None) -> dict:
@@ -53,7 +53,7 @@ def _compose_context(form: dict, errors: dict | None = None) -> dict:
 
 def _template_form(key: str | None) -> dict:
     crisis = crisis_context.current()
-    template = {t.key: t for t in _offered_templates(crisis)}.get(key or "") or TEMPLATES_BY_KEY.get(key or "")
+    template = {t.key: t for t in _offered_templates(crisis)}.get(key or "") or BUILT_IN_BY_KEY.get(key or "")
     base = {"channels": ["sms", "email"], "question": "availability", **DEFAULT_ESCALATION,
             "crisis_id": str(crisis.id) if crisis else ""}
     if template is None:
@@ -95,7 +95,7 @@ def compose():
                                    preview=services.preview(actor=current_user._get_current_object(), data=data))
         alert = services.send_alert(actor=current_user._get_current_object(), data=data)
     except ServiceError as exc:
-        db.session.rollback()
+        abandon()
         flash(exc.message, "error")
         return render_template("alerts/compose.html", **_compose_context(form, exc.fields)), 400
     flash(f"Alerte envoyée à {len(alert.recipients)} personne(s).", "success")
@@ -186,7 +186,7 @@ def end(alert_id: int):
     try:
         sent = services.end_alert(actor=current_user._get_current_object(), alert=alert, text=text)
     except ServiceError as exc:
-        db.session.rollback()
+        abandon()
         flash(exc.message, "error")
     else:
         flash(f"Message de fin d'alerte envoyé ({sent}).", "success")
@@ -207,7 +207,7 @@ def answer(token: str):
             services.record_answer(recipient=recipient, code=request.form.get("code", ""),
                                    comment=request.form.get("comment"), via="lien")
         except ServiceError as exc:
-            db.session.rollback()
+            abandon()
             return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed,
                                    error=exc.message), exc.status
         return render_template("alerts/answer.html", recipient=recipient, alert=alert, thanks=True)

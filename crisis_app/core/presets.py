@@ -1,8 +1,9 @@
 """Alert presets per typology and gradation, offered to the alert composer.
 
 The composer (alerts) may not import the plan, which holds the presets: the plan registers a provider here at
-start-up. The first provider that answers something wins; with none, the composer uses its built-in templates.
-A preset has ``key, name, typology, gradation, title, sms, email, question``.
+start-up (``plan.init_app``): a registry, because here a lower package hears from a higher one. The first provider
+that answers something wins; with none, the composer uses the built-in presets of ``core.vocabulary``. A preset is a
+``core.vocabulary.Preset``.
 """
 
 from __future__ import annotations

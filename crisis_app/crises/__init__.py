@@ -6,12 +6,11 @@ from __future__ import annotations
 def init_app(app, api) -> None:
     """Register the crises' pages, API, commands and the subscribers that write Vigie's own journal lines."""
     from crisis_app.crises import api as crises_api
-    from crisis_app.crises import cli, demo, models, plan_link, retex, services, subscribers, views  # noqa: F401
+    from crisis_app.crises import cli, demo, models, services, subscribers, views, views_mission  # noqa: F401
 
     app.register_blueprint(views.bp)
     api.register_blueprint(crises_api.bp)
     cli.register(app)
     subscribers.connect()
     services.register_context()
-    plan_link.register_evaluation_counter(retex.evaluations_sent)
-    plan_link.register_exercise_counter(services.exercises_closed)
+    views_mission.register(app, api)

@@ -9,12 +9,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from crisis_app.alerts import services as alert_services
-from crisis_app.alerts.models import Alert, AlertRecipient, QuestionKind
+from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
-
-NOT_AVAILABLE = "4"  # the availability scale's "Non disponible" (crisis_app.alerts.templates.AVAILABILITY_OPTIONS)
+from crisis_app.core.vocabulary import NOT_AVAILABLE, QuestionKind
 
 
 def person_channels() -> list[str]:
@@ -25,7 +24,7 @@ def person_channels() -> list[str]:
 
 def send(*, actor: User, audience_id: int, crisis_id: int, is_exercise: bool, title: str, sms_text: str,
          email_text: str, question: str) -> Alert:
-    """Send an alert through the alerts service (which commits it and enqueues its fan-out)."""
+    """Send an alert through the alerts service, in the caller's unit of work (the fan-out leaves after it commits)."""
     return alert_services.send_alert(actor=actor, data={
         "title": title, "sms_text": sms_text, "email_text": email_text, "audience_id": audience_id,
         "channels": person_channels(), "crisis_id": crisis_id, "is_exercise": is_exercise, "question": question})

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.crises import alert_link, journal, plan_link
@@ -58,11 +58,12 @@ def _texts(crisis: Crisis) -> dict[str, str]:
                           f"votre participation.\n\nLe référent crise sanitaire"}
 
 
+@atomic()
 def activate(*, actor: User, crisis: Crisis, professional_ids: list[int]) -> CellActivation:
     """Alert the chosen members (acknowledgement asked), then record who was called and by which alert.
 
-    The alerts service commits the alert itself; the activation, its journal line and its audit row commit
-    together right after it.
+    One unit of work: the members' audience, the alert with its outbox deliveries, the activation, its journal
+    lines and audit rows are written together or not at all; the alert leaves only once the whole unit commits.
     """
     ensure_open(crisis)
     ids = sorted({int(i) for i in professional_ids})
@@ -88,7 +89,6 @@ def activate(*, actor: User, crisis: Crisis, professional_ids: list[int]) -> Cel
     audit.record(actor=actor, action="crisis.cell_activate", object_type="crisis", object_id=crisis.id,
                  summary=f"Cellule de crise activée pour « {crisis.title} » : {len(people)} membre(s)",
                  changes={"members": [None, ids], "alert": [None, alert.id]})
-    db.session.commit()
     return activation
 
 

@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.crises import journal
 from crisis_app.crises.models import Crisis
 
@@ -17,6 +17,7 @@ crisis_cli = AppGroup("crisis", help="Crises sanitaires : vérification du journ
 
 @crisis_cli.command("verify-journal")
 @click.argument("crisis_id", type=int)
+@atomic()
 def verify_journal(crisis_id: int) -> None:
     """Exit 0 when the journal's hash chain is intact, 1 (and the first broken entry's id) when it is not."""
     crisis = db.session.get(Crisis, crisis_id)

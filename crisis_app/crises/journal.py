@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.crises.chain import GENESIS, entry_hash
@@ -70,8 +70,9 @@ def validate_entry(*, crisis: Crisis, kind: str, text: str, corrects_id: int | N
     return corrected
 
 
+@atomic()
 def write(*, actor: User, crisis: Crisis, kind: str, text: str, corrects_id: int | None = None) -> JournalEntry:
-    """A person writes in the journal (a closed crisis's journal is closed too); commits with its audit row."""
+    """A person writes in the journal (a closed crisis's journal is closed too); written with its audit row."""
     if not crisis.active:
         raise ServiceError("crisis_closed", "Cette crise est close : son journal ne reçoit plus d'entrée.",
                            status=409)
@@ -82,7 +83,6 @@ def write(*, actor: User, crisis: Crisis, kind: str, text: str, corrects_id: int
     audit.record(actor=actor, action="crisis.journal_entry", object_type="crisis", object_id=crisis.id,
                  summary=f"Journal de bord ({entry.kind.label}) : {entry.text[:300]}",
                  changes={"entry": [None, entry.id]})
-    db.session.commit()
     return entry
 
 
@@ -110,12 +110,3 @@ def counts_by_kind(crisis: Crisis) -> dict[str, int]:
                               .group_by(JournalEntry.kind))
     return {kind.value if isinstance(kind, EntryKind) else kind: n for kind, n in rows}
 
-
-@sa.event.listens_for(JournalEntry, "before_update")
-def _refuse_update(mapper, connection, target):
-    raise ServiceError("append_only", "Le journal de bord ne se modifie pas : ajoutez une correction.", status=409)
-
-
-@sa.event.listens_for(JournalEntry, "before_delete")
-def _refuse_delete(mapper, connection, target):
-    raise ServiceError("append_only", "Le journal de bord ne s'efface pas : ajoutez une correction.", status=409)

@@ -4,65 +4,35 @@ needs and retour d'expérience."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import LabelledStrEnum, label_of
+from crisis_app.core.vocabulary import Gradation, Typology
 
 
-class Typology(IntEnum):
-    """The five typologies of the national outline."""
+class Authority(LabelledStrEnum):
+    """Who qualified the crisis."""
 
-    OFFRE_DE_SOINS = 1
-    NRC = 2
-    AGENT_INFECTIEUX = 3
-    PERSONNES_VULNERABLES = 4
-    BLESSES = 5
-
-    @property
-    def label(self) -> str:
-        return TYPOLOGY_LABELS[self]
-
-
-TYPOLOGY_LABELS = {
-    Typology.OFFRE_DE_SOINS: "Altération de l'offre de soins",
-    Typology.NRC: "Patients atteints par un agent nucléaire, radiologique ou chimique (NRC)",
-    Typology.AGENT_INFECTIEUX: "Patients atteints par un agent infectieux émergent",
-    Typology.PERSONNES_VULNERABLES: "Prise en charge de malades, notamment personnes âgées",
-    Typology.BLESSES: "Blessés somatiques ou psychiques",
-}
-
-VEILLE = 0
-GRADATIONS = (VEILLE, 1, 2)
-GRADATION_LABELS = {VEILLE: "Veille", 1: "Gradation 1", 2: "Gradation 2"}
-
-
-class Authority(StrEnum):
-    ARS = "ars"
-    PREFECTURE = "prefecture"
-    MINISTERE = "ministere"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return AUTHORITY_LABELS[self]
-
-
-AUTHORITY_LABELS = {Authority.ARS: "ARS", Authority.PREFECTURE: "Préfecture",
-                    Authority.MINISTERE: "Ministère de la santé", Authority.OTHER: "Autre autorité"}
+    ARS = "ars", "ARS"
+    PREFECTURE = "prefecture", "Préfecture"
+    MINISTERE = "ministere", "Ministère de la santé"
+    OTHER = "other", "Autre autorité"
 
 
 class Crisis(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    typology: Mapped[int] = mapped_column(sa.SmallInteger)
-    gradation: Mapped[int] = mapped_column(sa.SmallInteger, default=1)
+    typology: Mapped[int] = mapped_column(sa.SmallInteger, info={"labels": Typology})
+    gradation: Mapped[int] = mapped_column(sa.SmallInteger, default=1, info={"labels": Gradation})
     opened_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     is_exercise: Mapped[bool] = mapped_column(default=False)
-    authority: Mapped[str | None] = mapped_column(sa.String(24))
+    authority: Mapped[str | None] = mapped_column(sa.String(24), info={"labels": Authority})
     authority_reference: Mapped[str | None] = mapped_column(sa.String(120))
     qualified_at: Mapped[datetime | None]
     close_reason: Mapped[str | None] = mapped_column(sa.String(1000))
@@ -79,40 +49,28 @@ class Crisis(TimestampMixin, db.Model):
 
     @property
     def typology_label(self) -> str:
-        return Typology(self.typology).label
+        return label_of(Typology, self.typology)
 
     @property
     def gradation_label(self) -> str:
-        return GRADATION_LABELS.get(self.gradation, str(self.gradation))
+        return label_of(Gradation, self.gradation)
 
     @property
     def authority_label(self) -> str:
-        try:
-            return Authority(self.authority).label
-        except ValueError:
-            return "—"
+        return label_of(Authority, self.authority, "—")
 
 
-class EntryKind(StrEnum):
-    DECISION = "decision"
-    INFORMATION = "information"
-    ACTION = "action"
-    COMMUNICATION = "communication"
-    LEVEL_CHANGE = "level_change"
-    ALERT = "alert"
-    EQUIPMENT = "equipment"
-    CORRECTION = "correction"
-
-    @property
-    def label(self) -> str:
-        return ENTRY_KIND_LABELS[self]
+class EntryKind(LabelledStrEnum):
+    DECISION = "decision", "Décision"
+    INFORMATION = "information", "Information reçue"
+    ACTION = "action", "Action"
+    COMMUNICATION = "communication", "Communication"
+    LEVEL_CHANGE = "level_change", "Changement de niveau"
+    ALERT = "alert", "Alerte"
+    EQUIPMENT = "equipment", "Matériel distribué"
+    CORRECTION = "correction", "Correction"
 
 
-ENTRY_KIND_LABELS = {
-    EntryKind.DECISION: "Décision", EntryKind.INFORMATION: "Information reçue", EntryKind.ACTION: "Action",
-    EntryKind.COMMUNICATION: "Communication", EntryKind.LEVEL_CHANGE: "Changement de niveau",
-    EntryKind.ALERT: "Alerte", EntryKind.EQUIPMENT: "Matériel distribué", EntryKind.CORRECTION: "Correction",
-}
 # what people write; the others are written by Vigie itself (levels, alerts, equipment)
 WRITABLE_KINDS = (EntryKind.DECISION, EntryKind.INFORMATION, EntryKind.ACTION, EntryKind.COMMUNICATION,
                   EntryKind.CORRECTION)
@@ -139,9 +97,16 @@ class JournalEntry(db.Model):
 
     __table_args__ = (sa.UniqueConstraint("crisis_id", "seq", name="one_seq"),)
 
-    @property
-    def kind_label(self) -> str:
-        return self.kind.label
+
+# Append-only wherever the model is used (not only where the journal module happens to be imported).
+@sa.event.listens_for(JournalEntry, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise ServiceError("append_only", "Le journal de bord ne se modifie pas : ajoutez une correction.", status=409)
+
+
+@sa.event.listens_for(JournalEntry, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise ServiceError("append_only", "Le journal de bord ne s'efface pas : ajoutez une correction.", status=409)
 
 
 class LevelChange(db.Model):
@@ -152,8 +117,8 @@ class LevelChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    from_gradation: Mapped[int | None] = mapped_column(sa.SmallInteger)
-    to_gradation: Mapped[int | None] = mapped_column(sa.SmallInteger)  # None: closed
+    from_gradation: Mapped[int | None] = mapped_column(sa.SmallInteger, info={"labels": Gradation})
+    to_gradation: Mapped[int | None] = mapped_column(sa.SmallInteger, info={"labels": Gradation})  # None: closed
     reason: Mapped[str] = mapped_column(sa.String(1000))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     author_label: Mapped[str] = mapped_column(sa.String(254))
@@ -183,19 +148,11 @@ class CellMember(db.Model):
     role: Mapped[str] = mapped_column(sa.String(120), default="")
 
 
-class NeedStatus(StrEnum):
-    IDENTIFIED = "identified"
-    IN_PROGRESS = "in_progress"
-    MET = "met"
-    DROPPED = "dropped"
-
-    @property
-    def label(self) -> str:
-        return NEED_STATUS_LABELS[self]
-
-
-NEED_STATUS_LABELS = {NeedStatus.IDENTIFIED: "Identifié", NeedStatus.IN_PROGRESS: "En cours",
-                      NeedStatus.MET: "Couvert", NeedStatus.DROPPED: "Abandonné"}
+class NeedStatus(LabelledStrEnum):
+    IDENTIFIED = "identified", "Identifié"
+    IN_PROGRESS = "in_progress", "En cours"
+    MET = "met", "Couvert"
+    DROPPED = "dropped", "Abandonné"
 
 
 class Need(TimestampMixin, db.Model):
@@ -212,14 +169,10 @@ class Need(TimestampMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class EvaluationStatus(StrEnum):
-    DRAFT = "draft"
-    VALIDATED = "validated"
-    SENT = "sent"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Brouillon", "validated": "Validée", "sent": "Envoyée"}[self.value]
+class EvaluationStatus(LabelledStrEnum):
+    DRAFT = "draft", "Brouillon"
+    VALIDATED = "validated", "Validée"
+    SENT = "sent", "Envoyée"
 
 
 class Evaluation(TimestampMixin, db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.crises import journal
@@ -34,6 +34,7 @@ def _clean(title: str | None, detail: str | None, owner: str | None) -> tuple[st
     return title, detail, owner
 
 
+@atomic()
 def add_need(*, actor: User, crisis: Crisis, title: str, detail: str | None = None, owner: str | None = None) -> Need:
     """Record a need, with its journal line and audit row."""
     title, detail, owner = _clean(title, detail, owner)
@@ -46,10 +47,10 @@ def add_need(*, actor: User, crisis: Crisis, title: str, detail: str | None = No
                    text=f"Besoin identifié : {title}" + (f" (pris en charge par {owner})" if owner else ""))
     audit.record(actor=actor, action="crisis.need_add", object_type="crisis_need", object_id=need.id,
                  summary=f"Besoin identifié ({crisis.title}) : {title}")
-    db.session.commit()
     return need
 
 
+@atomic()
 def update_need(*, actor: User, need: Need, status: str, owner: str | None) -> Need:
     """Change a need's status or owner."""
     if status not in {s.value for s in NeedStatus}:
@@ -67,7 +68,6 @@ def update_need(*, actor: User, need: Need, status: str, owner: str | None) -> N
                                                                               if owner else ""))
     audit.record(actor=actor, action="crisis.need_update", object_type="crisis_need", object_id=need.id,
                  summary=f"Besoin « {need.title} » : {need.status.label}", changes=changes)
-    db.session.commit()
     return need
 
 

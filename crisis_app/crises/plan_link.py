@@ -1,87 +1,44 @@
-"""Every read of the crisis plan goes through here, so crises works (with fallbacks) before the plan exists.
-
-The plan package's services are the contract (`published_plan`, `typology_section`, `presets_for`,
-`cellule_members`, `retex_recipients`); without the package, or without a published plan, this module answers
-None or empty, and the callers fall back on the directory and the built-in alert templates.
-"""
+"""What crises read of the crisis plan, in one place, with the fallbacks a CPTS without a published plan needs:
+the directory's crisis roles for the cellule, the organisations marked for evaluations, the built-in presets."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
 
 from crisis_app.core.db import db
+from crisis_app.core.vocabulary import built_in_presets
 from crisis_app.directory.models import CRISIS_ROLE_LABELS, CrisisRole, Professional
-
-
-def _plan_services() -> ModuleType | None:
-    return _module("services")
+from crisis_app.plan import services as plan_services
+from crisis_app.plan.outline import MEASURE_FIELDS
 
 
 def published_plan() -> Any | None:
-    """The latest published plan version, or None (no plan package, or nothing published)."""
-    plan = _plan_services()
-    return plan.published_plan() if plan else None
-
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"crisis_app.plan.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == "crisis_app.plan" or exc.name.startswith("crisis_app.plan.")):
-            return None  # the plan package (or that module of it) is not there yet
-        raise
+    """The latest published plan version, or None."""
+    return plan_services.published_plan()
 
 
 def typology_section(typology: int, gradation: int) -> list[tuple[str, str]] | None:
     """The published plan's measures for a typology at a gradation as (label, text) pairs, or None."""
-    plan = _plan_services()
-    version = plan.published_plan() if plan else None
+    version = plan_services.published_plan()
     if version is None:
         return None
-    section = plan.typology_section(version, typology, gradation) or {}
-    outline = _module("outline")
-    labels = getattr(outline, "MEASURE_FIELDS", {}) if outline else {}
-    rows = [(label, section.get(key) or "") for key, label in labels.items()]
+    section = plan_services.typology_section(version, typology, gradation) or {}
+    rows = [(label, section.get(key) or "") for key, label in MEASURE_FIELDS.items()]
     return [(label, text) for label, text in rows if text.strip()] or None
 
 
-def register_evaluation_counter(counter) -> None:
-    """Let the plan's mission indicators count the evaluations sent (``counter(year) -> int``)."""
-    indicators = _module("indicators")
-    if indicators is not None and hasattr(indicators, "register_evaluation_counter"):
-        indicators.register_evaluation_counter(counter)
-
-
-def register_exercise_counter(counter) -> None:
-    """Let the plan's indicators count the exercises run in Vigie (``counter(year) -> int``), once the plan
-    offers the hook (asked of the plan package; until then nothing is registered)."""
-    indicators = _module("indicators")
-    if indicators is not None and hasattr(indicators, "register_exercise_counter"):
-        indicators.register_exercise_counter(counter)
-
-
 def presets_for(typology: int, gradation: int) -> list[Any]:
-    """Alert presets for the level (the plan's, else the built-in templates of that typology and gradation)."""
-    plan = _plan_services()
-    if plan is not None:
-        presets = plan.presets_for(typology, gradation)
-        if presets:
-            return list(presets)
-    from crisis_app.alerts.templates import TEMPLATES
-
-    return [t for t in TEMPLATES if t.typology in (None, typology) and t.gradation in (None, gradation)]
+    """Alert presets for the level: the published plan's, else the built-in ones of that typology and gradation."""
+    return list(plan_services.presets_for(typology, gradation)) or built_in_presets(typology, gradation)
 
 
 def cellule_members() -> list[dict]:
     """``[{"role", "professional_id", "backup_id"}]`` from the published plan, else from the directory's roles."""
-    plan = _plan_services()
-    version = plan.published_plan() if plan else None
+    version = plan_services.published_plan()
     if version is not None:
-        members = plan.cellule_members(version)
+        members = plan_services.cellule_members(version)
         if members:
             return list(members)
     roles = (CrisisRole.REFERENT, CrisisRole.SUPPLEANT, CrisisRole.CELLULE)
@@ -93,8 +50,7 @@ def cellule_members() -> list[dict]:
 
 def retex_organisation_ids() -> list[int] | None:
     """The organisations the plan names for the RETEX; None when there is no published plan."""
-    plan = _plan_services()
-    version = plan.published_plan() if plan else None
+    version = plan_services.published_plan()
     if version is None:
         return None
-    return list(plan.retex_recipients(version))
+    return list(plan_services.retex_recipients(version))

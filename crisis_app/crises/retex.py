@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
-from crisis_app.core.timez import PARIS, paris_datetime
+from crisis_app.core.timez import paris_datetime
+from crisis_app.core.vocabulary import Gradation
 from crisis_app.crises import alert_link, board, journal, needs, plan_link, services
 from crisis_app.crises.models import (
-    ENTRY_KIND_LABELS,
-    GRADATION_LABELS,
     ActionStatus,
     Crisis,
     EntryKind,
@@ -40,8 +40,8 @@ def compute_figures(crisis: Crisis) -> dict[str, Any]:
     _, equipment = board.handed_out(crisis)
     need_counts = needs.counts(crisis)
     by_kind = journal.counts_by_kind(crisis)
-    timeline = [{"at": c.at, "from": GRADATION_LABELS.get(c.from_gradation, "—"),
-                 "to": GRADATION_LABELS.get(c.to_gradation, "Clôture"), "reason": c.reason, "by": c.author_label}
+    timeline = [{"at": c.at, "from": label_of(Gradation, c.from_gradation, "—"),
+                 "to": label_of(Gradation, c.to_gradation, "Clôture"), "reason": c.reason, "by": c.author_label}
                 for c in services.level_changes(crisis)]
     return _plain({
         "opened_at": crisis.opened_at, "closed_at": crisis.closed_at,
@@ -49,7 +49,7 @@ def compute_figures(crisis: Crisis) -> dict[str, Any]:
         "timeline": timeline, "alerts": alerts["alerts"], "alerts_sent": len(alerts["alerts"]),
         "channels": alerts["channels"], "mobilised": alerts["mobilised"],
         "equipment": equipment, "needs_total": need_counts["total"], "needs_met": need_counts["met"],
-        "journal": {ENTRY_KIND_LABELS[EntryKind(k)]: n for k, n in sorted(by_kind.items())},
+        "journal": {EntryKind(k).label: n for k, n in sorted(by_kind.items())},
     })
 
 
@@ -101,6 +101,7 @@ def _clean_actions(actions: list[dict], errors: dict) -> list[EvaluationAction]:
     return rows
 
 
+@atomic()
 def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: list[dict]) -> Evaluation:
     """Write the draft: what worked, what did not, the actions decided (owner, due date, status)."""
     errors: dict[str, list[str]] = {}
@@ -122,10 +123,10 @@ def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: 
     db.session.flush()
     audit.record(actor=actor, action="crisis.evaluation_save", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » enregistré ({len(rows)} action(s))")
-    db.session.commit()
     return evaluation
 
 
+@atomic()
 def set_action_status(*, actor: User, action: EvaluationAction, status: str) -> EvaluationAction:
     """Follow a decided action to done (also after validation and sending)."""
     if status not in {s.value for s in ActionStatus}:
@@ -135,10 +136,10 @@ def set_action_status(*, actor: User, action: EvaluationAction, status: str) -> 
     audit.record(actor=actor, action="crisis.evaluation_action", object_type="crisis_evaluation_action",
                  object_id=action.id, summary=f"Action « {action.title} » : {action.status.label}",
                  changes={"status": [before, status]})
-    db.session.commit()
     return action
 
 
+@atomic()
 def validate(*, actor: User, crisis: Crisis) -> Evaluation:
     """The référent validates: the figures are frozen; the crisis must be closed."""
     if crisis.active:
@@ -153,7 +154,6 @@ def validate(*, actor: User, crisis: Crisis) -> Evaluation:
                                                                               actor.id)
     audit.record(actor=actor, action="crisis.evaluation_validate", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » validé")
-    db.session.commit()
     return evaluation
 
 
@@ -176,6 +176,7 @@ def document(evaluation: Evaluation) -> bytes:
                       cpts=current_app.config.get("CPTS_NAME", "CPTS"), generated_at=utcnow())
 
 
+@atomic()
 def send(*, actor: User, crisis: Crisis) -> Evaluation:
     """Send the validated evaluation by e-mail, PDF attached, to the plan's recipients, through the outbox."""
     evaluation = evaluation_of(crisis)
@@ -206,7 +207,6 @@ def send(*, actor: User, crisis: Crisis) -> Evaluation:
     audit.record(actor=actor, action="crisis.evaluation_send", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » envoyé à {message.recipient_count} "
                          f"destinataire(s)", changes={"message": [None, message.id]})
-    db.session.commit()
     return evaluation
 
 
@@ -218,10 +218,3 @@ def deliveries(evaluation: Evaluation) -> list:
 
     return list(db.session.scalars(sa.select(Delivery).where(Delivery.message_id == evaluation.message_id)
                                    .order_by(Delivery.id)))
-
-
-def evaluations_sent(year: int) -> int:
-    """Post-crisis evaluations sent in ``year`` (a mission indicator of the plan)."""
-    start, end = datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation).where(
-        Evaluation.status == EvaluationStatus.SENT, Evaluation.sent_at >= start, Evaluation.sent_at < end)) or 0

@@ -5,11 +5,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crisis_app.core.fields import StrictBoolean
-from crisis_app.crises.models import GRADATIONS, WRITABLE_KINDS, ActionStatus, Authority, Typology
+from crisis_app.core.vocabulary import Gradation, Typology
+from crisis_app.crises.models import WRITABLE_KINDS, ActionStatus, Authority
 
 MAX_ID = 2**31 - 1
 _id = {"strict": True, "validate": validate.Range(min=1, max=MAX_ID)}
-_gradation = {"strict": True, "validate": validate.OneOf(GRADATIONS, error="Gradation inconnue : 0 (veille), 1 ou 2.")}
+_gradation = {"strict": True, "validate": validate.OneOf([g.value for g in Gradation],
+                                                         error="Gradation inconnue : 0 (veille), 1 ou 2.")}
 
 
 class CrisisCreateSchema(Schema):
@@ -95,7 +97,7 @@ class JournalEntrySchema(Schema):
     seq = fields.Integer()
     at = fields.DateTime()
     kind = fields.String()
-    kind_label = fields.String()
+    kind_label = fields.String(attribute="kind.label")
     text = fields.String()
     author = fields.String(attribute="author_label")
     corrects = fields.Integer(attribute="corrects_id", allow_none=True)

@@ -1,4 +1,4 @@
-"""A crisis's life: open, change gradation, close. Each change, its journal entry and its audit row commit together.
+"""A crisis's life: open, change gradation, close. Each change, its journal entry and its audit row: one unit of work.
 
 Invalid requests change nothing: a bad value is refused with 422, a change a closed crisis cannot take with 409.
 """
@@ -10,20 +10,17 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from crisis_app.core import audit, crisis_context
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_datetime
+from crisis_app.core.vocabulary import Gradation, Typology
 from crisis_app.crises import journal
 from crisis_app.crises.models import (
-    AUTHORITY_LABELS,
-    GRADATION_LABELS,
-    GRADATIONS,
     Authority,
     Crisis,
     EntryKind,
     LevelChange,
-    Typology,
 )
 
 MAX_REASON = 1000
@@ -60,7 +57,7 @@ def _refuse(errors: dict[str, list[str]], message: str = "Crise invalide : corri
 
 
 def _gradation_error(gradation) -> list[str] | None:
-    if isinstance(gradation, bool) or gradation not in GRADATIONS:
+    if isinstance(gradation, bool) or gradation not in set(Gradation):
         return ["Gradation inconnue : veille (0), gradation 1 ou gradation 2."]
     return None
 
@@ -78,6 +75,7 @@ def _author(actor: User | None) -> str:
     return (actor.full_name or actor.email) if actor else audit.SYSTEM_LABEL
 
 
+@atomic()
 def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, is_exercise: bool = False,
                 authority: str | None = None, authority_reference: str | None = None,
                 qualified_at: datetime | None = None) -> Crisis:
@@ -86,7 +84,7 @@ def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, i
     title = (title or "").strip()
     if not title or len(title) > 200:
         errors["title"] = ["Le titre est obligatoire (200 caractères au plus)."]
-    if isinstance(typology, bool) or typology not in {t.value for t in Typology}:
+    if isinstance(typology, bool) or typology not in set(Typology):
         errors["typology"] = ["Typologie inconnue (1 à 5)."]
     if problem := _gradation_error(gradation):
         errors["gradation"] = problem
@@ -105,26 +103,27 @@ def open_crisis(*, actor: User, title: str, typology: int, gradation: int = 1, i
     db.session.flush()
     db.session.add(LevelChange(crisis_id=crisis.id, at=now, from_gradation=None, to_gradation=gradation,
                                reason="Ouverture", author_id=actor.id if actor else None, author_label=_author(actor)))
-    qualified = (f", qualifiée par {AUTHORITY_LABELS[Authority(authority)]}"
+    qualified = (f", qualifiée par {Authority(authority).label}"
                  f"{f' (réf. {crisis.authority_reference})' if crisis.authority_reference else ''}"
                  f" le {paris_datetime(crisis.qualified_at)}" if authority else "")
     text = (f"{'Exercice' if is_exercise else 'Crise'} ouvert{'' if is_exercise else 'e'} : {title} — "
-            f"{Typology(typology).label}, {GRADATION_LABELS[gradation]}{qualified}")
+            f"{Typology(typology).label}, {Gradation(gradation).label}{qualified}")
     journal.append(crisis=crisis, actor=actor, kind=EntryKind.LEVEL_CHANGE, text=text)
     audit.record(actor=actor, action="crisis.open", object_type="crisis", object_id=crisis.id,
                  summary=f"Crise ouverte : {crisis.title} (gradation {gradation})",
                  changes={"gradation": [None, gradation], "typology": [None, typology],
                           "is_exercise": [None, is_exercise], "authority": [None, authority]})
-    db.session.commit()
     return crisis
 
 
-def _ensure_open(crisis: Crisis) -> None:
+def ensure_open(crisis: Crisis) -> None:
+    """Refuse (409) any change to a closed crisis."""
     if not crisis.active:
         raise ServiceError("crisis_closed", f"Cette crise est close depuis le {paris_datetime(crisis.closed_at)} : "
                            "elle ne peut plus changer.", status=409)
 
 
+@atomic()
 def change_level(*, actor: User, crisis: Crisis, gradation: int, reason: str) -> Crisis:
     """Raise or lower the gradation (veille, 1, 2), with the reason, the author and the time."""
     errors: dict[str, list[str]] = {}
@@ -132,24 +131,24 @@ def change_level(*, actor: User, crisis: Crisis, gradation: int, reason: str) ->
         errors["gradation"] = problem
     reason = _reason(reason, errors)
     _refuse(errors, "Changement de niveau invalide : corrigez les champs signalés.")
-    _ensure_open(crisis)
+    ensure_open(crisis)
     if gradation == crisis.gradation:
-        raise ServiceError("same_level", f"La crise est déjà en {GRADATION_LABELS[gradation].lower()}.",
+        raise ServiceError("same_level", f"La crise est déjà en {Gradation(gradation).label.lower()}.",
                            field="gradation", status=409)
     before = crisis.gradation
     crisis.gradation = gradation
     db.session.add(LevelChange(crisis_id=crisis.id, at=utcnow(), from_gradation=before, to_gradation=gradation,
                                reason=reason, author_id=actor.id, author_label=_author(actor)))
     direction = "relevée" if gradation > before else "abaissée"
-    text = f"{GRADATION_LABELS[before]} → {GRADATION_LABELS[gradation]} ({direction}) : {reason}"
+    text = f"{Gradation(before).label} → {Gradation(gradation).label} ({direction}) : {reason}"
     journal.append(crisis=crisis, actor=actor, kind=EntryKind.LEVEL_CHANGE, text=text)
     audit.record(actor=actor, action="crisis.level", object_type="crisis", object_id=crisis.id,
                  summary=f"Niveau de la crise « {crisis.title} » : {text}"[:500],
                  changes={"gradation": [before, gradation]})
-    db.session.commit()
     return crisis
 
 
+@atomic()
 def close_crisis(*, actor: User, crisis: Crisis, reason: str) -> Crisis:
     """Close the crisis (time and reason); a closed crisis takes no further change."""
     errors: dict[str, list[str]] = {}
@@ -166,22 +165,7 @@ def close_crisis(*, actor: User, crisis: Crisis, reason: str) -> Crisis:
     audit.record(actor=actor, action="crisis.close", object_type="crisis", object_id=crisis.id,
                  summary=f"Crise close : {crisis.title} — {reason}"[:500],
                  changes={"closed_at": [None, now]})
-    db.session.commit()
     return crisis
-
-
-def ensure_open(crisis: Crisis) -> None:
-    """Refuse (409) any change to a closed crisis."""
-    _ensure_open(crisis)
-
-
-def exercises_closed(year: int) -> int:
-    """Exercises run in Vigie and closed in ``year`` (Paris time): preparation exercises of the plan."""
-    from crisis_app.core.timez import PARIS
-
-    start, end = datetime(year, 1, 1, tzinfo=PARIS), datetime(year + 1, 1, 1, tzinfo=PARIS)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Crisis).where(
-        Crisis.is_exercise.is_(True), Crisis.closed_at >= start, Crisis.closed_at < end)) or 0
 
 
 def info(crisis: Crisis | None) -> crisis_context.CrisisInfo | None:

@@ -11,11 +11,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import PARIS, paris_datetime
+from crisis_app.core.vocabulary import Gradation, Typology
 from crisis_app.crises import alert_link, cellule, plan_link, services
-from crisis_app.crises.models import AUTHORITY_LABELS, GRADATION_LABELS, TYPOLOGY_LABELS, Crisis
+from crisis_app.crises.models import Authority, Crisis
 from crisis_app.crises.schemas import MAX_ID
 from crisis_app.directory import services as directory_services
 
@@ -77,7 +79,7 @@ def _int(value: str | None) -> int | str | None:
 
 
 def _choices() -> dict:
-    return {"typologies": TYPOLOGY_LABELS, "authorities": AUTHORITY_LABELS, "gradations": GRADATION_LABELS}
+    return {"typologies": Typology, "authorities": Authority, "gradations": Gradation}
 
 
 @bp.route("/")
@@ -99,6 +101,7 @@ def open_form():
             authority_reference=form.get("authority_reference"), is_exercise=form.get("is_exercise") == "on",
             qualified_at=_paris_input(form.get("qualified_at")))
     except (ServiceError, ValueError, OverflowError) as exc:
+        abandon()
         error = exc if isinstance(exc, ServiceError) else ServiceError(
             "validation_error", "Date de qualification invalide.", field="qualified_at")
         flash(error.message, "error")
@@ -114,7 +117,7 @@ def detail(crisis_id: int):
     return render_template("crises/detail.html", crisis=crisis, timeline=services.level_changes(crisis),
                            section=plan_link.typology_section(crisis.typology, crisis.gradation),
                            presets=plan_link.presets_for(crisis.typology, crisis.gradation),
-                           gradations=GRADATION_LABELS, activation=cellule.latest(crisis))
+                           gradations=Gradation, activation=cellule.latest(crisis))
 
 
 @bp.route("/<int:crisis_id>/niveau", methods=["GET", "POST"])
@@ -126,6 +129,7 @@ def level(crisis_id: int):
         try:
             services.change_level(actor=actor(), crisis=crisis, gradation=target, reason=request.form.get("reason"))
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             return _level_page(crisis, target, exc.fields), exc.status
         flash(f"Niveau changé : {crisis.gradation_label}. Mesures du plan et modèles d'alerte ci-dessous.", "success")
@@ -134,9 +138,9 @@ def level(crisis_id: int):
 
 
 def _level_page(crisis: Crisis, target, errors: dict):
-    valid = target in GRADATION_LABELS
+    valid = target in set(Gradation)
     return render_template("crises/level.html", crisis=crisis, target=target if valid else None, errors=errors,
-                           gradations=GRADATION_LABELS,
+                           gradations=Gradation,
                            section=plan_link.typology_section(crisis.typology, target) if valid else None,
                            presets=plan_link.presets_for(crisis.typology, target) if valid else [])
 
@@ -148,6 +152,7 @@ def close(crisis_id: int):
     try:
         services.close_crisis(actor=actor(), crisis=crisis, reason=request.form.get("reason", ""))
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return redirect(url_for("crises.detail", crisis_id=crisis.id)), 303
     flash("Crise close. Le retour d'expérience est prêt à être rédigé.", "success")
@@ -168,6 +173,7 @@ def cell(crisis_id: int):
             flash("Cellule de crise activée : les membres sont alertés.", "success")
             return redirect(url_for("crises.cell", crisis_id=crisis.id))
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             status = exc.status
     activation = cellule.latest(crisis)

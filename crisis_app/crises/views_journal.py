@@ -6,22 +6,21 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.csvexport import csv_response
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.timez import paris_datetime
 from crisis_app.crises import board, journal, needs
-from crisis_app.crises.models import ENTRY_KIND_LABELS, NEED_STATUS_LABELS, WRITABLE_KINDS, Need
+from crisis_app.crises.models import WRITABLE_KINDS, Need, NeedStatus
 from crisis_app.crises.pdf import render_pdf
 from crisis_app.crises.schemas import MAX_ID
 from crisis_app.crises.views import actor, bounded, bp, crisis_for
-
-PAGE_KINDS = {k: ENTRY_KIND_LABELS[k] for k in WRITABLE_KINDS}
 
 
 def _journal_page(crisis, *, form=None, errors=None, status=200):
     corrects = request.values.get("corrige", type=int)
     corrects = corrects if corrects is not None and 0 < corrects <= MAX_ID else None
     return render_template("crises/journal.html", crisis=crisis, entries=journal.entries(crisis),
-                           kinds=PAGE_KINDS, form=form or {}, errors=errors or {}, corrects=corrects), status
+                           kinds=WRITABLE_KINDS, form=form or {}, errors=errors or {}, corrects=corrects), status
 
 
 @bp.route("/<int:crisis_id>/journal", methods=["GET"])
@@ -40,6 +39,7 @@ def journal_write(crisis_id: int):
         journal.write(actor=actor(), crisis=crisis, kind=request.form.get("kind", ""),
                       text=request.form.get("text", ""), corrects_id=corrects_id)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return _journal_page(crisis, form=request.form, errors=exc.fields, status=exc.status)
     flash("Entrée ajoutée au journal de bord.", "success")
@@ -93,7 +93,7 @@ def journal_pdf(crisis_id: int):
 @permission_required("crisis.read")
 def board_page(crisis_id: int):
     crisis = crisis_for(crisis_id)
-    return render_template("crises/board.html", crisis=crisis, statuses=NEED_STATUS_LABELS,
+    return render_template("crises/board.html", crisis=crisis, statuses=NeedStatus,
                            version=board.version(crisis), **board.snapshot(crisis))
 
 
@@ -113,6 +113,7 @@ def need_add(crisis_id: int):
                        detail=request.form.get("detail"), owner=request.form.get("owner"))
         flash("Besoin ajouté.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message + " " + " ".join(m for ms in exc.fields.values() for m in ms), "error")
     return redirect(url_for("crises.board_page", crisis_id=crisis.id))
 
@@ -129,5 +130,6 @@ def need_update(crisis_id: int, need_id: int):
                           owner=request.form.get("owner"))
         flash("Besoin mis à jour.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.board_page", crisis_id=crisis.id))

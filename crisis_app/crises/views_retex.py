@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.crises import retex
 from crisis_app.crises.models import ActionStatus, EvaluationAction
 from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
 BLANK_ACTIONS = 3
-DELIVERY_LABELS = {"queued": "en file", "sending": "en cours d'envoi", "sent": "envoyé",
-                   "temporary_failure": "échec temporaire (nouvel essai prévu)", "permanent_failure": "échec définitif",
-                   "answered": "répondu", "cancelled": "annulé", "delivered": "remis"}
 
 
 def _actions_from_form(form) -> list[dict]:
@@ -31,7 +29,6 @@ def _actions_from_form(form) -> list[dict]:
 def _page(crisis, evaluation, errors=None, status=200):
     return render_template("crises/retex.html", crisis=crisis, evaluation=evaluation, errors=errors or {},
                            statuses={s.value: s.label for s in ActionStatus}, blank=BLANK_ACTIONS,
-                           delivery_labels=DELIVERY_LABELS,
                            deliveries=retex.deliveries(evaluation)), status
 
 
@@ -50,6 +47,7 @@ def retex_save(crisis_id: int):
         retex.save(actor=actor(), crisis=crisis, worked=request.form.get("worked", ""),
                    not_worked=request.form.get("not_worked", ""), actions=_actions_from_form(request.form))
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return _page(crisis, retex.evaluation_of(crisis), exc.fields, exc.status)
     flash("Retour d'expérience enregistré.", "success")
@@ -64,6 +62,7 @@ def retex_validate(crisis_id: int):
         retex.validate(actor=actor(), crisis=crisis)
         flash("Retour d'expérience validé : les chiffres sont figés.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 
@@ -76,6 +75,7 @@ def retex_send(crisis_id: int):
         retex.send(actor=actor(), crisis=crisis)
         flash("Retour d'expérience envoyé : suivez chaque envoi ci-dessous.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 
@@ -92,6 +92,7 @@ def retex_action(crisis_id: int, action_id: int):
         retex.set_action_status(actor=actor(), action=action, status=request.form.get("status", ""))
         flash("Suivi de l'action mis à jour.", "success")
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 

@@ -76,7 +76,7 @@ def save_audience(*, actor: User, data: Mapping[str, Any], audience: Audience | 
     audit.record(actor=actor, action="audience.create" if creating else "audience.update", object_type="audience",
                  object_id=audience.id, summary=f"Audience {'créée' if creating else 'modifiée'} : {audience.name}",
                  changes=audit.changes_between(before, after))
-    db.session.commit()
+    db.session.flush()
     return audience
 
 
@@ -84,7 +84,7 @@ def delete_audience(*, actor: User, audience: Audience) -> None:
     audit.record(actor=actor, action="audience.delete", object_type="audience", object_id=audience.id,
                  summary=f"Audience supprimée : {audience.name}")
     db.session.delete(audience)
-    db.session.commit()
+    db.session.flush()
 
 
 def list_audiences() -> list[Audience]:

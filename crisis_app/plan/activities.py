@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from crisis_app.core import audit
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.plan import figures
@@ -48,6 +48,7 @@ def _clean(data: Mapping[str, Any]) -> dict:
     return clean
 
 
+@atomic()
 def create_activity(*, actor: User | None, year: int, data: Mapping[str, Any]) -> PlanActivity:
     """Plan (or record) a sensibilisation action or an exercise of ``year``."""
     clean = _clean(data)
@@ -55,12 +56,12 @@ def create_activity(*, actor: User | None, year: int, data: Mapping[str, Any]) -
     db.session.add(activity)
     db.session.flush()
     audit.record(actor=actor, action="plan.activity.create", object_type="plan_activity", object_id=activity.id,
-                 summary=f"{activity.kind_label} {year} : {activity.title}",
+                 summary=f"{activity.kind.label} {year} : {activity.title}",
                  changes=audit.changes_between({}, as_dict(activity)))
-    db.session.commit()
     return activity
 
 
+@atomic()
 def update_activity(*, actor: User | None, activity: PlanActivity, data: Mapping[str, Any]) -> PlanActivity:
     """Change an activity: mark it done, add its participants."""
     clean = _clean(data)
@@ -69,7 +70,6 @@ def update_activity(*, actor: User | None, activity: PlanActivity, data: Mapping
         setattr(activity, key, value)
     if changes := audit.changes_between(before, as_dict(activity)):
         audit.record(actor=actor, action="plan.activity.update", object_type="plan_activity",
-                     object_id=activity.id, summary=f"{activity.kind_label} modifiée : {activity.title}",
+                     object_id=activity.id, summary=f"{activity.kind.label} modifiée : {activity.title}",
                      changes=changes)
-        db.session.commit()
     return activity

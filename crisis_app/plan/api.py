@@ -11,14 +11,12 @@ from flask_smorest import Blueprint
 
 from crisis_app.core.access import get_for_user, permission_required, require
 from crisis_app.core.api import error_responses
-from crisis_app.plan import diff, indicators, pdf, services
+from crisis_app.plan import diff, pdf, services
 from crisis_app.plan.models import PlanVersion
 from crisis_app.plan.schemas import (
     MAX_ID,
     DiffQuerySchema,
     DiffSchema,
-    IndicatorsQuerySchema,
-    IndicatorsSchema,
     MyPartSchema,
     PlanCreateSchema,
     PlanListSchema,
@@ -139,19 +137,6 @@ class PlanDiff(MethodView):
         """What changed from version ``against`` to this one, section by section."""
         plan, old = _plan(plan_id, "plan.read"), _plan(args["against"], "plan.read")
         return {"old_id": old.id, "new_id": plan.id, "sections": [s.as_dict() for s in diff.between(old, plan)]}
-
-
-@bp.route("/indicators")
-class Indicators(MethodView):
-    @permission_required("plan.read")
-    @_errors(*AUTH_ERRORS)
-    @bp.arguments(IndicatorsQuerySchema, location="query")
-    @bp.response(200, IndicatorsSchema)
-    def get(self, args):
-        """The mission's indicators for a year (this year by default)."""
-        from crisis_app.core.db import utcnow
-
-        return indicators.for_year(args.get("year") or utcnow().year)
 
 
 @bp.route("/mine")

@@ -14,13 +14,13 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.roles import Role
+from crisis_app.core.vocabulary import QuestionKind, plan_defaults
 from crisis_app.directory import organisations
 from crisis_app.directory import query as directory_query
 from crisis_app.directory import services as directory_services
 from crisis_app.directory.models import OrganisationKind, Professional
 from crisis_app.plan import activities, figures, services
 from crisis_app.plan.models import PlanVersion
-from crisis_app.plan.outline import DEFAULT_PRESETS, QUESTIONS
 
 # typology -> (needs, mobilisation, circuits, continuity, protocols, equipment) at gradation 1, then gradation 2
 MEASURES = {
@@ -59,12 +59,12 @@ TEXT_KEYS = ("needs", "mobilisation", "circuits", "continuity_ald", "protocols",
 
 def _preset(typology: int, gradation: int) -> dict:
     """The default preset of the step when there is one, else a plain one asking for availability or a receipt."""
-    for preset in DEFAULT_PRESETS:
+    for preset in plan_defaults():
         if (preset.typology, preset.gradation) == (typology, gradation):
             return preset.stored()
     ask = "availability" if gradation == 2 else "ack"
     request = "Êtes-vous disponible ?" if ask == "availability" else "Confirmez la réception."
-    return {"key": f"t{typology}-g{gradation}", "question": ask, "name": f"{QUESTIONS[ask]} — typologie "
+    return {"key": f"t{typology}-g{gradation}", "question": ask, "name": f"{QuestionKind(ask).label} — typologie "
             f"{typology}, gradation {gradation}", "title": f"Crise : consignes (gradation {gradation})",
             "sms": "{cpts} : {titre}. Consignes par e-mail. " + request,
             "email": "Bonjour,\n\n{titre} : la CPTS passe en gradation {gradation}. " + request +

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crisis_app.core.labels import label_of
+from crisis_app.core.vocabulary import QuestionKind
 from crisis_app.plan import services
 from crisis_app.plan.models import PlanVersion
 from crisis_app.plan.outline import (
@@ -15,7 +17,6 @@ from crisis_app.plan.outline import (
     ANTICIPATION_FIELDS,
     MEASURE_FIELDS,
     PILOTAGE_FIELDS,
-    QUESTIONS,
     RETEX_FIELDS,
     measure_label,
 )
@@ -51,7 +52,7 @@ def _adaptation(plan: PlanVersion) -> dict[str, str]:
         lines.update({f"{step} : {label}": m.get(key) or "" for key, label in MEASURE_FIELDS.items()})
         lines[f"{step} : annuaire à mobiliser"] = filter_text(m.get("directory_filter") or {})
         for p in m.get("presets", []):
-            lines[f"{step} : modèle « {p['name']} »"] = (f"{p['title']} — {QUESTIONS.get(p['question'], '')}\n"
+            lines[f"{step} : modèle « {p['name']} »"] = (f"{p['title']} — {label_of(QuestionKind, p['question'], '')}\n"
                                                           f"SMS : {p['sms']}\nE-mail : {p['email']}")
     return lines
 

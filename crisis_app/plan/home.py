@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import url_for
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import paris_date, to_paris
-from crisis_app.plan import indicators, services
+from crisis_app.plan import services
 
+# The update of the year is "due" until the end of this month, "late" after it.
+LATE_AFTER_MONTH = 6
 LATE_MONTH_NAME = "juin"
+
+
+def update_status(*, today: date, published_years: set[int]) -> str:
+    """Pure rule: "ok" when this year's version is published, else "due" until the end of
+    LATE_AFTER_MONTH, then "late"."""
+    if today.year in published_years:
+        return "ok"
+    return "due" if today.month <= LATE_AFTER_MONTH else "late"
 
 
 @card_provider("plan.read", order=3)
 def _plan_card(user):
     today = to_paris(utcnow()).date()
     published = {p.year for p in services.list_plans() if p.is_published}
-    status = indicators.update_status(today=today, published_years=published)
+    status = update_status(today=today, published_years=published)
     url = url_for("plan.index")
     if status == "ok":
         plan = services.published_plan(today.year)
@@ -25,7 +37,7 @@ def _plan_card(user):
                    action="Ouvrir le plan")
         return
     draft = next((p for p in services.list_plans() if p.year == today.year), None)
-    detail = (f"Brouillon {today.year} : {draft.status_label.lower()}." if draft
+    detail = (f"Brouillon {today.year} : {draft.status.label.lower()}." if draft
               else f"Aucune version {today.year} : démarrez-la à partir de la précédente.")
     if status == "due":
         yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} à faire", tone="warn", url=url,

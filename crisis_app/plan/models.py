@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.labels import LabelledStrEnum
 
 
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    VALIDATED = "validated"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
+class PlanStatus(LabelledStrEnum):
+    DRAFT = "draft", "Brouillon"
+    VALIDATED = "validated", "Validé"
+    PUBLISHED = "published", "Publié"
 
 
-STATUS_LABELS = {PlanStatus.DRAFT: "Brouillon", PlanStatus.VALIDATED: "Validé",
-                 PlanStatus.PUBLISHED: "Publié"}
 SECTIONS = ("anticipation", "adaptation", "pilotage", "retex")
 
 
@@ -51,25 +45,13 @@ class PlanVersion(TimestampMixin, db.Model):
     __table_args__ = (sa.CheckConstraint("year BETWEEN 2000 AND 2200", name="year_range"),)
 
     @property
-    def status_label(self) -> str:
-        return self.status.label
-
-    @property
     def is_published(self) -> bool:
         return self.status is PlanStatus.PUBLISHED
 
 
-class ActivityKind(StrEnum):
-    EXERCISE = "exercise"
-    SENSIBILISATION = "sensibilisation"
-
-    @property
-    def label(self) -> str:
-        return ACTIVITY_LABELS[self]
-
-
-ACTIVITY_LABELS = {ActivityKind.EXERCISE: "Exercice de préparation",
-                   ActivityKind.SENSIBILISATION: "Action de sensibilisation"}
+class ActivityKind(LabelledStrEnum):
+    EXERCISE = "exercise", "Exercice de préparation"
+    SENSIBILISATION = "sensibilisation", "Action de sensibilisation"
 
 
 class PlanActivity(TimestampMixin, db.Model):
@@ -87,10 +69,6 @@ class PlanActivity(TimestampMixin, db.Model):
     done_on: Mapped[date | None] = mapped_column(sa.Date)
     participant_ids: Mapped[list] = mapped_column(sa.JSON, default=list)  # directory professional ids
     notes: Mapped[str | None] = mapped_column(sa.String(1000))
-
-    @property
-    def kind_label(self) -> str:
-        return self.kind.label
 
     @property
     def done(self) -> bool:

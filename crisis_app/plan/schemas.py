@@ -6,8 +6,9 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from crisis_app.core.vocabulary import QuestionKind
 from crisis_app.plan.models import ActivityKind, PlanStatus
-from crisis_app.plan.outline import ANTICIPATION_FIELDS, MEASURE_FIELDS, PILOTAGE_FIELDS, QUESTIONS, RETEX_FIELDS
+from crisis_app.plan.outline import ANTICIPATION_FIELDS, MEASURE_FIELDS, PILOTAGE_FIELDS, RETEX_FIELDS
 
 MAX_ID = 2**31 - 1
 LONG_TEXT = 4000
@@ -59,7 +60,7 @@ class PresetSchema(Schema):
     title = Text(required=True, validate=validate.Length(min=1, max=200))
     sms = Text(required=True, validate=validate.Length(min=1, max=640))
     email = Text(required=True, validate=validate.Length(min=1, max=LONG_TEXT))
-    question = fields.String(load_default="none", validate=validate.OneOf(list(QUESTIONS)))
+    question = fields.String(load_default="none", validate=validate.OneOf([q.value for q in QuestionKind]))
 
 
 class MeasureSchema(Schema):
@@ -151,7 +152,7 @@ class PlanListSchema(Schema):
 
 
 class PlanSchema(PlanSummarySchema):
-    status_label = fields.String()
+    status_label = fields.String(attribute="status.label")
     anticipation = fields.Nested(AnticipationSchema)
     adaptation = fields.Nested(AdaptationSchema)
     pilotage = fields.Nested(PilotageSchema)

@@ -10,16 +10,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.core.vocabulary import Preset
 from crisis_app.directory import services as directory_services
 from crisis_app.plan import figures
 from crisis_app.plan.models import SECTIONS, PlanStatus, PlanVersion
-from crisis_app.plan.outline import ACTIONS, MEASURE_FIELDS, Preset, empty_sections
+from crisis_app.plan.outline import ACTIONS, MEASURE_FIELDS, empty_sections
 from crisis_app.plan.schemas import SECTION_SCHEMAS
 
 # --- reading (the contract other packages code against) -----------------------------------------
@@ -172,31 +172,28 @@ def _refuse_if_published(plan: PlanVersion) -> None:
                                         "de l'année suivante pour le modifier.", status=409)
 
 
-def _commit_or_conflict(year: int) -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # two drafts started at once for one year: the unique index decides
-        raise ServiceError("duplicate", f"Une version {year} du plan existe déjà.", field="year",
-                           status=409) from None
+def _duplicate(year: int) -> ServiceError:
+    return ServiceError("duplicate", f"Une version {year} du plan existe déjà.", field="year", status=409)
 
 
+@atomic()
 def create_draft(*, actor: User | None, year: int | None = None) -> PlanVersion:
     """Start a year's draft: a copy of the latest published version, or the outline with the default presets."""
     source = published_plan()
     if year is None:
         year = source.year + 1 if source else utcnow().year
     if db.session.scalar(sa.select(PlanVersion.id).where(PlanVersion.year == year)) is not None:
-        raise ServiceError("duplicate", f"Une version {year} du plan existe déjà.", field="year", status=409)
+        raise _duplicate(year)
     sections = ({s: copy.deepcopy(getattr(source, s)) for s in SECTIONS} if source else empty_sections())
     plan = PlanVersion(year=year, status=PlanStatus.DRAFT, source_id=source.id if source else None, **sections)
-    db.session.add(plan)
-    db.session.flush()
+    # two drafts started at once for one year: the unique index decides, the second one gets the 409
+    with atomic(conflict=_duplicate(year)):
+        db.session.add(plan)
+        db.session.flush()
     origin = f"copie de la version {source.year}" if source else "plan national vierge"
     audit.record(actor=actor, action="plan.draft", object_type="plan", object_id=plan.id,
                  summary=f"Brouillon du {_label(plan)} créé ({origin})",
                  changes={"year": [None, year], "source_id": [None, plan.source_id]})
-    _commit_or_conflict(year)
     return plan
 
 
@@ -253,6 +250,7 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+@atomic()
 def update_sections(*, actor: User | None, plan: PlanVersion, data: Mapping[str, Mapping]) -> PlanVersion:
     """Replace the given sections as a whole; a validated version goes back to draft."""
     _refuse_if_published(plan)
@@ -275,7 +273,6 @@ def update_sections(*, actor: User | None, plan: PlanVersion, data: Mapping[str,
     titles = ", ".join(ACTIONS[s] for s in clean)
     audit.record(actor=actor, action="plan.edit", object_type="plan", object_id=plan.id,
                  summary=f"{_label(plan).capitalize()} modifié : {titles}", changes=changes)
-    db.session.commit()
     return plan
 
 
@@ -296,6 +293,7 @@ def update_measure(*, actor: User | None, plan: PlanVersion, typology: int, grad
     return update_section(actor=actor, plan=plan, section="adaptation", data={"measures": measures})
 
 
+@atomic()
 def validate_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
     """The référent validates a complete draft; an incomplete one is refused with what is missing."""
     _refuse_if_published(plan)
@@ -311,7 +309,6 @@ def validate_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
     audit.record(actor=actor, action="plan.validate", object_type="plan", object_id=plan.id,
                  summary=f"{_label(plan).capitalize()} validé par {plan.validated_by_label}",
                  changes={"status": [PlanStatus.DRAFT.value, PlanStatus.VALIDATED.value]})
-    db.session.commit()
     return plan
 
 
@@ -326,6 +323,7 @@ def freeze(plan: PlanVersion) -> dict:
             "activities": [activities.as_dict(a) for a in activities.for_year(plan.year)]}
 
 
+@atomic()
 def publish_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
     """Publish a validated version: its figures are frozen and it never changes again."""
     _refuse_if_published(plan)
@@ -339,7 +337,6 @@ def publish_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
     audit.record(actor=actor, action="plan.publish", object_type="plan", object_id=plan.id,
                  summary=f"{_label(plan).capitalize()} publié par {plan.published_by_label}",
                  changes={"status": [PlanStatus.VALIDATED.value, PlanStatus.PUBLISHED.value]})
-    db.session.commit()
     return plan
 
 

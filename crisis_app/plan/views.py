@@ -1,5 +1,6 @@
 """Plan pages: the version with its four actions, one form per section, completeness, validation, publication,
-differences between versions, the year's activities, the mission indicators, a professional's part."""
+differences between versions, the year's activities, a professional's part (the mission indicators page is
+served by crises: crisis_app.crises.views_mission)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,18 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.db import utcnow
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import labels
 from crisis_app.core.timez import to_paris
-from crisis_app.plan import activities, diff, figures, forms, indicators, pdf, services
-from crisis_app.plan.models import ACTIVITY_LABELS, PlanActivity, PlanVersion
+from crisis_app.core.vocabulary import PLAN_GRADATIONS, QuestionKind, Typology
+from crisis_app.plan import activities, diff, figures, forms, pdf, services
+from crisis_app.plan.models import ActivityKind, PlanActivity, PlanVersion
 from crisis_app.plan.outline import (
     ACTIONS,
     CELLULE_ROLES,
-    GRADATIONS,
     MEASURE_FIELDS,
     PILOTAGE_FIELDS,
-    QUESTIONS,
-    TYPOLOGIES,
     measure_label,
 )
 from crisis_app.plan.schemas import MAX_ID
@@ -43,8 +43,9 @@ def _plan(plan_id: int, permission: str) -> PlanVersion:
 
 @bp.app_context_processor
 def _outline_labels():
-    return {"plan_actions": ACTIONS, "plan_typologies": TYPOLOGIES, "plan_gradations": GRADATIONS,
-            "plan_measure_fields": MEASURE_FIELDS, "plan_questions": QUESTIONS, "plan_measure_label": measure_label}
+    return {"plan_actions": ACTIONS, "plan_typologies": labels(Typology),
+            "plan_gradations": {g.value: g.described for g in PLAN_GRADATIONS}, "plan_measure_fields": MEASURE_FIELDS,
+            "plan_questions": labels(QuestionKind), "plan_measure_label": measure_label}
 
 
 def fix_url(plan: PlanVersion, missing: services.Missing) -> str:
@@ -91,6 +92,7 @@ def start():
     try:
         plan = services.create_draft(actor=_actor(), year=int(year) if year.isdigit() and len(year) == 4 else None)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return redirect(url_for("plan.index"))
     flash(f"Brouillon {plan.year} créé.", "success")
@@ -105,6 +107,7 @@ def _section_form(plan: PlanVersion, section: str, template: str, parse, **conte
         try:
             services.update_section(actor=_actor(), plan=plan, section=section, data=data)
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             errors, status = forms.field_errors(exc.fields), exc.status
         else:
@@ -146,7 +149,7 @@ def edit_retex(plan_id: int):
 @permission_required("plan.edit")
 def edit_measure(plan_id: int, typology: int, gradation: int):
     plan = _editable(plan_id)
-    if typology not in TYPOLOGIES or gradation not in GRADATIONS:
+    if typology not in set(Typology) or gradation not in set(PLAN_GRADATIONS):
         abort(404)
     data, errors, status = services.typology_section(plan, typology, gradation), {}, 200
     if request.method == "POST":
@@ -154,6 +157,7 @@ def edit_measure(plan_id: int, typology: int, gradation: int):
         try:
             services.update_measure(actor=_actor(), plan=plan, typology=typology, gradation=gradation, data=data)
         except ServiceError as exc:
+            abandon()
             flash(exc.message, "error")
             errors, status = forms.field_errors(exc.fields), exc.status
         else:
@@ -172,6 +176,7 @@ def validate(plan_id: int):
     try:
         services.validate_plan(actor=_actor(), plan=plan)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     else:
         flash(f"Plan {plan.year} validé.", "success")
@@ -185,6 +190,7 @@ def publish(plan_id: int):
     try:
         services.publish_plan(actor=_actor(), plan=plan)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     else:
         flash(f"Plan {plan.year} publié : ses chiffres sont figés.", "success")
@@ -212,13 +218,6 @@ def differences(plan_id: int):
                            plans=services.list_plans())
 
 
-@bp.route("/indicateurs")
-@permission_required("plan.read")
-def mission_indicators():
-    year = _year_arg()
-    return render_template("plan/mission_indicators.html", figures=indicators.for_year(year), year=year)
-
-
 def _year_arg() -> int:
     return min(max(request.args.get("annee", type=int) or _this_year(), 2000), 2200)
 
@@ -227,7 +226,7 @@ def _activity_page(year: int, data: dict, errors: dict, status: int = 200):
     rows = activities.for_year(year)
     names = figures.professional_names({p for a in rows for p in a.participant_ids or []})
     return render_template("plan/activity_list.html", year=year, rows=rows, data=data, errors=errors,
-                           kinds=ACTIVITY_LABELS, people=figures.professional_choices(), names=names), status
+                           kinds=ActivityKind, people=figures.professional_choices(), names=names), status
 
 
 @bp.get("/actions")
@@ -243,6 +242,7 @@ def activity_create():
     try:
         activities.create_activity(actor=_actor(), year=year, data=data)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
         return _activity_page(year, data, exc.fields, exc.status)
     flash("Action enregistrée.", "success")
@@ -260,6 +260,7 @@ def activity_done(activity_id: int):
     try:
         activities.update_activity(actor=_actor(), activity=activity, data=data)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     else:
         flash("Action marquée comme réalisée.", "success")

@@ -88,7 +88,10 @@ def test_api_sends_lists_who_is_silent_and_ends(client, personas, audience, eage
     created = client.post("/api/v1/alerts", json=alert_data(audience), headers=headers)
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
-    assert body["counts"]["recipients"] == 3 and body["counts"]["by_state"] == {"sent": 6}
+    # the answer describes the unit of work as written: nothing leaves before it commits
+    assert body["counts"]["recipients"] == 3 and body["counts"]["by_state"] == {"queued": 6}
+    sent = client.get(f"/api/v1/alerts/{body['id']}", headers=headers).get_json()
+    assert sent["counts"]["recipients"] == 3 and sent["counts"]["by_state"] == {"sent": 6}
     alert = db.session.get(Alert, body["id"])
     services.record_answer(recipient=alert.recipients[0], code="4", comment=None, via="lien")
     silent = client.get(f"/api/v1/alerts/{alert.id}/deliveries?answered=false", headers=headers).get_json()

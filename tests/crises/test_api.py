@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from crisis_app.crises import journal, retex, services
+from crisis_app.crises import journal, mission, retex, services
 from crisis_app.crises.models import Crisis, Evaluation
 
 OPEN = {"title": "Canicule août", "typology": 4, "gradation": 1, "authority": "prefecture", "is_exercise": False}
@@ -172,7 +172,7 @@ def test_a_session_write_without_csrf_is_refused(client, login, personas, crisis
 
 
 def test_evaluations_sent_count_is_zero_before_any_send(crisis):
-    assert retex.evaluations_sent(2026) == 0
+    assert mission.evaluations_sent(2026) == 0
 
 
 @pytest.mark.parametrize("value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-11-30T10:00:00"])

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from crisis_app.alerts import services as alert_services
-from crisis_app.alerts.models import Alert, AlertRecipient, QuestionKind
+from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.vocabulary import QuestionKind
 from crisis_app.crises import cellule, journal, services
 from crisis_app.crises.models import CellActivation, EntryKind
 from tests import factories

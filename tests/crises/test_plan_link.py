@@ -1,5 +1,6 @@
-"""Crises read the plan through its contract (published_plan, typology_section, presets_for, cellule_members,
-retex_recipients): with a published plan its content is used, without one the directory and built-in templates."""
+"""Crises read the plan through its services (published_plan, typology_section, presets_for, cellule_members,
+retex_recipients), a plain import: with a published plan its content is used, without one the directory and the
+built-in presets."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from crisis_app.crises import cellule, plan_link, retex, services
+from crisis_app.crises import cellule, mission, plan_link, retex, services
 from tests import factories
 
 
@@ -26,21 +27,17 @@ class Preset:
 
 @pytest.fixture
 def plan(monkeypatch, db_session):
-    """A published plan as the plan package's services would describe it."""
-    state = SimpleNamespace(members=[], recipients=[], counters=[])
-    services = SimpleNamespace(
-        published_plan=lambda year=None: "plan-2026",
-        typology_section=lambda plan, t, g: ({"typology": t, "gradation": g, "needs": "Visites ALD",
-                                               "mobilisation": "", "equipment": "FFP2 aux IDE"} if g == 2 else {}),
-        presets_for=lambda t, g: [Preset("plan-g2", "Renfort du plan", t, g)] if g == 2 else [],
-        cellule_members=lambda plan: state.members, retex_recipients=lambda plan: state.recipients)
-    modules = {"services": services,
-               "outline": SimpleNamespace(MEASURE_FIELDS={"needs": "Besoins de santé à identifier",
-                                                          "mobilisation": "Professionnels à mobiliser",
-                                                          "equipment": "Matériel à distribuer"}),
-               "indicators": SimpleNamespace(register_evaluation_counter=state.counters.append,
-                                             register_exercise_counter=state.counters.append)}
-    monkeypatch.setattr(plan_link, "_module", lambda name: modules.get(name))
+    """A published plan as the plan package's services describe it (its read services stubbed)."""
+    state = SimpleNamespace(members=[], recipients=[])
+    for name, fake in {
+        "published_plan": lambda year=None: "plan-2026",
+        "typology_section": lambda plan, t, g: ({"typology": t, "gradation": g, "needs": "Visites ALD",
+                                                  "mobilisation": "", "equipment": "FFP2 aux IDE"} if g == 2 else {}),
+        "presets_for": lambda t, g: [Preset("plan-g2", "Renfort du plan", t, g)] if g == 2 else [],
+        "cellule_members": lambda plan: state.members,
+        "retex_recipients": lambda plan: state.recipients,
+    }.items():
+        monkeypatch.setattr(plan_link.plan_services, name, fake)
     return state
 
 
@@ -73,26 +70,20 @@ def test_the_retex_goes_to_the_contacts_of_the_organisations_the_plan_names(plan
     assert [r.email for r in retex.recipients(crisis)] == ["prevention@cpam.example.org"]
 
 
-def test_the_plans_indicators_get_the_counts_of_evaluations_sent_and_exercises_run(plan):
-    plan_link.register_evaluation_counter(retex.evaluations_sent)
-    plan_link.register_exercise_counter(services.exercises_closed)
-    assert plan.counters == [retex.evaluations_sent, services.exercises_closed]
-
-
 def test_a_closed_exercise_counts_in_its_year(referent):
     from crisis_app.core.db import utcnow
 
     year = utcnow().year
-    before = services.exercises_closed(year)
+    before = mission.exercises_closed(year)
     drill = services.open_crisis(actor=referent, title="Exercice NRC", typology=2, is_exercise=True)
     real = services.open_crisis(actor=referent, title="Crise réelle", typology=2)
     services.close_crisis(actor=referent, crisis=drill, reason="Fin de l'exercice")
     services.close_crisis(actor=referent, crisis=real, reason="Fin")
-    assert services.exercises_closed(year) == before + 1
+    assert mission.exercises_closed(year) == before + 1
 
 
-def test_without_the_plan_package_crises_fall_back_to_the_directory(monkeypatch, crisis):
-    monkeypatch.setattr(plan_link, "_module", lambda name: None)
+def test_without_a_published_plan_crises_fall_back_to_the_directory_and_the_built_in_presets(crisis):
     member = factories.reachable_professional(crisis_role="cellule")
     assert plan_link.typology_section(4, 1) is None and plan_link.retex_organisation_ids() is None
     assert member.id in {r["professional_id"] for r in cellule.candidates(crisis)}
+    assert "canicule-g1" in [p.key for p in plan_link.presets_for(4, 1)]

@@ -13,7 +13,7 @@ from crisis_app.alerts import services as alert_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
-from crisis_app.crises import journal, needs, retex, services
+from crisis_app.crises import journal, mission, needs, retex, services
 from crisis_app.crises.models import Evaluation, EvaluationStatus
 from crisis_app.directory import audiences
 from crisis_app.stock import services as stock_services
@@ -131,4 +131,4 @@ def test_the_pdf_carries_the_figures_and_the_sections(lived, referent):
 
 
 def test_no_evaluation_sent_this_year_counts_zero(lived):
-    assert retex.evaluations_sent(utcnow().year) == 0
+    assert mission.evaluations_sent(utcnow().year) == 0

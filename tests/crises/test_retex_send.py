@@ -14,7 +14,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import Message, MessageAttachment
 from crisis_app.core.roles import Role
-from crisis_app.crises import retex, services
+from crisis_app.crises import mission, retex, services
 from crisis_app.crises.models import EvaluationStatus
 from tests import factories
 from tests.alerts.conftest import live_channels  # noqa: F401 - fixture
@@ -47,7 +47,7 @@ def test_sending_writes_one_outbox_message_with_the_pdf_and_marks_the_evaluation
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.content)).pages)
     assert "Cellule réunie en une heure" in text
     assert [d.address for d in retex.deliveries(evaluation)] == ["veille@ars.example.org"]
-    assert retex.evaluations_sent(utcnow().year) == 1
+    assert mission.evaluations_sent(utcnow().year) == 1
 
 
 def test_sending_twice_is_refused_and_sends_nothing_more(validated, referent, ars):

@@ -7,8 +7,7 @@ import pytest
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.roles import Role
-from crisis_app.crises import cellule, retex, services
-from crisis_app.plan import indicators
+from crisis_app.crises import cellule, mission, retex, services
 from crisis_app.plan import services as plan_services
 from tests import factories
 from tests.plan.conftest import complete_data
@@ -50,21 +49,21 @@ def test_the_cellule_proposed_is_the_plans(offre, published):
 
 def test_the_sent_evaluation_reaches_the_plans_recipients_and_counts_in_its_indicators(offre, referent):
     year = utcnow().year
-    before = indicators.evaluations_done(year)
+    before = mission.for_year(year)["evaluations_done"]
     retex.save(actor=referent, crisis=offre, worked="a", not_worked="b", actions=[])
     services.close_crisis(actor=referent, crisis=offre, reason="Fin")
     retex.validate(actor=referent, crisis=offre)
     evaluation = retex.send(actor=referent, crisis=offre)
     assert [d.address for d in retex.deliveries(evaluation)] == ["veille@ars-plan.example.org"]
-    assert indicators.evaluations_done(year) == before + 1
+    assert mission.for_year(year)["evaluations_done"] == before + 1
 
 
 def test_a_closed_exercise_counts_as_a_preparation_exercise_in_the_plans_indicators(referent):
     year = utcnow().astimezone(__import__("crisis_app.core.timez", fromlist=["PARIS"]).PARIS).year
-    before = indicators.for_year(year)["exercises_done"]
+    before = mission.for_year(year)["exercises_done"]
     real = services.open_crisis(actor=referent, title="Vraie crise", typology=1)
     drill = services.open_crisis(actor=referent, title="Exercice canicule", typology=4, is_exercise=True)
-    assert indicators.for_year(year)["exercises_done"] == before  # counted once it is over
+    assert mission.for_year(year)["exercises_done"] == before  # counted once it is over
     services.close_crisis(actor=referent, crisis=drill, reason="Exercice terminé")
     services.close_crisis(actor=referent, crisis=real, reason="Fin de l'épisode")
-    assert indicators.for_year(year)["exercises_done"] == before + 1  # the real crisis is not an exercise
+    assert mission.for_year(year)["exercises_done"] == before + 1  # the real crisis is not an exercise

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from crisis_app.alerts import services as alert_services
 from crisis_app.alerts.models import Alert
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Delivery, DeliveryState, Message
 from crisis_app.core.roles import Role
@@ -41,11 +41,12 @@ def committed_audience(live_app):
     tag = uuid.uuid4().hex[:6]
     with live_app.app_context():
         audit_mark = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEvent.id), 0)))
-        referent = factories.user(role=Role.CRISIS_REFERENT, email=f"referent-{tag}@test.example.org")
-        people = [factories.reachable_professional() for _ in range(PEOPLE)]
-        audience = audiences.save_audience(actor=referent, data={"name": f"Intégration {tag}", "kind": "list",
-                                                                 "professional_ids": [p.id for p in people]})
-        ids = {"referent": referent.id, "audience": audience.id, "people": [p.id for p in people]}
+        with atomic():  # services join the caller's unit of work: this one commits for the worker to see
+            referent = factories.user(role=Role.CRISIS_REFERENT, email=f"referent-{tag}@test.example.org")
+            people = [factories.reachable_professional() for _ in range(PEOPLE)]
+            audience = audiences.save_audience(actor=referent, data={"name": f"Intégration {tag}", "kind": "list",
+                                                                     "professional_ids": [p.id for p in people]})
+            ids = {"referent": referent.id, "audience": audience.id, "people": [p.id for p in people]}
     yield ids
     with live_app.app_context():
         messages = sa.select(Alert.message_id).where(Alert.audience_id == ids["audience"]).scalar_subquery()

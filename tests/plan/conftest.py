@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from crisis_app.core.vocabulary import plan_defaults
 from crisis_app.plan import services
-from crisis_app.plan.outline import DEFAULT_PRESETS
 from tests import factories
 
 
@@ -22,7 +22,7 @@ def partner(db_session):
 
 
 def measure(typology: int, gradation: int, **overrides) -> dict:
-    preset = {**DEFAULT_PRESETS[0].stored(), "key": f"t{typology}-g{gradation}",
+    preset = {**plan_defaults()[0].stored(), "key": f"t{typology}-g{gradation}",
               "name": f"Modèle {typology}/{gradation}"}
     return {"typology": typology, "gradation": gradation, "needs": f"Besoins {typology}/{gradation}",
             "mobilisation": "Médecins et infirmiers", "directory_filter": {"profession_code": ["10", "60"]},

@@ -11,9 +11,9 @@ import pytest
 
 from crisis_app.core import presets
 from crisis_app.core.roles import Role
+from crisis_app.core.vocabulary import Typology
 from crisis_app.crises import services as crisis_services
 from crisis_app.plan import services
-from crisis_app.plan.outline import TYPOLOGIES
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_the_pdf_holds_the_five_typologies_both_gradations_and_the_cellule(clien
     response = client.get(f"/plan/{published.id}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = _text(response.data)
-    for label in TYPOLOGIES.values():
+    for label in (t.label for t in Typology):
         assert label in text, label
     assert "Gradation 1" in text and "Gradation 2" in text
     for person in people:  # référent, suppléant, cellule member and backup

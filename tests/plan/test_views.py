@@ -7,7 +7,8 @@ import re
 from datetime import date
 
 from crisis_app.core.roles import Role
-from crisis_app.plan import indicators, services
+from crisis_app.plan import services
+from crisis_app.plan.home import update_status
 from crisis_app.plan.models import PlanStatus
 from tests.conftest import form_post
 
@@ -75,9 +76,9 @@ def test_a_published_version_has_no_edit_form(client, login, personas, complete_
 
 
 def test_the_update_is_due_until_june_then_late_and_ok_once_published():
-    assert indicators.update_status(today=date(2026, 3, 1), published_years={2025}) == "due"
-    assert indicators.update_status(today=date(2026, 7, 1), published_years={2025}) == "late"
-    assert indicators.update_status(today=date(2026, 12, 1), published_years={2025, 2026}) == "ok"
+    assert update_status(today=date(2026, 3, 1), published_years={2025}) == "due"
+    assert update_status(today=date(2026, 7, 1), published_years={2025}) == "late"
+    assert update_status(today=date(2026, 12, 1), published_years={2025, 2026}) == "ok"
 
 
 def test_the_home_page_warns_the_referent_when_this_years_plan_is_not_published(client, login, personas):
