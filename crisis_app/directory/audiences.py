@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 
 from crisis_app.core import audit
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.audiences_schemas import AudienceInputSchema
@@ -52,6 +52,12 @@ def _check_members(ids: list[int]) -> None:
                            fields={"professional_ids": [f"Inconnu(s) : {', '.join(map(str, missing[:20]))}"]})
 
 
+def _name_conflict() -> ServiceError:
+    # two people saving the same name at once: the unique index decides
+    return ServiceError("duplicate", "Une audience porte déjà ce nom.", field="name", status=409)
+
+
+@atomic(conflict=_name_conflict)
 def save_audience(*, actor: User, data: Mapping[str, Any], audience: Audience | None = None) -> Audience:
     """Create an audience, or replace an existing one's definition."""
     clean = _validate(data)
@@ -76,7 +82,6 @@ def save_audience(*, actor: User, data: Mapping[str, Any], audience: Audience | 
     audit.record(actor=actor, action="audience.create" if creating else "audience.update", object_type="audience",
                  object_id=audience.id, summary=f"Audience {'créée' if creating else 'modifiée'} : {audience.name}",
                  changes=audit.changes_between(before, after))
-    db.session.commit()
     return audience
 
 
@@ -84,7 +89,7 @@ def delete_audience(*, actor: User, audience: Audience) -> None:
     audit.record(actor=actor, action="audience.delete", object_type="audience", object_id=audience.id,
                  summary=f"Audience supprimée : {audience.name}")
     db.session.delete(audience)
-    db.session.commit()
+    db.session.flush()
 
 
 def list_audiences() -> list[Audience]:

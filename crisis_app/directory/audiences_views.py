@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.directory import audiences, forms
 from crisis_app.directory.models import Audience
@@ -32,6 +33,7 @@ def audience_new():
             "name": form.name.data or "", "description": form.description.data or None, "kind": form.kind.data,
             "criteria": criteria, "professional_ids": ids, "for_exercises": form.for_exercises.data})
     except ServiceError as exc:
+        abandon()
         status = refuse(form, exc)
         if request.form.get("origin") == "search":
             return _back_to_search(form, criteria, status)

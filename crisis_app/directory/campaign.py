@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app
 
 from crisis_app.core import audit, links
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.notifications import outbox
@@ -62,6 +62,7 @@ def preview() -> dict[str, Any]:
             "per_channel": per_channel, "sms": sample}
 
 
+@atomic()
 def start(*, actor: User) -> Message:
     """Send the confirmation request to the entries to confirm (e-mail first, else SMS), with its audit row."""
     people = services.entries_to_confirm()
@@ -72,14 +73,12 @@ def start(*, actor: User) -> Message:
     message = outbox.send_message(topic=TOPIC, recipients=contacts.recipients_for(people, CHANNELS),
                                   channels=CHANNELS, first_channel_only=True, author=actor, label=label,
                                   about=("directory", 0), **texts())
-    if not message.delivery_count:
-        db.session.rollback()
+    if not message.delivery_count:  # raised out of this unit: the message and its fan-out are dropped with it
         raise ServiceError("nobody_reachable", "Aucune des fiches à confirmer n'est joignable (coordonnées ou "
                            "consentement manquants, ou aucun canal configuré).", status=409)
     audit.record(actor=actor, action="directory.campaign", object_type="message", object_id=message.id,
                  summary=f"Demande de confirmation envoyée à {message.recipient_count} personne(s) ({label})",
                  changes={"recipients": [None, message.recipient_count]})
-    db.session.commit()
     return message
 
 
@@ -100,6 +99,7 @@ def recipient_for_link(token: str) -> tuple[MessageRecipient, Professional]:
     return recipient, professional
 
 
+@atomic()
 def confirm(*, professional: Professional, data: Mapping[str, Any] | None = None) -> Professional:
     """Confirm the entry, after applying the corrections the person typed (mobile, e-mail) if any."""
     changes = {k: v for k, v in (data or {}).items() if k in SELF_EDITABLE}

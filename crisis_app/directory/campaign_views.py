@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crisis_app.core.access import permission_required, public
-from crisis_app.core.db import db
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.links import LinkError
 from crisis_app.directory import campaign
@@ -23,7 +23,7 @@ def start():
     try:
         message = campaign.start(actor=current_user._get_current_object())
     except ServiceError as exc:
-        db.session.rollback()
+        abandon()
         flash(exc.message, "error")
         return redirect(url_for("directory.index"))
     flash(f"Demande de confirmation envoyée à {message.recipient_count} personne(s).", "success")
@@ -44,7 +44,7 @@ def confirm(token: str):
         try:
             campaign.confirm(professional=professional, data=data)
         except ServiceError as exc:
-            db.session.rollback()
+            abandon()
             errors = exc.fields
         else:
             return render_template("directory/confirm_link.html", professional=professional, thanks=True)

@@ -1,4 +1,8 @@
-"""Command line: ``flask --app wsgi directory import-annuaire|import-csv|export-csv``."""
+"""Command line: ``flask --app wsgi directory import-annuaire|import-csv|export-csv``.
+
+Each command is one unit of work: an import is written whole or not at all (a refused line is left out, the rest
+goes on), an export and its audit row together.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
+from crisis_app.core.db import atomic
 from crisis_app.core.errors import ServiceError
 from crisis_app.directory import csv_io, importer
 from crisis_app.directory.schemas import DirectoryQuerySchema
@@ -51,6 +56,7 @@ def echo_report(report: importer.ImportReport) -> None:
 @click.option("--departement", "departements", multiple=True, help="Département à garder (répétable : 31, 2A, 974).")
 @click.option("--commune", "communes", multiple=True, help="Code INSEE de commune à garder (répétable).")
 @click.option("--dry-run", is_flag=True, help="Calculer le rapport sans rien enregistrer.")
+@atomic()
 def import_annuaire(file: Path, departements: tuple[str, ...], communes: tuple[str, ...], dry_run: bool) -> None:
     """Import the territory's professionals from PS_LibreAcces_Personne_activite_*.txt."""
     try:
@@ -64,6 +70,7 @@ def import_annuaire(file: Path, departements: tuple[str, ...], communes: tuple[s
 @directory_cli.command("import-csv")
 @click.argument("file", type=FILE)
 @click.option("--dry-run", is_flag=True, help="Calculer le rapport sans rien enregistrer.")
+@atomic()
 def import_csv(file: Path, dry_run: bool) -> None:
     """Create or update professionals from a directory CSV (the columns of export-csv)."""
     try:
@@ -79,6 +86,7 @@ def import_csv(file: Path, dry_run: bool) -> None:
 @click.option("--commune", "commune_code", multiple=True, help="Code INSEE de commune (répétable).")
 @click.option("--tag", multiple=True, help="Étiquette (répétable).")
 @click.option("--inactifs", "include_inactive", is_flag=True, help="Inclure les fiches désactivées.")
+@atomic()
 def export_csv(file: Path, **filters) -> None:
     """Write the (filtered) directory as a CSV for Excel."""
     raw = {k: list(v) if isinstance(v, tuple) else v for k, v in filters.items() if v}

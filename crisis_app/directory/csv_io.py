@@ -111,7 +111,6 @@ def export_directory(*, actor: User | None, criteria: Mapping[str, Any], handle:
     audit.record(actor=actor, action="directory.export", object_type="directory",
                  summary=f"Export complet de l'annuaire (mobiles et e-mails compris) : {count} fiche(s)",
                  changes={"criteria": [None, dict(criteria)], "people": [None, count]})
-    db.session.commit()
     return count
 
 

@@ -52,7 +52,6 @@ def mobilisation_list(*, actor: User, criteria: Mapping[str, Any]) -> list[list[
                  summary=f"Liste de mobilisation exportée : {len(rows)} personne(s), dont {with_mobile} avec mobile",
                  changes={"criteria": [None, dict(criteria)], "people": [None, len(rows)],
                           "mobiles": [None, with_mobile]})
-    db.session.commit()
     return rows
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory import annuaire, csv_io
@@ -65,11 +65,13 @@ def path_of(job: DirectoryImport) -> Path | None:
 
 
 def _discard_file(job: DirectoryImport) -> None:
+    """Forget the stored copy; the file itself goes once the unit that forgets it has committed."""
     if (path := path_of(job)) is not None:
-        path.unlink(missing_ok=True)
+        db.session().on_commit(lambda: path.unlink(missing_ok=True))
     job.stored_name = None
 
 
+@atomic()
 def start_import(*, actor: User, kind: str, storage, file_name: str, departements: str = "",
                  communes: str = "") -> DirectoryImport:
     """Keep the file, check its header at once, and queue its dry run; the caller's page then follows it."""
@@ -86,85 +88,96 @@ def start_import(*, actor: User, kind: str, storage, file_name: str, departement
                           communes=communes or "", dry_run=True, state=ImportState.QUEUED,
                           created_by_id=actor.id if actor else None)
     db.session.add(job)
-    db.session.commit()
-    _enqueue(job)
+    db.session.flush()
+    _enqueue_on_commit(job.id)
     return job
 
 
+@atomic()
 def confirm_import(*, actor: User, job: DirectoryImport) -> DirectoryImport:
     """Queue the real run of a previewed import; a second click finds it already queued and does nothing."""
     claimed = db.session.execute(
         sa.update(DirectoryImport).where(DirectoryImport.id == job.id, DirectoryImport.state == ImportState.PREVIEWED)
         .values(state=ImportState.QUEUED, dry_run=False, progress=0)).rowcount
-    db.session.commit()
     db.session.refresh(job)
     if claimed:
-        _enqueue(job)
+        _enqueue_on_commit(job.id)
     elif job.state not in (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE):
         raise ServiceError("not_previewed", "Cet import ne peut plus être confirmé : déposez le fichier à nouveau.",
                            status=409)
     return job
 
 
+@atomic()
 def cancel_import(*, actor: User, job: DirectoryImport) -> DirectoryImport:
-    """Give up a previewed import: its file is deleted at once."""
+    """Give up a previewed import: its file is deleted once this is committed."""
     if job.state is not ImportState.PREVIEWED:
         raise ServiceError("not_previewed", "Seul un aperçu en attente de confirmation peut être annulé.", status=409)
     _discard_file(job)
     job.state, job.finished_at = ImportState.CANCELLED, utcnow()
-    db.session.commit()
     return job
 
 
-def _enqueue(job: DirectoryImport) -> None:
+def _enqueue_on_commit(job_id: int) -> None:
+    # the worker must find the job committed; a unit that rolls back queues nothing
+    db.session().on_commit(lambda: _enqueue(job_id))
+
+
+def _enqueue(job_id: int) -> None:
     from crisis_app.directory.tasks import run_import
 
     try:
-        run_import.delay(job.id)
+        run_import.delay(job_id)
     except Exception:  # noqa: BLE001 - the broker is down: say so rather than leave the page waiting forever
-        log.exception("could not enqueue import %s", job.id)
-        db.session.rollback()
-        _fail(db.session.get(DirectoryImport, job.id),
-              "La file de travail est injoignable : l'import n'a pas pu démarrer. Réessayez dans un moment.")
+        log.exception("could not enqueue import %s", job_id)
+        with atomic():  # after the commit that created the job: a unit of its own
+            _fail(db.session.get(DirectoryImport, job_id),
+                  "La file de travail est injoignable : l'import n'a pas pu démarrer. Réessayez dans un moment.")
 
 
 def _fail(job: DirectoryImport, message: str) -> None:
     _discard_file(job)
     job.state, job.message, job.finished_at = ImportState.FAILED, message[:500], utcnow()
-    db.session.commit()
 
 
 def run(*, job_id: int) -> None:
-    """The worker's part: run the queued phase (dry run or real) of one import, with its progress."""
-    claimed = db.session.execute(
-        sa.update(DirectoryImport).where(DirectoryImport.id == job_id,
-                                         DirectoryImport.state.in_([ImportState.QUEUED, ImportState.RUNNING]))
-        .values(state=ImportState.RUNNING, progress=0)).rowcount
-    db.session.commit()
+    """The worker's part: run the queued phase (dry run or real) of one import, with its progress.
+
+    The task runs outside a unit of work (``own_transactions``): the claim, each batch of the file, each
+    progress step and the outcome are committed on their own, so the page sees the percentage move.
+    """
+    with atomic():
+        claimed = db.session.execute(
+            sa.update(DirectoryImport).where(DirectoryImport.id == job_id,
+                                             DirectoryImport.state.in_([ImportState.QUEUED, ImportState.RUNNING]))
+            .values(state=ImportState.RUNNING, progress=0)).rowcount
     job = db.session.get(DirectoryImport, job_id)
     if not claimed or job is None:
         return
     path, dry_run = path_of(job), job.dry_run
     if path is None or not path.is_file():
-        return _fail(job, "Le fichier déposé n'est plus sur le serveur : déposez-le à nouveau.")
+        with atomic():
+            _fail(job, "Le fichier déposé n'est plus sur le serveur : déposez-le à nouveau.")
+        return
     try:
         report = _run_file(job, path, dry_run=dry_run)
     except ServiceError as exc:
-        db.session.rollback()
-        return _fail(db.session.get(DirectoryImport, job_id), exc.message)
+        with atomic():
+            _fail(db.session.get(DirectoryImport, job_id), exc.message)
+        return
     except Exception:
         log.exception("import %s failed", job_id)
-        db.session.rollback()
-        _fail(db.session.get(DirectoryImport, job_id), BROKEN)
+        with atomic():
+            _fail(db.session.get(DirectoryImport, job_id), BROKEN)
         raise
-    job = db.session.get(DirectoryImport, job_id)
-    job.report, job.progress = report.as_dict(), 100
-    if dry_run:
-        job.state = ImportState.PREVIEWED
-    else:
-        _discard_file(job)
-        job.state, job.finished_at = ImportState.DONE, utcnow()
-    db.session.commit()
+    with atomic():
+        job = db.session.get(DirectoryImport, job_id)
+        job.report, job.progress = report.as_dict(), 100
+        if dry_run:
+            job.state = ImportState.PREVIEWED
+        else:
+            _discard_file(job)
+            job.state, job.finished_at = ImportState.DONE, utcnow()
 
 
 def _run_file(job: DirectoryImport, path: Path, *, dry_run: bool) -> ImportReport:
@@ -179,12 +192,12 @@ def _run_file(job: DirectoryImport, path: Path, *, dry_run: bool) -> ImportRepor
 
 
 def _progress_writer(job_id: int):
-    # Called between batches, when the import's session holds nothing unsaved (a dry run never adds to it):
-    # committing the percentage there lets the page see it without touching the import's own work.
+    # Called between lines, outside the batches' units of work (each batch is committed on its own, a dry run
+    # writes nothing): committing the percentage in a unit of its own lets the page see it at once.
     def write(fraction: float) -> None:
-        db.session.execute(sa.update(DirectoryImport).where(DirectoryImport.id == job_id)
-                           .values(progress=int(fraction * 100)))
-        db.session.commit()
+        with atomic():
+            db.session.execute(sa.update(DirectoryImport).where(DirectoryImport.id == job_id)
+                               .values(progress=int(fraction * 100)))
 
     return write
 
@@ -198,7 +211,6 @@ def expire_stale() -> int:
         _discard_file(job)
         job.state, job.finished_at = ImportState.CANCELLED, utcnow()
         job.message = "Aperçu non confirmé dans les 24 heures : le fichier a été supprimé."
-    db.session.commit()
     _drop_stale(imports_dir())
     return len(jobs)
 

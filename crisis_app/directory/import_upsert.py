@@ -1,7 +1,8 @@
 """The batched upsert shared by every directory import, and the report it fills.
 
-Validated lines go in; one query per batch finds who exists, one commit per batch writes them; a contact
-typed by hand is never replaced by an import, and an empty imported value never blanks one.
+Validated lines go in; one query per batch finds who exists, one unit of work per batch writes them (committed on
+its own when the import runs outside a unit, in a worker; part of the caller's unit otherwise, a CLI command); a
+contact typed by hand is never replaced by an import, and an empty imported value never blanks one.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from crisis_app.core import audit
-from crisis_app.core.db import db
+from crisis_app.core.db import ConflictError, atomic, db
 from crisis_app.core.models import User
 from crisis_app.directory.models import Professional, ProfessionalTag
 from crisis_app.directory.services import ENUM_FIELDS
@@ -177,7 +177,7 @@ class _Pending:
 
 
 class BatchUpserter:
-    """Validated lines in, one query per batch to find who exists, one commit per batch."""
+    """Validated lines in, one query per batch to find who exists, one unit of work per batch."""
 
     def __init__(self, *, report: ImportReport, actor: User | None, source: str, replaceable: Iterable[str],
                  dry_run: bool, batch_size: int = BATCH_SIZE, on_batch: Callable[[ImportReport], None] | None = None):
@@ -202,35 +202,35 @@ class BatchUpserter:
         items, self.pending = self.pending, []
         if not items:
             return
-        try:
-            outcomes = self._write(items)
-        except IntegrityError:
-            # someone saved one of these numbers meanwhile: retry line by line so only that one is refused
-            db.session.rollback()
-            outcomes = [o for item in items for o in self._write_alone(item)]
+        with atomic():
+            try:
+                with atomic(savepoint=True):
+                    outcomes = self._write(items)
+            except ConflictError:
+                # someone saved one of these numbers meanwhile: retry line by line so only that one is refused
+                outcomes = [o for item in items for o in self._write_alone(item)]
         for outcome in outcomes:
             outcome(self.report)
         if self.on_batch:
             self.on_batch(self.report)
 
     def finish(self, *, file_label: str) -> ImportReport:
-        """Write the last batch and the summary audit row; a dry run rolls everything back."""
+        """Write the last batch and the summary audit row (none for a dry run, which writes nothing)."""
         self.flush()
         report = self.report
-        if self.dry_run:
-            db.session.rollback()
+        if self.dry_run:  # nothing was written: no line was added to the session, no audit row either
             return report
-        audit.record(actor=self.actor, action="directory.import", object_type="directory",
-                     summary=f"Import {file_label} « {report.file_name} » : {report.summary()}",
-                     changes={k: [None, v] for k, v in (report.figures() | report.notices()).items()})
-        db.session.commit()
+        with atomic():
+            audit.record(actor=self.actor, action="directory.import", object_type="directory",
+                         summary=f"Import {file_label} « {report.file_name} » : {report.summary()}",
+                         changes={k: [None, v] for k, v in (report.figures() | report.notices()).items()})
         return report
 
     def _write_alone(self, item: _Pending) -> list[Callable[[ImportReport], None]]:
         try:
-            return self._write([item])
-        except IntegrityError:
-            db.session.rollback()
+            with atomic(savepoint=True):
+                return self._write([item])
+        except ConflictError:
             return [_rejected(item, "Ce numéro vient d'être enregistré par une autre saisie : réimportez le fichier.")]
 
     def _write(self, items: list[_Pending]) -> list[Callable[[ImportReport], None]]:
@@ -245,8 +245,6 @@ class BatchUpserter:
             else:
                 created.append(item)
         outcomes.extend(self._create(created))
-        if not self.dry_run:
-            db.session.commit()
         return outcomes
 
     def _existing(self, items: list[_Pending]) -> tuple[dict, dict]:

@@ -18,7 +18,7 @@ from wtforms import StringField
 
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.api import html_error
-from crisis_app.core.db import utcnow
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.directory import csv_io, import_jobs
@@ -97,6 +97,7 @@ def upload(kind: str):
         job = import_jobs.start_import(actor=current_user._get_current_object(), kind=kind, storage=storage,
                                        file_name=_shown_name(storage.filename), **territory)
     except ServiceError as exc:
+        abandon()
         return _refused(form, exc, kind)
     return redirect(url_for("directory_import.follow", import_id=job.id), code=303)
 
@@ -139,6 +140,7 @@ def confirm(import_id: int):
     try:
         import_jobs.confirm_import(actor=current_user._get_current_object(), job=job)
     except ServiceError as exc:
+        abandon()
         return html_error(exc.status, message=exc.message)
     return redirect(url_for("directory_import.follow", import_id=job.id), code=303)
 
@@ -153,6 +155,7 @@ def cancel(import_id: int):
     try:
         import_jobs.cancel_import(actor=current_user._get_current_object(), job=job)
     except ServiceError as exc:
+        abandon()
         return html_error(exc.status, message=exc.message)
     return redirect(url_for("directory_import.follow", import_id=job.id), code=303)
 

@@ -11,10 +11,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from crisis_app.core import audit
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.models import Organisation, OrganisationContact, OrganisationKind
@@ -73,6 +72,12 @@ def _apply(organisation: Organisation, clean: dict) -> None:
                                  for c in clean["contacts"]]
 
 
+def _name_conflict() -> ServiceError:
+    # two people saving the same name at once: the unique index decides
+    return ServiceError("duplicate", "Une organisation porte déjà ce nom.", field="name", status=409)
+
+
+@atomic(conflict=_name_conflict)
 def create_organisation(*, actor: User | None, data: Mapping[str, Any]) -> Organisation:
     """Add a partner organisation with its contacts."""
     clean = validate_organisation(data)
@@ -85,10 +90,10 @@ def create_organisation(*, actor: User | None, data: Mapping[str, Any]) -> Organ
     audit.record(actor=actor, action="organisation.create", object_type="organisation", object_id=organisation.id,
                  summary=f"Organisation créée : {organisation.name}",
                  changes=audit.changes_between({}, snapshot(organisation)))
-    _commit_or_conflict()
     return organisation
 
 
+@atomic(conflict=_name_conflict)
 def update_organisation(*, actor: User | None, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
     """Change an organisation; ``contacts``, when given, replaces the whole list; ``active`` (de)activates it."""
     clean = validate_organisation(data, partial=True)
@@ -102,17 +107,7 @@ def update_organisation(*, actor: User | None, organisation: Organisation, data:
             action = "organisation.activate" if organisation.active else "organisation.deactivate"
         audit.record(actor=actor, action=action, object_type="organisation", object_id=organisation.id,
                      summary=f"Organisation modifiée : {organisation.name}", changes=changes)
-    _commit_or_conflict()
     return organisation
-
-
-def _commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # two people saving the same name at once: the unique index decides
-        db.session.rollback()
-        raise ServiceError("duplicate", "Une organisation porte déjà ce nom.", field="name", status=409) from None
 
 
 def set_organisation_active(*, actor: User | None, organisation: Organisation, active: bool) -> Organisation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from crisis_app.core.access import get_for_user, permission_required, require
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.directory import forms, organisations
 from crisis_app.directory.models import Organisation
@@ -54,6 +55,7 @@ def _organisation_form(organisation: Organisation | None):
             else:
                 organisations.update_organisation(actor=actor(), organisation=organisation, data=form.payload())
         except ServiceError as exc:
+            abandon()
             status = refuse(form, exc)
         else:
             flash(f"Organisation « {organisation.name} » enregistrée.", "success")

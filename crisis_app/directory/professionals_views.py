@@ -10,7 +10,7 @@ from wtforms.fields import SelectChoice
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.api import html_error
 from crisis_app.core.csvexport import csv_response
-from crisis_app.core.db import utcnow
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.pagination import MAX_PAGE
 from crisis_app.directory import exports, forms, query, services
@@ -50,6 +50,7 @@ def mobilisation_list():
     try:
         rows = exports.mobilisation_list(actor=actor(), criteria=criteria)
     except ServiceError as exc:
+        abandon()
         return html_error(exc.status, message=exc.message)
     return csv_response(f"liste-mobilisation-{utcnow():%Y-%m-%d}.csv", exports.MOBILISATION_HEADER, rows)
 
@@ -65,6 +66,7 @@ def new():
                                                         consents=form.consents(),
                                                         consent_method=form.consent_method.data)
         except ServiceError as exc:
+            abandon()
             status = refuse(form, exc)
         else:
             flash(f"Fiche créée : {professional.display_name}.", "success")
@@ -99,6 +101,7 @@ def edit(professional_id: int):
         try:
             services.update_professional(actor=actor(), professional=professional, data=form.payload())
         except ServiceError as exc:
+            abandon()
             status = refuse(form, exc)
         else:
             flash("Fiche enregistrée.", "success")
@@ -128,6 +131,7 @@ def consent(professional_id: int):
         services.set_consent(actor=actor(), professional=professional, channel=form.channel.data,
                              granted=form.granted.data == "1", method=form.method.data or "")
     except ServiceError as exc:
+        abandon()
         return _render_detail(professional, form, refuse(form, exc))
     flash("Consentement enregistré." if form.granted.data == "1"
           else "Retrait du consentement enregistré : il prend effet immédiatement.", "success")
@@ -154,6 +158,7 @@ def link(professional_id: int):
     try:
         services.link_user(actor=actor(), professional=professional, user=user)
     except ServiceError as exc:
+        abandon()
         flash(exc.message, "error")
     else:
         flash(f"Compte {user.email} lié à cette fiche." if user else "Aucun compte n'est plus lié à cette fiche.",
@@ -179,6 +184,7 @@ def my_entry():
                 availability_note=form.availability_note.data,
                 consents={"sms": form.consent_sms.data, "email": form.consent_email.data})
         except ServiceError as exc:
+            abandon()
             status = refuse(form, exc)
         else:
             flash("Merci : votre fiche est à jour et confirmée.", "success")

@@ -1,4 +1,4 @@
-"""Every change to the directory, each validated by the schemas and audited in its own transaction."""
+"""Every change to the directory, each validated by the schemas and audited in the caller's unit of work."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.roles import role_may
@@ -109,15 +108,12 @@ def _identifier_taken(data: dict, exclude_id: int | None = None) -> ServiceError
     return None
 
 
-def _commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # two people saving the same RPPS at once: the unique index decides, nothing half-written stays
-        db.session.rollback()
-        raise ServiceError("duplicate", "Ce numéro figure déjà dans l'annuaire.", status=409) from None
+def _number_taken() -> ServiceError:
+    # two people saving the same RPPS at once: the unique index decides, nothing half-written stays
+    return ServiceError("duplicate", "Ce numéro figure déjà dans l'annuaire.", status=409)
 
 
+@atomic(conflict=_number_taken)
 def create_professional(*, actor: User | None, data: Mapping[str, Any], consents: Mapping[str, bool] | None = None,
                         consent_method: str | None = None, confirmed_at: Any = _NOW) -> Professional:
     """Add a professional, with the consents given on the membership form if any, in one transaction.
@@ -139,7 +135,6 @@ def create_professional(*, actor: User | None, data: Mapping[str, Any], consents
                  changes=audit.changes_between({}, snapshot(professional)))
     for item in given:
         _record_consent(actor=actor, professional=professional, **item)
-    _commit_or_conflict()
     return professional
 
 
@@ -148,6 +143,7 @@ def _validate_consents(consents: Mapping[str, bool], method: str | None) -> list
             for channel, granted in consents.items()]
 
 
+@atomic(conflict=_number_taken)
 def update_professional(*, actor: User | None, professional: Professional, data: Mapping[str, Any]) -> Professional:
     """Change some fields of a professional; absent fields are kept."""
     clean = validate_professional(data, partial=True)
@@ -165,7 +161,6 @@ def update_professional(*, actor: User | None, professional: Professional, data:
         audit.record(actor=actor, action="professional.update", object_type="professional",
                      object_id=professional.id, summary=f"Fiche modifiée : {professional.display_name}",
                      changes=changes)
-    _commit_or_conflict()
     return professional
 
 
@@ -177,7 +172,6 @@ def set_active(*, actor: User | None, professional: Professional, active: bool) 
                      object_type="professional", object_id=professional.id,
                      summary=f"Fiche {'réactivée' if active else 'désactivée'} : {professional.display_name}",
                      changes={"active": [not active, active]})
-        db.session.commit()
     return professional
 
 
@@ -186,7 +180,6 @@ def set_consent(*, actor: User | None, professional: Professional, channel: Chan
     """Record consent to alerts on a channel, or its withdrawal, in force at once."""
     clean = validate_consent({"channel": channel, "granted": granted, "method": method})
     consent = _record_consent(actor=actor, professional=professional, **clean)
-    db.session.commit()
     return consent
 
 
@@ -212,7 +205,6 @@ def confirm_details(*, actor: User | None, professional: Professional) -> Profes
     professional.confirmed_at = utcnow()
     audit.record(actor=actor, action="professional.confirm", object_type="professional", object_id=professional.id,
                  summary=f"Coordonnées confirmées : {professional.display_name}")
-    db.session.commit()
     return professional
 
 
@@ -220,6 +212,11 @@ def professional_for_user(user: User) -> Professional | None:
     return db.session.scalar(sa.select(Professional).where(Professional.user_id == user.id))
 
 
+def _account_taken() -> ServiceError:
+    return ServiceError("already_linked", "Ce compte vient d'être lié à une autre fiche.", field="user_id", status=409)
+
+
+@atomic(conflict=_account_taken)
 def link_user(*, actor: User | None, professional: Professional, user: User | None) -> Professional:
     """Tie a login account to a directory entry, so the professional can keep it up to date."""
     if user is not None and not role_may(user.role, "directory.self"):
@@ -239,7 +236,6 @@ def link_user(*, actor: User | None, professional: Professional, user: User | No
     audit.record(actor=actor, action="professional.link_user", object_type="professional",
                  object_id=professional.id, summary=summary,
                  changes={"user_id": [before, professional.user_id]})
-    _commit_or_conflict()
     return professional
 
 
@@ -266,7 +262,6 @@ def update_own_details(*, user: User, data: Mapping[str, Any], unavailable_until
         if (current is not None and current.granted) != granted:
             _record_consent(actor=user, professional=professional, channel=Channel(channel), granted=granted,
                             method=SELF_SERVICE_METHOD)
-    db.session.commit()
     return professional
 
 

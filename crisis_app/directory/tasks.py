@@ -13,7 +13,8 @@ log = logging.getLogger(__name__)
 RUN_IMPORT = "crisis_app.directory.tasks.run_import"
 
 
-@shared_task(name=RUN_IMPORT, ignore_result=True)
+# own_transactions: each batch and each progress step is committed on its own, so the page follows the import
+@shared_task(name=RUN_IMPORT, ignore_result=True, own_transactions=True)
 def run_import(job_id: int) -> None:
     """Run the queued phase (dry run or real) of one directory import."""
     import_jobs.run(job_id=job_id)

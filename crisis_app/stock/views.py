@@ -12,7 +12,7 @@ from wtforms.fields import SelectChoice
 
 from crisis_app.core import crisis_context
 from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.db import utcnow
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.pagination import link_args, page_number
@@ -104,6 +104,7 @@ def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], s
         try:
             done = record(data)
         except ServiceError as exc:
+            abandon()
             status = exc.status
             flash(exc.message, "error")
             for name, messages in exc.fields.items():
@@ -180,6 +181,7 @@ def _form_page(form: FlaskForm, template: str, create: Callable[[], Any], succes
         try:
             create()
         except ServiceError as exc:
+            abandon()
             status = exc.status
             for name, messages in (exc.fields or {"name": [exc.message]}).items():
                 if name in form:
