@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core.db import db
-from crisis_app.directory.models import CRISIS_ROLE_LABELS, CrisisRole, Professional
+from crisis_app.directory.professionals.models import CRISIS_ROLE_LABELS, CrisisRole, Professional
 
 
 def _plan_services() -> ModuleType | None:

@@ -1,7 +1,7 @@
 """The directory's blueprint and what its pages share: labels, filters, search criteria, form refusals.
 
-The pages themselves live per resource: ``professionals_views`` (search, an entry, "Ma fiche"),
-``audiences_views`` and ``organisations_views``; each attaches its routes to ``bp``.
+The pages themselves live per concept: ``professionals/views.py`` (search, an entry, "Ma fiche"),
+``audiences/views.py`` and ``organisations/views.py``; each attaches its routes to ``bp``.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from marshmallow import ValidationError
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.directory import forms
-from crisis_app.directory.models import (
+from crisis_app.directory.organisations.models import ORGANISATION_LABELS
+from crisis_app.directory.professionals.forms import CONSENT_METHODS
+from crisis_app.directory.professionals.models import (
     CHANNEL_LABELS,
     CRISIS_ROLE_LABELS,
     MEMBERSHIP_LABELS,
-    ORGANISATION_LABELS,
     STRUCTURE_LABELS,
 )
 from crisis_app.directory.schemas import DirectoryQuerySchema
@@ -43,7 +43,7 @@ def _labels():
             "crisis_roles": [(k.value, v) for k, v in CRISIS_ROLE_LABELS.items() if k.value != "none"],
             "structures": [(k.value, v) for k, v in STRUCTURE_LABELS.items()],
             "channels": [(k.value, v) for k, v in CHANNEL_LABELS.items()],
-            "consent_methods": forms.CONSENT_METHODS, "now": utcnow()}
+            "consent_methods": CONSENT_METHODS, "now": utcnow()}
 
 
 bp.add_app_template_filter(freshness, "freshness")

@@ -13,7 +13,7 @@ from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
 from crisis_app.stock.units import handed_out_text
 
 if TYPE_CHECKING:
-    from crisis_app.directory.models import Professional
+    from crisis_app.directory.professionals.models import Professional
 
 
 class MovementKind(StrEnum):

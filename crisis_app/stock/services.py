@@ -16,7 +16,8 @@ from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.directory.models import Organisation, Professional
+from crisis_app.directory.organisations.models import Organisation
+from crisis_app.directory.professionals.models import Professional
 from crisis_app.stock import signals
 from crisis_app.stock.models import (
     CATEGORIES,

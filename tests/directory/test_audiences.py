@@ -4,8 +4,9 @@ import pytest
 
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences, services
-from crisis_app.directory.models import AudienceKind
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import AudienceKind
+from crisis_app.directory.professionals import services
 from tests import factories
 
 

@@ -11,7 +11,7 @@ from crisis_app.alerts.models import Alert
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import Message, OutboxMessage
 from crisis_app.core.roles import Role
-from crisis_app.directory import campaign
+from crisis_app.directory.campaign import services as campaign
 from tests import factories
 from tests.conftest import csrf_token
 

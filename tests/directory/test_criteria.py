@@ -1,6 +1,6 @@
 """A saved filter reads in words: labels, never codes or field names."""
 
-from crisis_app.directory.criteria import describe_criteria
+from crisis_app.directory.audiences.criteria import describe_criteria
 from tests import factories
 
 

@@ -12,10 +12,10 @@ from stdnum import luhn
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
-from crisis_app.directory import csv_io
-from crisis_app.directory import services as directory_services
-from crisis_app.directory.models import Professional
-from crisis_app.directory.services import snapshot
+from crisis_app.directory.imports import csv_io
+from crisis_app.directory.professionals import services as directory_services
+from crisis_app.directory.professionals.models import Professional
+from crisis_app.directory.professionals.services import snapshot
 from tests import factories
 
 

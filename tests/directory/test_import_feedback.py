@@ -12,8 +12,10 @@ from click.testing import CliRunner
 
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences, cli, csv_io
-from crisis_app.directory.models import Audience, Professional
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
+from crisis_app.directory.imports import cli, csv_io
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 from tests.conftest import csrf_token, form_post
 from tests.directory.test_csv_io import _export, _rows, _write

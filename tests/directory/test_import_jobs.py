@@ -14,9 +14,11 @@ from werkzeug.datastructures import FileStorage
 
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from crisis_app.directory import annuaire, import_jobs, tasks
-from crisis_app.directory.import_territory import parse_territory
-from crisis_app.directory.models import DirectoryImport, ImportState, Professional
+from crisis_app.directory.imports import annuaire, tasks
+from crisis_app.directory.imports import jobs as import_jobs
+from crisis_app.directory.imports.models import DirectoryImport, ImportState
+from crisis_app.directory.imports.territory import parse_territory
+from crisis_app.directory.professionals.models import Professional
 from tests.conftest import csrf_token
 from tests.directory import annuaire_samples as samples
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from crisis_app.core.db import db
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 from tests.conftest import csrf_token, form_post
 from tests.directory import annuaire_samples as samples

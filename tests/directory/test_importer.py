@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
-from crisis_app.directory import importer
-from crisis_app.directory.importer import Territory, departement_of, normalize_header, parse_territory
-from crisis_app.directory.models import Professional
+from crisis_app.directory.imports import annuaire as importer
+from crisis_app.directory.imports.columns import normalize_header
+from crisis_app.directory.imports.territory import Territory, departement_of, parse_territory
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 from tests.directory import annuaire_samples as samples
 

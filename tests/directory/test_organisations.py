@@ -9,8 +9,9 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences, organisations
-from crisis_app.directory.models import Organisation
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.organisations import services as organisations
+from crisis_app.directory.organisations.models import Organisation
 from tests import factories
 from tests.conftest import csrf_token, form_post
 

@@ -12,9 +12,9 @@ from alembic.operations import Operations
 
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from crisis_app.directory import query
-from crisis_app.directory.models import Professional
-from crisis_app.directory.text_search import fold, terms
+from crisis_app.directory.professionals import query
+from crisis_app.directory.professionals.models import Professional
+from crisis_app.directory.professionals.text_search import fold, terms
 from tests import factories
 
 
@@ -82,7 +82,7 @@ def test_the_directory_page_and_the_api_search_the_same_way(client, personas, lo
 
 
 def test_an_update_refreshes_what_the_entry_is_found_by(people):
-    from crisis_app.directory import services
+    from crisis_app.directory.professionals import services
 
     services.update_professional(actor=None, professional=people["paul"], data={"last_name": "Étienne"})
     assert _found("etienne") == {people["paul"].id}

@@ -7,7 +7,7 @@ import pytest
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.roles import Role
-from crisis_app.directory import query, services
+from crisis_app.directory.professionals import query, services
 from tests import factories
 from tests.conftest import form_post
 

@@ -9,8 +9,8 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
-from crisis_app.directory import query, services
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals import query, services
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 
 
@@ -149,8 +149,10 @@ def test_demo_seed_builds_a_realistic_directory_through_the_services(db_session)
     import random
 
     from crisis_app.core.demo.seed import DEMO_ACCOUNTS
-    from crisis_app.directory import audiences, demo, organisations
-    from crisis_app.directory.models import CrisisRole
+    from crisis_app.directory import demo
+    from crisis_app.directory.audiences import services as audiences
+    from crisis_app.directory.organisations import services as organisations
+    from crisis_app.directory.professionals.models import CrisisRole
 
     for role, email in DEMO_ACCOUNTS.items():
         factories.user(role=role, email=email)
