@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import labels
 from crisis_app.core.models import User
 from crisis_app.directory.organisations.models import Organisation
 from crisis_app.directory.professionals.models import Professional
 from crisis_app.stock import signals
 from crisis_app.stock.models import (
-    CATEGORIES,
+    ItemCategory,
     MovementKind,
     StockItem,
     StockLocation,
@@ -59,7 +60,7 @@ def _item_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["name"] = ["Le nom de l'article est obligatoire."]
     if "unit" in values and not (values["unit"] or "").strip():
         errors["unit"] = ["L'unité est obligatoire (boîte de 50, paire, flacon…)."]
-    if "category" in values and values["category"] not in CATEGORIES:
+    if "category" in values and values["category"] not in labels(ItemCategory):
         errors["category"] = ["Catégorie inconnue."]
     threshold = values.get("alert_threshold", 0)
     if not isinstance(threshold, int) or not 0 <= threshold <= MAX_QUANTITY:
@@ -98,7 +99,8 @@ def create_item(*, actor: User | None, name: str, unit: str, category: str = "au
     if _name_taken(StockItem, name):
         raise ServiceError("conflict", conflict, field="name", status=409)
     with atomic(conflict=_name_conflict(conflict)):
-        item = StockItem(name=name, unit=unit.strip(), category=values["category"], alert_threshold=alert_threshold,
+        item = StockItem(name=name, unit=unit.strip(), category=ItemCategory(values["category"]),
+                         alert_threshold=alert_threshold,
                          pack_size=values["pack_size"] if values["pack_content"] else None,
                          pack_content=values["pack_content"])
         db.session.add(item)
@@ -124,7 +126,11 @@ def update_item(*, actor: User | None, item: StockItem, **changes: Any) -> Stock
     before = {f: getattr(item, f) for f in ITEM_FIELDS}
     with atomic(conflict=_name_conflict(f"Un article nommé « {values.get('name', item.name)} » existe déjà.")):
         for key, value in values.items():
-            setattr(item, key, value.strip() if isinstance(value, str) else value)
+            if key == "category":
+                value = ItemCategory(value)
+            elif isinstance(value, str):
+                value = value.strip()
+            setattr(item, key, value)
         diff = audit.changes_between(before, {f: getattr(item, f) for f in ITEM_FIELDS})
         if diff:
             audit.record(actor=actor, action="stock.item.update", object_type="stock_item", object_id=item.id,

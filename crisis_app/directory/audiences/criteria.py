@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core.db import db
+from crisis_app.core.labels import labels
 from crisis_app.directory.professionals.models import (
-    CHANNEL_LABELS,
-    CRISIS_ROLE_LABELS,
-    MEMBERSHIP_LABELS,
-    STRUCTURE_LABELS,
+    Channel,
     CrisisRole,
+    Membership,
     Professional,
+    StructureType,
 )
 from crisis_app.directory.validation import PROFESSIONS
 
@@ -27,9 +27,9 @@ def describe_criteria(criteria: Mapping[str, Any]) -> list[str]:
     """["Profession : Infirmier", "Commune : Toulouse", …] for a saved filter, in the search form's order."""
     communes = dict(db.session.execute(sa.select(Professional.commune_code, Professional.commune_name).distinct()
                                        .where(Professional.commune_code.in_(criteria.get("commune_code") or []))).all())
-    value_labels = {"profession_code": PROFESSIONS, "commune_code": communes, "structure_type": STRUCTURE_LABELS,
-                    "crisis_role": {**CRISIS_ROLE_LABELS, CrisisRole.NONE: "sans rôle"},
-                    "membership": MEMBERSHIP_LABELS, "consent": CHANNEL_LABELS}
+    value_labels = {"profession_code": PROFESSIONS, "commune_code": communes, "structure_type": labels(StructureType),
+                    "crisis_role": {**labels(CrisisRole), CrisisRole.NONE.value: "sans rôle"},
+                    "membership": labels(Membership), "consent": labels(Channel)}
     lines = []
     for key, label in CRITERIA_LABELS.items():
         values = criteria.get(key)

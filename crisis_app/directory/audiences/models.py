@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum
+from crisis_app.core.labels import LabelledStrEnum
 from crisis_app.directory.audiences.criteria import describe_criteria
 from crisis_app.directory.professionals.models import Professional
 
 
-class AudienceKind(StrEnum):
-    FILTER = "filter"  # a saved search, resolved when the alert is sent
-    LIST = "list"  # a fixed list of professionals
+class AudienceKind(LabelledStrEnum):
+    FILTER = "filter", "Filtre recalculé au moment de l'envoi"  # a saved search, resolved when the alert is sent
+    LIST = "list", "Liste fixe"  # a fixed list of professionals
 
 
 class Audience(TimestampMixin, db.Model):

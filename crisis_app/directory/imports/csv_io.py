@@ -22,11 +22,10 @@ from crisis_app.core.models import User
 from crisis_app.directory.imports.columns import Column, LineError, map_columns, normalize_header, schema_errors
 from crisis_app.directory.imports.upsert import BatchUpserter, ImportReport, ProgressMeter
 from crisis_app.directory.professionals.models import (
-    CRISIS_ROLE_LABELS,
-    MEMBERSHIP_LABELS,
-    STRUCTURE_LABELS,
     CrisisRole,
+    Membership,
     Professional,
+    StructureType,
 )
 from crisis_app.directory.professionals.query import filter_statement
 from crisis_app.directory.professionals.schemas import ProfessionalInputSchema
@@ -45,8 +44,7 @@ CSV_COLUMNS = (
     Column("crisis_role", "Rôle de crise"), Column("membership", "Appartenance"), Column("active", "Fiche active"),
 )
 LABELS = {c.key: c.label for c in CSV_COLUMNS}
-ENUM_LABELS = {"structure_type": STRUCTURE_LABELS, "crisis_role": CRISIS_ROLE_LABELS,
-               "membership": MEMBERSHIP_LABELS}
+ENUMS = {"structure_type": StructureType, "crisis_role": CrisisRole, "membership": Membership}  # cells are labels
 PHONES = ("mobile_phone", "structure_phone")
 # A cell Excel would run as a formula is written behind an apostrophe, which the import takes off again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -76,8 +74,8 @@ def row_of(professional: Professional) -> list[str]:
         value = getattr(professional, column.key) if column.key != "tags" else professional.skill_list
         if column.key in PHONES:
             text = _phone_cell(value)
-        elif column.key in ENUM_LABELS:
-            text = ENUM_LABELS[column.key][value] if value and value is not CrisisRole.NONE else ""
+        elif column.key in ENUMS:
+            text = value.label if value and value is not CrisisRole.NONE else ""
         elif column.key == "tags":
             text = ",".join(value)
         elif column.key == "active":
@@ -105,7 +103,8 @@ def write_directory(handle: TextIO, criteria: Mapping[str, Any]) -> int:
 def export_directory(*, actor: User | None, criteria: Mapping[str, Any], handle: TextIO) -> int:
     """Write the directory as CSV to ``handle``; the export of personal data is audited. Returns the count.
 
-    The full export (mobiles, e-mails, identifiers) is the coordinator's (``directory.export``, see professionals/exports.py).
+    The full export (mobiles, e-mails, identifiers) is the coordinator's (``directory.export``, see
+    professionals/exports.py).
     """
     count = write_directory(handle, criteria)
     audit.record(actor=actor, action="directory.export", object_type="directory",
@@ -124,10 +123,10 @@ def _enum_value(key: str, text: str) -> str | None:
     if not text:
         return None
     wanted = normalize_header(text)
-    for member, label in ENUM_LABELS[key].items():
-        if wanted in (normalize_header(member.value), normalize_header(label)):
+    for member in ENUMS[key]:
+        if wanted in (normalize_header(member.value), normalize_header(member.label)):
             return member.value
-    choices = ", ".join(label for label in ENUM_LABELS[key].values() if label != "—")
+    choices = ", ".join(member.label for member in ENUMS[key] if member.label != "—")
     raise LineError(f"{LABELS[key]} : « {text} » inconnu ; valeurs possibles : {choices}.")
 
 
@@ -166,8 +165,8 @@ class CsvRows:
         for key, width in ZERO_PADDED.items():  # Excel drops the leading 0 of 01000 or of an ADELI 01…
             if cells.get(key, "").isdigit() and len(cells[key]) == width - 1:
                 cells[key] = "0" + cells[key]
-        data: dict[str, Any] = {k: v for k, v in cells.items() if k not in ENUM_LABELS and k not in ("tags", "active")}
-        for key in ENUM_LABELS.keys() & cells.keys():
+        data: dict[str, Any] = {k: v for k, v in cells.items() if k not in ENUMS and k not in ("tags", "active")}
+        for key in ENUMS.keys() & cells.keys():
             value = _enum_value(key, cells[key])
             if value is not None or key == "structure_type":
                 data[key] = value or ""

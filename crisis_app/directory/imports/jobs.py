@@ -217,7 +217,7 @@ def expire_stale() -> int:
 
 def status(job: DirectoryImport) -> dict:
     """What the following page needs: state, its label, percent, message, and whether to stop polling."""
-    return {"id": job.id, "state": job.state.value, "label": job.state_label, "progress": job.progress,
+    return {"id": job.id, "state": job.state.value, "label": job.state.label, "progress": job.progress,
             "dry_run": job.dry_run, "message": job.message,
             "waiting": job.state in (ImportState.QUEUED, ImportState.RUNNING)}
 

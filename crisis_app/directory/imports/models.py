@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crisis_app.core.db import TimestampMixin, db, str_enum
+from crisis_app.core.labels import LabelledStrEnum
 
 
-class ImportState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    PREVIEWED = "previewed"  # the dry run is done: waiting for the coordinator's confirmation
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-IMPORT_STATE_LABELS = {
-    ImportState.QUEUED: "En attente", ImportState.RUNNING: "En cours", ImportState.PREVIEWED: "Aperçu prêt",
-    ImportState.DONE: "Terminé", ImportState.FAILED: "Échec", ImportState.CANCELLED: "Annulé",
-}
+class ImportState(LabelledStrEnum):
+    QUEUED = "queued", "En attente"
+    RUNNING = "running", "En cours"
+    PREVIEWED = "previewed", "Aperçu prêt"  # the dry run is done: waiting for the coordinator's confirmation
+    DONE = "done", "Terminé"
+    FAILED = "failed", "Échec"
+    CANCELLED = "cancelled", "Annulé"
 
 
 class DirectoryImport(TimestampMixin, db.Model):
@@ -46,7 +40,3 @@ class DirectoryImport(TimestampMixin, db.Model):
     report: Mapped[dict | None] = mapped_column(sa.JSON)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     finished_at: Mapped[datetime | None]
-
-    @property
-    def state_label(self) -> str:
-        return IMPORT_STATE_LABELS[self.state]

@@ -173,7 +173,8 @@ def _criteria(args) -> dict:
 @bp.route("/export.csv")
 @permission_required("directory.export")
 def export():
-    """The (filtered) directory as a CSV file for Excel, contacts included: the coordinator's (professionals/exports.py)."""
+    """The (filtered) directory as a CSV file for Excel, contacts included: the coordinator's
+    (professionals/exports.py)."""
     try:
         criteria = _criteria(request.args)
     except ValidationError as exc:

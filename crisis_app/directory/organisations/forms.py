@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, FieldList, Form, FormField, StringField, TelField
 
+from crisis_app.core.labels import labels
 from crisis_app.directory.forms import choices, select
-from crisis_app.directory.organisations.models import ORGANISATION_LABELS
+from crisis_app.directory.organisations.models import OrganisationKind
 
 
 class ContactForm(Form):
@@ -18,7 +19,7 @@ class ContactForm(Form):
 
 class OrganisationForm(FlaskForm):
     name = StringField("Nom")
-    kind = select("Type", choices(ORGANISATION_LABELS))
+    kind = select("Type", choices(labels(OrganisationKind)))
     receives_evaluations = BooleanField("Reçoit les évaluations post-crise", default=True)
     contacts = FieldList(FormField(ContactForm), min_entries=1)
 

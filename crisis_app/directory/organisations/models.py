@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum
+from crisis_app.core.labels import LabelledStrEnum
 
 
-class OrganisationKind(StrEnum):
-    ARS = "ars"
-    CPAM = "cpam"
-    MSA = "msa"
-    HOPITAL = "hopital"
-    CPTS = "cpts"
-    PREFECTURE = "prefecture"
-    AUTRE = "autre"
-
-
-ORGANISATION_LABELS = {
-    OrganisationKind.ARS: "ARS", OrganisationKind.CPAM: "CPAM", OrganisationKind.MSA: "MSA",
-    OrganisationKind.HOPITAL: "Établissement hospitalier", OrganisationKind.CPTS: "CPTS voisine",
-    OrganisationKind.PREFECTURE: "Préfecture", OrganisationKind.AUTRE: "Autre",
-}
+class OrganisationKind(LabelledStrEnum):
+    ARS = "ars", "ARS"
+    CPAM = "cpam", "CPAM"
+    MSA = "msa", "MSA"
+    HOPITAL = "hopital", "Établissement hospitalier"
+    CPTS = "cpts", "CPTS voisine"
+    PREFECTURE = "prefecture", "Préfecture"
+    AUTRE = "autre", "Autre"
 
 
 class Organisation(TimestampMixin, db.Model):

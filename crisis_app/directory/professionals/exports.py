@@ -24,7 +24,7 @@ from crisis_app.core import audit
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.directory.professionals.models import CRISIS_ROLE_LABELS, CrisisRole, Professional
+from crisis_app.directory.professionals.models import CrisisRole, Professional
 from crisis_app.directory.professionals.query import filter_statement
 from crisis_app.directory.validation import format_phone_for_display
 
@@ -56,6 +56,6 @@ def mobilisation_list(*, actor: User, criteria: Mapping[str, Any]) -> list[list[
 
 
 def _row(p: Professional) -> list[str]:
-    role = CRISIS_ROLE_LABELS[p.crisis_role] if p.crisis_role is not CrisisRole.NONE else ""
+    role = p.crisis_role.label if p.crisis_role is not CrisisRole.NONE else ""
     mobile = format_phone_for_display(p.mobile_phone) if p.reachable_on("sms") else ""
     return [p.last_name, p.first_name, p.profession, p.commune_name or "", role, p.structure_name or "", mobile]

@@ -7,13 +7,9 @@ from wtforms import BooleanField, DateField, EmailField, StringField, TelField, 
 from wtforms.fields import SelectChoice
 from wtforms.validators import Optional
 
+from crisis_app.core.labels import labels
 from crisis_app.directory.forms import choices, plain, select
-from crisis_app.directory.professionals.models import (
-    CHANNEL_LABELS,
-    CRISIS_ROLE_LABELS,
-    MEMBERSHIP_LABELS,
-    STRUCTURE_LABELS,
-)
+from crisis_app.directory.professionals.models import Channel, CrisisRole, Membership, StructureType
 from crisis_app.directory.professionals.schemas import CIVILITIES
 from crisis_app.directory.validation import PROFESSIONS
 
@@ -31,7 +27,7 @@ class ProfessionalForm(FlaskForm):
     profession_code = select("Profession", choices(PROFESSIONS, blank="Choisir…"))
     specialty = StringField("Spécialité ou savoir-faire")
     practice_mode = select("Mode d'exercice", choices({m: m for m in PRACTICE_MODES}, blank="—"))
-    structure_type = select("Type de structure", choices(STRUCTURE_LABELS, blank="—"))
+    structure_type = select("Type de structure", choices(labels(StructureType), blank="—"))
     structure_name = StringField("Nom de la structure")
     commune_code = StringField("Code commune INSEE", description="5 caractères, ex. 31555")
     commune_name = StringField("Commune")
@@ -40,8 +36,8 @@ class ProfessionalForm(FlaskForm):
     structure_phone = TelField("Téléphone de la structure")
     email = EmailField("Adresse e-mail")
     tags = StringField("Compétences", description="séparées par des virgules : vaccination, pédiatrie…")
-    crisis_role = select("Rôle en cas de crise", choices(CRISIS_ROLE_LABELS))
-    membership = select("Statut", choices(MEMBERSHIP_LABELS))
+    crisis_role = select("Rôle en cas de crise", choices(labels(CrisisRole)))
+    membership = select("Statut", choices(labels(Membership)))
 
     FIELDS = ("rpps", "adeli", "civility", "last_name", "first_name", "profession_code", "specialty",
               "practice_mode", "structure_type", "structure_name", "commune_code", "commune_name", "postal_code",
@@ -90,7 +86,7 @@ class NewProfessionalForm(ProfessionalForm):
 
 
 class ConsentForm(FlaskForm):
-    channel = select("Canal", choices(CHANNEL_LABELS))
+    channel = select("Canal", choices(labels(Channel)))
     granted = select("Décision", choices({"1": "Donne son consentement", "0": "Retire son consentement"}))
     method = StringField("Comment", description="formulaire d'adhésion, par téléphone…")
 

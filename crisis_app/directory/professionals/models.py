@@ -3,64 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.labels import LabelledStrEnum
 from crisis_app.directory.professionals.text_search import search_text
 from crisis_app.directory.validation import national_id
 
 
-class StructureType(StrEnum):
-    CABINET = "cabinet"
-    MSP = "msp"
-    CENTRE_SANTE = "centre_sante"
-    OFFICINE = "officine"
-    EHPAD = "ehpad"
-    SSIAD = "ssiad"
-    ETABLISSEMENT = "etablissement"
-    AUTRE = "autre"
+class StructureType(LabelledStrEnum):
+    CABINET = "cabinet", "Cabinet"
+    MSP = "msp", "Maison de santé (MSP)"
+    CENTRE_SANTE = "centre_sante", "Centre de santé"
+    OFFICINE = "officine", "Officine"
+    EHPAD = "ehpad", "EHPAD"
+    SSIAD = "ssiad", "SSIAD"
+    ETABLISSEMENT = "etablissement", "Établissement"
+    AUTRE = "autre", "Autre"
 
 
-STRUCTURE_LABELS = {
-    StructureType.CABINET: "Cabinet", StructureType.MSP: "Maison de santé (MSP)",
-    StructureType.CENTRE_SANTE: "Centre de santé", StructureType.OFFICINE: "Officine",
-    StructureType.EHPAD: "EHPAD", StructureType.SSIAD: "SSIAD", StructureType.ETABLISSEMENT: "Établissement",
-    StructureType.AUTRE: "Autre",
-}
+class CrisisRole(LabelledStrEnum):
+    NONE = "none", "—"
+    REFERENT = "referent", "Référent crise sanitaire"
+    SUPPLEANT = "suppleant", "Suppléant"
+    CELLULE = "cellule", "Cellule de crise"
 
 
-class CrisisRole(StrEnum):
-    NONE = "none"
-    REFERENT = "referent"
-    SUPPLEANT = "suppleant"
-    CELLULE = "cellule"
+class Membership(LabelledStrEnum):
+    MEMBER = "member", "Membre de la CPTS"
+    PARTNER = "partner", "Partenaire"
 
 
-CRISIS_ROLE_LABELS = {
-    CrisisRole.NONE: "—", CrisisRole.REFERENT: "Référent crise sanitaire",
-    CrisisRole.SUPPLEANT: "Suppléant", CrisisRole.CELLULE: "Cellule de crise",
-}
-
-
-class Membership(StrEnum):
-    MEMBER = "member"
-    PARTNER = "partner"
-
-
-MEMBERSHIP_LABELS = {Membership.MEMBER: "Membre de la CPTS", Membership.PARTNER: "Partenaire"}
-
-
-class Channel(StrEnum):
+class Channel(LabelledStrEnum):
     """Channels a professional consents to be alerted on."""
 
-    SMS = "sms"
-    EMAIL = "email"
-
-
-CHANNEL_LABELS = {Channel.SMS: "SMS", Channel.EMAIL: "E-mail"}
+    SMS = "sms", "SMS"
+    EMAIL = "email", "E-mail"
 
 
 class Professional(TimestampMixin, db.Model):

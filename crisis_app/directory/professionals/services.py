@@ -15,7 +15,6 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.roles import role_may
 from crisis_app.directory.professionals.models import (
-    CHANNEL_LABELS,
     AlertConsent,
     Channel,
     CrisisRole,
@@ -195,7 +194,7 @@ def _record_consent(*, actor: User | None, professional: Professional, channel: 
     consent.granted, consent.method, consent.at = granted, method, utcnow()
     audit.record(actor=actor, action="professional.consent", object_type="professional", object_id=professional.id,
                  summary=f"{'Consentement' if granted else 'Retrait du consentement'} "
-                         f"{CHANNEL_LABELS[channel]} : {professional.display_name} ({method})",
+                         f"{channel.label} : {professional.display_name} ({method})",
                  changes={f"consent_{channel.value}": [before, granted], "consent_method": [before_method, method]})
     return consent
 

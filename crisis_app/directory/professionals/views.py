@@ -42,7 +42,8 @@ def render_search(criteria: dict, *, errors: dict | None = None, page: int | Non
 @bp.route("/liste-mobilisation.csv")
 @permission_required("directory.export_list")
 def mobilisation_list():
-    """The people of a filter to phone, mobiles only where SMS consent is in force, capped (professionals/exports.py)."""
+    """The people of a filter to phone, mobiles only where SMS consent is in force, capped
+    (professionals/exports.py)."""
     criteria, errors = search_criteria(request.args)
     if errors:
         return html_error(400, message="Filtre invalide : " + " ; ".join(f"{k} : {' '.join(map(str, v))}"
