@@ -158,11 +158,12 @@ def _savepoint(session, conflict) -> Iterator[None]:
         yield
         session.flush()
     except sa.exc.IntegrityError as exc:
-        if nested.is_active:
+        # a failed flush leaves the savepoint deactivated, not closed: it must still be rolled back
+        if not nested._transaction_is_closed():
             nested.rollback()
         raise _conflict(conflict, exc) from exc
     except BaseException:
-        if nested.is_active:
+        if not nested._transaction_is_closed():
             nested.rollback()
         raise
     nested.commit()

@@ -106,7 +106,7 @@ def test_the_percentage_is_committed_where_the_page_can_read_it(app, client, coo
     _upload(client, samples.render(samples.territory_and_elsewhere(inside=5, outside=200)))
     job = _job()
     written: list[int] = []
-    real = import_jobs._progress_writer
+    real = import_jobs.progress_writer
 
     def spy(job_id):
         write = real(job_id)
@@ -117,7 +117,7 @@ def test_the_percentage_is_committed_where_the_page_can_read_it(app, client, coo
                                              .where(DirectoryImport.id == job_id)))
         return wrapped
 
-    monkeypatch.setattr(import_jobs, "_progress_writer", spy)
+    monkeypatch.setattr(import_jobs, "progress_writer", spy)
     tasks.run_import(job.id)
     assert written and written == sorted(written) and written[-1] >= 90
 

@@ -297,3 +297,22 @@ def test_cli_import_annuaire_refuses_without_territory(app, db_session, tmp_path
     path = samples.write(tmp_path / "annuaire.txt", samples.territory_and_elsewhere())
     result = app.test_cli_runner().invoke(args=["directory", "import-annuaire", str(path)])
     assert result.exit_code == 1 and "au moins un département ou une commune" in result.output
+
+
+def test_a_number_saved_meanwhile_refuses_only_its_line_and_the_batch_goes_on(db_session, tmp_path, monkeypatch):
+    """Between the batch's lookup and its write someone saved one of its numbers: the batch is retried line by line
+    (each in its own savepoint, inside the caller's unit of work), only that line is refused, the rest is kept."""
+    from crisis_app.core.db import atomic
+    from crisis_app.directory.imports.upsert import BatchUpserter
+
+    lines = samples.territory_and_elsewhere(inside=4, outside=0)
+    taken = lines[1]["Identifiant PP"]
+    factories.professional(rpps=taken, last_name="Saisie-Concurrente")
+    monkeypatch.setattr(BatchUpserter, "_existing", lambda self, items: ({}, {}))  # the lookup saw nobody
+    with atomic():
+        report = _import(tmp_path, lines)
+    assert (report.created, report.rejected_count) == (3, 1)
+    assert report.rejected[0].reason.startswith("Ce numéro vient d'être enregistré par une autre saisie")
+    db.session.expire_all()
+    assert _count() == 4 and _by_rpps(taken).last_name == "Saisie-Concurrente"
+    assert _count(AuditEvent, AuditEvent.action == "professional.import_create") == 3

@@ -183,7 +183,7 @@ def run(*, job_id: int) -> None:
 def _run_file(job: DirectoryImport, path: Path, *, dry_run: bool) -> ImportReport:
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     job_id, kind, file_name = job.id, job.kind, job.file_name
-    progress = _progress_writer(job_id)
+    progress = progress_writer(job_id)
     if kind == "csv":
         return csv_io.import_csv(path=path, actor=actor, dry_run=dry_run, file_name=file_name, on_progress=progress)
     territory = parse_territory([job.departements], [job.communes])
@@ -191,7 +191,7 @@ def _run_file(job: DirectoryImport, path: Path, *, dry_run: bool) -> ImportRepor
                                     file_name=file_name, on_progress=progress)
 
 
-def _progress_writer(job_id: int):
+def progress_writer(job_id: int):
     # Called between lines, outside the batches' units of work (each batch is committed on its own, a dry run
     # writes nothing): committing the percentage in a unit of its own lets the page see it at once.
     def write(fraction: float) -> None:
