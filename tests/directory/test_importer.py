@@ -293,6 +293,27 @@ def test_cli_import_annuaire_dry_run_then_real(app, db_session, tmp_path):
     assert result.exit_code == 0 and "Créées : 3" in result.output and _count() == 3
 
 
+def test_the_cli_import_is_one_unit_of_work_a_failure_at_the_end_keeps_nothing(app, db_session, tmp_path,
+                                                                                monkeypatch):
+    """The lines are written, then the summary audit row (the last step) fails: no entry and no audit row stay."""
+    from crisis_app.core import audit
+
+    path = samples.write(tmp_path / "annuaire.txt", samples.territory_and_elsewhere(inside=7, outside=1), 52)
+    real_record = audit.record
+
+    def record(**kwargs):
+        if kwargs.get("action") == "directory.import":
+            raise RuntimeError("disque plein")
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(audit, "record", record)
+    result = app.test_cli_runner().invoke(args=["directory", "import-annuaire", str(path), "--departement", "31"])
+    assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
+    db.session.expire_all()
+    assert _count() == 0
+    assert _count(AuditEvent, AuditEvent.action.like("professional.import%")) == 0
+
+
 def test_cli_import_annuaire_refuses_without_territory(app, db_session, tmp_path):
     path = samples.write(tmp_path / "annuaire.txt", samples.territory_and_elsewhere())
     result = app.test_cli_runner().invoke(args=["directory", "import-annuaire", str(path)])
