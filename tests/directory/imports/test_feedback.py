@@ -18,7 +18,7 @@ from crisis_app.directory.imports import cli, csv_io
 from crisis_app.directory.professionals.models import Professional
 from tests import factories
 from tests.conftest import csrf_token, form_post
-from tests.directory.test_csv_io import _export, _rows, _write
+from tests.directory.imports.test_csv_io import _export, _rows, _write
 
 
 @pytest.fixture
