@@ -135,7 +135,8 @@ def seed(app, n: int) -> tuple[int, int]:
     from crisis_app.core.db import db, utcnow
     from crisis_app.core.demo import fake
     from crisis_app.core.roles import Role
-    from crisis_app.directory.models import AlertConsent, Audience, AudienceKind, AudienceMember, Channel, Professional
+    from crisis_app.directory.audiences.models import Audience, AudienceKind, AudienceMember
+    from crisis_app.directory.professionals.models import AlertConsent, Channel, Professional
 
     rng = random.Random(42)
     with app.app_context():
@@ -278,7 +279,7 @@ def main() -> None:
     with app.app_context():
         import sqlalchemy as sa
 
-        from crisis_app.directory.models import Professional
+        from crisis_app.directory.professionals.models import Professional
 
         recipients = [(m, e) for m, e in db.session.execute(
             sa.select(Professional.mobile_phone, Professional.email).order_by(Professional.id))]

@@ -117,7 +117,7 @@ def make_app(folder: Path):
 def clear_directory() -> None:
     from crisis_app.core.db import db
     from crisis_app.core.models import AuditEvent
-    from crisis_app.directory.models import Professional
+    from crisis_app.directory.professionals.models import Professional
 
     db.session.execute(Professional.__table__.delete())
     db.session.execute(AuditEvent.__table__.delete())
@@ -125,11 +125,12 @@ def clear_directory() -> None:
 
 
 def run_import(path: Path, on_batch=None):
-    from crisis_app.directory import importer
+    from crisis_app.directory.imports.annuaire import import_annuaire
+    from crisis_app.directory.imports.territory import parse_territory
 
-    territory = importer.parse_territory(["31"], [])
+    territory = parse_territory(["31"], [])
     start = time.perf_counter()
-    report = importer.import_annuaire(path=path, territory=territory, on_batch=on_batch)
+    report = import_annuaire(path=path, territory=territory, on_batch=on_batch)
     return report, time.perf_counter() - start
 
 

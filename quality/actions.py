@@ -16,7 +16,7 @@ from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals.models import Professional
 from quality import eventflow, services, validation
 from quality.models import AdverseEvent
 from quality.models_actions import Analysis, CorrectiveAction

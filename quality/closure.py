@@ -11,9 +11,9 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.notifications import outbox
-from crisis_app.directory import audiences
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.contacts import recipients_for
-from crisis_app.directory.models import Audience
 from quality import actions, eventflow, messages, notify, rules, validation
 from quality.models import AdverseEvent
 from quality.notify import Outgoing, Person

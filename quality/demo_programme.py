@@ -12,7 +12,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals.models import Professional
 from quality import actions, analyses, programme_admin, sessions
 from quality.models import AdverseEvent
 from quality.models_actions import Analysis

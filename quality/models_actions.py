@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import db, str_enum, utcnow
 from crisis_app.core.models import User
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals.models import Professional
 from quality import vocab_sessions as words
 from quality.vocab_sessions import ActionStatus, AnalysisStatus
 

@@ -17,7 +17,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_date
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals.models import Professional
 from quality import closure, eventflow, session_messages, validation
 from quality.calendar import PARIS
 from quality.models import AdverseEvent

@@ -12,7 +12,8 @@ from flask_login import current_user
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import db
 from crisis_app.core.models import User
-from crisis_app.directory.models import Audience, Professional
+from crisis_app.directory.audiences.models import Audience
+from crisis_app.directory.professionals.models import Professional
 from quality import actions, analyses, closure, forms, programme_access
 from quality import vocab_sessions as words
 from quality.models import AdverseEvent

@@ -14,7 +14,7 @@ from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals.models import Professional
 from quality import actions, charts, forms, indicators, minutes, programme_access, sessions, traceur
 from quality import vocab_sessions as words
 from quality.models import AdverseEvent

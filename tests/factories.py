@@ -45,7 +45,7 @@ def professional(*, actor: User | None = None, channels=(), **overrides):
     import random
 
     from crisis_app.core.demo import fake
-    from crisis_app.directory import services as directory_services
+    from crisis_app.directory.professionals import services as directory_services
 
     rng = random.Random(next(_counter) * 7919)
     p = fake.person(rng, next(_counter))
@@ -64,7 +64,7 @@ def reachable_professional(*, actor: User | None = None, channels=("sms", "email
 
 def organisation(*, actor: User | None = None, **overrides):
     """A partner organisation with one contact, created through the directory's service."""
-    from crisis_app.directory import organisations
+    from crisis_app.directory.organisations import services as organisations
 
     n = next(_counter)
     data = {"name": f"Organisation {n}", "kind": "ars",

@@ -28,8 +28,10 @@ from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION, Delivery
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
 from crisis_app.core.vocabulary import QuestionKind, options_for
-from crisis_app.directory import audiences, contacts
-from crisis_app.directory.models import Audience, Professional
+from crisis_app.directory import contacts
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
+from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import normalize_mobile
 
 

@@ -18,7 +18,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_LABELS, STATE_LABELS, Delivery
 from crisis_app.core.notifications.registry import available_channels
 from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS
-from crisis_app.directory.audiences import list_audiences, reach
+from crisis_app.directory.audiences.services import list_audiences, reach
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
 answer_bp = Blueprint("answers", __name__)

@@ -153,19 +153,13 @@ def atomic(*, conflict=None, durable: bool = False, savepoint: bool = False) -> 
 
 
 def _savepoint(session, conflict) -> Iterator[None]:
-    nested = session.begin_nested()
+    # SessionTransaction's own context manager rolls the SAVEPOINT back on any exception, including after a failed
+    # flush (which leaves it deactivated but not closed), and releases it otherwise.
     try:
-        yield
-        session.flush()
+        with session.begin_nested():
+            yield
     except sa.exc.IntegrityError as exc:
-        if nested.is_active:
-            nested.rollback()
         raise _conflict(conflict, exc) from exc
-    except BaseException:
-        if nested.is_active:
-            nested.rollback()
-        raise
-    nested.commit()
 
 
 def _leave(session, depth: int, *, failed: bool) -> None:

@@ -28,7 +28,7 @@ from crisis_app.crises.schemas import (
     JournalQuerySchema,
     LevelSchema,
 )
-from crisis_app.directory import services as directory_services
+from crisis_app.directory.professionals import services as directory_services
 
 bp = Blueprint("api_crises", __name__, url_prefix="/api/v1/crises",
                description="Crises sanitaires : ouverture, niveaux, clôture, journal de bord, retour d'expérience")

@@ -13,8 +13,9 @@ from crisis_app.core.models import User
 from crisis_app.crises import alert_link, journal, plan_link
 from crisis_app.crises.models import CellActivation, CellMember, Crisis, EntryKind
 from crisis_app.crises.services import ensure_open
-from crisis_app.directory import audiences
-from crisis_app.directory.models import Audience, Professional
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
+from crisis_app.directory.professionals.models import Professional
 
 
 def candidates(crisis: Crisis) -> list[dict]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from crisis_app.core.db import db
 from crisis_app.core.vocabulary import built_in_presets
-from crisis_app.directory.models import CRISIS_ROLE_LABELS, CrisisRole, Professional
+from crisis_app.directory.professionals.models import CrisisRole, Professional
 from crisis_app.plan import services as plan_services
 from crisis_app.plan.outline import MEASURE_FIELDS
 
@@ -45,7 +45,7 @@ def cellule_members() -> list[dict]:
     people = db.session.scalars(sa.select(Professional).where(Professional.crisis_role.in_(roles),
                                                               Professional.active.is_(True))
                                 .order_by(Professional.crisis_role, Professional.last_name))
-    return [{"role": CRISIS_ROLE_LABELS[p.crisis_role], "professional_id": p.id, "backup_id": None} for p in people]
+    return [{"role": p.crisis_role.label, "professional_id": p.id, "backup_id": None} for p in people]
 
 
 def retex_organisation_ids() -> list[int] | None:

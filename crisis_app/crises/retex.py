@@ -160,7 +160,8 @@ def validate(*, actor: User, crisis: Crisis) -> Evaluation:
 def recipients(crisis: Crisis) -> list:
     """Contacts of the organisations the plan names for the RETEX (ARS, CPAM, MSA, neighbouring CPTS); without a
     published plan, of the organisations the directory marks as receiving evaluations."""
-    from crisis_app.directory import contacts, organisations
+    from crisis_app.directory import contacts
+    from crisis_app.directory.organisations import services as organisations
 
     ids = plan_link.retex_organisation_ids()
     if ids is None:

@@ -19,7 +19,7 @@ from crisis_app.core.vocabulary import Gradation, Typology
 from crisis_app.crises import alert_link, cellule, plan_link, services
 from crisis_app.crises.models import Authority, Crisis
 from crisis_app.crises.schemas import MAX_ID
-from crisis_app.directory import services as directory_services
+from crisis_app.directory.professionals import services as directory_services
 
 bp = Blueprint("crises", __name__, url_prefix="/crises")
 

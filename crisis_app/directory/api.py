@@ -1,4 +1,4 @@
-"""Directory API blueprint, shared by its resources: ``professionals_api``, ``audiences_api``, ``organisations_api``.
+"""Directory API blueprint, shared by its resources: the ``api`` modules of professionals, audiences, organisations.
 
 Each resource module attaches its routes to ``bp``; the directory's ``init_app`` imports them before
 registering the blueprint.

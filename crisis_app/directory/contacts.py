@@ -14,8 +14,9 @@ from sqlalchemy.orm import selectinload
 from crisis_app.core.db import db
 from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.outbox import Recipient
-from crisis_app.directory.models import Organisation, OrganisationContact, Professional
-from crisis_app.directory.query import filter_statement
+from crisis_app.directory.organisations.models import Organisation, OrganisationContact
+from crisis_app.directory.professionals.models import Professional
+from crisis_app.directory.professionals.query import filter_statement
 
 
 def recipient_for(person: Professional, channels: Sequence[str]) -> Recipient:

@@ -15,8 +15,10 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo import fake
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences, organisations, services
-from crisis_app.directory.models import Professional, StructureType
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.organisations import services as organisations
+from crisis_app.directory.professionals import services
+from crisis_app.directory.professionals.models import Professional, StructureType
 from crisis_app.directory.validation import PROFESSIONS
 
 PEOPLE = 200

@@ -1,6 +1,6 @@
 """marshmallow building blocks of the directory, and the search criteria every resource shares.
 
-Each resource has its own schemas (``professionals_schemas``, ``audiences_schemas``, ``organisations_schemas``);
+Each concept has its own schemas (``professionals/schemas.py``, ``audiences/schemas.py``, ``organisations/schemas.py``);
 validation of every write (UI, API, imports) lives in them.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from crisis_app.directory.models import Channel, CrisisRole, Membership, StructureType
+from crisis_app.directory.professionals.models import Channel, CrisisRole, Membership, StructureType
 
 
 class Text(fields.String):

@@ -1,7 +1,7 @@
 """The directory's blueprint and what its pages share: labels, filters, search criteria, form refusals.
 
-The pages themselves live per resource: ``professionals_views`` (search, an entry, "Ma fiche"),
-``audiences_views`` and ``organisations_views``; each attaches its routes to ``bp``.
+The pages themselves live per concept: ``professionals/views.py`` (search, an entry, "Ma fiche"),
+``audiences/views.py`` and ``organisations/views.py``; each attaches its routes to ``bp``.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from marshmallow import ValidationError
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.directory import forms
-from crisis_app.directory.models import (
-    CHANNEL_LABELS,
-    CRISIS_ROLE_LABELS,
-    MEMBERSHIP_LABELS,
-    ORGANISATION_LABELS,
-    STRUCTURE_LABELS,
+from crisis_app.directory.professionals.forms import CONSENT_METHODS
+from crisis_app.directory.professionals.models import (
+    Channel,
+    CrisisRole,
+    StructureType,
 )
 from crisis_app.directory.schemas import DirectoryQuerySchema
 from crisis_app.directory.validation import format_phone_for_display, freshness
@@ -38,12 +36,10 @@ def actor():
 
 @bp.context_processor
 def _labels():
-    return {"crisis_role_labels": CRISIS_ROLE_LABELS, "structure_labels": STRUCTURE_LABELS,
-            "membership_labels": MEMBERSHIP_LABELS, "organisation_labels": ORGANISATION_LABELS,
-            "crisis_roles": [(k.value, v) for k, v in CRISIS_ROLE_LABELS.items() if k.value != "none"],
-            "structures": [(k.value, v) for k, v in STRUCTURE_LABELS.items()],
-            "channels": [(k.value, v) for k, v in CHANNEL_LABELS.items()],
-            "consent_methods": forms.CONSENT_METHODS, "now": utcnow()}
+    return {"crisis_roles": [(r.value, r.label) for r in CrisisRole if r is not CrisisRole.NONE],
+            "structures": [(s.value, s.label) for s in StructureType],
+            "channels": [(c.value, c.label) for c in Channel],
+            "consent_methods": CONSENT_METHODS, "now": utcnow()}
 
 
 bp.add_app_template_filter(freshness, "freshness")

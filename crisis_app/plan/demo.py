@@ -15,10 +15,11 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.roles import Role
 from crisis_app.core.vocabulary import QuestionKind, plan_defaults
-from crisis_app.directory import organisations
-from crisis_app.directory import query as directory_query
-from crisis_app.directory import services as directory_services
-from crisis_app.directory.models import OrganisationKind, Professional
+from crisis_app.directory.organisations import services as organisations
+from crisis_app.directory.organisations.models import OrganisationKind
+from crisis_app.directory.professionals import query as directory_query
+from crisis_app.directory.professionals import services as directory_services
+from crisis_app.directory.professionals.models import Professional
 from crisis_app.plan import activities, figures, services
 from crisis_app.plan.models import PlanVersion
 

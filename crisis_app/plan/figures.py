@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core.db import db, utcnow
-from crisis_app.directory import organisations
-from crisis_app.directory import query as directory_query
-from crisis_app.directory.models import Professional
+from crisis_app.directory.organisations import services as organisations
+from crisis_app.directory.professionals import query as directory_query
+from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import STALE_AFTER
 from crisis_app.stock import query as stock_query
 

@@ -16,7 +16,7 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.vocabulary import Preset
-from crisis_app.directory import services as directory_services
+from crisis_app.directory.professionals import services as directory_services
 from crisis_app.plan import figures
 from crisis_app.plan.models import SECTIONS, PlanStatus, PlanVersion
 from crisis_app.plan.outline import ACTIONS, MEASURE_FIELDS, empty_sections

@@ -1,4 +1,5 @@
-"""The daily check: items under their threshold, lots expiring soon; the findings replace the previous ones."""
+"""The daily check: items under their threshold, lots expiring soon; the findings replace the previous ones and
+are sent to the référents, all in one unit of work (a failed send leaves the previous findings and sends nothing)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.notifications import outbox
 from crisis_app.directory import contacts
 from crisis_app.stock import query
@@ -39,6 +40,7 @@ def expiry_warning(lot: StockLot, *, today: date, days: int) -> StockWarning | N
                         message=f"{where} : {lot.quantity} expirent le {lot.expires_on:%d/%m/%Y}")
 
 
+@atomic()
 def run_daily_check(*, today: date | None = None, warning_days: int = query.DEFAULT_EXPIRY_WARNING_DAYS
                     ) -> list[StockWarning]:
     """Flag items under their threshold and lots expiring within ``warning_days``; replace the last findings."""
@@ -52,7 +54,6 @@ def run_daily_check(*, today: date | None = None, warning_days: int = query.DEFA
         db.session.add(warning)
     audit.record(actor=None, action="stock.check", object_type="stock", summary=(
         f"Contrôle du stock : {len(found)} alerte(s) (péremption à {warning_days} jours)"))
-    db.session.commit()
     return found
 
 
@@ -60,6 +61,11 @@ TOPIC = "stock.warnings"
 outbox.TOPIC_LABELS[TOPIC] = "Contrôle du stock"
 
 
+class _NobodyToTell(Exception):
+    """The message reached nobody: it is not kept."""
+
+
+@atomic()
 def notify_referents(found: list[StockWarning]) -> int:
     """Send the day's warnings to the directory's référents and suppléants (e-mail first, else SMS).
 
@@ -70,16 +76,27 @@ def notify_referents(found: list[StockWarning]) -> int:
         return 0
     channels = ("email", "sms")
     lines = "\n".join(f"- {w.message}" for w in found)
-    message = outbox.send_message(
-        topic=TOPIC, subject=f"Stock : {len(found)} alerte(s)",
-        sms_text=f"Stock de crise : {len(found)} alerte(s) (seuils, péremptions). Détail sur Vigie.",
-        email_text=f"Bonjour,\n\nLe contrôle quotidien du stock signale :\n{lines}\n\nVigie",
-        recipients=contacts.recipients_for(contacts.crisis_referents(), channels), channels=channels,
-        first_channel_only=True, label="Référents crise (contrôle du stock)", about=("stock", 0))
-    if not message.delivery_count:
-        db.session.rollback()
+    try:
+        with atomic(savepoint=True):
+            message = outbox.send_message(
+                topic=TOPIC, subject=f"Stock : {len(found)} alerte(s)",
+                sms_text=f"Stock de crise : {len(found)} alerte(s) (seuils, péremptions). Détail sur Vigie.",
+                email_text=f"Bonjour,\n\nLe contrôle quotidien du stock signale :\n{lines}\n\nVigie",
+                recipients=contacts.recipients_for(contacts.crisis_referents(), channels), channels=channels,
+                first_channel_only=True, label="Référents crise (contrôle du stock)", about=("stock", 0))
+            if not message.delivery_count:  # no delivery: nothing was queued after the commit either
+                raise _NobodyToTell
+    except _NobodyToTell:
         return 0
     audit.record(actor=None, action="stock.notify", object_type="message", object_id=message.id,
                  summary=f"Message « {message.subject} » envoyé à {message.recipient_count} référent(s)")
-    db.session.commit()
     return message.recipient_count
+
+
+@atomic()
+def check_and_notify(*, warning_days: int = query.DEFAULT_EXPIRY_WARNING_DAYS) -> tuple[list[StockWarning], int]:
+    """The daily check and its message to the référents, one unit of work: whole or nothing.
+
+    Returns the findings and how many people the message went to."""
+    found = run_daily_check(warning_days=warning_days)
+    return found, notify_referents(found)

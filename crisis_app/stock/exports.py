@@ -25,7 +25,7 @@ def _day(value) -> str:
 
 def stock_csv() -> str:
     """What is where: one line per lot holding something."""
-    return _csv(STOCK_HEADERS, ([lot.location.name, lot.item.name, lot.item.category_label, lot.item.unit,
+    return _csv(STOCK_HEADERS, ([lot.location.name, lot.item.name, lot.item.category.label, lot.item.unit,
                                  lot.lot_number, _day(lot.expires_on), lot.quantity] for lot in query.lots()))
 
 

@@ -9,7 +9,8 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from crisis_app.stock.models import CATEGORIES, MOVEMENT_LABELS, MovementKind
+from crisis_app.core.labels import labels
+from crisis_app.stock.models import ItemCategory, MovementKind
 from crisis_app.stock.schemas import MAX_QUANTITY
 
 REQUIRED = "Ce champ est obligatoire."
@@ -68,7 +69,7 @@ class ItemForm(FlaskForm):
     name = StringField("Nom de l'article", validators=[DataRequired(REQUIRED), _max(120)])
     unit = StringField("Unité de compte (boîte de 50, paire, flacon…)",
                        validators=[DataRequired(REQUIRED), _max(40)])
-    category = SelectField("Catégorie", choices=list(CATEGORIES.items()), validate_choice=False)
+    category = SelectField("Catégorie", choices=list(labels(ItemCategory).items()), validate_choice=False)
     alert_threshold = WholeNumber("Seuil d'alerte (0 : aucun)", default=0, validators=[
         InputRequired(REQUIRED), NumberRange(min=0, max=MAX_QUANTITY, message=QUANTITY_RANGE.format(min=0))])
     pack_size = WholeNumber("Contenu d'une unité", description="20 pour une boîte de 20 ; vide si l'unité n'est pas "
@@ -138,7 +139,7 @@ def _number(professional) -> str:
 class WriteOffForm(FlaskForm):
     lot_id = _choice("Lot")
     kind = SelectField("Motif de sortie", validate_choice=False, choices=[
-        (k.value, MOVEMENT_LABELS[k]) for k in (MovementKind.PERTE, MovementKind.PEREMPTION)])
+        (k.value, k.label) for k in (MovementKind.PERTE, MovementKind.PEREMPTION)])
     quantity = _quantity("Quantité sortie")
     reason = TextAreaField("Cause (obligatoire pour une perte)", validators=[Optional(), _max(500)])
 

@@ -3,41 +3,36 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.labels import LabelledStrEnum
 from crisis_app.stock.units import handed_out_text
 
 if TYPE_CHECKING:
-    from crisis_app.directory.models import Professional
+    from crisis_app.directory.professionals.models import Professional
 
 
-class MovementKind(StrEnum):
-    RECEPTION = "reception"
-    DISTRIBUTION = "distribution"
-    PERTE = "perte"
-    PEREMPTION = "peremption"
-    INVENTAIRE = "inventaire"
-
-    @property
-    def label(self) -> str:
-        return MOVEMENT_LABELS[self]
+class MovementKind(LabelledStrEnum):
+    RECEPTION = "reception", "Réception"
+    DISTRIBUTION = "distribution", "Distribution"
+    PERTE = "perte", "Perte"
+    PEREMPTION = "peremption", "Péremption"
+    INVENTAIRE = "inventaire", "Inventaire"
 
 
-MOVEMENT_LABELS = {
-    MovementKind.RECEPTION: "Réception", MovementKind.DISTRIBUTION: "Distribution", MovementKind.PERTE: "Perte",
-    MovementKind.PEREMPTION: "Péremption", MovementKind.INVENTAIRE: "Inventaire",
-}
 OUTGOING_KINDS = (MovementKind.DISTRIBUTION, MovementKind.PERTE, MovementKind.PEREMPTION)
 
-CATEGORIES = {
-    "protection": "Équipement de protection", "hygiene": "Hygiène", "diagnostic": "Diagnostic",
-    "communication": "Communication", "autre": "Autre",
-}
+
+class ItemCategory(LabelledStrEnum):
+    PROTECTION = "protection", "Équipement de protection"
+    HYGIENE = "hygiene", "Hygiène"
+    DIAGNOSTIC = "diagnostic", "Diagnostic"
+    COMMUNICATION = "communication", "Communication"
+    AUTRE = "autre", "Autre"
 
 
 class StockItem(TimestampMixin, db.Model):
@@ -45,7 +40,7 @@ class StockItem(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    category: Mapped[str] = mapped_column(sa.String(24), default="autre")
+    category: Mapped[ItemCategory] = mapped_column(str_enum(ItemCategory), default=ItemCategory.AUTRE)
     unit: Mapped[str] = mapped_column(sa.String(40))
     alert_threshold: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
@@ -56,10 +51,6 @@ class StockItem(TimestampMixin, db.Model):
     lots: Mapped[list[StockLot]] = relationship(back_populates="item")
 
     __table_args__ = (sa.CheckConstraint("alert_threshold >= 0", name="threshold_positive"),)
-
-    @property
-    def category_label(self) -> str:
-        return CATEGORIES.get(self.category, self.category)
 
     def handed_out_text(self, quantity: int) -> str:
         """« 20 boîtes de 20 = 400 masques »."""
@@ -125,15 +116,11 @@ class StockMovement(db.Model):
     location: Mapped[StockLocation] = relationship()
     professional: Mapped[Professional | None] = relationship()
 
-    @property
-    def kind_label(self) -> str:
-        return self.kind.label
 
-
-class WarningKind(StrEnum):
-    BELOW_THRESHOLD = "below_threshold"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
+class WarningKind(LabelledStrEnum):
+    BELOW_THRESHOLD = "below_threshold", "Sous le seuil d'alerte"
+    EXPIRING = "expiring", "Péremption proche"
+    EXPIRED = "expired", "Périmé"
 
 
 class StockWarning(db.Model):

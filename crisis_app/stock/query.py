@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from crisis_app.core import crisis_context
 from crisis_app.core.db import db
-from crisis_app.directory.models import Organisation, Professional
+from crisis_app.directory.organisations.models import Organisation
+from crisis_app.directory.professionals.models import Professional
 from crisis_app.stock.models import StockItem, StockLocation, StockLot, StockMovement, StockWarning
 
 DEFAULT_EXPIRY_WARNING_DAYS = 30

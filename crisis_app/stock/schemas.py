@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from crisis_app.core.labels import labels
 from crisis_app.core.strict_fields import StrictBoolean, StrictInteger
-from crisis_app.stock.models import CATEGORIES, MovementKind
+from crisis_app.stock.models import ItemCategory, MovementKind
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id can only be unknown
 MAX_QUANTITY = 1_000_000
@@ -51,7 +52,7 @@ class ItemCreateSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     unit = Text(required=True, validate=validate.Length(min=1, max=40),
                 metadata={"description": "boîte de 50, paire, flacon de 500 mL…"})
-    category = fields.String(load_default="autre", validate=validate.OneOf(list(CATEGORIES)))
+    category = fields.String(load_default="autre", validate=validate.OneOf(list(labels(ItemCategory))))
     alert_threshold = StrictInteger(load_default=0, validate=validate.Range(min=0, max=MAX_QUANTITY))
     pack_size = StrictInteger(allow_none=True, validate=validate.Range(min=2, max=MAX_QUANTITY),
                               metadata={"description": "ce que contient une unité : 20 pour une boîte de 20"})
@@ -62,7 +63,7 @@ class ItemCreateSchema(Schema):
 class ItemUpdateSchema(Schema):
     name = Text(validate=validate.Length(min=1, max=120))
     unit = Text(validate=validate.Length(min=1, max=40))
-    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
+    category = fields.String(validate=validate.OneOf(list(labels(ItemCategory))))
     alert_threshold = StrictInteger(validate=validate.Range(min=0, max=MAX_QUANTITY))
     active = StrictBoolean()
     pack_size = StrictInteger(allow_none=True, validate=validate.Range(min=2, max=MAX_QUANTITY))

@@ -1,4 +1,4 @@
-"""Every change to the stock: the lot's quantity, its ledger row and its audit row in one transaction.
+"""Every change to the stock: the lot's quantity, its ledger row and its audit row in one unit of work.
 
 A quantity only moves through a single UPDATE that the database evaluates (``quantity - n`` guarded
 by ``quantity >= n``): two people handing out the last boxes at the same moment cannot both succeed,
@@ -11,16 +11,17 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from crisis_app.core import audit, crisis_context
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import labels
 from crisis_app.core.models import User
-from crisis_app.directory.models import Organisation, Professional
+from crisis_app.directory.organisations.models import Organisation
+from crisis_app.directory.professionals.models import Professional
 from crisis_app.stock import signals
 from crisis_app.stock.models import (
-    CATEGORIES,
+    ItemCategory,
     MovementKind,
     StockItem,
     StockLocation,
@@ -44,15 +45,11 @@ def _get(model: type, object_id: int | None):
     return db.session.get(model, object_id)
 
 
-def _commit_or_conflict(message: str, field: str, *, flush: bool = False) -> None:
-    """Commit (or only flush), turning a unique-name violation the check above missed into a 409.
+def _name_conflict(message: str) -> ServiceError:
+    """The 409 for a unique name the check before the write missed (the unique index decides).
 
     The check compares lower() in SQL: SQLite's lowers ASCII only, so "École" and "école" pass it there."""
-    try:
-        db.session.flush() if flush else db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ServiceError("conflict", message, field=field, status=409) from None
+    return ServiceError("conflict", message, field="name", status=409)
 
 
 # --- items and locations -------------------------------------------------------------------------
@@ -63,7 +60,7 @@ def _item_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["name"] = ["Le nom de l'article est obligatoire."]
     if "unit" in values and not (values["unit"] or "").strip():
         errors["unit"] = ["L'unité est obligatoire (boîte de 50, paire, flacon…)."]
-    if "category" in values and values["category"] not in CATEGORIES:
+    if "category" in values and values["category"] not in labels(ItemCategory):
         errors["category"] = ["Catégorie inconnue."]
     threshold = values.get("alert_threshold", 0)
     if not isinstance(threshold, int) or not 0 <= threshold <= MAX_QUANTITY:
@@ -101,15 +98,16 @@ def create_item(*, actor: User | None, name: str, unit: str, category: str = "au
     conflict = f"Un article nommé « {name} » existe déjà."
     if _name_taken(StockItem, name):
         raise ServiceError("conflict", conflict, field="name", status=409)
-    item = StockItem(name=name, unit=unit.strip(), category=values["category"], alert_threshold=alert_threshold,
-                     pack_size=values["pack_size"] if values["pack_content"] else None,
-                     pack_content=values["pack_content"])
-    db.session.add(item)
-    _commit_or_conflict(conflict, "name", flush=True)
-    audit.record(actor=actor, action="stock.item.create", object_type="stock_item", object_id=item.id,
-                 summary=f"Article créé : {name} ({item.unit}), seuil d'alerte {alert_threshold}",
-                 changes={k: [None, v] for k, v in values.items()})
-    _commit_or_conflict(conflict, "name")
+    with atomic(conflict=_name_conflict(conflict)):
+        item = StockItem(name=name, unit=unit.strip(), category=ItemCategory(values["category"]),
+                         alert_threshold=alert_threshold,
+                         pack_size=values["pack_size"] if values["pack_content"] else None,
+                         pack_content=values["pack_content"])
+        db.session.add(item)
+        db.session.flush()
+        audit.record(actor=actor, action="stock.item.create", object_type="stock_item", object_id=item.id,
+                     summary=f"Article créé : {name} ({item.unit}), seuil d'alerte {alert_threshold}",
+                     changes={k: [None, v] for k, v in values.items()})
     return item
 
 
@@ -126,13 +124,17 @@ def update_item(*, actor: User | None, item: StockItem, **changes: Any) -> Stock
             raise ServiceError("conflict", f"Un article nommé « {values['name']} » existe déjà.", field="name",
                                status=409)
     before = {f: getattr(item, f) for f in ITEM_FIELDS}
-    for key, value in values.items():
-        setattr(item, key, value.strip() if isinstance(value, str) else value)
-    diff = audit.changes_between(before, {f: getattr(item, f) for f in ITEM_FIELDS})
-    if diff:
-        audit.record(actor=actor, action="stock.item.update", object_type="stock_item", object_id=item.id,
-                     summary=f"Article modifié : {item.name}", changes=diff)
-    _commit_or_conflict(f"Un article nommé « {item.name} » existe déjà.", "name")
+    with atomic(conflict=_name_conflict(f"Un article nommé « {values.get('name', item.name)} » existe déjà.")):
+        for key, value in values.items():
+            if key == "category":
+                value = ItemCategory(value)
+            elif isinstance(value, str):
+                value = value.strip()
+            setattr(item, key, value)
+        diff = audit.changes_between(before, {f: getattr(item, f) for f in ITEM_FIELDS})
+        if diff:
+            audit.record(actor=actor, action="stock.item.update", object_type="stock_item", object_id=item.id,
+                         summary=f"Article modifié : {item.name}", changes=diff)
     return item
 
 
@@ -144,13 +146,13 @@ def create_location(*, actor: User | None, name: str, address: str | None = None
     conflict = f"Un lieu de stockage nommé « {name} » existe déjà."
     if _name_taken(StockLocation, name):
         raise ServiceError("conflict", conflict, field="name", status=409)
-    location = StockLocation(name=name, address=(address or "").strip() or None)
-    db.session.add(location)
-    _commit_or_conflict(conflict, "name", flush=True)
-    audit.record(actor=actor, action="stock.location.create", object_type="stock_location",
-                 object_id=location.id, summary=f"Lieu de stockage créé : {name}",
-                 changes={"name": [None, name], "address": [None, location.address]})
-    _commit_or_conflict(conflict, "name")
+    with atomic(conflict=_name_conflict(conflict)):
+        location = StockLocation(name=name, address=(address or "").strip() or None)
+        db.session.add(location)
+        db.session.flush()
+        audit.record(actor=actor, action="stock.location.create", object_type="stock_location",
+                     object_id=location.id, summary=f"Lieu de stockage créé : {name}",
+                     changes={"name": [None, name], "address": [None, location.address]})
     return location
 
 
@@ -164,11 +166,11 @@ def update_location(*, actor: User | None, location: StockLocation, name: str,
     if _name_taken(StockLocation, name, exclude_id=location.id):
         raise ServiceError("conflict", conflict, field="name", status=409)
     before = {"name": location.name, "address": location.address}
-    location.name, location.address = name, (address or "").strip() or None
-    if diff := audit.changes_between(before, {"name": location.name, "address": location.address}):
-        audit.record(actor=actor, action="stock.location.update", object_type="stock_location",
-                     object_id=location.id, summary=f"Lieu de stockage modifié : {name}", changes=diff)
-    _commit_or_conflict(conflict, "name")
+    with atomic(conflict=_name_conflict(conflict)):
+        location.name, location.address = name, (address or "").strip() or None
+        if diff := audit.changes_between(before, {"name": location.name, "address": location.address}):
+            audit.record(actor=actor, action="stock.location.update", object_type="stock_location",
+                         object_id=location.id, summary=f"Lieu de stockage modifié : {name}", changes=diff)
     return location
 
 
@@ -204,7 +206,7 @@ def _change(lot: StockLot, delta: int, *, guard: bool) -> int | None:
 
 def _insufficient(lot: StockLot, wanted: int) -> ServiceError:
     lot_id, item_name, unit, location_name = lot.id, lot.item.name, lot.item.unit, lot.location.name
-    db.session.rollback()
+    # each statement reads what is committed (READ COMMITTED): the quantity the guarded UPDATE found too small
     remaining = db.session.scalar(sa.select(StockLot.quantity).where(StockLot.id == lot_id))
     return ServiceError("insufficient_stock",
                         f"Stock insuffisant : il reste {remaining} × {unit} de « {item_name} » dans ce lot "
@@ -224,7 +226,6 @@ def _ledger(*, actor: User | None, kind: MovementKind, lot: StockLot, delta: int
                                            **{k: [None, v] for k, v in details.items() if v is not None}})
     if kind is MovementKind.DISTRIBUTION:
         signals.handed_out.send(movement, crisis_id=movement.crisis_id, summary=summary, actor=actor)
-    db.session.commit()
     return movement
 
 
@@ -241,6 +242,7 @@ def _find_or_create_lot(item: StockItem, location: StockLocation, lot_number: st
     return lot
 
 
+@atomic()
 def receive(*, actor: User | None, item_id: int | None, location_id: int | None, quantity: int,
             lot_number: str | None = None, expires_on: date | None = None, crisis_id: int | None = None,
             reason: str | None = None) -> StockMovement:
@@ -261,6 +263,7 @@ def receive(*, actor: User | None, item_id: int | None, location_id: int | None,
                    crisis_id=crisis_id, reason=reason)
 
 
+@atomic()
 def distribute(*, actor: User | None, lot_id: int | None, quantity: int, professional_id: int | None = None,
                organisation_id: int | None = None, structure: str | None = None, crisis_id: int | None = None,
                reason: str | None = None) -> StockMovement:
@@ -295,6 +298,7 @@ def distribute(*, actor: User | None, lot_id: int | None, quantity: int, profess
                    professional_id=professional_id, structure=structure, crisis_id=crisis_id, reason=reason)
 
 
+@atomic()
 def write_off(*, actor: User | None, lot_id: int | None, kind: MovementKind | str, quantity: int,
               reason: str | None = None, crisis_id: int | None = None) -> StockMovement:
     """Take out lost (perte) or expired (péremption) equipment; a loss says why."""
@@ -318,6 +322,7 @@ def write_off(*, actor: User | None, lot_id: int | None, kind: MovementKind | st
                    reason=reason, crisis_id=crisis_id)
 
 
+@atomic()
 def count_inventory(*, actor: User | None, lot_id: int | None, counted: int, reason: str | None) -> StockMovement:
     """Set a lot to what was counted on the shelf; the gap is a ledger row with its mandatory reason."""
     errors: dict[str, list[str]] = {}

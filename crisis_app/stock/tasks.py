@@ -18,7 +18,6 @@ DAILY_CHECK = "crisis_app.stock.tasks.daily_check"
 def daily_check() -> int:
     """Flag items under their threshold and lots expiring soon; return how many warnings were found."""
     days = int(current_app.config.get("STOCK_EXPIRY_WARNING_DAYS", query.DEFAULT_EXPIRY_WARNING_DAYS))
-    found = checks.run_daily_check(warning_days=days)
-    told = checks.notify_referents(found)
+    found, told = checks.check_and_notify(warning_days=days)
     log.info("stock check: %d warning(s), expiry horizon %d days, %d référent(s) notified", len(found), days, told)
     return len(found)

@@ -12,12 +12,13 @@ from wtforms.fields import SelectChoice
 
 from crisis_app.core import crisis_context
 from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.db import utcnow
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
+from crisis_app.core.labels import labels
 from crisis_app.core.pagination import link_args, page_number
 from crisis_app.stock import checks, exports, forms, query, services
-from crisis_app.stock.models import MOVEMENT_LABELS, MovementKind, StockItem, StockLocation
+from crisis_app.stock.models import MovementKind, StockItem, StockLocation
 from crisis_app.stock.schemas import MAX_ID
 from crisis_app.stock.units import quantity_text
 
@@ -47,7 +48,7 @@ def overview():
 def _movement_filters(args) -> dict[str, Any]:
     filters: dict[str, Any] = {k: v for k in FILTER_KEYS if (v := forms.optional_int(args.get(k)))
                                and 1 <= v <= MAX_ID}
-    if args.get("kind") in MOVEMENT_LABELS:
+    if args.get("kind") in labels(MovementKind):
         filters["kind"] = MovementKind(args["kind"])
     return filters
 
@@ -61,7 +62,7 @@ def movements():
     return render_template("stock/movements.html", rows=rows, total=total, page=page, filters=filters,
                            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), recipients=query.recipients_of(rows),
                            items=query.item_stocks(), locations=query.locations(include_inactive=True),
-                           crises=query.crises(), kinds=MOVEMENT_LABELS,
+                           crises=query.crises(), kinds=labels(MovementKind),
                            filter_args=link_args(request.args))
 
 
@@ -104,6 +105,7 @@ def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], s
         try:
             done = record(data)
         except ServiceError as exc:
+            abandon()
             status = exc.status
             flash(exc.message, "error")
             for name, messages in exc.fields.items():
@@ -180,6 +182,7 @@ def _form_page(form: FlaskForm, template: str, create: Callable[[], Any], succes
         try:
             create()
         except ServiceError as exc:
+            abandon()
             status = exc.status
             for name, messages in (exc.fields or {"name": [exc.message]}).items():
                 if name in form:

@@ -6,7 +6,7 @@ Revises: 0017_directory_search_column
 import sqlalchemy as sa
 from alembic import op
 
-from crisis_app.directory.text_search import search_text
+from crisis_app.directory.professionals.text_search import search_text
 
 revision = "0018_directory_search_backfill"
 down_revision = "0017_directory_search_column"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences
+from crisis_app.directory.audiences import services as audiences
 from tests import factories
 
 

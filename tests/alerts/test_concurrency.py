@@ -19,8 +19,9 @@ from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications import engine
 from crisis_app.core.notifications.models import Delivery, DeliveryState, Message
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences
-from crisis_app.directory.models import Audience, Professional
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 from tests.alerts.conftest import alert_data
 

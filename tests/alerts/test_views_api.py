@@ -154,7 +154,7 @@ def test_an_answer_comment_typed_as_a_formula_stays_text_in_the_export(client, p
 
 def test_the_sender_is_not_their_own_recipient_and_is_named_in_the_message(referent, audience, eager):
     from crisis_app.core.notifications.models import OutboxMessage
-    from crisis_app.directory.models import AudienceMember
+    from crisis_app.directory.audiences.models import AudienceMember
     from tests import factories
 
     me = factories.reachable_professional()

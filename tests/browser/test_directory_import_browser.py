@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crisis_app.core.roles import Role
-from crisis_app.directory.csv_io import CSV_COLUMNS
+from crisis_app.directory.imports.csv_io import CSV_COLUMNS
 from tests.browser.conftest import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from crisis_app.core import home
 from crisis_app.core.roles import Role
 from crisis_app.crises import services as crisis_services
-from crisis_app.directory.models import Professional
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 
 HOME_MARKERS = {

@@ -86,7 +86,7 @@ def test_upgrade_keeps_alerts_and_turns_notices_and_campaigns_into_messages(old_
 def test_links_sent_before_the_upgrade_still_open(old_database):
     from crisis_app.alerts import links as answer_links
     from crisis_app.core import links
-    from crisis_app.directory import campaign
+    from crisis_app.directory.campaign import services as campaign
 
     with old_database.app_context(), old_database.test_request_context():
         # the tokens as 0004's code signed them

@@ -98,3 +98,15 @@ def test_every_view_and_endpoint_is_a_unit_of_work(app):
     unwrapped = [e for e, view in app.view_functions.items()
                  if e != "static" and not getattr(view, "unit_of_work", False)]
     assert unwrapped == []
+
+
+def test_a_savepoint_block_survives_a_refused_flush_and_the_unit_goes_on(db_session):
+    with atomic():
+        _beat("first")
+    named = ServiceError("duplicate", "Déjà là.", status=409)
+    with atomic():
+        with pytest.raises(ServiceError) as caught, atomic(savepoint=True, conflict=named):
+            _beat("first")
+        assert caught.value is named
+        _beat("second")
+    assert _hosts() == {"first", "second"}

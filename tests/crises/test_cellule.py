@@ -74,7 +74,7 @@ def test_activation_of_unreachable_members_only_is_refused(crisis, referent):
 
 
 def test_the_member_who_launched_the_call_is_shown_as_such_not_as_unreachable(crisis, referent, members):
-    from crisis_app.directory import services as directory_services
+    from crisis_app.directory.professionals import services as directory_services
 
     directory_services.link_user(actor=None, professional=members[0], user=referent)
     activation = cellule.activate(actor=referent, crisis=crisis, professional_ids=[m.id for m in members])

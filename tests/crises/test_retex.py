@@ -15,7 +15,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.crises import journal, mission, needs, retex, services
 from crisis_app.crises.models import Evaluation, EvaluationStatus
-from crisis_app.directory import audiences
+from crisis_app.directory.audiences import services as audiences
 from crisis_app.stock import services as stock_services
 from tests import factories
 

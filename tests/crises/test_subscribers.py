@@ -53,7 +53,7 @@ def test_the_chain_stays_intact_across_people_and_vigie_lines(crisis, referent):
 
 def test_an_alert_sent_through_the_alerts_service_writes_exactly_one_journal_line(crisis, referent):
     from crisis_app.alerts import services as alert_services
-    from crisis_app.directory import audiences
+    from crisis_app.directory.audiences import services as audiences
     from tests import factories
 
     people = [factories.reachable_professional() for _ in range(2)]

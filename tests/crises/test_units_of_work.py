@@ -17,7 +17,7 @@ from crisis_app.core.models import AuditEvent
 from crisis_app.core.notifications.models import Delivery, Message, MessageAttachment
 from crisis_app.crises import cellule, journal, retex, services
 from crisis_app.crises.models import CellActivation, EntryKind, EvaluationStatus, JournalEntry, LevelChange
-from crisis_app.directory.models import Audience
+from crisis_app.directory.audiences.models import Audience
 from tests import factories
 from tests.alerts.conftest import alert_data, queued  # noqa: F401 - fixture
 
@@ -136,7 +136,7 @@ def test_closing_a_crisis_is_one_unit_close_journal_and_audit(crisis, referent):
 
 
 def test_an_alert_of_the_crisis_and_its_journal_line_are_one_unit(crisis, referent, members, queued):  # noqa: F811
-    from crisis_app.directory import audiences
+    from crisis_app.directory.audiences import services as audiences
 
     with atomic():
         audience = audiences.save_audience(actor=referent, data={

@@ -9,8 +9,9 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.demo import fake
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences
-from crisis_app.directory.models import Audience, Professional
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 
 NOT_READERS = [Role.PROFESSIONAL, Role.QUALITY_REFERENT, Role.ARS_OBSERVER]

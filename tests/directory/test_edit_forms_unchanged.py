@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
-from crisis_app.directory import services
+from crisis_app.directory.professionals import services
 from tests import factories
 from tests.directory.htmlform import form_index, post_fields
 
@@ -148,7 +148,7 @@ def test_an_organisation_saved_unchanged_keeps_its_contacts(client, personas, lo
 
 
 def test_an_audience_read_and_put_back_through_the_api_is_unchanged(client, personas, login):
-    from crisis_app.directory import audiences
+    from crisis_app.directory.audiences import services as audiences
 
     members = [factories.professional(), factories.professional()]
     audience = audiences.save_audience(actor=personas[Role.COORDINATOR].user, data={

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from crisis_app.core.db import db
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
-from crisis_app.directory import exports
+from crisis_app.directory.professionals import exports
 from tests import factories
 
 FULL = "/annuaire/import/export.csv"

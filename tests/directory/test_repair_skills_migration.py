@@ -11,7 +11,7 @@ from alembic.operations import Operations
 
 from crisis_app.core.db import db
 from crisis_app.core.models import AuditEvent
-from crisis_app.directory.models import ProfessionalTag
+from crisis_app.directory.professionals.models import ProfessionalTag
 from tests import factories
 
 MIGRATION = Path(__file__).parents[2] / "migrations" / "versions" / "0015_directory_repair_skills.py"

@@ -6,7 +6,7 @@ import pytest
 from stdnum import luhn
 
 from crisis_app.directory import validation
-from crisis_app.directory.professionals_schemas import ProfessionalInputSchema
+from crisis_app.directory.professionals.schemas import ProfessionalInputSchema
 from crisis_app.directory.schemas import DirectoryQuerySchema
 
 VALID_RPPS = "10003456789"[:10] + luhn.calc_check_digit("10003456789"[:10])

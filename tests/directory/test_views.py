@@ -7,8 +7,10 @@ import sqlalchemy as sa
 
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences, services
-from crisis_app.directory.models import Audience, Professional
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
+from crisis_app.directory.professionals import services
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 from tests.conftest import csrf_token, form_post
 

@@ -14,8 +14,8 @@ from crisis_app.core.db import atomic, db
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Delivery, DeliveryState, Message
 from crisis_app.core.roles import Role
-from crisis_app.directory import audiences
-from crisis_app.directory.models import Professional
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.professionals.models import Professional
 from tests import factories
 from tests.integration.conftest import celery_worker
 

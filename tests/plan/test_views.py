@@ -90,7 +90,7 @@ def test_the_home_page_warns_the_referent_when_this_years_plan_is_not_published(
 
 def test_a_professional_sees_the_roles_the_published_plan_gives_them(client, login, personas, complete_draft,
                                                                      people):
-    from crisis_app.directory import services as directory_services
+    from crisis_app.directory.professionals import services as directory_services
 
     referent = personas[Role.CRISIS_REFERENT].user
     services.validate_plan(actor=referent, plan=complete_draft)

@@ -10,7 +10,7 @@ import pytest
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.roles import Role
-from crisis_app.directory import services as directory_services
+from crisis_app.directory.professionals import services as directory_services
 from quality import actions, indicators, sessions
 from quality.models_sessions import QualityTheme
 from tests import factories

@@ -184,7 +184,7 @@ def test_a_participant_added_after_the_invitation_receives_the_update(referent):
 
 
 def test_lessons_go_to_the_consented_members_of_an_audience(referent, declarer):
-    from crisis_app.directory import audiences
+    from crisis_app.directory.audiences import services as audiences
     from quality import closure
     from tests import factories
 

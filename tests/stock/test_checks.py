@@ -10,9 +10,13 @@ from celery.schedules import crontab
 
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent
+from crisis_app.core.notifications import outbox
+from crisis_app.core.notifications import tasks as outbox_tasks
+from crisis_app.core.notifications.models import Delivery, Message
 from crisis_app.core.roles import Role
 from crisis_app.stock import checks, services, tasks
 from crisis_app.stock.models import StockWarning, WarningKind
+from tests.factories import reachable_professional
 
 
 def _receive(shelf, actor, *, quantity, days, lot):
@@ -69,6 +73,48 @@ def test_an_empty_lot_or_a_retired_item_raises_no_warning(shelf, personas):
     services.write_off(actor=actor, lot_id=lot.id, kind="peremption", quantity=2)
     services.update_item(actor=actor, item=shelf.gloves, alert_threshold=100, active=False)
     assert checks.run_daily_check() == []
+
+
+def _count(model, *where) -> int:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+
+
+def test_the_check_and_its_message_are_one_unit_a_failed_send_leaves_nothing_and_a_retry_sends_once(
+        shelf, personas, monkeypatch):
+    """The last step, the message to the référents, fails once it is written: no warning row, no audit row, no
+    message, no delivery and nothing enqueued are left; the next run writes them and sends once."""
+    reachable_professional(crisis_role="referent")
+    services.distribute(actor=personas[Role.CRISIS_CELL].user, lot_id=shelf.lot.id, quantity=10, structure="EHPAD")
+    enqueued: list[tuple] = []
+    monkeypatch.setattr(outbox_tasks.dispatch_message, "delay", lambda *args: enqueued.append(args))
+    real_send = outbox.send_message
+
+    def send_then_fail(**kwargs):
+        real_send(**kwargs)
+        raise RuntimeError("le serveur de messagerie a coupé")
+
+    monkeypatch.setattr(outbox, "send_message", send_then_fail)
+    with pytest.raises(RuntimeError):
+        tasks.daily_check()
+    assert _count(StockWarning) == 0
+    assert _count(AuditEvent, AuditEvent.action.in_(["stock.check", "stock.notify"])) == 0
+    assert _count(Message, Message.topic == checks.TOPIC) == 0 and _count(Delivery) == 0
+    assert enqueued == []
+
+    monkeypatch.setattr(outbox, "send_message", real_send)
+    assert tasks.daily_check() == 1
+    [message] = db.session.scalars(sa.select(Message).where(Message.topic == checks.TOPIC)).all()
+    assert _count(StockWarning) == 1 and message.recipient_count == 1
+    assert _count(AuditEvent, AuditEvent.action == "stock.notify") == 1
+    assert enqueued == [(message.id,)], "the retry sends once"
+
+
+def test_a_message_nobody_can_receive_is_not_kept_but_the_findings_are(shelf, personas):
+    services.distribute(actor=personas[Role.CRISIS_CELL].user, lot_id=shelf.lot.id, quantity=10, structure="EHPAD")
+    assert tasks.daily_check() == 1
+    assert _count(StockWarning) == 1 and _count(Message, Message.topic == checks.TOPIC) == 0
+    assert _count(AuditEvent, AuditEvent.action == "stock.check") == 1
 
 
 def _stock_card_tone(page: str) -> str | None:

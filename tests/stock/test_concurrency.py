@@ -1,7 +1,8 @@
 """Stock never goes negative, even when many people hand out the last boxes at the same moment.
 
 Each thread has its own app context, session and connection, on committed data: the rolled-back
-``db_session`` fixture would put every thread on one connection and prove nothing.
+``db_session`` fixture would put every thread on one connection and prove nothing. Services join the caller's
+unit of work, so each thread runs its distribution as a unit of its own, as each web request would.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.roles import Role
@@ -30,7 +31,7 @@ def _require_postgres(app) -> None:
 
 
 def _committed_lot(app) -> dict[str, int]:
-    with app.app_context():
+    with app.app_context(), atomic():
         actor = factories.user(role=Role.CRISIS_CELL)
         tag = uuid.uuid4().hex[:8]
         item = services.create_item(actor=actor, name=f"Masques concurrence {tag}", unit="boîte")
@@ -40,7 +41,7 @@ def _committed_lot(app) -> dict[str, int]:
 
 
 def _cleanup(app, ids: dict[str, int]) -> None:
-    with app.app_context():
+    with app.app_context(), atomic():
         movement_ids = [str(i) for i in db.session.scalars(
             sa.select(StockMovement.id).where(StockMovement.lot_id == ids["lot"]))]
         db.session.execute(sa.delete(AuditEvent).where(sa.or_(
@@ -52,7 +53,6 @@ def _cleanup(app, ids: dict[str, int]) -> None:
         db.session.execute(sa.delete(StockItem).where(StockItem.id == ids["item"]))
         db.session.execute(sa.delete(StockLocation).where(StockLocation.id == ids["location"]))
         db.session.execute(sa.delete(User).where(User.id == ids["actor"]))
-        db.session.commit()
 
 
 @pytest.mark.postgres
@@ -69,8 +69,9 @@ def test_twenty_simultaneous_distributions_of_a_lot_of_seven_give_out_exactly_se
         with app.app_context():
             start.wait()
             try:
-                services.distribute(actor=db.session.get(User, ids["actor"]), lot_id=ids["lot"], quantity=1,
-                                    structure="EHPAD Les Tilleuls")
+                with atomic(durable=True):
+                    services.distribute(actor=db.session.get(User, ids["actor"]), lot_id=ids["lot"], quantity=1,
+                                        structure="EHPAD Les Tilleuls")
                 outcome = "ok"
             except ServiceError as exc:
                 outcome = exc.message if exc.code == "insufficient_stock" else f"unexpected {exc.code}"

@@ -1,0 +1,1 @@
+"""Partner organisations and external recipients (ARS, CPAM, MSA, hospitals, neighbouring CPTS, préfecture)."""

@@ -1,0 +1,1 @@
+"""Professionals of the directory: entries, consents, search, "Ma fiche", the mobilisation list."""
