@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from quality import action_reminders, actions, sessions
-from quality.models_actions import CorrectiveAction
 from quality.models_sessions import QualitySession
 from tests import factories
 
