@@ -8,15 +8,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from crisis_app.actionplan import reminders as action_reminders
+from crisis_app.actionplan.vocab import ActionStatus
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from crisis_app.actionplan import reminders as action_reminders
 from quality import actions, analyses, closure, services, sessions
 from quality.models_actions import Analysis
 from quality.vocab import State
-from crisis_app.actionplan.vocab import ActionStatus
 from tests.quality.conftest import row_counts, snapshot
 from tests.quality.sessionkit import action_for, crex, event_for_crex
 
