@@ -19,7 +19,8 @@ ROWS = [
     f"(1, 'julien@example.org', 'Julien Mercier', 'crisis_referent', 'x', 1, '{NOW}')",
     "INSERT INTO professional (id, rpps, last_name, first_name, profession_code, profession, mobile_phone_source, "
     "email_source, crisis_role, membership, active, updated_at, created_at, search_text) VALUES "
-    f"(7, '10000000009', 'Dupré', 'Anne', '60', 'Infirmier', 'manual', 'manual', 'none', 'member', 1, '{NOW}', '{NOW}', '')",
+    f"(7, '10000000009', 'Dupré', 'Anne', '60', 'Infirmier', 'manual', 'manual', 'none', 'member', 1, '{NOW}', "
+    f"'{NOW}', '')",
     "INSERT INTO crisis (id, title, typology, gradation, opened_at, is_exercise, created_at) VALUES "
     f"(3, 'Canicule juillet', 4, 1, '{NOW}', 0, '{NOW}')",
     "INSERT INTO crisis_evaluation (id, crisis_id, figures, worked, not_worked, status, updated_at, created_at) "
