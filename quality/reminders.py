@@ -1,9 +1,9 @@
 """EIGS part-2 reminders: J-30, J-7, the due date, then each week late, each step sent once.
 
 The steps go through the action plan's one reminder engine and ledger (crisis_app.actionplan.reminders), with the
-EIGS schedule given here: of two beats running at once, the one whose step row lands sends; the row, the outbox
-message and the audit row belong to the caller's unit of work, so a failed unit sends nothing and the next beat
-tries again.
+EIGS schedule of quality's rules (``rules.EIGS_SCHEDULE``): of two beats running at once, the one whose step row
+lands sends; the row, the outbox message and the audit row belong to the caller's unit of work, so a failed unit
+sends nothing and the next beat tries again.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ import sqlalchemy as sa
 from crisis_app.actionplan import reminders as engine
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
-from quality import messages, notify
+from quality import messages, notify, rules
 from quality.models import AdverseEvent
 from quality.services import quality_referents
 
 log = logging.getLogger(__name__)
 KIND = "eigs_part2"
-EIGS_SCHEDULE = engine.Schedule(before=(("j-30", 30), ("j-7", 7), ("echeance", 0)), late_every=7)
 
 
 def pending_part2() -> list[AdverseEvent]:
@@ -43,7 +42,7 @@ def _send(event: AdverseEvent, step: str) -> int:
 def remind_event(event: AdverseEvent, *, today: date) -> bool:
     """Send the reminder step reached today for one EIGS, unless it was sent; True when sent now."""
     return engine.send_once(kind=KIND, subject_id=event.id, due_on=event.eigs_part2_due_on, today=today,
-                            schedule=EIGS_SCHEDULE, send=lambda step: _send(event, step))
+                            schedule=rules.EIGS_SCHEDULE, send=lambda step: _send(event, step))
 
 
 def steps_sent(event_id: int) -> list[str]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crisis_app.actionplan.models import ActionPlanSettings, CorrectiveAction, ReminderStep
+from crisis_app.actionplan.schedule import Schedule, reached
 from crisis_app.actionplan.vocab import OPEN, SourceKind
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
@@ -31,25 +31,7 @@ from crisis_app.directory.contacts import crisis_referents, recipient_for
 
 log = logging.getLogger(__name__)
 ACTION = "action"
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """Steps before the due date as ``(name, days before)`` in order (the due date itself is ``("echeance", 0)``),
-    then ``retard-1``, ``retard-2``… every ``late_every`` days."""
-
-    before: tuple[tuple[str, int], ...]
-    late_every: int
-
-
-def reached(schedule: Schedule, due_on: date, today: date) -> tuple[str, date] | None:
-    """The latest step reached on ``today`` and its date; a beat that missed days sends the latest step only."""
-    late = (today - due_on).days
-    if late >= schedule.late_every:
-        n = late // schedule.late_every
-        return f"retard-{n}", due_on + timedelta(days=n * schedule.late_every)
-    steps = [(name, due_on - timedelta(days=days)) for name, days in schedule.before if late >= -days]
-    return steps[-1] if steps else None
+__all__ = ["Schedule", "reached", "run", "send_once", "steps_sent"]
 
 
 def _claim(kind: str, subject_id: int, step: str, due_on: date) -> int | None:

@@ -20,9 +20,12 @@ from crisis_app.core.roles import Role
 from crisis_app.crises import retex
 from crisis_app.crises import services as crises
 from crisis_app.crises.schemas import EvaluationSchema
-from quality import indicators
+from quality import indicators, rules
+from quality import reminders as eigs_reminders
+from quality import services as quality
 from tests import factories
 from tests.conftest import csrf_token
+from tests.quality.conftest import declare
 
 DUE = utcnow().date() + timedelta(days=5)
 
@@ -160,11 +163,15 @@ def test_the_draft_does_not_move_a_status_the_follow_up_moves_it(crisis, crisis_
     assert refused.value.status == 422 and "actions.0" in refused.value.fields
 
 
-def test_eigs_deadlines_and_action_reminders_share_one_ledger(crisis_referent, decided):
+def test_eigs_deadlines_and_action_reminders_share_one_ledger(personas, decided):
+    referent = personas[Role.QUALITY_REFERENT].user
+    event = declare(anonymous=True, severity=5).event
+    quality.triage(actor=referent, event=event, severity=5, likelihood=2, decision="eigs")
+    quality.record_eigs(actor=referent, event=event, part1_sent_on=utcnow().date() - timedelta(days=62))
     with atomic():
-        reminders.run(today=DUE)
-    kinds = set(db.session.scalars(sa.select(ReminderStep.kind)))
-    assert "action" in kinds
-    step = reminders.reached(reminders.Schedule(before=(("j-30", 30), ("j-7", 7), ("echeance", 0)), late_every=7),
-                             date(2027, 3, 1), date(2027, 3, 16))
-    assert step == ("retard-2", date(2027, 3, 15))
+        assert eigs_reminders.run() == 1 and reminders.run(today=DUE) == 1
+    rows = db.session.execute(sa.select(ReminderStep.kind, ReminderStep.subject_id, ReminderStep.step)).all()
+    assert sorted(rows) == [("action", decided[0].id, "echeance"), ("eigs_part2", event.id, "j-30")]
+    # one rule for both schedules
+    assert rules.reminder_step(date(2027, 3, 1), date(2027, 3, 16)) == ("retard-2", date(2027, 3, 15))
+    assert reminders.step_for(date(2027, 3, 1), date(2027, 3, 16), 7) == ("retard-2", date(2027, 3, 15))
