@@ -26,8 +26,8 @@ class CorrectiveAction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str | None] = mapped_column(sa.Text)
-    action_type: Mapped[str] = mapped_column(sa.String(16))
-    source_type: Mapped[str] = mapped_column(sa.String(24))
+    action_type: Mapped[str] = mapped_column(sa.String(16), info={"labels": ActionType})
+    source_type: Mapped[str] = mapped_column(sa.String(24), info={"labels": SourceKind})
     source_id: Mapped[int]
     # how the source reads on a list ("RETEX — Canicule de juin"); None: the kind and its number
     source_title: Mapped[str | None] = mapped_column(sa.String(300))
