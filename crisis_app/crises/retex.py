@@ -17,7 +17,7 @@ from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.actionplan.services import Owner, Source
 from crisis_app.actionplan.vocab import ActionStatus, ActionType, SourceKind
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.timez import PARIS, paris_datetime
@@ -158,6 +158,7 @@ def _write_actions(actor: User, crisis: Crisis, rows: list[dict], existing: dict
                                due_on=row["due_on"], action_type=ActionType.IMPROVEMENT, due_required=False)
 
 
+@atomic()
 def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: list[dict]) -> Evaluation:
     """Write the draft: what worked, what did not, the actions decided (owner, due date) — kept in the action plan,
     where they are reminded, followed with their evidence and verified."""

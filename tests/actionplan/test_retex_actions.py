@@ -15,6 +15,7 @@ from crisis_app.actionplan.vocab import ActionStatus
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import AuditEvent
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from crisis_app.crises import retex
@@ -175,3 +176,31 @@ def test_eigs_deadlines_and_action_reminders_share_one_ledger(personas, decided)
     # one rule for both schedules
     assert rules.reminder_step(date(2027, 3, 1), date(2027, 3, 16)) == ("retard-2", date(2027, 3, 15))
     assert reminders.step_for(date(2027, 3, 1), date(2027, 3, 16), 7) == ("retard-2", date(2027, 3, 15))
+
+
+def test_a_draft_whose_last_action_fails_writes_nothing_and_a_retry_writes_it_once(crisis, crisis_referent,
+                                                                                   monkeypatch):
+    """The draft and its actions are one unit of work: the RETEX, its actions and their audit rows together."""
+    real_create = services.create
+    calls = []
+
+    def failing_on_the_second(**kwargs):
+        calls.append(kwargs["title"])
+        if len(calls) == 2:
+            raise RuntimeError("the action plan is down")
+        return real_create(**kwargs)
+
+    counts = lambda: (db.session.scalar(sa.select(sa.func.count()).select_from(CorrectiveAction)),  # noqa: E731
+                      db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+                          AuditEvent.action.in_(("crisis.evaluation_save", "quality.action.create")))))
+    before = counts()
+    drafted = [{"title": "Relancer les IDE", "owner": "Julien"}, {"title": "Doubler les masques", "owner": "Paul"}]
+    monkeypatch.setattr(services, "create", failing_on_the_second)
+    with pytest.raises(RuntimeError), atomic():
+        retex.save(actor=crisis_referent, crisis=crisis, worked="a", not_worked="b", actions=drafted)
+    assert counts() == before and retex.evaluation_of(crisis).id is None
+    monkeypatch.setattr(services, "create", real_create)
+    with atomic():
+        retex.save(actor=crisis_referent, crisis=crisis, worked="a", not_worked="b", actions=drafted)
+    assert [a.title for a in retex.evaluation_of(crisis).actions] == ["Relancer les IDE", "Doubler les masques"]
+    assert counts() == (before[0] + 2, before[1] + 3)
