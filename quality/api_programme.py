@@ -12,13 +12,14 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema
 
+from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.access import permission_required
 from crisis_app.core.api import error_responses
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from quality import actions, analyses, indicators, minutes, programme_access, sessions, traceur
 from quality import schemas_programme as s
-from quality.models_actions import Analysis, CorrectiveAction
+from quality.models_actions import Analysis
 
 bp = Blueprint("api_quality_programme", __name__, url_prefix="/api/v1/quality",
                description="Qualité : séances CREX/RMM/patient traceur, analyses, actions, indicateurs")

@@ -72,7 +72,7 @@ def share_lessons(*, actor: User, event: AdverseEvent, audience_id: int, lessons
 
 
 def close(*, actor: User, event: AdverseEvent, feedback: str | None = None, audience_id: int | None = None,
-          lessons: str | None = None, commit: bool = True) -> AdverseEvent:
+          lessons: str | None = None) -> AdverseEvent:
     """Close an event whose actions are all verified (409 and nothing changed otherwise)."""
     actions.refuse_unverified(event)
     if validation.clean_text(feedback):
@@ -91,7 +91,5 @@ def close(*, actor: User, event: AdverseEvent, feedback: str | None = None, audi
     eventflow.advance(event, State.CLOTURE, actor=actor)
     if audience_id is not None:
         share_lessons(actor=actor, event=event, audience_id=audience_id, lessons=lessons or "")
-    if commit:
-        db.session.commit()
     return event
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import url_for
 
+from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import paris_datetime
 from quality import programme_access
-from quality.models_actions import CorrectiveAction
 from quality.vocab_sessions import ActionStatus, SessionStatus
 
 

@@ -13,16 +13,15 @@ from statistics import median
 
 import sqlalchemy as sa
 
+from crisis_app.actionplan import services as action_plan
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.timez import paris_day_bounds, to_paris
 from quality import vocab
 from quality.models import AdverseEvent, AdverseEventStep
-from quality.models_actions import CorrectiveAction, QualityIndicator
+from quality.models_actions import QualityIndicator
 from quality.models_sessions import QualitySession
 from quality.vocab import State
-from quality.vocab_sessions import ActionStatus, SessionKind, SessionStatus
-
-DONE = (ActionStatus.DONE, ActionStatus.VERIFIED)
+from quality.vocab_sessions import SessionKind, SessionStatus
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -53,14 +52,8 @@ def _triage_days(events: list[AdverseEvent]) -> float | None:
 
 
 def _actions(year: int, today: date) -> dict[str, int]:
-    rows = list(db.session.scalars(sa.select(CorrectiveAction).where(
-        CorrectiveAction.due_on >= date(year, 1, 1), CorrectiveAction.due_on < date(year + 1, 1, 1))))
-    done = [a for a in rows if a.status in DONE]
-    return {"total": len(rows), "done": len(done),
-            "verified": sum(a.status is ActionStatus.VERIFIED for a in rows),
-            "on_time": sum(not a.is_late(today) for a in done),
-            "late": sum(a.is_late(today) for a in rows),
-            "done_rate": round(100 * len(done) / len(rows)) if rows else 0}
+    """The action plan of the year, every source counted (EIAS, sessions, patient traceurs, crisis RETEX…)."""
+    return action_plan.year_figures(year, today)
 
 
 def compute(year: int, *, today: date | None = None) -> dict:

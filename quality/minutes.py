@@ -10,12 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
+from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from quality import session_messages, sessions
-from quality.models_actions import CorrectiveAction
 from quality.models_sessions import QualitySession
 from quality.vocab_sessions import TRACEUR_SETTINGS, ActionStatus, SessionStatus
 from quality.vocab_sessions import label as word
@@ -32,8 +32,9 @@ def followed_actions(session: QualitySession) -> list[CorrectiveAction]:
 
 
 def _actions(session: QualitySession) -> list[dict]:
-    return [{"title": session_messages.screened(a.title), "type": a.type_label, "due": f"{a.due_on:%d/%m/%Y}",
-             "status": a.status_label} for a in followed_actions(session)]
+    return [{"title": session_messages.screened(a.title), "type": a.type_label,
+             "due": f"{a.due_on:%d/%m/%Y}" if a.due_on else "—", "status": a.status_label}
+            for a in followed_actions(session)]
 
 
 def html(session: QualitySession) -> str:

@@ -165,22 +165,6 @@ class AdverseEventNote(db.Model):
     event: Mapped[AdverseEvent] = relationship(back_populates="notes")
 
 
-class EigsReminder(db.Model):
-    """One reminder step of one EIGS part 2 (J-30, J-7, due date, each week late): the row exists once per step,
-    so a beat that fires twice sends once (the unique constraint decides, not a read before the write)."""
-
-    __tablename__ = "eigs_reminder"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("adverse_event.id", ondelete="CASCADE"))
-    step: Mapped[str] = mapped_column(sa.String(16))
-    due_on: Mapped[date] = mapped_column(sa.Date)
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-    recipient_count: Mapped[int] = mapped_column(default=0)
-
-    __table_args__ = (sa.UniqueConstraint("event_id", "step", name="uq_eigs_reminder_event_step"),)
-
-
 class QualitySettings(db.Model):
     """The coordinator's settings: the criticality zones and the public declaration link (one row)."""
 

@@ -7,7 +7,7 @@ def init_app(app, api) -> None:
     """Register the sessions' tables, pages, API, beat entries and home cards."""
     from celery.schedules import crontab
 
-    from quality import actions, demo_programme, models_actions, models_sessions, session_tasks  # noqa: F401 - tables, closure guard, tasks, demo seeder
+    from quality import demo_programme, models_actions, models_sessions, session_tasks  # noqa: F401 - tables, tasks, demo seeder
     from quality.api_programme import bp as api_bp
     from quality.views_admin import bp as admin_bp
     from quality.views_analyses import bp as analyses_bp

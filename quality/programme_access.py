@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort
 
+from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.access import require
 from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.directory.professionals.services import professional_for_user
-from quality.models_actions import Analysis, CorrectiveAction
+from quality.models_actions import Analysis
 from quality.models_sessions import QualitySession, SessionParticipant
 
 

@@ -8,13 +8,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crisis_app.actionplan.models import ActionPlanSettings, CorrectiveAction
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from quality import validation
 from quality import vocab_sessions as words
-from quality.models_actions import CorrectiveAction, IndicatorValue, ProgrammeSettings, QualityIndicator
+from quality.models_actions import IndicatorValue, QualityIndicator
 from quality.models_sessions import QualityTheme
 
 
@@ -98,12 +99,12 @@ def record_value(*, actor: User, indicator: QualityIndicator, value: Any, measur
     return row
 
 
-def programme_settings() -> ProgrammeSettings:
-    return db.session.scalar(sa.select(ProgrammeSettings).order_by(ProgrammeSettings.id).limit(1)) or \
-        ProgrammeSettings(overdue_every_days=7)
+def programme_settings() -> ActionPlanSettings:
+    return db.session.scalar(sa.select(ActionPlanSettings).order_by(ActionPlanSettings.id).limit(1)) or \
+        ActionPlanSettings(overdue_every_days=7)
 
 
-def set_overdue_every_days(*, actor: User, days: Any) -> ProgrammeSettings:
+def set_overdue_every_days(*, actor: User, days: Any) -> ActionPlanSettings:
     """How often (days) an overdue action's owner is reminded: the coordinator's setting, 1 to 90."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
         raise _refuse("Entre 1 et 90 jours.", "overdue_every_days")

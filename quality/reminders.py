@@ -1,8 +1,9 @@
 """EIGS part-2 reminders: J-30, J-7, the due date, then each week late, each step sent once.
 
-The step's row is inserted with ON CONFLICT DO NOTHING on (event, step): of two beats running at once, the one
-whose insert lands sends; the other inserts nothing and sends nothing. The row, the outbox message and the audit
-row commit together, so a failed commit sends nothing and the next beat tries again.
+The steps go through the action plan's one reminder engine and ledger (crisis_app.actionplan.reminders), with the
+EIGS schedule of quality's rules (``rules.EIGS_SCHEDULE``): of two beats running at once, the one whose step row
+lands sends; the row, the outbox message and the audit row belong to the caller's unit of work, so a failed unit
+sends nothing and the next beat tries again.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import logging
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from crisis_app.actionplan import reminders as engine
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from quality import messages, notify, rules
-from quality.models import AdverseEvent, EigsReminder
+from quality.models import AdverseEvent
 from quality.services import quality_referents
 
 log = logging.getLogger(__name__)
+KIND = "eigs_part2"
 
 
 def pending_part2() -> list[AdverseEvent]:
@@ -29,33 +31,23 @@ def pending_part2() -> list[AdverseEvent]:
         AdverseEvent.eigs_part2_sent_on.is_(None)).order_by(AdverseEvent.eigs_part2_due_on)))
 
 
-def _claim(event_id: int, step: str, due_on: date) -> int | None:
-    """Insert the step's row unless it exists; the new row's id, or None when another run has it."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (insert(EigsReminder).values(event_id=event_id, step=step, due_on=due_on, sent_at=utcnow(),
-                                        recipient_count=0)
-            .on_conflict_do_nothing(index_elements=["event_id", "step"]).returning(EigsReminder.id))
-    return db.session.execute(stmt).scalar_one_or_none()
+def _send(event: AdverseEvent, step: str) -> int:
+    count = notify.send(messages.eigs_reminder(event, step, quality_referents()))
+    audit.record(actor=None, action="quality.eigs.reminder", object_type="adverse_event", object_id=event.id,
+                 summary=f"{event.reference} : rappel partie 2 EIGS "
+                         f"{messages.step_phrase(step, event.eigs_part2_due_on)} ({count} destinataire(s))")
+    return count
 
 
 def remind_event(event: AdverseEvent, *, today: date) -> bool:
     """Send the reminder step reached today for one EIGS, unless it was sent; True when sent now."""
-    reached = rules.reminder_step(event.eigs_part2_due_on, today)
-    if reached is None:
-        return False
-    step, step_date = reached
-    reminder_id = _claim(event.id, step, step_date)
-    if reminder_id is None:
-        db.session.rollback()
-        return False
-    count = notify.send(messages.eigs_reminder(event, step, quality_referents()))
-    db.session.execute(sa.update(EigsReminder).where(EigsReminder.id == reminder_id).values(recipient_count=count))
-    audit.record(actor=None, action="quality.eigs.reminder", object_type="adverse_event", object_id=event.id,
-                 summary=f"{event.reference} : rappel partie 2 EIGS "
-                         f"{messages.step_phrase(step, event.eigs_part2_due_on)} ({count} destinataire(s))")
-    db.session.commit()
-    return True
+    return engine.send_once(kind=KIND, subject_id=event.id, due_on=event.eigs_part2_due_on, today=today,
+                            schedule=rules.EIGS_SCHEDULE, send=lambda step: _send(event, step))
+
+
+def steps_sent(event_id: int) -> list[str]:
+    """The part-2 reminder steps already sent for one EIGS, in order."""
+    return engine.steps_sent(KIND, event_id)
 
 
 def run(*, today: date | None = None) -> int:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from crisis_app.actionplan.schedule import Schedule, reached
 from quality.vocab import State
 
 # Which state may follow which (research notes: déclaré → en tri → decision; CREX/RMM/EIGS → analysis → closure).
@@ -81,16 +82,12 @@ def part2_due_on(part1_sent_on: date) -> date:
     return part1_sent_on + relativedelta(months=3)
 
 
-REMINDER_OFFSETS = (("j-30", -30), ("j-7", -7), ("echeance", 0))
+# EIGS part 2: J-30, J-7, the due date, then one per week late — the action plan's one schedule rule.
+EIGS_SCHEDULE = Schedule(before=(("j-30", 30), ("j-7", 7), ("echeance", 0)), late_every=7)
 
 
 def reminder_step(due_on: date, today: date) -> tuple[str, date] | None:
     """The latest reminder step reached on ``today`` for a part 2 due on ``due_on``: J-30, J-7, the due date,
     then one per week late (``retard-1``, ``retard-2``…). Only the latest counts: a beat that missed days sends
     one reminder, not every step it skipped."""
-    if today >= due_on + timedelta(days=7):
-        weeks = (today - due_on).days // 7
-        return f"retard-{weeks}", due_on + timedelta(days=7 * weeks)
-    reached = [(key, due_on + timedelta(days=offset)) for key, offset in REMINDER_OFFSETS
-               if today >= due_on + timedelta(days=offset)]
-    return reached[-1] if reached else None
+    return reached(EIGS_SCHEDULE, due_on, today)

@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crisis_app.actionplan import services as action_plan
+from crisis_app.actionplan.vocab import SourceKind
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
@@ -29,8 +31,6 @@ from quality.vocab import DECISIONS, State
 ANONYMOUS_LABEL = "déclarant anonyme"
 OBJECT = "adverse_event"
 REASON_MAX = 1000
-# Checks run before an event closes, each raising ServiceError (quality.actions: every action verified).
-CLOSE_GUARDS: list = []
 
 
 @dataclass(frozen=True)
@@ -184,8 +184,8 @@ def _move(event: AdverseEvent, target: State, *, actor: User, reason: str | None
     if not rules.may_move(source, target):
         raise _refuse_move(event, target)
     if target is State.CLOTURE:
-        for guard in CLOSE_GUARDS:
-            guard(event)
+        # the action plan's closure rule: every action the event led to has its effect verified
+        action_plan.refuse_open_actions(SourceKind.ADVERSE_EVENT, event.id, what=event.reference)
     now = utcnow()
     result = db.session.execute(sa.update(AdverseEvent).where(AdverseEvent.id == event.id,
                                                               AdverseEvent.state == source)

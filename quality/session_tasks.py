@@ -6,7 +6,8 @@ import logging
 
 from celery import shared_task
 
-from quality import action_reminders, sessions
+from crisis_app.actionplan import reminders as action_plan_reminders
+from quality import sessions
 
 log = logging.getLogger(__name__)
 
@@ -25,4 +26,4 @@ def session_agendas() -> int:
 @shared_task(name=ACTION_REMINDERS, ignore_result=True)
 def action_reminders_task() -> int:
     """Remind each open action's owner at J-10, on the due date, then every N days late; each step once."""
-    return action_reminders.run()
+    return action_plan_reminders.run()

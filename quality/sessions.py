@@ -288,7 +288,7 @@ def decide(*, actor: User, session: QualitySession, event_id: int, decision: str
     event = db.session.get(AdverseEvent, event_id)
     pilot = _pilot(event, pilot_user_id) if choice is Decision.ANALYSIS else None
     if choice is Decision.CLOSED:
-        closure.close(actor=actor, event=event, commit=False)  # refuses (409) before anything is written
+        closure.close(actor=actor, event=event)  # refuses (409) before anything is written
     item.decision, item.decision_note, item.decided_at = choice, note, utcnow()
     item.pilot_user_id = pilot.id if pilot else None
     audit.record(actor=actor, action="quality.session.decision", object_type=OBJECT, object_id=session.id,

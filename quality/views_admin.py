@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import db, utcnow
 from quality import forms, indicators, programme_admin
 from quality import vocab_sessions as words
-from quality.models_actions import CorrectiveAction, QualityIndicator
+from quality.models_actions import QualityIndicator
 from quality.models_sessions import QualityTheme
 from quality.views_programme import _run
 

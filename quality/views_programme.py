@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
@@ -18,7 +19,7 @@ from crisis_app.directory.professionals.models import Professional
 from quality import actions, charts, forms, indicators, minutes, programme_access, sessions, traceur
 from quality import vocab_sessions as words
 from quality.models import AdverseEvent
-from quality.models_actions import Analysis, CorrectiveAction
+from quality.models_actions import Analysis
 from quality.models_sessions import QualityTheme
 
 bp = Blueprint("quality_programme", __name__, url_prefix="/qualite")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from crisis_app.actionplan.vocab import ActionStatus, ActionType, SourceKind  # noqa: F401 - ActionStatus re-named
+from crisis_app.core.labels import labels
+
 
 class SessionKind(StrEnum):
     CREX = "crex"
@@ -44,38 +47,9 @@ DECISION_LABELS = {
 }
 
 
-class ActionStatus(StrEnum):
-    PLANNED = "planifiee"
-    IN_PROGRESS = "en_cours"
-    DONE = "realisee"
-    VERIFIED = "efficacite_verifiee"
-    INEFFECTIVE = "non_efficace"
-
-    @property
-    def label(self) -> str:
-        return ACTION_STATUS_LABELS[self]
-
-
-ACTION_STATUS_LABELS = {
-    ActionStatus.PLANNED: "Planifiée", ActionStatus.IN_PROGRESS: "En cours", ActionStatus.DONE: "Réalisée",
-    ActionStatus.VERIFIED: "Efficacité vérifiée", ActionStatus.INEFFECTIVE: "Non efficace",
-}
-
-# planifiée → en cours → réalisée → efficacité vérifiée | non efficace; a non-effective action is taken up again.
-ACTION_TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
-    ActionStatus.PLANNED: frozenset({ActionStatus.IN_PROGRESS}),
-    ActionStatus.IN_PROGRESS: frozenset({ActionStatus.DONE}),
-    ActionStatus.DONE: frozenset({ActionStatus.VERIFIED, ActionStatus.INEFFECTIVE}),
-    ActionStatus.INEFFECTIVE: frozenset({ActionStatus.IN_PROGRESS}),
-    ActionStatus.VERIFIED: frozenset(),
-}
-
-ACTION_TYPES = {"immediate": "Immédiate", "corrective": "Corrective", "preventive": "Préventive",
-                "amelioration": "Amélioration"}
-
-# What an action follows: an event, an analysis, a patient traceur, or a crisis RETEX (crises attach theirs).
-SOURCE_TYPES = {"adverse_event": "Événement indésirable", "analysis": "Analyse",
-                "patient_traceur": "Patient traceur", "crisis_retex": "RETEX de crise"}
+# The action plan's words (crisis_app.actionplan.vocab), named here for quality's templates and schemas.
+ACTION_TYPES = labels(ActionType)
+SOURCE_TYPES = labels(SourceKind)
 
 
 class AnalysisStatus(StrEnum):

@@ -43,7 +43,8 @@ def seed(rng: random.Random) -> list[str]:
     retex.save(actor=referent, crisis=heat, worked="Les listes de patients fragiles étaient à jour ; les IDE ont "
                "répondu en moins d'une heure.", not_worked="Le point de consultation a manqué de brumisateurs.",
                actions=[{"title": "Constituer une réserve de brumisateurs", "owner": "Référent crise",
-                         "due_on": None, "status": "in_progress"}])
+                         "due_on": None}])
+    retex.follow_action(actor=referent, action=retex.evaluation_of(heat).actions[0], status="en_cours")
     retex.validate(actor=referent, crisis=heat)
     drill = services.open_crisis(actor=referent, title="Exercice NRC — accident industriel", typology=2, gradation=1,
                                  authority="ars", is_exercise=True)

@@ -3,12 +3,14 @@ needs and retour d'expérience."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crisis_app.actionplan.models import CorrectiveAction
+from crisis_app.actionplan.services import actions_for
+from crisis_app.actionplan.vocab import SourceKind
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import LabelledStrEnum, label_of
@@ -193,27 +195,10 @@ class Evaluation(TimestampMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     crisis: Mapped[Crisis] = relationship()
-    actions: Mapped[list[EvaluationAction]] = relationship(cascade="all, delete-orphan",
-                                                           order_by="EvaluationAction.id")
-
-
-class ActionStatus(StrEnum):
-    TODO = "todo"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
 
     @property
-    def label(self) -> str:
-        return {"todo": "À faire", "in_progress": "En cours", "done": "Fait"}[self.value]
-
-
-class EvaluationAction(db.Model):
-    __tablename__ = "crisis_evaluation_action"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis_evaluation.id", ondelete="CASCADE"),
-                                               index=True)
-    title: Mapped[str] = mapped_column(sa.String(300))
-    owner: Mapped[str] = mapped_column(sa.String(200))
-    due_on: Mapped[date | None]
-    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus), default=ActionStatus.TODO)
+    def actions(self) -> list[CorrectiveAction]:
+        """The actions decided, kept in the action plan (source: this crisis's RETEX), in the order decided."""
+        if self.crisis_id is None:
+            return []
+        return actions_for(SourceKind.RETEX, self.crisis_id)

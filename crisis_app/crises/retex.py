@@ -12,6 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from crisis_app.actionplan import services as action_plan
+from crisis_app.actionplan.models import CorrectiveAction
+from crisis_app.actionplan.services import Owner, Source
+from crisis_app.actionplan.vocab import ActionStatus, ActionType, SourceKind
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
@@ -21,11 +25,9 @@ from crisis_app.core.timez import paris_datetime
 from crisis_app.core.vocabulary import Gradation
 from crisis_app.crises import alert_link, board, journal, needs, plan_link, services
 from crisis_app.crises.models import (
-    ActionStatus,
     Crisis,
     EntryKind,
     Evaluation,
-    EvaluationAction,
     EvaluationStatus,
 )
 
@@ -67,76 +69,141 @@ def evaluation_of(crisis: Crisis) -> Evaluation:
     evaluation = db.session.scalar(sa.select(Evaluation).where(Evaluation.crisis_id == crisis.id))
     if evaluation is None:
         evaluation = Evaluation(crisis=crisis, crisis_id=crisis.id, worked="", not_worked="",
-                                status=EvaluationStatus.DRAFT, actions=[])
+                                status=EvaluationStatus.DRAFT)
     if evaluation.status is EvaluationStatus.DRAFT:
         evaluation.figures = compute_figures(crisis)
     return evaluation
 
 
-def _clean_actions(actions: list[dict], errors: dict) -> list[EvaluationAction]:
+# The statuses a RETEX action had before the action plan, still accepted from older clients.
+FORMER_STATUSES = {"todo": ActionStatus.PLANNED, "in_progress": ActionStatus.IN_PROGRESS, "done": ActionStatus.DONE}
+
+
+def _status(value: Any) -> ActionStatus | None:
+    if value in FORMER_STATUSES:
+        return FORMER_STATUSES[value]
+    try:
+        return ActionStatus(value)
+    except ValueError:
+        return None
+
+
+def _due(value: Any, problems: list[str]) -> date | None:
+    if value is None or isinstance(value, date) or not value:
+        return value or None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problems.append("échéance invalide (AAAA-MM-JJ)")
+        return None
+
+
+def _owner(action: dict, problems: list[str]) -> Owner | None:
+    """A person of the directory or an account by id, or a name: the one person it designates, else a note."""
+    owner = (action.get("owner") or "").strip()
+    pro_id, user_id = action.get("owner_professional_id"), action.get("owner_user_id")
+    if pro_id is None and user_id is None:
+        if not owner or len(owner) > 200:
+            problems.append("le responsable est obligatoire")
+            return None
+        return action_plan.owner_from_name(owner)
+    try:
+        return action_plan.check_owner(Owner(professional_id=pro_id, user_id=user_id if pro_id is None else None))
+    except ServiceError:
+        problems.append("responsable introuvable dans l'annuaire ou les comptes")
+        return None
+
+
+def _clean_actions(actions: list[dict], existing: dict[int, CorrectiveAction], errors: dict) -> list[dict]:
+    """Each action checked (title, owner, due date; a status only as it stands: the follow-up moves it)."""
     if len(actions) > MAX_ACTIONS:
         errors["actions"] = [f"{MAX_ACTIONS} actions au plus."]
         return []
     rows = []
     for i, action in enumerate(actions):
-        title, owner = (action.get("title") or "").strip(), (action.get("owner") or "").strip()
-        status = action.get("status") or ActionStatus.TODO.value
-        due = action.get("due_on")
-        problems = []
+        problems: list[str] = []
+        title = (action.get("title") or "").strip()
         if not title or len(title) > 300:
             problems.append("l'action est obligatoire (300 caractères au plus)")
-        if not owner or len(owner) > 200:
-            problems.append("le responsable est obligatoire")
-        if status not in {s.value for s in ActionStatus}:
+        owner = _owner(action, problems)
+        due = _due(action.get("due_on"), problems)
+        current = existing.get(action["id"]) if action.get("id") is not None else None
+        if action.get("id") is not None and current is None:
+            problems.append("action inconnue de ce retour d'expérience")
+        status = _status(action["status"]) if action.get("status") else None
+        if action.get("status") and status is None:
             problems.append("statut inconnu")
-        if due is not None and not isinstance(due, date):
-            try:
-                due = date.fromisoformat(str(due)) if due else None
-            except ValueError:
-                problems.append("échéance invalide (AAAA-MM-JJ)")
+        elif status is not None and status is not (current.status if current else ActionStatus.PLANNED):
+            problems.append("le statut se suit une fois l'action enregistrée (suivi des actions)")
         if problems:
             errors[f"actions.{i}"] = [f"Action {i + 1} : " + ", ".join(problems) + "."]
         else:
-            rows.append(EvaluationAction(title=title, owner=owner, due_on=due, status=ActionStatus(status)))
+            rows.append({"action": current, "title": title, "owner": owner, "due_on": due})
     return rows
+
+
+def _write_actions(actor: User, crisis: Crisis, rows: list[dict], existing: dict[int, CorrectiveAction]) -> None:
+    """The RETEX's actions in the action plan: those kept are rewritten, new ones recorded, the others removed."""
+    kept = {row["action"].id for row in rows if row["action"] is not None}
+    for action in existing.values():
+        if action.id not in kept:
+            action_plan.remove(actor=actor, action=action)
+    source = Source(SourceKind.RETEX, crisis.id, f"RETEX — {crisis.title}"[:300])
+    for row in rows:
+        if row["action"] is not None:
+            action_plan.update(actor=actor, action=row["action"], title=row["title"], owner=row["owner"],
+                               due_on=row["due_on"])
+        else:
+            action_plan.create(actor=actor, title=row["title"], source=source, owner=row["owner"],
+                               due_on=row["due_on"], action_type=ActionType.IMPROVEMENT, due_required=False)
 
 
 @atomic()
 def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: list[dict]) -> Evaluation:
-    """Write the draft: what worked, what did not, the actions decided (owner, due date, status)."""
+    """Write the draft: what worked, what did not, the actions decided (owner, due date) — kept in the action plan,
+    where they are reminded, followed with their evidence and verified."""
     errors: dict[str, list[str]] = {}
     worked, not_worked = (worked or "").strip(), (not_worked or "").strip()
     for name, text in (("worked", worked), ("not_worked", not_worked)):
         if len(text) > MAX_TEXT:
             errors[name] = [f"{MAX_TEXT} caractères au plus."]
-    rows = _clean_actions(actions or [], errors)
+    evaluation = evaluation_of(crisis)
+    existing = {a.id: a for a in evaluation.actions}
+    rows = _clean_actions(actions or [], existing, errors)
     if errors:
         raise ServiceError("validation_error", "Retour d'expérience invalide : corrigez les champs signalés.",
                            fields=errors)
-    evaluation = evaluation_of(crisis)
     if evaluation.status is not EvaluationStatus.DRAFT:
         raise ServiceError("not_draft", "Ce retour d'expérience est validé : il ne se modifie plus (seul le suivi "
                            "des actions reste ouvert).", status=409)
-    evaluation.worked, evaluation.not_worked, evaluation.actions = worked, not_worked, rows
+    evaluation.worked, evaluation.not_worked = worked, not_worked
     evaluation.updated_at = utcnow()
     db.session.add(evaluation)
     db.session.flush()
+    _write_actions(actor, crisis, rows, existing)
     audit.record(actor=actor, action="crisis.evaluation_save", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » enregistré ({len(rows)} action(s))")
     return evaluation
 
 
-@atomic()
-def set_action_status(*, actor: User, action: EvaluationAction, status: str) -> EvaluationAction:
-    """Follow a decided action to done (also after validation and sending)."""
-    if status not in {s.value for s in ActionStatus}:
-        raise ServiceError("validation_error", "Statut inconnu.", field="status")
-    before = action.status.value
-    action.status = ActionStatus(status)
-    audit.record(actor=actor, action="crisis.evaluation_action", object_type="crisis_evaluation_action",
-                 object_id=action.id, summary=f"Action « {action.title} » : {action.status.label}",
-                 changes={"status": [before, status]})
+def action_of(crisis: Crisis, action_id: int) -> CorrectiveAction | None:
+    """One action of the crisis's RETEX, or None."""
+    action = db.session.get(CorrectiveAction, action_id)
+    if action is None or action.source_type != SourceKind.RETEX or action.source_id != crisis.id:
+        return None
     return action
+
+
+@atomic()
+def follow_action(*, actor: User, action: CorrectiveAction, status: str,
+                  evidence_note: str | None = None) -> CorrectiveAction:
+    """Follow a decided action (also after validation and sending): en cours, réalisée with its evidence, then its
+    effect verified or not — the action plan's moves."""
+    target = _status(status)
+    if target is None:
+        raise ServiceError("validation_error", "Statut inconnu.", field="status")
+    note = (evidence_note or "").strip()[:action_plan.TEXT_MAX] or None
+    return action_plan.transition(actor=actor, action=action, to=target, evidence_note=note)
 
 
 @atomic()
@@ -219,3 +286,4 @@ def deliveries(evaluation: Evaluation) -> list:
 
     return list(db.session.scalars(sa.select(Delivery).where(Delivery.message_id == evaluation.message_id)
                                    .order_by(Delivery.id)))
+

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_dump, validate
 
+from crisis_app.actionplan.vocab import ActionStatus
 from crisis_app.core.fields import StrictBoolean
 from crisis_app.core.vocabulary import Gradation, Typology
-from crisis_app.crises.models import WRITABLE_KINDS, ActionStatus, Authority
+from crisis_app.crises.models import WRITABLE_KINDS, Authority
 
 MAX_ID = 2**31 - 1
 _id = {"strict": True, "validate": validate.Range(min=1, max=MAX_ID)}
@@ -110,12 +111,36 @@ class JournalListSchema(Schema):
     total = fields.Integer()
 
 
+# the action plan's statuses, and those RETEX actions had before it (todo, in_progress, done)
+ACTION_STATUS_VALUES = [s.value for s in ActionStatus] + ["todo", "in_progress", "done"]
+
+
 class ActionSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    """A RETEX action, kept in the action plan: ``owner`` is a name (matched to the directory or the accounts, else
+    kept as written) unless ``owner_professional_id`` or ``owner_user_id`` names the person; ``id`` rewrites an
+    action already decided; the status moves through the follow-up, not here."""
+
+    id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    owner = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    owner = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    owner_professional_id = fields.Integer(load_default=None, allow_none=True,
+                                           validate=validate.Range(min=1, max=MAX_ID))
+    owner_user_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     due_on = fields.Date(load_default=None, allow_none=True)
-    status = fields.String(load_default="todo", validate=validate.OneOf([s.value for s in ActionStatus]))
+    status = fields.String(load_default=None, validate=validate.OneOf(ACTION_STATUS_VALUES))
+
+    @post_dump(pass_original=True)
+    def _owner_name(self, data: dict, action, **kwargs) -> dict:
+        data["owner"] = action.owner_name
+        return data
+
+
+class ActionDumpSchema(ActionSchema):
+    status_label = fields.String(dump_only=True)
+    evidence_note = fields.String(dump_only=True, allow_none=True)
+    done_on = fields.Date(dump_only=True, allow_none=True)
+    verified_on = fields.Date(dump_only=True, allow_none=True)
+    source = fields.String(dump_only=True, attribute="source_label")
 
 
 class EvaluationInputSchema(Schema):
@@ -140,7 +165,7 @@ class EvaluationSchema(Schema):
     figures = fields.Dict()
     worked = fields.String()
     not_worked = fields.String()
-    actions = fields.List(fields.Nested(ActionSchema))
+    actions = fields.List(fields.Nested(ActionDumpSchema))
     validated_at = fields.DateTime(allow_none=True)
     sent_at = fields.DateTime(allow_none=True)
     deliveries = fields.Method("_deliveries")

@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from crisis_app.core.access import get_for_user, permission_required
+from crisis_app.actionplan import services as action_plan
+from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.crises import retex
-from crisis_app.crises.models import ActionStatus, EvaluationAction
 from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
 BLANK_ACTIONS = 3
 
 
 def _actions_from_form(form) -> list[dict]:
-    titles, owners = form.getlist("action_title"), form.getlist("action_owner")
-    dues, statuses = form.getlist("action_due"), form.getlist("action_status")
+    ids, titles, owners = form.getlist("action_id"), form.getlist("action_title"), form.getlist("action_owner")
+    dues = form.getlist("action_due")
     rows = []
     for i, title in enumerate(titles):
         owner = owners[i] if i < len(owners) else ""
         if title.strip() or owner.strip():
-            rows.append({"title": title, "owner": owner, "due_on": (dues[i] if i < len(dues) else "") or None,
-                         "status": statuses[i] if i < len(statuses) else "todo"})
+            known = ids[i] if i < len(ids) else ""
+            rows.append({"id": int(known) if known.isdigit() and len(known) < 10 else None, "title": title,
+                         "owner": owner, "due_on": (dues[i] if i < len(dues) else "") or None})
     return rows
 
 
 def _page(crisis, evaluation, errors=None, status=200):
     return render_template("crises/retex.html", crisis=crisis, evaluation=evaluation, errors=errors or {},
-                           statuses={s.value: s.label for s in ActionStatus}, blank=BLANK_ACTIONS,
+                           next_statuses=action_plan.next_statuses, blank=BLANK_ACTIONS,
                            deliveries=retex.deliveries(evaluation)), status
 
 
@@ -84,12 +85,12 @@ def retex_send(crisis_id: int):
 @permission_required("crisis.manage")
 def retex_action(crisis_id: int, action_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
-    action = get_for_user(EvaluationAction, bounded(action_id), "crisis.manage")
-    evaluation = retex.evaluation_of(crisis)
-    if evaluation.id is None or action.evaluation_id != evaluation.id:
+    action = retex.action_of(crisis, bounded(action_id))
+    if action is None:
         abort(404)
     try:
-        retex.set_action_status(actor=actor(), action=action, status=request.form.get("status", ""))
+        retex.follow_action(actor=actor(), action=action, status=request.form.get("status", ""),
+                            evidence_note=request.form.get("evidence_note"))
         flash("Suivi de l'action mis à jour.", "success")
     except ServiceError as exc:
         abandon()

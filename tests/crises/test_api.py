@@ -96,7 +96,7 @@ def test_the_evaluation_is_written_then_validated_once_the_crisis_is_closed(clie
     put = client.put(f"/api/v1/crises/{crisis.id}/evaluation", headers=ref, json={
         "worked": "Mobilisation rapide", "not_worked": "Annuaire incomplet",
         "actions": [{"title": "Relancer les IDE", "owner": "Julien", "due_on": "2027-01-15"}]})
-    assert put.status_code == 200 and put.get_json()["actions"][0]["status"] == "todo"
+    assert put.status_code == 200 and put.get_json()["actions"][0]["status"] == "planifiee"
     assert put.get_json()["figures"]["timeline"]
     assert client.post(f"/api/v1/crises/{crisis.id}/evaluation/validate", headers=ref).status_code == 409  # open
     services.close_crisis(actor=referent, crisis=crisis, reason="Fin")

@@ -66,7 +66,7 @@ def test_reading_an_unwritten_evaluation_writes_nothing(lived):
 def test_the_draft_keeps_sections_and_actions(lived, referent):
     evaluation = retex.save(actor=referent, crisis=lived, worked="Alerte rapide", not_worked="Annuaire daté",
                             actions=ACTIONS)
-    assert evaluation.actions[0].due_on == date(2027, 3, 1) and evaluation.actions[0].status.value == "todo"
+    assert evaluation.actions[0].due_on == date(2027, 3, 1) and evaluation.actions[0].status.value == "planifiee"
     assert evaluation.status is EvaluationStatus.DRAFT
 
 
@@ -109,9 +109,13 @@ def test_decided_actions_are_followed_to_done_after_validation(lived, referent):
     retex.save(actor=referent, crisis=lived, worked="a", not_worked="b", actions=ACTIONS)
     services.close_crisis(actor=referent, crisis=lived, reason="Fin")
     evaluation = retex.validate(actor=referent, crisis=lived)
-    retex.set_action_status(actor=referent, action=evaluation.actions[0], status="done")
-    assert evaluation.actions[0].status.value == "done"
-    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "crisis.evaluation_action"))
+    retex.follow_action(actor=referent, action=evaluation.actions[0], status="en_cours")
+    retex.follow_action(actor=referent, action=evaluation.actions[0], status="realisee",
+                        evidence_note="Annuaire des IDE relu le 2 mars.")
+    assert evaluation.actions[0].status.value == "realisee"
+    assert evaluation.actions[0].evidence_note == "Annuaire des IDE relu le 2 mars."
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "quality.action.transition",
+                                                         AuditEvent.object_id == str(evaluation.actions[0].id)))
 
 
 def test_sending_before_validation_is_refused(lived, referent):

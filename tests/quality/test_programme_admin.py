@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from crisis_app.actionplan import reminders as action_reminders
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
-from quality import action_reminders, indicators, programme_admin
+from quality import indicators, programme_admin
 from tests.conftest import csrf_token
 from tests.quality.conftest import row_counts
 from tests.quality.sessionkit import action_for, event_for_crex

@@ -1,5 +1,6 @@
-"""Beats racing (PostgreSQL, real concurrent transactions): an action reminder step and a session's agenda are
-each sent once. Each thread has its own app context and connection, on committed data."""
+"""Beats racing (PostgreSQL, real concurrent transactions): a session's agenda is sent once (the action
+reminder's race is in tests/actionplan/test_concurrency.py). Each thread has its own app context and connection,
+on committed data."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import action_reminders, actions, sessions
-from quality.models_actions import CorrectiveAction
+from quality import sessions
 from quality.models_sessions import QualitySession
 from tests import factories
 
@@ -44,37 +44,6 @@ def _race(app, work) -> list[bool]:
 def _postgres_only(app) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("concurrency proof needs PostgreSQL (set VIGIE_TEST_DATABASE_URL); SQLite serialises writers")
-
-
-@pytest.mark.postgres
-def test_beats_racing_on_one_action_step_send_it_once(app):
-    _postgres_only(app)
-    with app.app_context():
-        referent = factories.user(role=Role.QUALITY_REFERENT)
-        action = actions.create(actor=referent, data={
-            "title": "Relire le protocole de sortie", "action_type": "corrective", "source_type": "crisis_retex",
-            "source_id": 1, "owner_user_id": referent.id, "due_on": utcnow().date() + timedelta(days=5)})
-        ids = {"user": referent.id, "action": action.id, "due": action.due_on}
-    try:
-        def work():
-            row = db.session.get(CorrectiveAction, ids["action"])
-            return action_reminders.remind(row, today=ids["due"] - timedelta(days=5), every=7)
-
-        results = _race(app, work)
-        with app.app_context():
-            count = db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
-                Message.topic == "quality.action_reminder", Message.about_id == ids["action"]))
-            assert results.count(True) == 1 and len(results) == THREADS and count == 1
-    finally:
-        with app.app_context():
-            db.session.execute(sa.delete(Message).where(Message.about_type == "quality_action",
-                                                        Message.about_id == ids["action"]))
-            db.session.execute(sa.delete(AuditEvent).where(sa.or_(
-                sa.and_(AuditEvent.object_type == "quality_action", AuditEvent.object_id == str(ids["action"])),
-                sa.and_(AuditEvent.object_type == "user", AuditEvent.object_id == str(ids["user"])))))
-            db.session.execute(sa.delete(CorrectiveAction).where(CorrectiveAction.id == ids["action"]))
-            db.session.execute(sa.delete(User).where(User.id == ids["user"]))
-            db.session.commit()
 
 
 @pytest.mark.postgres

@@ -6,12 +6,13 @@ import pytest
 import sqlalchemy as sa
 from stdnum.fr import nir
 
+from crisis_app.actionplan.models import ReminderStep
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
 from quality import reminders, rules, services
-from quality.models import AdverseEvent, AdverseEventStep, EigsReminder
+from quality.models import AdverseEvent, AdverseEventStep
 from quality.vocab import State
 from tests.quality.conftest import declare, row_counts, snapshot
 
@@ -220,9 +221,7 @@ def test_each_reminder_step_is_sent_once_even_when_the_beat_runs_twice(people, s
     assert reminders.run(today=due) == 1
     assert reminders.run(today=due + timedelta(days=7)) == 1
     assert reminders.run(today=due + timedelta(days=8)) == 0
-    steps = db.session.scalars(sa.select(EigsReminder.step).where(EigsReminder.event_id == event.id)
-                               .order_by(EigsReminder.id)).all()
-    assert steps == ["j-30", "j-7", "echeance", "retard-1"]
+    assert reminders.steps_sent(event.id) == ["j-30", "j-7", "echeance", "retard-1"]
     sent = [m for m in sent if m.topic == "quality.eigs_reminder"]
     assert len(sent) == 4
     assert sent[0].recipients[0].email == people[1].email and "dans 30 jours" in sent[0].subject
@@ -231,7 +230,7 @@ def test_each_reminder_step_is_sent_once_even_when_the_beat_runs_twice(people, s
 def test_a_step_another_beat_already_claimed_is_not_sent_again(people, sent):
     event = _eigs(people, utcnow().date() - timedelta(days=70))
     due = event.eigs_part2_due_on
-    db.session.add(EigsReminder(event_id=event.id, step="j-7", due_on=due - timedelta(days=7)))
+    db.session.add(ReminderStep(kind=reminders.KIND, subject_id=event.id, step="j-7", due_on=due - timedelta(days=7)))
     db.session.commit()
     assert reminders.run(today=due - timedelta(days=7)) == 0
     assert [m for m in sent if m.topic == "quality.eigs_reminder"] == []

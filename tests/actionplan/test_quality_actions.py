@@ -8,14 +8,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.actionplan import reminders as action_reminders
+from crisis_app.actionplan.vocab import ActionStatus
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import action_reminders, actions, analyses, closure, services, sessions
+from quality import actions, analyses, closure, services, sessions
 from quality.models_actions import Analysis
 from quality.vocab import State
-from quality.vocab_sessions import ActionStatus
 from tests.quality.conftest import row_counts, snapshot
 from tests.quality.sessionkit import action_for, crex, event_for_crex
 
@@ -56,12 +57,13 @@ def test_an_event_with_an_unverified_action_cannot_close_and_nothing_changes(ref
     for step in ("en_analyse", "presente", "plan_valide", "actions_en_cours",
                  "actions_realisees", "efficacite_verifiee"):
         services.transition(actor=referent, event=event, to=step)
-    action = action_for(referent, event)
-    actions.transition(actor=referent, action=action, to="en_cours")
+    with atomic():
+        action = action_for(referent, event)
+        actions.transition(actor=referent, action=action, to="en_cours")
     before = snapshot()
     for attempt in (lambda: services.transition(actor=referent, event=event, to="cloture"),
                     lambda: closure.close(actor=referent, event=event, feedback="Merci.")):
-        with pytest.raises(ServiceError) as refused:
+        with pytest.raises(ServiceError) as refused, atomic():
             attempt()
         assert refused.value.status == 409 and refused.value.code == "actions_not_verified"
         db.session.rollback()
@@ -69,9 +71,10 @@ def test_an_event_with_an_unverified_action_cannot_close_and_nothing_changes(ref
 
 
 def test_an_invalid_action_move_is_409_and_changes_nothing(referent, declarer):
-    action = action_for(referent, event_for_crex(referent, declarer))
+    with atomic():
+        action = action_for(referent, event_for_crex(referent, declarer))
     before = row_counts()
-    with pytest.raises(ServiceError) as refused:
+    with pytest.raises(ServiceError) as refused, atomic():
         actions.transition(actor=referent, action=action, to="efficacite_verifiee", evidence_note="x")
     assert refused.value.status == 409
     db.session.rollback()
@@ -136,9 +139,12 @@ def test_no_reminder_before_j_minus_10_nor_for_a_verified_action(referent, decla
     assert action_reminders.run(today=action.due_on + timedelta(days=30)) == 0
 
 
-def test_a_crisis_retex_can_attach_its_actions(referent):
-    action = actions.create(actor=referent, data={
-        "title": "Mettre à jour la liste des patients sous oxygène", "action_type": "amelioration",
-        "source_type": "crisis_retex", "source_id": 4, "owner_user_id": referent.id,
-        "due_on": utcnow().date() + timedelta(days=60)})
-    assert action.event_id is None and action.source_label == "RETEX de crise n° 4"
+def test_quality_refuses_a_retex_source_the_retex_decides_its_own_actions(referent):
+    """A RETEX's actions come from the crisis's RETEX (tests/actionplan/test_retex_actions.py); quality cannot
+    attach one to a crisis it does not know."""
+    with pytest.raises(ServiceError) as refused:
+        actions.create(actor=referent, data={
+            "title": "Mettre à jour la liste des patients sous oxygène", "action_type": "amelioration",
+            "source_type": "crisis_retex", "source_id": 4, "owner_user_id": referent.id,
+            "due_on": utcnow().date() + timedelta(days=60)})
+    assert refused.value.status == 422 and refused.value.fields == {"source_type": [refused.value.message]}
