@@ -15,6 +15,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.update": "Modification d'un compte",
     "user.password": "Changement de mot de passe",
     "token.create": "Création d'un jeton d'API",
+    "outbox.reply_unmatched": "Réponse SMS sans message qui l'attende",
     # domains (until each registers its own)
     "alert.send": "Envoi d'une alerte",
     "alert.cancel": "Annulation d'une alerte",
@@ -47,7 +48,7 @@ OBJECT_LABELS: dict[str, str] = {
     "alert_recipient": "Destinataire d'alerte", "audience": "Liste de diffusion", "crisis": "Crise",
     "directory": "Annuaire", "organisation": "Organisation", "professional": "Fiche de l'annuaire",
     "stock": "Stock", "stock_item": "Article de stock", "stock_location": "Lieu de stockage",
-    "stock_movement": "Mouvement de stock", "import": "Import",
+    "stock_movement": "Mouvement de stock", "import": "Import", "message": "Message",
 }
 
 VERB_LABELS = {"create": "création", "update": "modification", "delete": "suppression", "send": "envoi",

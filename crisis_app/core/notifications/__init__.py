@@ -18,9 +18,11 @@ __all__ = ["Channel", "FileAttachment", "OutgoingMessage", "SendReceipt", "Trans
 
 
 def init_app(app) -> None:
-    """The outbox pages, the engine's tasks and the sweeper's beat entry."""
-    from crisis_app.core.notifications import tasks, views  # noqa: F401 - task registration
+    """The outbox pages, the providers' webhooks, the engine's tasks and the sweeper's beat entry."""
+    from crisis_app.core.extensions import api
+    from crisis_app.core.notifications import tasks, views, webhooks  # noqa: F401 - task registration
 
     app.register_blueprint(views.bp)
+    api.register_blueprint(webhooks.bp)
     app.extensions["celery"].conf.beat_schedule["outbox-sweep"] = {
         "task": "vigie.outbox.sweep", "schedule": app.config["ALERT_SWEEP_SECONDS"]}
