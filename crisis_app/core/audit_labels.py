@@ -87,9 +87,10 @@ def field_label(name: str) -> str:
 
 def _value(value, field: str = "") -> str:
     if field == "role" and isinstance(value, str):
-        from crisis_app.core.roles import ROLE_LABELS, Role
+        from crisis_app.core.labels import label_of
+        from crisis_app.core.roles import Role
 
-        return ROLE_LABELS.get(Role(value), value) if value in set(Role) else value
+        return label_of(Role, value)
     if value is None or value == "":
         return "∅"
     if isinstance(value, bool):
