@@ -1,4 +1,5 @@
-"""Every change to users and tokens, each with its audit row in the same transaction."""
+"""Every change to users and tokens, each with its audit row in the same transaction (the caller's unit of work,
+or its own when called outside one: a test, a script)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def _email_taken() -> ServiceError:
     return ServiceError("email_taken", "Un compte existe déjà avec cette adresse e-mail.", field="email", status=409)
 
 
+@atomic()
 def create_user(*, actor: User | None, email: str, full_name: str, role: Role | str,
                 password: str) -> User:
     """Create an account; refuses a duplicate e-mail, an unknown role or a short password."""
@@ -62,6 +64,7 @@ def create_user(*, actor: User | None, email: str, full_name: str, role: Role | 
     return user
 
 
+@atomic()
 def update_user(*, actor: User, user: User, role: Role | str | None = None,
                 active: bool | None = None, full_name: str | None = None) -> User:
     """Change a user's role, name or activity; the coordinator may not lock themself out."""
@@ -94,6 +97,7 @@ class LoginResult:
     blocked: bool = False
 
 
+@atomic()
 def authenticate(*, email: str, password: str, address: str) -> LoginResult:
     """Check a login; failures are counted and audited, too many block further tries for a while."""
     email = normalize_email(email)
@@ -113,6 +117,7 @@ def authenticate(*, email: str, password: str, address: str) -> LoginResult:
     return LoginResult(user=user)
 
 
+@atomic()
 def record_logout(*, user: User) -> None:
     audit.record(actor=user, action="auth.logout", object_type="user", object_id=user.id,
                  summary="Déconnexion")
@@ -122,6 +127,7 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@atomic()
 def issue_token(*, actor: User | None, user: User) -> str:
     """Create a bearer token for ``user`` and return its clear value (shown once, never stored)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -144,6 +150,7 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+@atomic()
 def change_password(*, user: User, current: str, new: str) -> None:
     """Replace the user's password once the current one is proven."""
     if not user.check_password(current):
