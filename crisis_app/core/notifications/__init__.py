@@ -4,6 +4,9 @@ channel interface over apprise and SMTP. Every domain sends through ``outbox.sen
 A channel turns an ``OutgoingMessage`` into one send to one recipient and raises
 ``TransportError(permanent=...)`` when it fails. ``registry.channel_for(kind)`` builds the channel a
 configuration names; the embedded default sends everything to the built-in outbox table.
+
+What comes back goes through ``webhooks``: delivery receipts update the deliveries; SMS replies go to the handler the
+message's domain registered with ``outbox.reply_handler(topic)`` (as it registers ``outbox.renderer(topic)``).
 """
 
 from crisis_app.core.notifications.base import (
