@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crisis_app.core.pdf import render_pdf
 from quality import vocab
 from quality.models import AdverseEvent
 
@@ -62,11 +63,6 @@ def part2(event: AdverseEvent, *, cpts_name: str) -> str:
     return "\n".join(lines)
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    # The document embeds nothing from outside: a URL typed in a free text must not make the server fetch it.
-    raise ValueError(f"external resource refused: {url[:80]}")
-
-
 PDF_CSS = """
 @page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
 body { font-family: sans-serif; font-size: 10pt; color: #111; }
@@ -79,8 +75,6 @@ h1 { font-size: 14pt; margin: 0 0 4mm; }
 def pdf(title: str, text: str, *, cpts_name: str, generated: str) -> bytes:
     """One part of the EIGS declaration as a PDF (the same text as the page offers to copy)."""
     from flask import render_template
-    from weasyprint import CSS, HTML  # imported here: Pango loads only when a PDF is asked for
 
     html = render_template("quality/eigs_pdf.html", title=title, text=text, cpts=cpts_name, generated=generated)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(
-        stylesheets=[CSS(string=PDF_CSS, url_fetcher=_no_fetch)])
+    return render_pdf(html, stylesheets=[PDF_CSS])

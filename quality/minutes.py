@@ -12,6 +12,7 @@ from flask import current_app
 
 from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core import audit
+from crisis_app.core import pdf as core_pdf
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
@@ -53,9 +54,8 @@ def html(session: QualitySession) -> str:
 
 
 def render_pdf(session: QualitySession) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango costs a second the rest of the app does not need
-
-    return HTML(string=html(session)).write_pdf()
+    """The minutes as PDF bytes, through core's helper (nothing fetched from outside)."""
+    return core_pdf.render_pdf(html(session))
 
 
 def make(*, actor: User, session: QualitySession, send: bool = False) -> QualitySession:

@@ -15,6 +15,7 @@ from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.core.pdf import render_pdf
 from crisis_app.directory.professionals.models import Professional
 from quality import actions, charts, forms, indicators, minutes, programme_access, sessions, traceur
 from quality import vocab_sessions as words
@@ -226,10 +227,8 @@ def report_csv(year: int):
 @bp.route("/indicateurs/rapport-<int:year>.pdf")
 @permission_required("quality.indicators.read")
 def report_pdf(year: int):
-    from weasyprint import HTML
-
     figures = indicators.compute(year if 2000 <= year <= 2100 else utcnow().year)
     html = current_app.jinja_env.get_template("quality/pdf/report.html").render(
         figures=figures, rows=indicators.contract_rows(figures), cpts=current_app.config.get("CPTS_NAME", ""))
-    return Response(HTML(string=html).write_pdf(), mimetype="application/pdf", headers={
+    return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="indicateurs-qualite-{figures["year"]}.pdf"'})

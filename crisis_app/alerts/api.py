@@ -1,17 +1,14 @@
-"""JSON API of alerts, and the provider webhooks (SMS replies, delivery receipts)."""
+"""JSON API of alerts (the provider webhooks live in core.notifications.webhooks)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from functools import partial
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from crisis_app.alerts import services
 from crisis_app.alerts.models import Alert, AlertRecipient
@@ -22,17 +19,13 @@ from crisis_app.alerts.schemas import (
     DeliveryListSchema,
     DeliveryQuerySchema,
     EndInputSchema,
-    ReceiptWebhookSchema,
-    ReplyWebhookSchema,
 )
-from crisis_app.core.access import get_for_user, permission_required, public
+from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.api import error_responses
 from crisis_app.core.db import db
 from crisis_app.core.notifications.models import Delivery
 
 bp = Blueprint("api_alerts", __name__, url_prefix="/api/v1", description="Alertes et suivi des envois")
-webhooks = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
-                     description="Retours des fournisseurs (signés HMAC-SHA256 : en-tête X-Vigie-Signature)")
 
 
 _errors = partial(error_responses, bp)
@@ -118,67 +111,3 @@ class AlertEnd(MethodView):
         alert = get_for_user(Alert, alert_id, "alerts.send")
         services.end_alert(actor=current_user._get_current_object(), alert=alert, text=data["text"])
         return alert
-
-
-WEBHOOK_MAX_SKEW_SECONDS = 300
-WEBHOOK_MAX_BYTES = 64 * 1024
-
-
-def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
-    """``sha256=<hex HMAC-SHA256 of "<timestamp>." + body>``: the time is signed with the body."""
-    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
-@webhooks.before_request
-def _check_signature() -> None:
-    """Refuse an unsigned, badly signed or stale call before reading more than its limit; off without a secret."""
-    secret = current_app.config["WEBHOOK_SECRET"]
-    if not secret:
-        abort(401, message="Webhooks désactivés : VIGIE_WEBHOOK_SECRET n'est pas configuré.")
-    if (request.content_length or 0) > WEBHOOK_MAX_BYTES:
-        abort(413, message="Corps de requête trop volumineux pour un webhook.")
-    stamp = request.headers.get("X-Vigie-Timestamp", "")
-    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
-        abort(401, message="Horodatage du webhook (X-Vigie-Timestamp) absent ou invalide.")
-    if abs(time.time() - int(stamp)) > WEBHOOK_MAX_SKEW_SECONDS:
-        abort(401, message="Webhook périmé : horodatage hors de la fenêtre de 5 minutes.")
-    body = request.stream.read(WEBHOOK_MAX_BYTES + 1)
-    if len(body) > WEBHOOK_MAX_BYTES:
-        abort(413, message="Corps de requête trop volumineux pour un webhook.")
-    request._cached_data = body  # the body read once, within its limit, is the one parsed below
-    if not hmac.compare_digest(request.headers.get("X-Vigie-Signature", ""), webhook_signature(secret, stamp, body)):
-        abort(401, message="Signature du webhook absente ou invalide.")
-
-
-SIGNATURE_HEADERS = [
-    {"in": "header", "name": "X-Vigie-Timestamp", "required": True, "schema": {"type": "string"},
-     "description": "secondes depuis l'époque Unix ; refusé à plus de 5 minutes de l'heure du serveur"},
-    {"in": "header", "name": "X-Vigie-Signature", "required": True, "schema": {"type": "string"},
-     "description": "sha256=<HMAC-SHA256 hex de « <horodatage>. » suivi du corps, clé VIGIE_WEBHOOK_SECRET>"},
-]
-SIGNED = {"security": [], "parameters": SIGNATURE_HEADERS}
-
-
-@webhooks.route("/sms-replies", methods=["POST"])
-@public
-@webhooks.doc(**SIGNED)
-@error_responses(webhooks, 401, 409, 413)
-@webhooks.arguments(ReplyWebhookSchema)
-@webhooks.response(204)
-def sms_reply(data):
-    """An SMS reply forwarded by the provider: ``{"id": "<provider id>", "from": "+336…", "text": "1 j'arrive"}``.
-
-    Taken once per provider id (409 on a second use), for the latest alert that person was asked that still takes
-    answers; otherwise nothing is recorded."""
-    services.answer_from_sms(sender=data["sender"], text=data["text"], provider_ref=data["id"])
-
-
-@webhooks.route("/receipts", methods=["POST"])
-@public
-@webhooks.doc(**SIGNED)
-@error_responses(webhooks, 401)
-@webhooks.arguments(ReceiptWebhookSchema)
-@webhooks.response(204)
-def receipt(data):
-    """A delivery receipt: ``{"reference": "<our reference>", "status": "delivered"|"failed", "error": …}``."""
-    services.apply_receipt(reference=data["reference"], status=data["status"], error=data.get("error"))

@@ -282,48 +282,40 @@ def recipient_for_reply(number: str, now: datetime | None = None) -> AlertRecipi
     return next((r for r in candidates if answer_refusal(r.alert, now) is None), None)
 
 
-def answer_from_sms(*, sender: str, text: str, provider_ref: str) -> AlertAnswer | None:
-    """An SMS reply forwarded by the provider, used once (its provider id), for the alert it can answer."""
+def answer_from_sms(reply: outbox.SmsReply) -> bool:
+    """An SMS reply (core's webhook), used once (its provider id), for the alert it can answer; False when the
+    sender has no alert to answer."""
     try:
-        number = normalize_mobile(sender)
+        number = normalize_mobile(reply.sender)
     except ValueError:
-        return None
-    if db.session.scalar(sa.select(AlertAnswer.id).where(AlertAnswer.provider_ref == provider_ref)):
+        return False
+    if db.session.scalar(sa.select(AlertAnswer.id).where(AlertAnswer.provider_ref == reply.provider_ref)):
         raise ServiceError("replayed", "Cette réponse SMS a déjà été reçue.", status=409)
     recipient = recipient_for_reply(number)
     if recipient is None:
-        audit.record(actor=None, action="alert.reply_unmatched", object_type="alert",
-                     summary="Réponse SMS reçue sans alerte ouverte qui l'attende : non enregistrée")
-        return None
-    code, comment = parse_reply(text, recipient.alert.options)
+        return False
+    code, comment = parse_reply(reply.text, recipient.alert.options)
     if code is None:
         audit.record(actor=None, action="alert.reply_unparsed", object_type="alert", object_id=recipient.alert_id,
-                     summary=f"Réponse SMS non reconnue de {recipient.name} : « {text[:200]} »")
-        return None
-    return record_answer(recipient=recipient, code=code, comment=comment, via="sms", provider_ref=provider_ref)
+                     summary=f"Réponse SMS non reconnue de {recipient.name} : « {reply.text[:200]} »")
+        return True
+    record_answer(recipient=recipient, code=code, comment=comment, via="sms", provider_ref=reply.provider_ref)
+    return True
 
 
 # --- figures ------------------------------------------------------------------------------------------------
 
 def counts(alert: Alert) -> dict[str, Any]:
     """Live figures per person (answered, silent, reached) and per channel and state."""
-    by_state: Counter[str] = Counter()
-    by_channel: dict[str, Counter[str]] = {}
-    if alert.message_id:
-        rows = db.session.execute(sa.select(Delivery.channel, Delivery.state, sa.func.count())
-                                  .where(Delivery.message_id == alert.message_id)
-                                  .group_by(Delivery.channel, Delivery.state)).all()
-        for channel, state, n in rows:
-            by_state[state.value] += n
-            by_channel.setdefault(channel, Counter())[state.value] += n
+    by_state = outbox.counts_by_state(alert.message_id) if alert.message_id else {}
+    by_channel = outbox.counts_by_channel(alert.message_id) if alert.message_id else {}
     answers = db.session.execute(sa.select(AlertRecipient.answer_code, sa.func.count())
                                  .where(AlertRecipient.alert_id == alert.id).group_by(AlertRecipient.answer_code)).all()
     by_answer = {code: n for code, n in answers if code is not None}
     total = sum(n for _, n in answers)
     answered = sum(by_answer.values())
     return {"recipients": total, "answered": answered, "not_answered": total - answered,
-            "unreachable": alert.unreachable_count, "by_state": dict(by_state),
-            "by_channel": {k: dict(v) for k, v in by_channel.items()},
+            "unreachable": alert.unreachable_count, "by_state": by_state, "by_channel": by_channel,
             "by_answer": by_answer, "people": people_counts(alert)}
 
 
@@ -354,12 +346,6 @@ def answer_summaries(alert_ids: list[int]) -> dict[int, dict[str, int]]:
     for alert_id, total, answered in rows:
         summaries[alert_id] = {"recipients": total, "answered": answered}
     return summaries
-
-
-def apply_receipt(*, reference: str, status: str, error: str | None) -> bool:
-    """A provider's delivery receipt, matched on our reference (or the provider's)."""
-    found = outbox.apply_receipt(reference=reference, delivered=status == "delivered", error=error)
-    return found
 
 
 # --- escalation: a step of the outbox's sweeper ----------------------------------------------------------------

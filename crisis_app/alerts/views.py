@@ -15,7 +15,8 @@ from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, db
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_LABELS, STATE_LABELS, Delivery
+from crisis_app.core.labels import labels
+from crisis_app.core.notifications.models import PURPOSE_END, Delivery, DeliveryPurpose, DeliveryState
 from crisis_app.core.notifications.registry import available_channels
 from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS
 from crisis_app.directory.audiences.services import list_audiences, reach
@@ -136,7 +137,8 @@ def detail(alert_id: int):
     by_person, rooms = _deliveries_by_person(alert)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
                            people=people[:DETAIL_ROWS], more=len(people) > DETAIL_ROWS, by_person=by_person,
-                           rooms=rooms, state_labels=STATE_LABELS, purpose_labels=PURPOSE_LABELS, silent=silent,
+                           rooms=rooms, state_labels=labels(DeliveryState), purpose_labels=labels(DeliveryPurpose),
+                           silent=silent,
                            live=alert.status is AlertStatus.ACTIVE, default_end=_default_end(alert))
 
 
@@ -154,7 +156,7 @@ def export(alert_id: int):
         for r in _people(alert, silent=False):
             deliveries = [d for d in by_person.get(r.message_recipient_id, []) if d.purpose != PURPOSE_END]
             yield [r.name, r.mobile_phone, r.email,
-                   ", ".join(f"{d.channel} : {STATE_LABELS[d.state]}" for d in deliveries),
+                   ", ".join(f"{d.channel} : {d.state.label}" for d in deliveries),
                    alert.option_label(r.answer_code), r.answer_comment, r.answered_at, r.unavailable_until]
 
     return csv_response(f"alerte-{alert.id}.csv", ["Personne", "Mobile", "E-mail", "Envois", "Réponse",

@@ -15,6 +15,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.update": "Modification d'un compte",
     "user.password": "Changement de mot de passe",
     "token.create": "Création d'un jeton d'API",
+    "outbox.reply_unmatched": "Réponse SMS sans message qui l'attende",
     # domains (until each registers its own)
     "alert.send": "Envoi d'une alerte",
     "alert.cancel": "Annulation d'une alerte",
@@ -47,7 +48,7 @@ OBJECT_LABELS: dict[str, str] = {
     "alert_recipient": "Destinataire d'alerte", "audience": "Liste de diffusion", "crisis": "Crise",
     "directory": "Annuaire", "organisation": "Organisation", "professional": "Fiche de l'annuaire",
     "stock": "Stock", "stock_item": "Article de stock", "stock_location": "Lieu de stockage",
-    "stock_movement": "Mouvement de stock", "import": "Import",
+    "stock_movement": "Mouvement de stock", "import": "Import", "message": "Message",
 }
 
 VERB_LABELS = {"create": "création", "update": "modification", "delete": "suppression", "send": "envoi",
@@ -86,9 +87,10 @@ def field_label(name: str) -> str:
 
 def _value(value, field: str = "") -> str:
     if field == "role" and isinstance(value, str):
-        from crisis_app.core.roles import ROLE_LABELS, Role
+        from crisis_app.core.labels import label_of
+        from crisis_app.core.roles import Role
 
-        return ROLE_LABELS.get(Role(value), value) if value in set(Role) else value
+        return label_of(Role, value)
     if value is None or value == "":
         return "∅"
     if isinstance(value, bool):

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from crisis_app.core.auth import services as auth_services
+from crisis_app.core.db import atomic
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
 
@@ -19,6 +20,7 @@ demo_cli = AppGroup("demo", help="CPTS de démonstration (données fictives).")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--password", required=True)
 @click.option("--name", "full_name", default="", help="Nom complet (par défaut : l'adresse e-mail).")
+@atomic()
 def create_user(email: str, role: str, password: str, full_name: str) -> None:
     """Create an account."""
     try:
@@ -31,6 +33,7 @@ def create_user(email: str, role: str, password: str, full_name: str) -> None:
 
 @users_cli.command("token")
 @click.option("--email", required=True)
+@atomic()
 def create_token(email: str) -> None:
     """Print a new API bearer token for the account (only its hash is stored)."""
     user = auth_services.get_user_by_email(email)
@@ -41,6 +44,7 @@ def create_token(email: str) -> None:
 
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si des comptes existent déjà.")
+@atomic()
 def seed(if_empty: bool) -> None:
     """Fill the database with a fictional CPTS (names, numbers and addresses are synthetic)."""
     from crisis_app.core.demo import seed as demo_seed

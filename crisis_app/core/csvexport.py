@@ -1,8 +1,10 @@
 """The one CSV writer of every export: `;`-separated, UTF-8 with a BOM (Excel), formula-safe.
 
-A spreadsheet runs a cell that starts with ``= + - @`` (or a tab / carriage return before one) as a formula, so a
-comment typed through a public link could become ``=HYPERLINK(…)`` in the cellule's spreadsheet: such text is
-prefixed with an apostrophe, which spreadsheets show as plain text.
+A spreadsheet runs a cell that starts with ``= + - @`` (also behind spaces, a tab or a line break, and in their
+full-width forms, which some spreadsheets read too) as a formula, so a comment typed through a public link could
+become ``=HYPERLINK(…)`` in the cellule's spreadsheet: such text is prefixed with an apostrophe, which spreadsheets
+show as plain text. Text that starts with an apostrophe gets one more, so ``unescape_cell`` gives back exactly what
+was written (the directory's export is imported again).
 """
 
 from __future__ import annotations
@@ -18,7 +20,21 @@ from flask import Response
 from crisis_app.core.timez import paris_datetime
 
 DELIMITER = ";"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and the full-width = + - @
+CONTROL_STARTS = ("\t", "\r", "\n")
+ESCAPE = "'"
+
+
+def starts_formula(text: str) -> bool:
+    """True when a spreadsheet could run ``text`` (or when it starts with our escape, to keep round trips exact)."""
+    if not text.strip():
+        return False
+    return text[:1] in CONTROL_STARTS or text.lstrip()[:1] in (*FORMULA_STARTS, ESCAPE)
+
+
+def escape_text(text: str) -> str:
+    """``text`` as a cell no spreadsheet runs."""
+    return ESCAPE + text if starts_formula(text) else text
 
 
 def safe_cell(value: Any) -> Any:
@@ -31,14 +47,14 @@ def safe_cell(value: Any) -> Any:
         return paris_datetime(value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, str) and value.lstrip(" ")[:1] in FORMULA_STARTS and value.strip():
-        return "'" + value
+    if isinstance(value, str):
+        return escape_text(value)
     return value
 
 
 def unescape_cell(text: str) -> str:
-    """Undo ``safe_cell`` on a cell read back from one of our exports."""
-    return text[1:] if text.startswith("'") and text[1:].lstrip(" ")[:1] in FORMULA_STARTS else text
+    """Undo ``escape_text`` on a cell read back from one of our exports."""
+    return text[1:] if text.startswith(ESCAPE) and starts_formula(text[1:]) else text
 
 
 def write_rows(handle: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> int:

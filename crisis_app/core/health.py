@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.models import WorkerHeartbeat
 
 
@@ -18,7 +18,6 @@ def record_heartbeat(*, hostname: str) -> None:
         db.session.add(WorkerHeartbeat(hostname=hostname, seen_at=utcnow()))
     else:
         row.seen_at = utcnow()
-    db.session.commit()
 
 
 def check_database() -> dict:
@@ -26,7 +25,7 @@ def check_database() -> dict:
         db.session.execute(sa.text("SELECT 1"))
         return {"ok": True}
     except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise
-        db.session.rollback()
+        abandon()  # the /healthz unit wrote nothing: leave it usable for the next check
         return {"ok": False, "error": type(exc).__name__}
 
 
@@ -48,7 +47,7 @@ def check_worker() -> dict:
         last = db.session.scalar(sa.select(WorkerHeartbeat.seen_at)
                                  .order_by(WorkerHeartbeat.seen_at.desc()).limit(1))
     except Exception as exc:  # noqa: BLE001
-        db.session.rollback()
+        abandon()
         return {"ok": False, "error": type(exc).__name__}
     if last is None:
         return {"ok": False, "last_seen": None}

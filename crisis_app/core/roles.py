@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from crisis_app.core.labels import LabelledStrEnum
 
 
-class Role(StrEnum):
-    COORDINATOR = "coordinator"
-    CRISIS_REFERENT = "crisis_referent"
-    CRISIS_CELL = "crisis_cell"
-    PROFESSIONAL = "professional"
-    QUALITY_REFERENT = "quality_referent"
-    ARS_OBSERVER = "ars_observer"
+class Role(LabelledStrEnum):
+    COORDINATOR = "coordinator", "Coordinateur"
+    CRISIS_REFERENT = "crisis_referent", "Référent crise sanitaire"
+    CRISIS_CELL = "crisis_cell", "Membre de la cellule de crise"
+    PROFESSIONAL = "professional", "Professionnel de santé"
+    QUALITY_REFERENT = "quality_referent", "Référent qualité"
+    ARS_OBSERVER = "ars_observer", "Observateur ARS"
 
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.COORDINATOR: "Coordinateur",
-    Role.CRISIS_REFERENT: "Référent crise sanitaire",
-    Role.CRISIS_CELL: "Membre de la cellule de crise",
-    Role.PROFESSIONAL: "Professionnel de santé",
-    Role.QUALITY_REFERENT: "Référent qualité",
-    Role.ARS_OBSERVER: "Observateur ARS",
-}
 
 ALL_ROLES = frozenset(Role)
 

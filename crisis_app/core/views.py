@@ -13,7 +13,6 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import utcnow
 from crisis_app.core.home import Card, card_provider, cards_for
 from crisis_app.core.pagination import page_number, paginate
-from crisis_app.core.roles import ROLE_LABELS
 from crisis_app.core.timez import PARIS
 
 bp = Blueprint("core", __name__)
@@ -77,7 +76,7 @@ def healthz():
 @card_provider("users.read")
 def _users_card(user):
     counts = auth_services.count_active_by_role()
-    detail = ", ".join(f"{ROLE_LABELS[r]} : {n}" for r, n in counts.items())
+    detail = ", ".join(f"{r.label} : {n}" for r, n in counts.items())
     yield Card(title="Comptes actifs", value=str(sum(counts.values())), detail=detail,
                url=url_for("auth.users"), action="Gérer les comptes")
 

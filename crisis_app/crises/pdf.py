@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import render_template
 
+from crisis_app.core import pdf
+
 
 def render_pdf(template: str, **context) -> bytes:
-    """The template rendered to HTML, then to PDF (fonts and styles come with the template: no network)."""
-    from weasyprint import HTML  # imported here: loading Pango costs time the other pages do not need
-
-    return HTML(string=render_template(template, **context)).write_pdf()
+    """The template rendered to HTML, then to PDF by core's helper (nothing fetched from outside)."""
+    return pdf.render_pdf(render_template(template, **context))

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
+from crisis_app.core import pdf
 from crisis_app.core.db import utcnow
 from crisis_app.plan import activities, figures, services
 from crisis_app.plan.models import PlanVersion
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    # The document embeds nothing from outside: a URL slipped into the text must not make the server fetch it.
-    raise ValueError(f"external resource refused: {url[:80]}")
 
 
 def fr_date(iso: str | None) -> str:
@@ -31,8 +27,5 @@ def context(plan: PlanVersion) -> dict:
 
 def render(plan: PlanVersion) -> bytes:
     """The version as PDF bytes (cover, contents with page numbers, one section per action)."""
-    from weasyprint import CSS, HTML  # imported here: Pango loads only when a PDF is asked for
-
     html = render_template("plan/pdf.html", **context(plan))
-    css = CSS(string=render_template("plan/pdf.css"), url_fetcher=_no_fetch)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])
+    return pdf.render_pdf(html, stylesheets=[render_template("plan/pdf.css")])

@@ -1,8 +1,5 @@
 """Answers: from a signed link (no login) or an SMS reply; forged or expired links record nothing."""
 
-import hashlib
-import hmac
-import json
 import time
 from datetime import timedelta
 
@@ -15,6 +12,7 @@ from crisis_app.core.db import db
 from crisis_app.core.notifications.models import Delivery, DeliveryState
 from tests.alerts.conftest import alert_data
 from tests.conftest import csrf_token
+from tests.core.webhooks import signed
 
 
 def _sent_alert(referent, audience, **overrides):
@@ -91,12 +89,7 @@ def test_expired_link_is_refused_with_410(client, referent, audience, eager):
 
 
 def _signed(app, body: dict, *, at: float | None = None) -> tuple[bytes, dict]:
-    raw = json.dumps(body).encode()
-    stamp = str(int(time.time() if at is None else at))
-    signature = hmac.new(app.config["WEBHOOK_SECRET"].encode(), stamp.encode() + b"." + raw,
-                         hashlib.sha256).hexdigest()
-    return raw, {"X-Vigie-Signature": f"sha256={signature}", "X-Vigie-Timestamp": stamp,
-                 "Content-Type": "application/json"}
+    return signed(app, body, at=at)
 
 
 def test_sms_reply_webhook_records_the_answer(app, client, referent, audience, eager, monkeypatch):
@@ -107,31 +100,6 @@ def test_sms_reply_webhook_records_the_answer(app, client, referent, audience, e
     assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 204
     db.session.expire_all()
     assert (recipient.answer_code, recipient.answer_comment, recipient.answers[0].via) == ("1", "j'arrive", "sms")
-
-
-def test_unsigned_or_badly_signed_webhook_is_refused(app, client, referent, audience, eager, monkeypatch):
-    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s3cret-for-tests")
-    alert = _sent_alert(referent, audience)
-    body = {"from": alert.recipients[0].mobile_phone, "text": "1"}
-    before = _answers()
-    assert client.post("/api/v1/webhooks/sms-replies", json=body).status_code == 401
-    bad = {"X-Vigie-Signature": "sha256=" + "0" * 64}
-    assert client.post("/api/v1/webhooks/sms-replies", json=body, headers=bad).status_code == 401
-    assert _answers() == before
-
-
-def test_delivery_receipt_marks_the_delivery(app, client, referent, audience, eager, monkeypatch):
-    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s3cret-for-tests")
-    alert = _sent_alert(referent, audience, channels=["sms"])
-    delivery = db.session.scalar(sa.select(Delivery).where(Delivery.message_id == alert.message_id).limit(1))
-    raw, headers = _signed(app, {"reference": delivery.reference, "status": "delivered"})
-    assert client.post("/api/v1/webhooks/receipts", data=raw, headers=headers).status_code == 204
-    db.session.expire_all()
-    assert delivery.delivered_at is not None
-    raw, headers = _signed(app, {"reference": delivery.reference, "status": "failed", "error": "numéro inconnu"})
-    client.post("/api/v1/webhooks/receipts", data=raw, headers=headers)
-    db.session.expire_all()
-    assert delivery.state is DeliveryState.PERMANENT_FAILURE and delivery.last_error == "numéro inconnu"
 
 
 # --- one rule for every answer path: what may be answered, until when, and what the person is told -----------

@@ -37,3 +37,20 @@ def test_export_round_trip_and_one_charset():
         response = csv_response("x.csv", ["a"], [["=1"]])
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_the_one_escaper_takes_the_safest_rules_of_both_former_copies():
+    """Leading spaces, tabs and line breaks, the full-width signs, and an apostrophe of the text itself."""
+    for typed in ("\n=1", "\r=1", "  \t@A1", "\u00a0=1", "\uff1dSUM(A1)", "\uff0b1", "\uff0d1", "\uff20A1",
+                  "'=1", "'quoted", "''"):
+        cell = safe_cell(typed)
+        assert cell == "'" + typed, typed
+        assert unescape_cell(cell) == typed, typed  # the directory's import reads back exactly what was written
+
+
+def test_text_that_no_spreadsheet_runs_is_left_alone_and_read_back_as_is():
+    for typed in ("Dupont", "a=b", "1-2", "mail@example.org", "", "   ", "\t", "l'apostrophe"):
+        assert safe_cell(typed) == typed, typed
+        assert unescape_cell(typed) == typed, typed
+    assert unescape_cell("'bonjour") == "'bonjour"  # a hand-typed apostrophe that we did not add stays
+

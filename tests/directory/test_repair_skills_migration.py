@@ -14,7 +14,7 @@ from crisis_app.core.models import AuditEvent
 from crisis_app.directory.professionals.models import ProfessionalTag
 from tests import factories
 
-MIGRATION = Path(__file__).parents[2] / "migrations" / "versions" / "0015_directory_repair_skills.py"
+MIGRATION = Path(__file__).parents[2] / "migrations" / "versions" / "08_0015_directory_repair_skills.py"
 
 
 def _migration():

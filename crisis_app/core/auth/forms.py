@@ -6,10 +6,10 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from crisis_app.core.auth.services import MIN_PASSWORD_LENGTH
-from crisis_app.core.roles import ROLE_LABELS
+from crisis_app.core.roles import Role
 
 REQUIRED = "Ce champ est obligatoire."
-ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
 class LoginForm(FlaskForm):

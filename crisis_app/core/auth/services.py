@@ -1,4 +1,5 @@
-"""Every change to users and tokens, each with its audit row in the same transaction."""
+"""Every change to users and tokens, each with its audit row in the same transaction (the caller's unit of work,
+or its own when called outside one: a test, a script)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from crisis_app.core import audit
 from crisis_app.core.auth import ratelimit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import ApiToken, User
 from crisis_app.core.roles import Role
@@ -34,6 +35,11 @@ def _check_password_strength(password: str) -> None:
                            field="password")
 
 
+def _email_taken() -> ServiceError:
+    return ServiceError("email_taken", "Un compte existe déjà avec cette adresse e-mail.", field="email", status=409)
+
+
+@atomic()
 def create_user(*, actor: User | None, email: str, full_name: str, role: Role | str,
                 password: str) -> User:
     """Create an account; refuses a duplicate e-mail, an unknown role or a short password."""
@@ -46,19 +52,19 @@ def create_user(*, actor: User | None, email: str, full_name: str, role: Role | 
         raise ServiceError("invalid_role", f"Rôle inconnu : {role}.", field="role") from None
     _check_password_strength(password)
     if get_user_by_email(email) is not None:
-        raise ServiceError("email_taken", "Un compte existe déjà avec cette adresse e-mail.",
-                           field="email", status=409)
+        raise _email_taken()
     user = User(email=email, full_name=full_name.strip() or email, role=role)
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    audit.record(actor=actor, action="user.create", object_type="user", object_id=user.id,
-                 summary=f"Compte créé : {email} ({role.label})",
-                 changes={"email": [None, email], "role": [None, role.value]})
-    db.session.commit()
+    with atomic(conflict=_email_taken):  # two coordinators creating the same account at once
+        db.session.add(user)
+        db.session.flush()
+        audit.record(actor=actor, action="user.create", object_type="user", object_id=user.id,
+                     summary=f"Compte créé : {email} ({role.label})",
+                     changes={"email": [None, email], "role": [None, role.value]})
     return user
 
 
+@atomic()
 def update_user(*, actor: User, user: User, role: Role | str | None = None,
                 active: bool | None = None, full_name: str | None = None) -> User:
     """Change a user's role, name or activity; the coordinator may not lock themself out."""
@@ -82,7 +88,6 @@ def update_user(*, actor: User, user: User, role: Role | str | None = None,
     if changes:
         audit.record(actor=actor, action="user.update", object_type="user", object_id=user.id,
                      summary=f"Compte modifié : {user.email}", changes=changes)
-    db.session.commit()
     return user
 
 
@@ -92,6 +97,7 @@ class LoginResult:
     blocked: bool = False
 
 
+@atomic()
 def authenticate(*, email: str, password: str, address: str) -> LoginResult:
     """Check a login; failures are counted and audited, too many block further tries for a while."""
     email = normalize_email(email)
@@ -103,26 +109,25 @@ def authenticate(*, email: str, password: str, address: str) -> LoginResult:
         audit.record(actor=None, action="auth.login_failed", object_type="user",
                      object_id=user.id if user else None,
                      summary=f"Échec de connexion pour {email[:200]} depuis {address}")
-        db.session.commit()
         return LoginResult(user=None)
     ratelimit.reset(email)
     user.last_login_at = utcnow()
     audit.record(actor=user, action="auth.login", object_type="user", object_id=user.id,
                  summary=f"Connexion depuis {address}")
-    db.session.commit()
     return LoginResult(user=user)
 
 
+@atomic()
 def record_logout(*, user: User) -> None:
     audit.record(actor=user, action="auth.logout", object_type="user", object_id=user.id,
                  summary="Déconnexion")
-    db.session.commit()
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@atomic()
 def issue_token(*, actor: User | None, user: User) -> str:
     """Create a bearer token for ``user`` and return its clear value (shown once, never stored)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -131,7 +136,6 @@ def issue_token(*, actor: User | None, user: User) -> str:
     db.session.flush()
     audit.record(actor=actor, action="token.create", object_type="user", object_id=user.id,
                  summary=f"Jeton d'API {row.prefix}… créé pour {user.email}")
-    db.session.commit()
     return token
 
 
@@ -146,6 +150,7 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+@atomic()
 def change_password(*, user: User, current: str, new: str) -> None:
     """Replace the user's password once the current one is proven."""
     if not user.check_password(current):
@@ -154,7 +159,6 @@ def change_password(*, user: User, current: str, new: str) -> None:
     user.set_password(new)
     audit.record(actor=user, action="user.password", object_type="user", object_id=user.id,
                  summary="Mot de passe changé")
-    db.session.commit()
 
 
 def list_users() -> list[User]:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from crisis_app.core.access import get_for_user, permission_required, public, require
 from crisis_app.core.auth import forms, services
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 
@@ -77,6 +78,7 @@ def users():
             try:
                 user = services.create_user(actor=current_user._get_current_object(), **_create_args(form))
             except ServiceError as exc:
+                abandon()  # a refused creation (a duplicate met at the flush) leaves the page usable
                 form.email.errors.append(exc.message)
             else:
                 flash(f"Compte créé pour {user.email}.", "success")

@@ -4,6 +4,9 @@ channel interface over apprise and SMTP. Every domain sends through ``outbox.sen
 A channel turns an ``OutgoingMessage`` into one send to one recipient and raises
 ``TransportError(permanent=...)`` when it fails. ``registry.channel_for(kind)`` builds the channel a
 configuration names; the embedded default sends everything to the built-in outbox table.
+
+What comes back goes through ``webhooks``: delivery receipts update the deliveries; SMS replies go to the handler the
+message's domain registered with ``outbox.reply_handler(topic)`` (as it registers ``outbox.renderer(topic)``).
 """
 
 from crisis_app.core.notifications.base import (
@@ -18,9 +21,11 @@ __all__ = ["Channel", "FileAttachment", "OutgoingMessage", "SendReceipt", "Trans
 
 
 def init_app(app) -> None:
-    """The outbox pages, the engine's tasks and the sweeper's beat entry."""
-    from crisis_app.core.notifications import tasks, views  # noqa: F401 - task registration
+    """The outbox pages, the providers' webhooks, the engine's tasks and the sweeper's beat entry."""
+    from crisis_app.core.extensions import api
+    from crisis_app.core.notifications import tasks, views, webhooks  # noqa: F401 - task registration
 
     app.register_blueprint(views.bp)
+    api.register_blueprint(webhooks.bp)
     app.extensions["celery"].conf.beat_schedule["outbox-sweep"] = {
         "task": "vigie.outbox.sweep", "schedule": app.config["ALERT_SWEEP_SECONDS"]}

@@ -9,34 +9,34 @@ conditional UPDATE (see ``engine``).
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import TimestampMixin, db, str_enum, utcnow
+from crisis_app.core.labels import LabelledStrEnum
 
 
-class DeliveryState(StrEnum):
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    TEMPORARY_FAILURE = "temporary_failure"
-    PERMANENT_FAILURE = "permanent_failure"
-    ANSWERED = "answered"
-    CANCELLED = "cancelled"
+class DeliveryState(LabelledStrEnum):
+    QUEUED = "queued", "en file"
+    SENDING = "sending", "en cours d'envoi"
+    SENT = "sent", "envoyé"
+    TEMPORARY_FAILURE = "temporary_failure", "échec temporaire (nouvel essai prévu)"
+    PERMANENT_FAILURE = "permanent_failure", "échec définitif"
+    ANSWERED = "answered", "répondu"
+    CANCELLED = "cancelled", "annulé"
 
 
-STATE_LABELS = {
-    DeliveryState.QUEUED: "en file", DeliveryState.SENDING: "en cours d'envoi", DeliveryState.SENT: "envoyé",
-    DeliveryState.TEMPORARY_FAILURE: "échec temporaire (nouvel essai prévu)",
-    DeliveryState.PERMANENT_FAILURE: "échec définitif", DeliveryState.ANSWERED: "répondu",
-    DeliveryState.CANCELLED: "annulé",
-}
+class DeliveryPurpose(LabelledStrEnum):
+    """What a delivery carries: the message itself, a relaunch of it, or its end notice (alerts use all three)."""
 
-# What a delivery carries: the message itself, a relaunch of it, or its end notice (alerts use all three).
-PURPOSE_MESSAGE, PURPOSE_ESCALATION, PURPOSE_END = "message", "escalation", "end"
-PURPOSE_LABELS = {PURPOSE_MESSAGE: "message", PURPOSE_ESCALATION: "relance", PURPOSE_END: "fin"}
+    MESSAGE = "message", "message"
+    ESCALATION = "escalation", "relance"
+    END = "end", "fin"
+
+
+PURPOSE_MESSAGE, PURPOSE_ESCALATION, PURPOSE_END = (DeliveryPurpose.MESSAGE, DeliveryPurpose.ESCALATION,
+                                                   DeliveryPurpose.END)
 
 
 class Message(TimestampMixin, db.Model):
@@ -104,7 +104,7 @@ class Delivery(TimestampMixin, db.Model):
                                                      index=True)
     channel: Mapped[str] = mapped_column(sa.String(40))
     address: Mapped[str] = mapped_column(sa.String(254))
-    purpose: Mapped[str] = mapped_column(sa.String(20), default=PURPOSE_MESSAGE)
+    purpose: Mapped[str] = mapped_column(sa.String(20), default=PURPOSE_MESSAGE, info={"labels": DeliveryPurpose})
     round: Mapped[int] = mapped_column(default=0)
     state: Mapped[DeliveryState] = mapped_column(str_enum(DeliveryState, 20), default=DeliveryState.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -126,7 +126,7 @@ class Delivery(TimestampMixin, db.Model):
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return self.state.label
 
 
 class OutboxMessage(db.Model):

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import (
     PURPOSE_END,
@@ -204,7 +205,7 @@ def mark_answered(recipient_id: int) -> None:
 
 
 def apply_receipt(*, reference: str, delivered: bool, error: str | None) -> bool:
-    """A provider's delivery receipt, matched on our reference (or the provider's); the caller commits."""
+    """A provider's delivery receipt, matched on our reference (or the provider's), in the caller's transaction."""
     delivery_id = db.session.scalar(sa.select(Delivery.id).where(sa.or_(Delivery.reference == reference,
                                                                         Delivery.provider_ref == reference)))
     if delivery_id is None:
@@ -222,6 +223,7 @@ def apply_receipt(*, reference: str, delivered: bool, error: str | None) -> bool
 
 
 def counts_by_channel(message_id: int) -> dict[str, dict[str, int]]:
+    """The message's deliveries counted per channel, then per state: ``{"sms": {"sent": 3, "queued": 1}}``."""
     rows = db.session.execute(sa.select(Delivery.channel, Delivery.state, sa.func.count())
                               .where(Delivery.message_id == message_id)
                               .group_by(Delivery.channel, Delivery.state)).all()
@@ -229,6 +231,59 @@ def counts_by_channel(message_id: int) -> dict[str, dict[str, int]]:
     for channel, state, n in rows:
         out.setdefault(channel, {})[state.value] = n
     return out
+
+
+def counts_by_state(message_id: int) -> dict[str, int]:
+    """The message's deliveries counted per state (all channels): ``{"sent": 4, "failed": 1}``."""
+    out: dict[str, int] = {}
+    for states in counts_by_channel(message_id).values():
+        for state, n in states.items():
+            out[state] = out.get(state, 0) + n
+    return out
+
+
+# --- SMS replies: the provider forwards them (core.notifications.webhooks); a domain takes them ------------------
+
+@dataclass(frozen=True)
+class SmsReply:
+    sender: str  # the number as the provider wrote it
+    text: str
+    provider_ref: str  # the provider's id of the SMS: a reply is taken once
+
+
+# ``handler(reply) -> bool``: True when the reply answered one of the domain's messages (it recorded it, or said why
+# not); False when the sender has nothing of that topic to answer. It may raise a ServiceError (a replay: 409).
+ReplyHandler = Callable[[SmsReply], bool]
+_REPLY_HANDLERS: dict[str, ReplyHandler] = {}
+
+
+def reply_handler(topic: str) -> Callable[[ReplyHandler], ReplyHandler]:
+    """Register the function that takes the SMS replies to messages of ``topic``."""
+
+    def decorator(func: ReplyHandler) -> ReplyHandler:
+        _REPLY_HANDLERS[topic] = func
+        return func
+
+    return decorator
+
+
+def reply_topics(sender: str) -> list[str]:
+    """The topics with a reply handler, the one whose SMS reached this number last first (then by name)."""
+    latest = dict(db.session.execute(
+        sa.select(Message.topic, sa.func.max(Delivery.id)).join(Delivery.message)
+        .where(Delivery.channel == "sms", Delivery.address == sender.strip(), Message.topic.in_(_REPLY_HANDLERS))
+        .group_by(Message.topic)).all())
+    return sorted(_REPLY_HANDLERS, key=lambda topic: (-(latest.get(topic) or 0), topic))
+
+
+def receive_reply(reply: SmsReply) -> str | None:
+    """Offer an SMS reply to the domains' handlers; the topic that took it, or None (audited, nothing recorded)."""
+    for topic in reply_topics(reply.sender):
+        if _REPLY_HANDLERS[topic](reply):
+            return topic
+    audit.record(actor=None, action="outbox.reply_unmatched", object_type="message",
+                 summary="Réponse SMS reçue sans message ouvert qui l'attende : non enregistrée")
+    return None
 
 
 # What each kind of message is called in the outbox pages; domains add theirs.

@@ -12,11 +12,12 @@ from sqlalchemy.orm import selectinload
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db
+from crisis_app.core.labels import label_of, labels
 from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.models import (
-    PURPOSE_LABELS,
-    STATE_LABELS,
     Delivery,
+    DeliveryPurpose,
+    DeliveryState,
     Message,
     MessageAttachment,
     OutboxMessage,
@@ -67,8 +68,8 @@ def message(message_id: int):
     msg = get_for_user(Message, message_id, "outbox.read")
     deliveries = _deliveries(msg, LIST_ROWS + 1)
     return render_template("outbox/message.html", message=msg, deliveries=deliveries[:LIST_ROWS],
-                           more=len(deliveries) > LIST_ROWS, state_labels=STATE_LABELS,
-                           purpose_labels=PURPOSE_LABELS, counts=outbox.counts_by_channel(msg.id),
+                           more=len(deliveries) > LIST_ROWS, state_labels=labels(DeliveryState),
+                           purpose_labels=labels(DeliveryPurpose), counts=outbox.counts_by_channel(msg.id),
                            topic_label=outbox.topic_label)
 
 
@@ -77,7 +78,7 @@ def message(message_id: int):
 def export(message_id: int):
     msg = get_for_user(Message, message_id, "outbox.read")
     rows = ([d.recipient.name if d.recipient else d.address, d.channel, d.address,
-             PURPOSE_LABELS.get(d.purpose, d.purpose), STATE_LABELS[d.state], d.sent_at, d.last_error]
+             label_of(DeliveryPurpose, d.purpose), d.state.label, d.sent_at, d.last_error]
             for d in _deliveries(msg))
     return csv_response(f"message-{msg.id}.csv",
                         ["Destinataire", "Canal", "Adresse", "Envoi", "État", "Envoyé le", "Erreur"], rows)

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
 from crisis_app.core import audit
+from crisis_app.core.csvexport import escape_text, unescape_cell
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
@@ -46,8 +47,6 @@ CSV_COLUMNS = (
 LABELS = {c.key: c.label for c in CSV_COLUMNS}
 ENUMS = {"structure_type": StructureType, "crisis_role": CrisisRole, "membership": Membership}  # cells are labels
 PHONES = ("mobile_phone", "structure_phone")
-# A cell Excel would run as a formula is written behind an apostrophe, which the import takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 YES, NO = "oui", "non"
 ZERO_PADDED = {"postal_code": 5, "commune_code": 5, "adeli": 9}
 
@@ -61,10 +60,6 @@ def _phone_cell(e164: str | None) -> str:
     style = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 33 else \
         phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
-
-
-def _escape(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def row_of(professional: Professional) -> list[str]:
@@ -82,7 +77,7 @@ def row_of(professional: Professional) -> list[str]:
             text = YES if value else NO
         else:
             text = value or ""
-        cells.append(_escape(text))
+        cells.append(escape_text(text))  # core's formula-safe rule; the import undoes it
     return cells
 
 
@@ -114,10 +109,6 @@ def export_directory(*, actor: User | None, criteria: Mapping[str, Any], handle:
 
 
 # --- import ------------------------------------------------------------------------------------------------
-
-def _unescape(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
-
 
 def _enum_value(key: str, text: str) -> str | None:
     if not text:
@@ -161,7 +152,7 @@ class CsvRows:
     def record(self, row: list[str]) -> dict[str, Any]:
         if len(row) < self.width:
             raise LineError(f"La ligne compte {len(row)} colonnes au lieu de {self.width}.")
-        cells = {key: _unescape(row[i].strip()) for key, i in self.index.items()}
+        cells = {key: unescape_cell(row[i].strip()) for key, i in self.index.items()}
         for key, width in ZERO_PADDED.items():  # Excel drops the leading 0 of 01000 or of an ADELI 01…
             if cells.get(key, "").isdigit() and len(cells[key]) == width - 1:
                 cells[key] = "0" + cells[key]

@@ -99,7 +99,7 @@ def test_folding_and_terms_are_what_the_column_holds():
 def test_the_backfill_migration_fills_entries_written_before_the_column(people):
     db.session.execute(sa.update(Professional).values(search_text=""))
     assert _found("camille bonnet") == set()
-    path = Path(__file__).parents[3] / "migrations" / "versions" / "0018_directory_search_backfill.py"
+    path = Path(__file__).parents[3] / "migrations" / "versions" / "11_0018_directory_search_backfill.py"
     spec = importlib.util.spec_from_file_location("search_backfill", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -7,7 +7,6 @@ Create Date: 2026-11-30 09:19:18.455376
 """
 from alembic import op
 import sqlalchemy as sa
-import crisis_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +27,7 @@ def upgrade():
     sa.Column('done_on', sa.Date(), nullable=True),
     sa.Column('participant_ids', sa.JSON(), nullable=False),
     sa.Column('notes', sa.String(length=1000), nullable=True),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_activity'))
     )
     with op.batch_alter_table('plan_activity', schema=None) as batch_op:
@@ -44,14 +43,14 @@ def upgrade():
     sa.Column('retex', sa.JSON(), nullable=False),
     sa.Column('frozen', sa.JSON(), nullable=True),
     sa.Column('source_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('validated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('validated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('validated_by_id', sa.Integer(), nullable=True),
     sa.Column('validated_by_label', sa.String(length=254), nullable=True),
-    sa.Column('published_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('published_by_id', sa.Integer(), nullable=True),
     sa.Column('published_by_label', sa.String(length=254), nullable=True),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('year BETWEEN 2000 AND 2200', name=op.f('ck_plan_version_year_range')),
     sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id'], name=op.f('fk_plan_version_published_by_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['source_id'], ['plan_version.id'], name=op.f('fk_plan_version_source_id_plan_version'), ondelete='SET NULL'),

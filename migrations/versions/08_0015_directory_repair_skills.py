@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import crisis_app.core.db
 
 revision = "0015_directory_repair_skills"
 down_revision = "0030_quality_events"
@@ -28,7 +27,7 @@ TAG_MAX_LENGTH = 60
 
 tag_table = sa.table("professional_tag", sa.column("professional_id", sa.Integer), sa.column("tag", sa.String))
 audit_table = sa.table(
-    "audit_event", sa.column("at", crisis_app.core.db.UTCDateTime(timezone=True)),
+    "audit_event", sa.column("at", sa.DateTime(timezone=True)),
     sa.column("actor_label", sa.String), sa.column("action", sa.String), sa.column("object_type", sa.String),
     sa.column("object_id", sa.String), sa.column("summary", sa.String), sa.column("changes", sa.JSON))
 

@@ -7,7 +7,6 @@ Create Date: 2026-11-26 11:15:23.902858
 """
 from alembic import op
 import sqlalchemy as sa
-import crisis_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -25,7 +24,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('ars', 'cpam', 'msa', 'hopital', 'cpts', 'prefecture', 'autre', name='organisationkind', native_enum=False, length=24), nullable=False),
     sa.Column('receives_evaluations', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation')),
     sa.UniqueConstraint('name', name=op.f('uq_organisation_name'))
     )
@@ -37,7 +36,7 @@ def upgrade():
     sa.Column('criteria', sa.JSON(), nullable=False),
     sa.Column('for_exercises', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_audience_created_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audience')),
     sa.UniqueConstraint('name', name=op.f('uq_audience_name'))
@@ -79,12 +78,12 @@ def upgrade():
     sa.Column('crisis_role', sa.Enum('none', 'referent', 'suppleant', 'cellule', name='crisisrole', native_enum=False, length=24), nullable=False),
     sa.Column('membership', sa.Enum('member', 'partner', name='membership', native_enum=False, length=24), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('unavailable_until', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('unavailable_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('availability_note', sa.String(length=300), nullable=True),
-    sa.Column('confirmed_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('rpps IS NOT NULL OR adeli IS NOT NULL', name=op.f('ck_professional_has_identifier')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_professional_user_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_professional')),
@@ -102,7 +101,7 @@ def upgrade():
     sa.Column('professional_id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.Enum('sms', 'email', name='channel', native_enum=False, length=12), nullable=False),
     sa.Column('granted', sa.Boolean(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('method', sa.String(length=120), nullable=False),
     sa.ForeignKeyConstraint(['professional_id'], ['professional.id'], name=op.f('fk_alert_consent_professional_id_professional'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('professional_id', 'channel', name=op.f('pk_alert_consent'))

@@ -11,14 +11,13 @@ Revises: 0004_alerts
 import sqlalchemy as sa
 from alembic import op
 
-import crisis_app.core.db
 
 revision = "0005_outbox"
 down_revision = "0004_alerts"
 branch_labels = None
 depends_on = None
 
-UTC = crisis_app.core.db.UTCDateTime(timezone=True)
+UTC = sa.DateTime(timezone=True)
 TOPICS = {"alert": "alert", "notice": "stock.warnings", "confirmation": "directory.confirmation"}
 
 

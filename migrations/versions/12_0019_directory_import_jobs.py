@@ -6,7 +6,6 @@ Revises: 0018_directory_search_backfill
 import sqlalchemy as sa
 from alembic import op
 
-import crisis_app.core.db
 
 revision = "0019_directory_import_jobs"
 down_revision = "0018_directory_search_backfill"
@@ -30,8 +29,8 @@ def upgrade():
         sa.Column("message", sa.String(length=500), nullable=True),
         sa.Column("report", sa.JSON(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("finished_at", crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["created_by_id"], ["user_account.id"],
                                 name=op.f("fk_directory_import_created_by_id_user_account"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_directory_import")),

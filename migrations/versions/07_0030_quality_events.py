@@ -7,7 +7,6 @@ Create Date: 2026-11-30 09:19:52.807846
 """
 from alembic import op
 import sqlalchemy as sa
-import crisis_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -24,16 +23,16 @@ def upgrade():
     sa.Column('acceptable_max', sa.Integer(), nullable=False),
     sa.Column('unacceptable_min', sa.Integer(), nullable=False),
     sa.Column('public_token', sa.String(length=64), nullable=True),
-    sa.Column('public_token_set_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('public_token_set_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('acceptable_max >= 1 AND acceptable_max < unacceptable_min AND unacceptable_min <= 25', name=op.f('ck_quality_settings_zones_ordered')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quality_settings')),
     sa.UniqueConstraint('public_token', name=op.f('uq_quality_settings_public_token'))
     )
     op.create_table('adverse_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('state', sa.Enum('declare', 'en_tri', 'non_retenu', 'doublon', 'traitement_simple', 'crex', 'rmm', 'eigs', 'planifie', 'en_analyse', 'presente', 'plan_valide', 'actions_en_cours', 'actions_realisees', 'efficacite_verifiee', 'cloture', 'reouvert', name='state', native_enum=False, length=24), nullable=False),
     sa.Column('occurred_on', sa.Date(), nullable=False),
     sa.Column('discovered_on', sa.Date(), nullable=True),
@@ -64,7 +63,7 @@ def upgrade():
     sa.Column('follow_up_hash', sa.String(length=64), nullable=True),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('feedback', sa.Text(), nullable=True),
-    sa.Column('feedback_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('feedback_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('is_eigs', sa.Boolean(), nullable=False),
     sa.Column('eigs_part1_sent_on', sa.Date(), nullable=True),
     sa.Column('eigs_part2_due_on', sa.Date(), nullable=True),
@@ -97,7 +96,7 @@ def upgrade():
     op.create_table('adverse_event_note',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['adverse_event.id'], name=op.f('fk_adverse_event_note_event_id_adverse_event'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_adverse_event_note'))
@@ -108,7 +107,7 @@ def upgrade():
     op.create_table('adverse_event_step',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('from_state', sa.Enum('declare', 'en_tri', 'non_retenu', 'doublon', 'traitement_simple', 'crex', 'rmm', 'eigs', 'planifie', 'en_analyse', 'presente', 'plan_valide', 'actions_en_cours', 'actions_realisees', 'efficacite_verifiee', 'cloture', 'reouvert', name='state', native_enum=False, length=24), nullable=True),
     sa.Column('to_state', sa.Enum('declare', 'en_tri', 'non_retenu', 'doublon', 'traitement_simple', 'crex', 'rmm', 'eigs', 'planifie', 'en_analyse', 'presente', 'plan_valide', 'actions_en_cours', 'actions_realisees', 'efficacite_verifiee', 'cloture', 'reouvert', name='state', native_enum=False, length=24), nullable=False),
     sa.Column('reason', sa.String(length=1000), nullable=True),
@@ -124,7 +123,7 @@ def upgrade():
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('step', sa.String(length=16), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=False),
-    sa.Column('sent_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('recipient_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['adverse_event.id'], name=op.f('fk_eigs_reminder_event_id_adverse_event'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_eigs_reminder')),

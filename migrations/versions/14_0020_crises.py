@@ -8,8 +8,9 @@ Create Date: 2026-11-30 09:18:01.535569
 """
 from alembic import op
 import sqlalchemy as sa
-import crisis_app.core.db
-from crisis_app.crises.chain import GENESIS, entry_hash
+import hashlib
+import json
+from datetime import UTC, datetime
 
 
 # revision identifiers, used by Alembic.
@@ -28,12 +29,12 @@ def upgrade():
     sa.Column('worked', sa.Text(), nullable=False),
     sa.Column('not_worked', sa.Text(), nullable=False),
     sa.Column('status', sa.Enum('draft', 'validated', 'sent', name='evaluationstatus', native_enum=False, length=24), nullable=False),
-    sa.Column('validated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('validated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('validated_by_id', sa.Integer(), nullable=True),
-    sa.Column('sent_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('message_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['crisis_id'], ['crisis.id'], name=op.f('fk_crisis_evaluation_crisis_id_crisis'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['validated_by_id'], ['user_account.id'], name=op.f('fk_crisis_evaluation_validated_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis_evaluation')),
@@ -43,7 +44,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('crisis_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.Enum('decision', 'information', 'action', 'communication', 'level_change', 'alert', 'equipment', 'correction', name='entrykind', native_enum=False, length=24), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
@@ -60,7 +61,7 @@ def upgrade():
     op.create_table('crisis_level_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('crisis_id', sa.Integer(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('from_gradation', sa.SmallInteger(), nullable=True),
     sa.Column('to_gradation', sa.SmallInteger(), nullable=True),
     sa.Column('reason', sa.String(length=1000), nullable=False),
@@ -80,8 +81,8 @@ def upgrade():
     sa.Column('detail', sa.String(length=1000), nullable=True),
     sa.Column('status', sa.Enum('identified', 'in_progress', 'met', 'dropped', name='needstatus', native_enum=False, length=24), nullable=False),
     sa.Column('owner', sa.String(length=200), nullable=True),
-    sa.Column('updated_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['crisis_id'], ['crisis.id'], name=op.f('fk_crisis_need_crisis_id_crisis'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis_need'))
     )
@@ -91,7 +92,7 @@ def upgrade():
     op.create_table('crisis_cell_activation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('crisis_id', sa.Integer(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('alert_id', sa.Integer(), nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_crisis_cell_activation_actor_id_user_account'), ondelete='SET NULL'),
@@ -131,7 +132,7 @@ def upgrade():
     with op.batch_alter_table('crisis', schema=None) as batch_op:
         batch_op.add_column(sa.Column('authority', sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column('authority_reference', sa.String(length=120), nullable=True))
-        batch_op.add_column(sa.Column('qualified_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('qualified_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('close_reason', sa.String(length=1000), nullable=True))
         batch_op.add_column(sa.Column('opened_by_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_crisis_opened_by_id_user_account'), 'user_account', ['opened_by_id'], ['id'], ondelete='SET NULL')
@@ -142,12 +143,41 @@ def upgrade():
     _carry_over_journal_lines()
 
 
-AUDIT = sa.table('audit_event', sa.column('id', sa.Integer()), sa.column('at', crisis_app.core.db.UTCDateTime()),
+# Copied from the application as they were when this revision was written (a migration never imports live code:
+# the chain's rule must stay the one these entries were hashed with): crisis_app.crises.chain and core.db.
+GENESIS = "0" * 64
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """An aware UTC datetime on every engine (SQLite hands back naive values)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def canonical(*, crisis_id: int, seq: int, at: datetime, kind: str, text: str, author_id: int | None,
+              author_label: str, corrects_id: int | None) -> bytes:
+    content = {"crisis_id": crisis_id, "seq": seq, "at": at.astimezone(UTC).isoformat(), "kind": kind,
+               "text": text, "author_id": author_id, "author_label": author_label, "corrects_id": corrects_id}
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def entry_hash(prev_hash: str, **content) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(**content)).hexdigest()
+
+
+AUDIT = sa.table('audit_event', sa.column('id', sa.Integer()), sa.column('at', UTCDateTime()),
                  sa.column('actor_id', sa.Integer()), sa.column('actor_label', sa.String()),
                  sa.column('action', sa.String()), sa.column('object_type', sa.String()),
                  sa.column('object_id', sa.String()), sa.column('summary', sa.String()))
 ENTRY = sa.table('crisis_journal_entry', sa.column('crisis_id', sa.Integer()), sa.column('seq', sa.Integer()),
-                 sa.column('at', crisis_app.core.db.UTCDateTime()), sa.column('kind', sa.String()),
+                 sa.column('at', UTCDateTime()), sa.column('kind', sa.String()),
                  sa.column('text', sa.Text()), sa.column('author_id', sa.Integer()),
                  sa.column('author_label', sa.String()), sa.column('corrects_id', sa.Integer()),
                  sa.column('prev_hash', sa.String()), sa.column('hash', sa.String()))

@@ -3,10 +3,11 @@
 Revision ID: 0018_directory_search_backfill
 Revises: 0017_directory_search_column
 """
+import re
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
-
-from crisis_app.directory.professionals.text_search import search_text
 
 revision = "0018_directory_search_backfill"
 down_revision = "0017_directory_search_column"
@@ -15,6 +16,38 @@ depends_on = None
 
 FIELDS = ("first_name", "last_name", "rpps", "adeli", "mobile_phone", "structure_phone", "email")
 BATCH = 1000
+
+# Copied from crisis_app.directory.text_search as it was when this revision was written (a migration never imports
+# live code): the folded text a professional is found by.
+_SEPARATORS = re.compile(r"[-'’‐–—,;\s]+")
+
+
+def fold(text):
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _SEPARATORS.sub(" ", bare).strip()
+
+
+def phone_digits(text):
+    if not text:
+        return ""
+    stripped = text.strip()
+    digits = re.sub(r"\D", "", stripped)
+    if stripped.startswith("+33"):
+        return "0" + digits[2:]
+    if digits.startswith("0033"):
+        return "0" + digits[4:]
+    return digits
+
+
+def search_text(*, first_name, last_name, rpps=None, adeli=None, mobile_phone=None, structure_phone=None,
+                email=None):
+    parts = [fold(first_name), fold(last_name), rpps or "", adeli or "", phone_digits(mobile_phone),
+             phone_digits(structure_phone), (email or "").lower()]
+    return " ".join(p for p in parts if p)
+
 
 professional = sa.table("professional", sa.column("id", sa.Integer), sa.column("search_text", sa.String),
                         *(sa.column(f, sa.String) for f in FIELDS))

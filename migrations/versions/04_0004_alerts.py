@@ -7,7 +7,6 @@ Create Date: 2026-11-26 12:04:14.954170
 """
 from alembic import op
 import sqlalchemy as sa
-import crisis_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +25,7 @@ def upgrade():
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('reference', sa.String(length=80), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
@@ -52,11 +51,11 @@ def upgrade():
     sa.Column('escalation_max', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('active', 'cancelled', 'ended', name='alertstatus', native_enum=False, length=20), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('cancelled_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ended_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('end_text', sa.String(length=640), nullable=True),
     sa.Column('unreachable_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['audience_id'], ['audience.id'], name=op.f('fk_alert_audience_id_audience'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_alert_created_by_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['crisis_id'], ['crisis.id'], name=op.f('fk_alert_crisis_id_crisis'), ondelete='SET NULL'),
@@ -75,12 +74,12 @@ def upgrade():
     sa.Column('mobile_phone', sa.String(length=20), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('channels', sa.JSON(), nullable=False),
-    sa.Column('unavailable_until', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('unavailable_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('answer_code', sa.String(length=16), nullable=True),
     sa.Column('answer_comment', sa.String(length=500), nullable=True),
-    sa.Column('answered_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('rounds', sa.Integer(), nullable=False),
-    sa.Column('last_round_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_round_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_alert_recipient_alert_id_alert'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['professional_id'], ['professional.id'], name=op.f('fk_alert_recipient_professional_id_professional'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_recipient')),
@@ -97,7 +96,7 @@ def upgrade():
     sa.Column('code', sa.String(length=16), nullable=False),
     sa.Column('comment', sa.String(length=500), nullable=True),
     sa.Column('via', sa.String(length=12), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['recipient_id'], ['alert_recipient.id'], name=op.f('fk_alert_answer_recipient_id_alert_recipient'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_answer'))
     )
@@ -115,14 +114,14 @@ def upgrade():
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('state', sa.Enum('queued', 'sending', 'sent', 'temporary_failure', 'permanent_failure', 'answered', 'cancelled', name='deliverystate', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('enqueued_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('next_attempt_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sending_since', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('delivered_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('enqueued_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sending_since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.String(length=300), nullable=True),
     sa.Column('provider_ref', sa.String(length=120), nullable=True),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_delivery_alert_id_alert'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recipient_id'], ['alert_recipient.id'], name=op.f('fk_delivery_recipient_id_alert_recipient'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),

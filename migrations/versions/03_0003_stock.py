@@ -7,7 +7,6 @@ Create Date: 2026-11-26 11:22:37.406951
 """
 from alembic import op
 import sqlalchemy as sa
-import crisis_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +25,7 @@ def upgrade():
     sa.Column('unit', sa.String(length=40), nullable=False),
     sa.Column('alert_threshold', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('alert_threshold >= 0', name=op.f('ck_stock_item_threshold_positive')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_item')),
     sa.UniqueConstraint('name', name=op.f('uq_stock_item_name'))
@@ -36,7 +35,7 @@ def upgrade():
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('address', sa.String(length=250), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_location')),
     sa.UniqueConstraint('name', name=op.f('uq_stock_location_name'))
     )
@@ -47,7 +46,7 @@ def upgrade():
     sa.Column('lot_number', sa.String(length=60), nullable=True),
     sa.Column('expires_on', sa.Date(), nullable=True),
     sa.Column('quantity', sa.Integer(), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('quantity >= 0', name=op.f('ck_stock_lot_quantity_not_negative')),
     sa.ForeignKeyConstraint(['item_id'], ['stock_item.id'], name=op.f('fk_stock_lot_item_id_stock_item')),
     sa.ForeignKeyConstraint(['location_id'], ['stock_location.id'], name=op.f('fk_stock_lot_location_id_stock_location')),
@@ -60,7 +59,7 @@ def upgrade():
 
     op.create_table('stock_movement',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.Enum('reception', 'distribution', 'perte', 'peremption', 'inventaire', name='movementkind', native_enum=False, length=24), nullable=False),
     sa.Column('lot_id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -96,7 +95,7 @@ def upgrade():
     sa.Column('lot_id', sa.Integer(), nullable=True),
     sa.Column('tone', sa.String(length=8), nullable=False),
     sa.Column('message', sa.String(length=300), nullable=False),
-    sa.Column('checked_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['stock_item.id'], name=op.f('fk_stock_warning_item_id_stock_item'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['lot_id'], ['stock_lot.id'], name=op.f('fk_stock_warning_lot_id_stock_lot'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_warning'))

@@ -7,7 +7,6 @@ Create Date: 2026-11-26 11:05:06.418644
 """
 from alembic import op
 import sqlalchemy as sa
-import crisis_app.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -24,10 +23,10 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('typology', sa.SmallInteger(), nullable=False),
     sa.Column('gradation', sa.SmallInteger(), nullable=False),
-    sa.Column('opened_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('is_exercise', sa.Boolean(), nullable=False),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('gradation IN (1, 2)', name=op.f('ck_crisis_gradation_range')),
     sa.CheckConstraint('typology BETWEEN 1 AND 5', name=op.f('ck_crisis_typology_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis'))
@@ -39,14 +38,14 @@ def upgrade():
     sa.Column('role', sa.Enum('coordinator', 'crisis_referent', 'crisis_cell', 'professional', 'quality_referent', 'ars_observer', name='role', native_enum=False, length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('last_login_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
     )
     op.create_table('worker_heartbeat',
     sa.Column('hostname', sa.String(length=200), nullable=False),
-    sa.Column('seen_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('hostname', name=op.f('pk_worker_heartbeat'))
     )
     op.create_table('api_token',
@@ -54,9 +53,9 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
-    sa.Column('last_used_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_api_token_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
@@ -66,7 +65,7 @@ def upgrade():
 
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', crisis_app.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('actor_label', sa.String(length=254), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
