@@ -59,7 +59,7 @@ def test_the_copied_rules_match_the_application_of_today():
     from datetime import UTC, datetime
 
     from crisis_app.crises import chain
-    from crisis_app.directory import text_search
+    from crisis_app.directory.professionals import text_search
 
     backfill = _module("11_0018_directory_search_backfill.py")
     crises = _module("14_0020_crises.py")
