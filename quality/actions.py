@@ -17,7 +17,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.models import Professional
-from quality import eventflow, services, validation
+from quality import eventflow, validation
 from quality.models import AdverseEvent
 from quality.models_actions import Analysis, CorrectiveAction
 from quality.models_sessions import PatientTraceur
@@ -185,7 +185,3 @@ def refuse_unverified(event: AdverseEvent) -> None:
         listed = ", ".join(f"n° {a.id} « {a.title[:60]} » ({a.status.label})" for a in pending[:5])
         raise ServiceError("actions_not_verified", f"{event.reference} ne peut pas être clôturé : l'efficacité de "
                            f"{len(pending)} action(s) n'est pas vérifiée — {listed}.", field="to", status=409)
-
-
-if refuse_unverified not in services.CLOSE_GUARDS:
-    services.CLOSE_GUARDS.append(refuse_unverified)

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from quality import eventflow, validation
@@ -84,6 +84,7 @@ def _event(event_id: Any) -> AdverseEvent:
     return event
 
 
+@atomic()
 def save(*, actor: User, data: dict[str, Any], analysis: Analysis | None = None) -> Analysis:
     """Create an analysis for an event, or save what the pilot wrote since (only the sections given)."""
     if analysis is not None and analysis.status is AnalysisStatus.VALIDATED:
@@ -111,10 +112,10 @@ def save(*, actor: User, data: dict[str, Any], analysis: Analysis | None = None)
     audit.record(actor=actor, action=action, object_type=OBJECT, object_id=analysis.id,
                  summary=f"Analyse {analysis.method_label} n° {analysis.id} enregistrée "
                          f"({', '.join(sorted(k for k in values if k != 'method')) or 'création'})")
-    db.session.commit()
     return analysis
 
 
+@atomic()
 def present(*, actor: User, analysis: Analysis) -> Analysis:
     """The pilot presents the analysis to the session (brouillon → présentée)."""
     if analysis.status is not AnalysisStatus.DRAFT:
@@ -125,10 +126,10 @@ def present(*, actor: User, analysis: Analysis) -> Analysis:
                  summary=f"Analyse n° {analysis.id} présentée", changes={"status": ["brouillon", "presentee"]})
     if analysis.event_id:
         eventflow.advance(db.session.get(AdverseEvent, analysis.event_id), State.PRESENTE, actor=actor)
-    db.session.commit()
     return analysis
 
 
+@atomic()
 def validate(*, actor: User, analysis: Analysis, session: QualitySession) -> Analysis:
     """The session validates the analysis and its action plan (présentée → validée)."""
     if analysis.status is not AnalysisStatus.PRESENTED:
@@ -143,5 +144,4 @@ def validate(*, actor: User, analysis: Analysis, session: QualitySession) -> Ana
     if analysis.event_id:
         eventflow.advance(db.session.get(AdverseEvent, analysis.event_id), State.PLAN_VALIDE, actor=actor,
                           reason=f"Plan d'actions validé en séance ({session.reference})")
-    db.session.commit()
     return analysis

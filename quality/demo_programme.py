@@ -32,7 +32,7 @@ def seed(rng: random.Random) -> list[str]:
     if referent is None or pilot is None:
         return ["Qualité : pas de référent qualité de démonstration, pas de séance"]
     programme_admin.ensure_default_themes()
-    db.session.commit()
+    db.session.flush()
     themes = {t.label: t.id for t in db.session.scalars(sa.select(QualityTheme))}
     people = [p.id for p in db.session.scalars(sa.select(Professional).where(Professional.active.is_(True))
                                                .order_by(Professional.id).limit(8))]

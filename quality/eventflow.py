@@ -1,6 +1,6 @@
 """How sessions, analyses and actions move a register event along part 1's state machine.
 
-Each move goes through ``services._move`` (one guarded UPDATE, the history line and the audit row), inside the
+Each move goes through ``services.move`` (one guarded UPDATE, the history line and the audit row), inside the
 caller's transaction; a move the machine does not allow is simply not made (the event stays where it is).
 """
 
@@ -24,6 +24,6 @@ def advance(event: AdverseEvent, goal: State, *, actor: User, reason: str | None
         ahead = [s for s in rules.next_states(event.state) if s in ROAD and ROAD.index(s) <= limit]
         if not ahead:
             break
-        services._move(event, ahead[0], actor=actor, reason=reason if ahead[0] is goal else None)
+        services.move(event, ahead[0], actor=actor, reason=reason if ahead[0] is goal else None)
         moves += 1
     return moves

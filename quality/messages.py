@@ -1,4 +1,4 @@
-"""The texts quality sends: the acknowledgement to a named declarer and the EIGS part-2 reminders."""
+"""The texts quality sends: the acknowledgement and the feedback to a named declarer, the EIGS part-2 reminders."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ def acknowledgement(event: AdverseEvent, declarer: User) -> Outgoing:
     return Outgoing(topic="quality.ack", subject=f"Déclaration {event.reference} reçue", email_text=text,
                     recipients=[Person(name=declarer.full_name, email=declarer.email, ref_id=declarer.id)],
                     about=("adverse_event", event.id), label="Déclarant (accusé de réception)")
+
+
+def feedback(event: AdverseEvent, declarer: User, text: str) -> Outgoing:
+    """The referents' feedback to a named declarer (the anonymous one reads it on the follow-up page)."""
+    body = (f"Bonjour {declarer.full_name},\n\nVotre déclaration {event.reference} a été analysée. "
+            f"Voici le retour des référents qualité :\n\n{text}\n\n"
+            f"Suivi : {_public_url(f'/qualite/mes-declarations/{event.id}')}"
+            "\n\nMerci pour votre contribution à la sécurité des soins.\n\nVigie — qualité et sécurité des soins")
+    return Outgoing(topic="quality.feedback", subject=f"Retour sur votre déclaration {event.reference}",
+                    email_text=body, about=("adverse_event", event.id), label="Déclarant (retour)",
+                    recipients=[Person(name=declarer.full_name, email=declarer.email, ref_id=declarer.id)])
 
 
 def step_phrase(step: str, due_on: date) -> str:

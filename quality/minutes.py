@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from quality import session_messages, sessions
@@ -57,6 +57,7 @@ def render_pdf(session: QualitySession) -> bytes:
     return HTML(string=html(session)).write_pdf()
 
 
+@atomic()
 def make(*, actor: User, session: QualitySession, send: bool = False) -> QualitySession:
     """Write the minutes of a held session, keep them, and optionally send them to the participants."""
     if session.status is not SessionStatus.HELD:
@@ -67,5 +68,4 @@ def make(*, actor: User, session: QualitySession, send: bool = False) -> Quality
     audit.record(actor=actor, action="quality.session.minutes", object_type=sessions.OBJECT, object_id=session.id,
                  summary=f"{session.reference} : compte rendu établi"
                          f"{f', envoyé à {count} participant(s)' if send else ''}")
-    db.session.commit()
     return session

@@ -1,5 +1,5 @@
 """The lists and settings of the programme: themes, the CPTS's own indicators and their hand-entered values, and
-the coordinator's reminder period for overdue actions. Each change commits with its audit row."""
+the coordinator's reminder period for overdue actions. Each change is written with its audit row in the caller's unit of work."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from quality import validation
@@ -22,6 +22,7 @@ def _refuse(message: str, field: str) -> ServiceError:
     return ServiceError("validation_error", message, field=field)
 
 
+@atomic()
 def add_theme(*, actor: User, label: str) -> QualityTheme:
     text = validation.clean_text(label)
     if not text or len(text) > 120:
@@ -33,15 +34,14 @@ def add_theme(*, actor: User, label: str) -> QualityTheme:
     db.session.flush()
     audit.record(actor=actor, action="quality.theme.add", object_type="quality_theme", object_id=theme.id,
                  summary=f"Thème ajouté : {text}")
-    db.session.commit()
     return theme
 
 
+@atomic()
 def set_theme_active(*, actor: User, theme: QualityTheme, active: bool) -> QualityTheme:
     theme.active = bool(active)
     audit.record(actor=actor, action="quality.theme.active", object_type="quality_theme", object_id=theme.id,
                  summary=f"Thème « {theme.label} » {'proposé' if active else 'retiré de la liste'}")
-    db.session.commit()
     return theme
 
 
@@ -51,6 +51,7 @@ def ensure_default_themes() -> None:
         db.session.add_all(QualityTheme(label=label) for label in words.DEFAULT_THEMES)
 
 
+@atomic()
 def create_indicator(*, actor: User, data: dict[str, Any]) -> QualityIndicator:
     """An indicator: name, definition, target, unit, source (computed metric or manual), the action it follows."""
     name, definition = validation.clean_text(data.get("name")), validation.clean_text(data.get("definition"))
@@ -77,10 +78,10 @@ def create_indicator(*, actor: User, data: dict[str, Any]) -> QualityIndicator:
     db.session.flush()
     audit.record(actor=actor, action="quality.indicator.create", object_type="quality_indicator",
                  object_id=indicator.id, summary=f"Indicateur créé : {name}")
-    db.session.commit()
     return indicator
 
 
+@atomic()
 def record_value(*, actor: User, indicator: QualityIndicator, value: Any, measured_on: Any) -> IndicatorValue:
     """A value entered by hand, with the date it was measured."""
     if indicator.source != "manual":
@@ -94,7 +95,6 @@ def record_value(*, actor: User, indicator: QualityIndicator, value: Any, measur
     db.session.flush()
     audit.record(actor=actor, action="quality.indicator.value", object_type="quality_indicator",
                  object_id=indicator.id, summary=f"{indicator.name} : {value:g} au {measured_on:%d/%m/%Y}")
-    db.session.commit()
     return row
 
 
@@ -103,6 +103,7 @@ def programme_settings() -> ProgrammeSettings:
         ProgrammeSettings(overdue_every_days=7)
 
 
+@atomic()
 def set_overdue_every_days(*, actor: User, days: Any) -> ProgrammeSettings:
     """How often (days) an overdue action's owner is reminded: the coordinator's setting, 1 to 90."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
@@ -116,5 +117,4 @@ def set_overdue_every_days(*, actor: User, days: Any) -> ProgrammeSettings:
     audit.record(actor=actor, action="quality.settings.overdue", object_type="quality_programme_settings",
                  object_id=row.id, summary=f"Rappel des actions en retard : tous les {days} jours",
                  changes={"overdue_every_days": [before, days]})
-    db.session.commit()
     return row

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.timez import paris_datetime
 from quality import documents, forms, query, rules, services, vocab
@@ -97,7 +97,7 @@ def _submit(event, form, action, success: str, form_key: str):
             action()
         except ServiceError as exc:
             show_errors(form, exc)
-            db.session.rollback()
+            abandon()
             return _event_page(query.get_event_for_user(_actor(), event.id), status=exc.status,
                                **{form_key: form})
         flash(success, "success")
@@ -134,8 +134,8 @@ def transition(event_id: int):
 @permission_required("quality.manage")
 def feedback(event_id: int):
     event, form = query.get_event_for_user(_actor(), event_id), forms.FeedbackForm()
-    return _submit(event, form, lambda: services.set_feedback(actor=_actor(), event=event,
-                                                              feedback=form.feedback.data),
+    return _submit(event, form, lambda: services.give_feedback(actor=_actor(), event=event,
+                                                               feedback=form.feedback.data),
                    "Retour au déclarant enregistré.", "feedback_form")
 
 
@@ -150,9 +150,10 @@ def eigs(event_id: int):
             services.record_eigs(actor=_actor(), event=event, part1_sent_on=form.part1_sent_on.data,
                                  part2_sent_on=form.part2_sent_on.data, ars_reference=form.ars_reference.data)
         except ServiceError as exc:
+            abandon()
             status = exc.status
             show_errors(form, exc)
-            db.session.rollback()
+            abandon()
         else:
             flash("Suivi EIGS enregistré.", "success")
             return redirect(request.path)
@@ -187,6 +188,7 @@ def settings():
             services.set_zones(actor=_actor(), acceptable_max=form.acceptable_max.data,
                                unacceptable_min=form.unacceptable_min.data)
         except ServiceError as exc:
+            abandon()
             status = exc.status
             show_errors(form, exc)
         else:

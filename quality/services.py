@@ -18,19 +18,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
-from quality import messages, notify, rules, validation
+from quality import actions, messages, notify, rules, validation
 from quality.models import AdverseEvent, AdverseEventNote, AdverseEventStep, QualitySettings
 from quality.vocab import DECISIONS, State
 
 ANONYMOUS_LABEL = "déclarant anonyme"
 OBJECT = "adverse_event"
 REASON_MAX = 1000
-# Checks run before an event closes, each raising ServiceError (quality.actions: every action verified).
-CLOSE_GUARDS: list = []
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,7 @@ def _settings_for_update() -> QualitySettings:
     return row
 
 
+@atomic()
 def set_zones(*, actor: User, acceptable_max: int, unacceptable_min: int) -> QualitySettings:
     """Set the criticality zones: acceptable up to ``acceptable_max``, inacceptable from ``unacceptable_min``."""
     if not (isinstance(acceptable_max, int) and isinstance(unacceptable_min, int)
@@ -85,10 +84,10 @@ def set_zones(*, actor: User, acceptable_max: int, unacceptable_min: int) -> Qua
                  summary=f"Zones de criticité : acceptable ≤ {acceptable_max}, inacceptable ≥ {unacceptable_min}",
                  changes=audit.changes_between(before, {"acceptable_max": acceptable_max,
                                                         "unacceptable_min": unacceptable_min}))
-    db.session.commit()
     return row
 
 
+@atomic()
 def renew_public_link(*, actor: User) -> str:
     """Give the public declaration page a new address; the previous one stops working at once."""
     row = _settings_for_update()
@@ -97,7 +96,6 @@ def renew_public_link(*, actor: User) -> str:
     db.session.flush()
     audit.record(actor=actor, action="quality.settings.public_link", object_type="quality_settings",
                  object_id=row.id, summary="Nouvelle adresse de la page publique de déclaration")
-    db.session.commit()
     return row.public_token
 
 
@@ -115,6 +113,11 @@ def declare(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Dec
     """
     if not anonymous and actor is None:
         raise ServiceError("anonymous_required", "Sans compte, la déclaration est anonyme.", field="anonymous")
+    with atomic():
+        return _record_declaration(actor=actor, anonymous=anonymous, data=data)
+
+
+def _record_declaration(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Declared:
     values = validation.clean_declaration(data, today=utcnow().date())
     severity, likelihood = values["declarer_severity"], values["declarer_likelihood"]
     now = _coarse(utcnow()) if anonymous else utcnow()
@@ -136,7 +139,6 @@ def declare(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Dec
         row.actor_label, row.at = ANONYMOUS_LABEL, now
     else:
         notify.send(messages.acknowledgement(event, actor))
-    db.session.commit()
     return Declared(event=event, follow_up_secret=secret)
 
 
@@ -147,6 +149,7 @@ def event_for_secret(secret: str) -> AdverseEvent | None:
     return db.session.scalar(sa.select(AdverseEvent).where(AdverseEvent.follow_up_hash == hash_secret(secret)))
 
 
+@atomic()
 def add_information(*, event: AdverseEvent, text: str, actor: User | None) -> AdverseEventNote:
     """The declarer adds information (through the follow-up link, or their account for a named declaration)."""
     text = validation.clean_text(text)
@@ -163,7 +166,6 @@ def add_information(*, event: AdverseEvent, text: str, actor: User | None) -> Ad
                        object_id=event.id, summary=f"{event.reference} : information ajoutée par le déclarant")
     if event.anonymous:
         row.actor_label, row.at = ANONYMOUS_LABEL, now
-    db.session.commit()
     return note
 
 
@@ -177,22 +179,20 @@ def _refuse_move(event: AdverseEvent, target: State) -> ServiceError:
                         field="to", status=409)
 
 
-def _move(event: AdverseEvent, target: State, *, actor: User, reason: str | None, values: dict | None = None
-          ) -> None:
+def move(event: AdverseEvent, target: State, *, actor: User, reason: str | None, values: dict | None = None
+         ) -> None:
     """One guarded UPDATE: the event moves only from the state it was read in (a concurrent move loses)."""
     source = event.state
     if not rules.may_move(source, target):
         raise _refuse_move(event, target)
     if target is State.CLOTURE:
-        for guard in CLOSE_GUARDS:
-            guard(event)
+        actions.refuse_unverified(event)  # the closure rule: every action of the event is verified
     now = utcnow()
     result = db.session.execute(sa.update(AdverseEvent).where(AdverseEvent.id == event.id,
                                                               AdverseEvent.state == source)
                                 .values(state=target, updated_at=now, **(values or {}))
                                 .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        db.session.rollback()
         raise ServiceError("conflict", f"{event.reference} vient d'être modifié par quelqu'un d'autre : "
                            "rechargez la page.", status=409)
     db.session.expire(event)
@@ -238,7 +238,7 @@ def _target(to: State | str) -> State:
         raise ServiceError("validation_error", "État inconnu.", field="to") from None
 
 
-def _prepare(event: AdverseEvent, target: State, *, reason: Any, duplicate_of_id: Any, feedback: Any
+def _prepare(event: AdverseEvent, target: State, *, reason: Any, duplicate_of_id: Any
              ) -> tuple[str | None, dict[str, Any]]:
     """Check what ``target`` needs before anything is written; returns the reason and the values to set."""
     reason = _reason(reason, required=target in REASON_REQUIRED, message=REASON_REQUIRED.get(target, ""))
@@ -247,13 +247,10 @@ def _prepare(event: AdverseEvent, target: State, *, reason: Any, duplicate_of_id
         values["duplicate_of_id"] = _duplicate_target(event, duplicate_of_id).id
     if target is State.EIGS:
         values["is_eigs"] = True
-    feedback = validation.clean_text(feedback)
-    if feedback:
-        validation.refuse_patient_data({"feedback": feedback})
-        values.update(feedback=feedback[:validation.TEXT_MAX], feedback_at=utcnow())
     return reason, values
 
 
+@atomic()
 def transition(*, actor: User, event: AdverseEvent, to: State | str, reason: str | None = None,
                duplicate_of_id: int | None = None, feedback: str | None = None) -> AdverseEvent:
     """Move ``event`` to ``to`` if the state machine allows it (409 and nothing changed otherwise).
@@ -264,12 +261,15 @@ def transition(*, actor: User, event: AdverseEvent, to: State | str, reason: str
     target = _target(to)
     if not rules.may_move(event.state, target):
         raise _refuse_move(event, target)
-    reason, values = _prepare(event, target, reason=reason, duplicate_of_id=duplicate_of_id, feedback=feedback)
-    _move(event, target, actor=actor, reason=reason, values=values)
-    db.session.commit()
+    reason, values = _prepare(event, target, reason=reason, duplicate_of_id=duplicate_of_id)
+    text = _feedback_text(feedback, required=False)
+    move(event, target, actor=actor, reason=reason, values=values)
+    if text:
+        _write_feedback(actor=actor, event=event, text=text)
     return event
 
 
+@atomic()
 def triage(*, actor: User, event: AdverseEvent, severity: int, likelihood: int, decision: State | str,
            reason: str | None = None, duplicate_of_id: int | None = None, feedback: str | None = None
            ) -> AdverseEvent:
@@ -289,12 +289,14 @@ def triage(*, actor: User, event: AdverseEvent, severity: int, likelihood: int, 
     if rules.asks_eigs_question(severity) and target not in (State.EIGS, State.RMM) and not (reason or "").strip():
         raise ServiceError("eigs_question", "Gravité 4 ou 5 : EIGS ? RMM ? Si vous ne retenez ni l'un ni "
                            "l'autre, dites pourquoi.", field="reason")
-    reason, values = _prepare(event, target, reason=reason, duplicate_of_id=duplicate_of_id, feedback=feedback)
+    reason, values = _prepare(event, target, reason=reason, duplicate_of_id=duplicate_of_id)
+    text = _feedback_text(feedback, required=False)
     _rerate(actor=actor, event=event, severity=severity, likelihood=likelihood)
     if event.state is not State.EN_TRI:
-        _move(event, State.EN_TRI, actor=actor, reason=None)
-    _move(event, target, actor=actor, reason=reason, values=values)
-    db.session.commit()
+        move(event, State.EN_TRI, actor=actor, reason=None)
+    move(event, target, actor=actor, reason=reason, values=values)
+    if text:
+        _write_feedback(actor=actor, event=event, text=text)
     return event
 
 
@@ -312,6 +314,7 @@ def _rerate(*, actor: User, event: AdverseEvent, severity: int, likelihood: int)
 
 # --- EIGS ----------------------------------------------------------------------------------------
 
+@atomic()
 def record_eigs(*, actor: User, event: AdverseEvent, part1_sent_on: date | None = None,
                 part2_sent_on: date | None = None, ars_reference: str | None = None) -> AdverseEvent:
     """Record when part 1 and part 2 went to the ARS and its reference; part 2 falls due 3 months after part 1."""
@@ -342,20 +345,39 @@ def record_eigs(*, actor: User, event: AdverseEvent, part1_sent_on: date | None 
     if changes:
         audit.record(actor=actor, action="quality.eigs.update", object_type=OBJECT, object_id=event.id,
                      summary=f"{event.reference} : suivi EIGS mis à jour", changes=changes)
-    db.session.commit()
     return event
 
 
-def set_feedback(*, actor: User, event: AdverseEvent, feedback: str) -> AdverseEvent:
-    """Write the word the declarer reads on their follow-up page."""
+def _feedback_text(feedback: Any, *, required: bool) -> str | None:
     text = validation.clean_text(feedback)
     if text is None:
-        raise ServiceError("validation_error", "Écrivez le retour au déclarant.", field="feedback")
+        if required:
+            raise ServiceError("validation_error", "Écrivez le retour au déclarant.", field="feedback")
+        return None
+    if len(text) > validation.TEXT_MAX:
+        raise ServiceError("validation_error", f"Au plus {validation.TEXT_MAX} caractères.", field="feedback")
     validation.refuse_patient_data({"feedback": text})
-    event.feedback, event.feedback_at = text[:validation.TEXT_MAX], utcnow()
+    return text
+
+
+def _write_feedback(*, actor: User, event: AdverseEvent, text: str) -> None:
+    event.feedback, event.feedback_at = text, utcnow()
+    sent = 0
+    declarer = None if event.anonymous else event.declarer
+    if declarer is not None and declarer.active:
+        sent = notify.send(messages.feedback(event, declarer, text))
     audit.record(actor=actor, action="quality.event.feedback", object_type=OBJECT, object_id=event.id,
-                 summary=f"{event.reference} : retour au déclarant écrit")
-    db.session.commit()
+                 summary=f"{event.reference} : retour au déclarant "
+                         f"{'envoyé' if sent else 'affiché sur sa page de suivi'}")
+
+
+@atomic()
+def give_feedback(*, actor: User, event: AdverseEvent, feedback: str) -> AdverseEvent:
+    """Write the word the declarer reads on their follow-up page and, to a named declarer, send it by e-mail.
+
+    The one writer of an event's feedback: the triage, a transition and the closure all come through here.
+    """
+    _write_feedback(actor=actor, event=event, text=_feedback_text(feedback, required=True))
     return event
 
 

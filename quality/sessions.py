@@ -1,7 +1,7 @@
 """Sessions: schedule, change, cancel, invite, take attendance, decide per event, hold; the agenda a week ahead.
 
-Every change commits once with its audit row; the messages it sends are outbox rows of the same transaction, so
-an invitation leaves if and only if the change it announces is saved. Status: scheduled → held | cancelled.
+Every change joins the caller's unit of work with its audit row; the messages it sends are outbox rows of the same
+transaction, so an invitation leaves if and only if the change it announces is saved. Status: scheduled → held | cancelled.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_date
@@ -154,6 +154,7 @@ def _plan_events(session: QualitySession, actor: User) -> None:
             eventflow.advance(event, State.PLANIFIE, actor=actor, reason=f"Inscrit à : {session.title}")
 
 
+@atomic()
 def schedule(*, actor: User, data: dict[str, Any], invite: bool = False) -> QualitySession:
     """Plan a session (kind, date, duration, place or video link, lead, participants, agenda, themes)."""
     values = _clean(data, session=None)
@@ -171,7 +172,6 @@ def schedule(*, actor: User, data: dict[str, Any], invite: bool = False) -> Qual
                          f"({len(session.participants)} participant(s), {len(session.items)} événement(s))")
     if invite:
         _invite(session, actor)
-    db.session.commit()
     return session
 
 
@@ -194,14 +194,15 @@ def _invite(session: QualitySession, actor: User) -> None:
                          f"({message.recipient_count} destinataire(s), séquence {session.sequence})")
 
 
+@atomic()
 def invite(*, actor: User, session: QualitySession) -> QualitySession:
     """Send the invitation with its .ics to every participant (again: as an update with a higher SEQUENCE)."""
     _require_scheduled(session, "envoyer l'invitation")
     _invite(session, actor)
-    db.session.commit()
     return session
 
 
+@atomic()
 def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> QualitySession:
     """Change a planned session; a change of date, place or title is sent to the invited as an update."""
     _require_scheduled(session, "la modifier")
@@ -222,10 +223,10 @@ def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Qua
                  summary=f"{session.reference} modifiée", changes=changes)
     if session.invited_at and (people_changed or any(k in CALENDAR_FIELDS for k in changes)):
         _invite(session, actor)
-    db.session.commit()
     return session
 
 
+@atomic()
 def cancel(*, actor: User, session: QualitySession, reason: str | None = None) -> QualitySession:
     """Cancel a planned session; those invited receive the cancellation (METHOD:CANCEL)."""
     _require_scheduled(session, "l'annuler")
@@ -239,7 +240,6 @@ def cancel(*, actor: User, session: QualitySession, reason: str | None = None) -
     if session.invited_at:
         session.sequence += 1
         session_messages.send_calendar(session, kind="cancel", author=actor)
-    db.session.commit()
     return session
 
 
@@ -249,11 +249,11 @@ def _guarded_status(session: QualitySession, target: SessionStatus) -> None:
         QualitySession.id == session.id, QualitySession.status == session.status)
         .values(status=target, updated_at=utcnow()).execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        db.session.rollback()
         raise ServiceError("conflict", "La séance vient d'être modifiée : rechargez la page.", status=409)
     db.session.expire(session, ["status", "updated_at"])
 
 
+@atomic()
 def set_attendance(*, actor: User, session: QualitySession, present_ids: list[int]) -> QualitySession:
     """Who was there (participant ids); the others are recorded absent. Not on a cancelled session."""
     if session.status is SessionStatus.CANCELLED:
@@ -266,10 +266,10 @@ def set_attendance(*, actor: User, session: QualitySession, present_ids: list[in
         participant.attended = participant.id in present
     audit.record(actor=actor, action="quality.session.attendance", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} : {len(present)} présent(s) sur {len(session.participants)}")
-    db.session.commit()
     return session
 
 
+@atomic()
 def decide(*, actor: User, session: QualitySession, event_id: int, decision: str,
            pilot_user_id: int | None = None, method: str | None = None, note: str | None = None) -> SessionItem:
     """Record the session's decision on one agenda event; an analysis goes to a pilot not involved in it."""
@@ -296,7 +296,6 @@ def decide(*, actor: User, session: QualitySession, event_id: int, decision: str
                          f"{' (pilote ' + pilot.full_name + ')' if pilot else ''}")
     if choice is Decision.ANALYSIS:
         _open_analysis(event, pilot, method or ("alarm" if session.kind is SessionKind.RMM else "orion"), actor)
-    db.session.commit()
     return item
 
 
@@ -321,6 +320,7 @@ def _open_analysis(event: AdverseEvent, pilot: User, method: str, actor: User) -
     eventflow.advance(event, State.EN_ANALYSE, actor=actor, reason=f"Analyse confiée à {pilot.full_name}")
 
 
+@atomic()
 def hold(*, actor: User, session: QualitySession, summary: str | None = None) -> QualitySession:
     """Mark the session held (its attendance taken); its summary goes into the minutes."""
     _require_scheduled(session, "la marquer tenue")
@@ -334,7 +334,6 @@ def hold(*, actor: User, session: QualitySession, summary: str | None = None) ->
     audit.record(actor=actor, action="quality.session.hold", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} tenue ({session.present_count} présent(s))",
                  changes={"status": ["scheduled", "held"]})
-    db.session.commit()
     return session
 
 
@@ -345,6 +344,7 @@ def agenda(session: QualitySession) -> list[dict]:
     return session_messages.agenda_lines(session, events)
 
 
+@atomic()
 def send_agenda(*, session_id: int) -> bool:
     """Send the anonymised agenda once: the guarded UPDATE on ``agenda_sent_at`` decides, not a prior read."""
     now = utcnow()
@@ -353,7 +353,6 @@ def send_agenda(*, session_id: int) -> bool:
         QualitySession.status == SessionStatus.SCHEDULED).values(agenda_sent_at=now)
         .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        db.session.rollback()
         return False
     session = db.session.get(QualitySession, session_id)
     db.session.refresh(session)
@@ -361,7 +360,6 @@ def send_agenda(*, session_id: int) -> bool:
     audit.record(actor=None, action="quality.session.agenda", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} : ordre du jour anonymisé envoyé "
                          f"({message.recipient_count} destinataire(s))")
-    db.session.commit()
     return True
 
 

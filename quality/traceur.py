@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from crisis_app.core import audit
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from quality import validation
@@ -59,6 +59,7 @@ def _steps(value: Any) -> list[TraceurStep]:
     return steps
 
 
+@atomic()
 def save(*, actor: User, session: QualitySession, data: dict[str, Any]) -> PatientTraceur:
     """Record (or update) the patient traceur of a patient-traceur session."""
     if session.kind is not SessionKind.TRACEUR:
@@ -88,10 +89,10 @@ def save(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Patie
     audit.record(actor=actor, action="quality.traceur.save", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} : patient traceur « {label} » enregistré "
                          f"({len(traceur.steps)} étape(s), {sum(1 for s in traceur.steps if s.gap)} écart(s))")
-    db.session.commit()
     return traceur
 
 
+@atomic()
 def patient_feedback(*, actor: User, traceur: PatientTraceur, text: str) -> PatientTraceur:
     """The feedback written for the patient (handed over by the animateur: the patient's address is never kept)."""
     cleaned = validation.clean_text(text)
@@ -101,5 +102,4 @@ def patient_feedback(*, actor: User, traceur: PatientTraceur, text: str) -> Pati
     traceur.patient_feedback = cleaned[:validation.TEXT_MAX]
     audit.record(actor=actor, action="quality.traceur.feedback", object_type=OBJECT, object_id=traceur.session_id,
                  summary="Patient traceur : retour au patient rédigé")
-    db.session.commit()
     return traceur

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from crisis_app.core.access import permission_required, public
+from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from quality import forms, query, ratelimit, services, vocab
 
@@ -45,6 +46,7 @@ def _declaration_page(form: forms.DeclarationForm, *, template_args: dict, submi
         try:
             return _declared_page(submit())
         except ServiceError as exc:
+            abandon()
             status = exc.status
             show_errors(form, exc)
     elif request.method == "POST":
@@ -81,6 +83,7 @@ def _follow_up_page(event, *, actor):
         try:
             services.add_information(event=event, text=form.text.data, actor=actor)
         except ServiceError as exc:
+            abandon()
             status = exc.status
             show_errors(form, exc)
         else:

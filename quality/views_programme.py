@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.models import Professional
@@ -39,7 +39,7 @@ def _run(call, success: str, back: str):
     try:
         call()
     except ServiceError as exc:
-        db.session.rollback()
+        abandon()
         flash(exc.message + "".join(f" {m}" for ms in exc.fields.values() for m in ms), "error")
     else:
         flash(success, "success")
@@ -72,7 +72,7 @@ def session_new():
         try:
             session = sessions.schedule(actor=_actor(), data=data, invite=request.form.get("invite") == "oui")
         except ServiceError as exc:
-            db.session.rollback()
+            abandon()
             flash(exc.message + "".join(f" {m}" for ms in exc.fields.values() for m in ms), "error")
         else:
             flash("Séance planifiée.", "success")

@@ -183,7 +183,7 @@ def test_feedback_with_patient_data_is_refused(people):
     author, referent = people
     event = declare(author).event
     with pytest.raises(ServiceError) as caught:
-        services.set_feedback(actor=referent, event=event, feedback="Rappelez Mme X au 06 12 34 56 78")
+        services.give_feedback(actor=referent, event=event, feedback="Rappelez Mme X au 06 12 34 56 78")
     assert caught.value.code == "patient_data"
 
 

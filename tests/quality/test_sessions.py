@@ -13,11 +13,11 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import screening, sessions
+from quality import screening, services, sessions
 from quality.models_actions import Analysis
 from quality.vocab import State
 from quality.vocab_sessions import SessionStatus
-from tests.quality.conftest import row_counts
+from tests.quality.conftest import declare, row_counts
 from tests.quality.sessionkit import crex, event_for_crex
 
 
@@ -199,3 +199,44 @@ def test_lessons_go_to_the_consented_members_of_an_audience(referent, declarer):
     reached = {r.email for r in message.recipients if r.email}
     assert reached == {people[0].email, people[1].email}
     assert declarer.full_name not in message.email_text
+
+
+def test_a_session_decision_that_closes_an_event_is_one_unit_of_work(referent, declarer, monkeypatch):
+    """Decide "clôturé" in a session: the event's closure (its history line and audit row) and the decision are
+    one unit. When the last step (the decision's audit row) fails, nothing is written and nothing is enqueued;
+    the retry closes the event once."""
+    from crisis_app.core import audit
+    from crisis_app.core.db import atomic
+    from crisis_app.core.notifications import outbox
+    from quality.models import AdverseEventStep
+    from tests.quality.conftest import snapshot
+
+    event = services.triage(actor=referent, event=declare(declarer).event, severity=2, likelihood=2,
+                            decision="traitement_simple")
+    session = crex(referent, [event])
+    enqueued: list[int] = []
+    monkeypatch.setattr(outbox, "enqueue", enqueued.append)
+    record = audit.record
+
+    def failing_last_step(**kwargs):
+        if kwargs.get("action") == "quality.session.decision":
+            raise RuntimeError("the decision's audit row cannot be written")
+        return record(**kwargs)
+
+    before = snapshot()
+    monkeypatch.setattr(audit, "record", failing_last_step)
+    with pytest.raises(RuntimeError), atomic():
+        sessions.decide(actor=referent, session=session, event_id=event.id, decision="closed")
+    assert snapshot() == before and enqueued == [] and not db.session().info.get("on_commit")
+    db.session.refresh(event)
+    assert event.state is State.TRAITEMENT_SIMPLE
+
+    monkeypatch.setattr(audit, "record", record)
+    with atomic():
+        sessions.decide(actor=referent, session=session, event_id=event.id, decision="closed")
+    db.session.refresh(event)
+    assert event.state is State.CLOTURE
+    closures = db.session.scalars(sa.select(AdverseEventStep).where(AdverseEventStep.event_id == event.id,
+                                                                    AdverseEventStep.to_state == State.CLOTURE))
+    decisions = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "quality.session.decision"))
+    assert len(closures.all()) == 1 and len(decisions.all()) == 1
