@@ -1,5 +1,6 @@
 """The lists and settings of the programme: themes, the CPTS's own indicators and their hand-entered values, and
-the coordinator's reminder period for overdue actions. Each change is written with its audit row in the caller's unit of work."""
+the coordinator's reminder period for overdue actions. Each change is written with its audit row in the caller's
+unit of work."""
 
 from __future__ import annotations
 

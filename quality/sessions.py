@@ -1,7 +1,8 @@
 """Sessions: schedule, change, cancel, invite, take attendance, decide per event, hold; the agenda a week ahead.
 
 Every change joins the caller's unit of work with its audit row; the messages it sends are outbox rows of the same
-transaction, so an invitation leaves if and only if the change it announces is saved. Status: scheduled → held | cancelled.
+transaction, so an invitation leaves if and only if the change it announces is saved.
+Status: scheduled → held | cancelled.
 """
 
 from __future__ import annotations

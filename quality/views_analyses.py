@@ -124,5 +124,5 @@ def close(analysis_id: int):
     audience_id = request.form.get("audience_id", type=int)
     return _run(lambda: closure.close(actor=_actor(), event=event, feedback=request.form.get("feedback"),
                                       audience_id=audience_id, lessons=request.form.get("lessons_shared")
-                                      or analysis.lessons, commit=False), "Événement clôturé ; le déclarant a son retour.",
-                _back(analysis))
+                                      or analysis.lessons, commit=False),
+                "Événement clôturé ; le déclarant a son retour.", _back(analysis))
