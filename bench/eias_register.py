@@ -63,9 +63,9 @@ def _reset_postgres(url: str) -> None:
 
 
 def _rows(count: int, rng: random.Random) -> list[dict]:
-    from quality import rules, vocab
-    from quality.models import search_text
-    from quality.vocab import State
+    from quality.register import rules, vocab
+    from quality.register.models import search_text
+    from quality.register.vocab import State
 
     states = list(State)
     weights = [30 if s in (State.DECLARE, State.EN_TRI, State.CLOTURE) else 4 for s in states]
@@ -93,7 +93,7 @@ def _seed(count: int) -> float:
     import sqlalchemy as sa
 
     from crisis_app.core.db import db
-    from quality.models import AdverseEvent
+    from quality.register.models import AdverseEvent
 
     rng = random.Random(12)
     started = time.perf_counter()
@@ -129,8 +129,8 @@ def _time_scenario(filters: dict, repeat: int) -> dict:
     import sqlalchemy as sa
 
     from crisis_app.core.db import db
-    from quality import query, services
-    from quality.models import AdverseEvent
+    from quality.register import query, services
+    from quality.register.models import AdverseEvent
 
     filters = dict(filters)
     page = filters.pop("_page", 1)

@@ -17,11 +17,12 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.models import Professional
-from quality import eventflow, validation
-from quality.models import AdverseEvent
+from quality import validation
 from quality.models_actions import Analysis, CorrectiveAction
-from quality.models_sessions import PatientTraceur
-from quality.vocab import State
+from quality.register import eventflow
+from quality.register.models import AdverseEvent
+from quality.register.vocab import State
+from quality.sessions.models import PatientTraceur
 from quality.vocab_sessions import ACTION_TRANSITIONS, ACTION_TYPES, SOURCE_TYPES, ActionStatus
 
 OBJECT = "quality_action"

@@ -14,10 +14,11 @@ from crisis_app.core.notifications import outbox
 from crisis_app.directory import audiences
 from crisis_app.directory.contacts import recipients_for
 from crisis_app.directory.models import Audience
-from quality import actions, eventflow, messages, notify, rules, validation
-from quality.models import AdverseEvent
+from quality import actions, notify, validation
 from quality.notify import Outgoing, Person
-from quality.vocab import State
+from quality.register import eventflow, messages, rules
+from quality.register.models import AdverseEvent
+from quality.register.vocab import State
 
 OBJECT = "adverse_event"
 

@@ -15,9 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
-from quality import messages, notify, rules
-from quality.models import AdverseEvent, EigsReminder
-from quality.services import quality_referents
+from quality import notify
+from quality.register import messages, rules
+from quality.register.models import AdverseEvent, EigsReminder
+from quality.register.services import quality_referents
 
 log = logging.getLogger(__name__)
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import abort
 
 from crisis_app.core import audit
+from crisis_app.core.access import require
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from quality import eventflow, validation
-from quality import vocab_sessions as words
-from quality.models import AdverseEvent
+from quality import validation
+from quality.analyses import vocab as words
+from quality.analyses.vocab import AnalysisStatus
 from quality.models_actions import Analysis
-from quality.models_sessions import QualitySession
-from quality.vocab import State
-from quality.vocab_sessions import AnalysisStatus, SessionStatus
+from quality.register import eventflow
+from quality.register.models import AdverseEvent
+from quality.register.vocab import State
+from quality.sessions.models import QualitySession
+from quality.sessions.vocab import SessionStatus
 
 OBJECT = "quality_analysis"
 BARRIERS_MAX = 30
@@ -145,3 +149,9 @@ def validate(*, actor: User, analysis: Analysis, session: QualitySession) -> Ana
         eventflow.advance(db.session.get(AdverseEvent, analysis.event_id), State.PLAN_VALIDE, actor=actor,
                           reason=f"Plan d'actions validé en séance ({session.reference})")
     return analysis
+
+
+def get_analysis(analysis_id: int) -> Analysis:
+    require("quality.manage")
+    row = db.session.get(Analysis, analysis_id) if 0 < analysis_id < 2**31 else None
+    return row if row is not None else abort(404)

@@ -7,25 +7,24 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_login import current_user
 
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.directory.models import Audience, Professional
-from quality import actions, analyses, closure, forms, programme_access
-from quality import vocab_sessions as words
-from quality.models import AdverseEvent
+from quality import actions, closure
+from quality.analyses import services as analyses
+from quality.analyses import vocab as words
+from quality.blueprints import actor, run_and_go_back
 from quality.models_actions import Analysis
-from quality.models_sessions import QualitySession
-from quality.views_programme import _run
-from quality.vocab_sessions import SessionStatus
+from quality.register import forms
+from quality.register.models import AdverseEvent
+from quality.sessions import access as programme_access
+from quality.sessions.models import QualitySession
+from quality.sessions.vocab import SessionStatus
+from quality.vocab_sessions import ACTION_TYPES
 
 bp = Blueprint("quality_analyses", __name__, url_prefix="/qualite/analyses")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.route("")
@@ -38,7 +37,7 @@ def analyses_list():
 def _page_data(analysis: Analysis) -> dict:
     event = db.session.get(AdverseEvent, analysis.event_id) if analysis.event_id else None
     return {
-        "analysis": analysis, "event": event, "words": words, "form": forms.ConfirmForm(),
+        "analysis": analysis, "event": event, "words": words, "action_types": ACTION_TYPES, "form": forms.ConfirmForm(),
         "factors": words.ORION_FACTOR_FAMILIES if analysis.method == "orion" else words.ALARM_FACTORS,
         "actions": actions.for_event(event.id) if event else [],
         "sessions": db.session.scalars(sa.select(QualitySession).where(
@@ -54,7 +53,7 @@ def _page_data(analysis: Analysis) -> dict:
 @bp.route("/<int:analysis_id>")
 @permission_required("quality.manage")
 def analysis_page(analysis_id: int):
-    return render_template("quality/analysis.html", **_page_data(programme_access.get_analysis(analysis_id)))
+    return render_template("quality/analysis.html", **_page_data(analyses.get_analysis(analysis_id)))
 
 
 def _back(analysis: Analysis) -> str:
@@ -76,21 +75,21 @@ def _form_data(analysis: Analysis) -> dict:
 @bp.route("/<int:analysis_id>/enregistrer", methods=["POST"])
 @permission_required("quality.manage")
 def save(analysis_id: int):
-    analysis = programme_access.get_analysis(analysis_id)
-    return _run(lambda: analyses.save(actor=_actor(), analysis=analysis, data=_form_data(analysis)),
-                "Analyse enregistrée.", _back(analysis))
+    analysis = analyses.get_analysis(analysis_id)
+    return run_and_go_back(lambda: analyses.save(actor=actor(), analysis=analysis, data=_form_data(analysis)),
+                           "Analyse enregistrée.", _back(analysis))
 
 
 @bp.route("/<int:analysis_id>/etape", methods=["POST"])
 @permission_required("quality.manage")
 def step(analysis_id: int):
-    analysis = programme_access.get_analysis(analysis_id)
+    analysis = analyses.get_analysis(analysis_id)
     if request.form.get("to") == "presentee":
-        return _run(lambda: analyses.present(actor=_actor(), analysis=analysis), "Analyse présentée.",
-                    _back(analysis))
-    session = programme_access.get_session_for_user(_actor(), request.form.get("session_id", type=int) or 0)
-    return _run(lambda: analyses.validate(actor=_actor(), analysis=analysis, session=session),
-                "Analyse et plan d'actions validés.", _back(analysis))
+        return run_and_go_back(lambda: analyses.present(actor=actor(), analysis=analysis), "Analyse présentée.",
+                               _back(analysis))
+    session = programme_access.get_session_for_user(actor(), request.form.get("session_id", type=int) or 0)
+    return run_and_go_back(lambda: analyses.validate(actor=actor(), analysis=analysis, session=session),
+                           "Analyse et plan d'actions validés.", _back(analysis))
 
 
 def _due_on() -> date | None:
@@ -103,7 +102,7 @@ def _due_on() -> date | None:
 @bp.route("/<int:analysis_id>/actions", methods=["POST"])
 @permission_required("quality.manage")
 def add_action(analysis_id: int):
-    analysis = programme_access.get_analysis(analysis_id)
+    analysis = analyses.get_analysis(analysis_id)
     owner = request.form.get("owner", "")
     kind, _, owner_id = owner.partition(":")
     data = {"title": request.form.get("title"), "description": request.form.get("description"),
@@ -111,18 +110,18 @@ def add_action(analysis_id: int):
             "due_on": _due_on(),
             "owner_professional_id": int(owner_id) if kind == "p" and owner_id.isdigit() else None,
             "owner_user_id": int(owner_id) if kind == "u" and owner_id.isdigit() else None}
-    return _run(lambda: actions.create(actor=_actor(), data=data), "Action ajoutée.", _back(analysis))
+    return run_and_go_back(lambda: actions.create(actor=actor(), data=data), "Action ajoutée.", _back(analysis))
 
 
 @bp.route("/<int:analysis_id>/cloture", methods=["POST"])
 @permission_required("quality.manage")
 def close(analysis_id: int):
-    analysis = programme_access.get_analysis(analysis_id)
+    analysis = analyses.get_analysis(analysis_id)
     if analysis.event_id is None:
         abort(404)
     event = db.session.get(AdverseEvent, analysis.event_id)
     audience_id = request.form.get("audience_id", type=int)
-    return _run(lambda: closure.close(actor=_actor(), event=event, feedback=request.form.get("feedback"),
-                                      audience_id=audience_id, lessons=request.form.get("lessons_shared")
-                                      or analysis.lessons, commit=False),
-                "Événement clôturé ; le déclarant a son retour.", _back(analysis))
+    return run_and_go_back(lambda: closure.close(actor=actor(), event=event, feedback=request.form.get("feedback"),
+                                                 audience_id=audience_id, lessons=request.form.get("lessons_shared")
+                                                 or analysis.lessons, commit=False),
+                           "Événement clôturé ; le déclarant a son retour.", _back(analysis))

@@ -1,4 +1,5 @@
-"""The programme's figures for one year: the three contract indicators, the dashboard's series, own indicators.
+"""The programme's figures for one year: the three contract indicators, the dashboard's series, own indicators;
+creating an own indicator and entering its values by hand (each with its audit row).
 
 Years are civil years in Europe/Paris. A participant is counted once however many sessions they attended
 (a directory person, else an account); themes are those of the sessions held; the action plan carried out is the
@@ -10,17 +11,24 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 from statistics import median
+from typing import Any
 
 import sqlalchemy as sa
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.core import audit
+from crisis_app.core.db import atomic, db, utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import User
 from crisis_app.core.timez import paris_day_bounds, to_paris
-from quality import vocab
-from quality.models import AdverseEvent, AdverseEventStep
-from quality.models_actions import CorrectiveAction, QualityIndicator
-from quality.models_sessions import QualitySession
-from quality.vocab import State
-from quality.vocab_sessions import ActionStatus, SessionKind, SessionStatus
+from quality import validation
+from quality.indicators import vocab as words
+from quality.models_actions import CorrectiveAction, IndicatorValue, QualityIndicator
+from quality.register import vocab
+from quality.register.models import AdverseEvent, AdverseEventStep
+from quality.register.vocab import State
+from quality.sessions.models import QualitySession
+from quality.sessions.vocab import SessionKind, SessionStatus
+from quality.vocab_sessions import ActionStatus
 
 DONE = (ActionStatus.DONE, ActionStatus.VERIFIED)
 
@@ -125,3 +133,56 @@ def contract_rows(figures: dict) -> list[list]:
             [year, "Nombre de professionnels participant aux groupes d'analyse", contract["participants"],
              "professionnels"],
             [year, "Plan d'actions réalisé", contract["action_plan_done_rate"], "% des actions échues dans l'année"]]
+
+
+# --- own indicators --------------------------------------------------------------------------------
+
+def _refuse(message: str, field: str) -> ServiceError:
+    return ServiceError("validation_error", message, field=field)
+
+
+@atomic()
+def create_indicator(*, actor: User, data: dict[str, Any]) -> QualityIndicator:
+    """An indicator: name, definition, target, unit, source (computed metric or manual), the action it follows."""
+    name, definition = validation.clean_text(data.get("name")), validation.clean_text(data.get("definition"))
+    if not name or len(name) > 200:
+        raise _refuse("Nommez l'indicateur (200 caractères au plus).", "name")
+    if not definition:
+        raise _refuse("Définissez l'indicateur (numérateur, dénominateur, période).", "definition")
+    source = data.get("source")
+    if source not in words.INDICATOR_SOURCES:
+        raise _refuse("Source : calculé par Vigie ou saisi à la main.", "source")
+    metric = data.get("metric") if source == "computed" else None
+    if source == "computed" and metric not in words.COMPUTED_METRICS:
+        raise _refuse("Choisissez la mesure que Vigie calcule.", "metric")
+    target = data.get("target")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)):
+        raise _refuse("Cible : un nombre.", "target")
+    action_id = data.get("action_id")
+    if action_id is not None and db.session.get(CorrectiveAction, action_id) is None:
+        raise _refuse("Action introuvable.", "action_id")
+    indicator = QualityIndicator(name=name, definition=definition[:validation.TEXT_MAX], source=source, metric=metric,
+                                 target=target, unit=(validation.clean_text(data.get("unit")) or "")[:40],
+                                 action_id=action_id)
+    db.session.add(indicator)
+    db.session.flush()
+    audit.record(actor=actor, action="quality.indicator.create", object_type="quality_indicator",
+                 object_id=indicator.id, summary=f"Indicateur créé : {name}")
+    return indicator
+
+
+@atomic()
+def record_value(*, actor: User, indicator: QualityIndicator, value: Any, measured_on: Any) -> IndicatorValue:
+    """A value entered by hand, with the date it was measured."""
+    if indicator.source != "manual":
+        raise ServiceError("invalid_transition", "Cet indicateur est calculé par Vigie.", status=409)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _refuse("Valeur : un nombre.", "value")
+    if not isinstance(measured_on, date) or measured_on > utcnow().date():
+        raise _refuse("Date de mesure attendue (pas dans le futur).", "measured_on")
+    row = IndicatorValue(indicator_id=indicator.id, value=float(value), measured_on=measured_on)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor=actor, action="quality.indicator.value", object_type="quality_indicator",
+                 object_id=indicator.id, summary=f"{indicator.name} : {value:g} au {measured_on:%d/%m/%Y}")
+    return row

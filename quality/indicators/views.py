@@ -1,27 +1,62 @@
-"""The twice-yearly review page (own indicators against their targets, values entered by hand), the themes list,
-and the coordinator's reminder period for overdue actions."""
+"""The indicators' pages: the dashboard with its charts, the annual report (CSV and PDF), and the twice-yearly
+review page (own indicators against their targets, values entered by hand, the themes list)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
-from flask_login import current_user
+from flask import Response, abort, current_app, render_template, request, url_for
 
 from crisis_app.core.access import permission_required
+from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
-from quality import forms, indicators, programme_admin
-from quality import vocab_sessions as words
+from quality.blueprints import actor, admin_bp, programme_bp, run_and_go_back
+from quality.indicators import charts
+from quality.indicators import services as indicators
+from quality.indicators import vocab as words
 from quality.models_actions import CorrectiveAction, QualityIndicator
-from quality.models_sessions import QualityTheme
-from quality.views_programme import _run
-
-bp = Blueprint("quality_admin", __name__, url_prefix="/qualite")
+from quality.register import forms
+from quality.sessions.models import QualityTheme
 
 
-def _actor():
-    return current_user._get_current_object()
+def _year() -> int:
+    year = request.args.get("annee", type=int) or utcnow().year
+    return year if 2000 <= year <= 2100 else utcnow().year
+
+
+@programme_bp.route("/indicateurs")
+@permission_required("quality.indicators.read")
+def dashboard():
+    figures = indicators.compute(_year())
+    svg = {"category": charts.bars(list(figures["events_by_category"].items()), title="Événements par catégorie"),
+           "severity": charts.bars(list(figures["events_by_severity"].items()), title="Événements par gravité"),
+           "month": charts.columns(figures["events_by_month"], title="Événements par mois"),
+           "actions": charts.bars([("À l'heure", figures["actions"]["on_time"]),
+                                   ("En retard", figures["actions"]["late"]),
+                                   ("Efficacité vérifiée", figures["actions"]["verified"])], title="Actions"),
+           "sessions": charts.bars(list(figures["sessions_held"].items()), title="Séances tenues")}
+    return render_template("quality/dashboard.html", figures=figures, svg=svg)
+
+
+@programme_bp.route("/indicateurs/rapport-<int:year>.csv")
+@permission_required("quality.indicators.read")
+def report_csv(year: int):
+    figures = indicators.compute(year if 2000 <= year <= 2100 else utcnow().year)
+    return csv_response(f"indicateurs-qualite-{figures['year']}.csv", indicators.CONTRACT_HEADER,
+                        indicators.contract_rows(figures))
+
+
+@programme_bp.route("/indicateurs/rapport-<int:year>.pdf")
+@permission_required("quality.indicators.read")
+def report_pdf(year: int):
+    from weasyprint import HTML
+
+    figures = indicators.compute(year if 2000 <= year <= 2100 else utcnow().year)
+    html = current_app.jinja_env.get_template("quality/pdf/report.html").render(
+        figures=figures, rows=indicators.contract_rows(figures), cpts=current_app.config.get("CPTS_NAME", ""))
+    return Response(HTML(string=html).write_pdf(), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="indicateurs-qualite-{figures["year"]}.pdf"'})
 
 
 def _number(name: str) -> float | None:
@@ -31,7 +66,7 @@ def _number(name: str) -> float | None:
         return None
 
 
-@bp.route("/indicateurs/revue")
+@admin_bp.route("/indicateurs/revue")
 @permission_required("quality.manage")
 def review():
     year = request.args.get("annee", type=int) or utcnow().year
@@ -43,18 +78,18 @@ def review():
                            today=utcnow().date())
 
 
-@bp.route("/indicateurs/nouveau", methods=["POST"])
+@admin_bp.route("/indicateurs/nouveau", methods=["POST"])
 @permission_required("quality.manage")
 def indicator_new():
     data = {"name": request.form.get("name"), "definition": request.form.get("definition"),
             "source": request.form.get("source"), "metric": request.form.get("metric") or None,
             "target": _number("target"), "unit": request.form.get("unit"),
             "action_id": request.form.get("action_id", type=int)}
-    return _run(lambda: programme_admin.create_indicator(actor=_actor(), data=data), "Indicateur créé.",
-                url_for("quality_admin.review"))
+    return run_and_go_back(lambda: indicators.create_indicator(actor=actor(), data=data), "Indicateur créé.",
+                           url_for("quality_admin.review"))
 
 
-@bp.route("/indicateurs/<int:indicator_id>/valeur", methods=["POST"])
+@admin_bp.route("/indicateurs/<int:indicator_id>/valeur", methods=["POST"])
 @permission_required("quality.manage")
 def indicator_value(indicator_id: int):
     indicator = db.session.get(QualityIndicator, indicator_id) or abort(404)
@@ -62,32 +97,7 @@ def indicator_value(indicator_id: int):
         measured_on = date.fromisoformat(request.form.get("measured_on", ""))
     except ValueError:
         measured_on = None
-    return _run(lambda: programme_admin.record_value(actor=_actor(), indicator=indicator, value=_number("value"),
-                                                     measured_on=measured_on),
-                "Valeur enregistrée.", url_for("quality_admin.review"))
+    return run_and_go_back(lambda: indicators.record_value(actor=actor(), indicator=indicator, value=_number("value"),
+                                                                measured_on=measured_on),
+                           "Valeur enregistrée.", url_for("quality_admin.review"))
 
-
-@bp.route("/themes", methods=["POST"])
-@permission_required("quality.manage")
-def theme_add():
-    return _run(lambda: programme_admin.add_theme(actor=_actor(), label=request.form.get("label")),
-                "Thème ajouté.", url_for("quality_admin.review"))
-
-
-@bp.route("/themes/<int:theme_id>", methods=["POST"])
-@permission_required("quality.manage")
-def theme_toggle(theme_id: int):
-    theme = db.session.get(QualityTheme, theme_id) or abort(404)
-    return _run(lambda: programme_admin.set_theme_active(actor=_actor(), theme=theme, active=not theme.active),
-                "Liste des thèmes mise à jour.", url_for("quality_admin.review"))
-
-
-@bp.route("/parametres/actions", methods=["GET", "POST"])
-@permission_required("quality.configure")
-def action_settings():
-    if request.method == "POST":
-        return _run(lambda: programme_admin.set_overdue_every_days(
-            actor=_actor(), days=request.form.get("overdue_every_days", type=int)),
-            "Période de rappel enregistrée.", url_for("quality_admin.action_settings"))
-    return render_template("quality/action_settings.html", row=programme_admin.programme_settings(),
-                           form=forms.ConfirmForm())

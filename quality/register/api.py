@@ -12,8 +12,8 @@ from flask_smorest import Blueprint
 from crisis_app.core.access import permission_required
 from crisis_app.core.api import error_responses
 from crisis_app.core.errors import ServiceError
-from quality import query, services
-from quality.schemas import (
+from quality.register import query, services
+from quality.register.schemas import (
     AdverseEventCreatedSchema,
     AdverseEventCreateSchema,
     AdverseEventListSchema,

@@ -11,8 +11,8 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
-from quality import services
-from quality.models import AdverseEvent
+from quality.register import services
+from quality.register.models import AdverseEvent
 
 # days ago, place, category, nature, reached, severity, likelihood, description, measures, anonymous
 EVENTS = [

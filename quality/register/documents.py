@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from quality import vocab
-from quality.models import AdverseEvent
+from quality.register import vocab
+from quality.register.models import AdverseEvent
 
 
 def _line(label: str, value) -> str:

@@ -7,9 +7,9 @@ caller's transaction; a move the machine does not allow is simply not made (the 
 from __future__ import annotations
 
 from crisis_app.core.models import User
-from quality import rules, services
-from quality.models import AdverseEvent
-from quality.vocab import State
+from quality.register import rules, services
+from quality.register.models import AdverseEvent
+from quality.register.vocab import State
 
 # The analysed event's road, from its session to its closure.
 ROAD = (State.PLANIFIE, State.EN_ANALYSE, State.PRESENTE, State.PLAN_VALIDE, State.ACTIONS_EN_COURS,

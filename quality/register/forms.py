@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quality import vocab
-from quality.vocab import DECISIONS
+from quality.register import vocab
+from quality.register.vocab import DECISIONS
 
 
 class Day(DateField):

@@ -6,7 +6,7 @@ from flask import url_for
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.home import Card, card_provider
-from quality import query
+from quality.register import query
 
 
 @card_provider("quality.declare", order=30)

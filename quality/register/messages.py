@@ -7,8 +7,8 @@ from datetime import date
 from flask import current_app
 
 from crisis_app.core.models import User
-from quality.models import AdverseEvent
 from quality.notify import Outgoing, Person
+from quality.register.models import AdverseEvent
 
 STEP_WORDS = {"j-30": "dans 30 jours", "j-7": "dans 7 jours", "echeance": "aujourd'hui"}
 

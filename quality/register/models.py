@@ -14,10 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import db, str_enum, utcnow
 from crisis_app.core.models import User
-from quality import vocab
-from quality.vocab import State
-
-TEXT_MAX = 4000
+from quality.register import vocab
+from quality.register.vocab import State
 
 
 def search_text(*parts: str | None) -> str:

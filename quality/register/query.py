@@ -12,9 +12,9 @@ from flask import abort
 
 from crisis_app.core.db import db
 from crisis_app.core.models import User
-from quality import rules
-from quality.models import AdverseEvent, search_text
-from quality.vocab import State
+from quality.register import rules
+from quality.register.models import AdverseEvent, search_text
+from quality.register.vocab import State
 
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1

@@ -12,8 +12,8 @@ from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.timez import paris_datetime
-from quality import documents, forms, query, rules, services, vocab
-from quality.views import show_errors
+from quality.register import documents, forms, query, rules, services, vocab
+from quality.register.views import show_errors
 
 bp = Blueprint("quality_review", __name__, url_prefix="/qualite")
 

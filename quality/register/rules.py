@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from quality.vocab import State
+from quality.register.vocab import State
 
 # Which state may follow which (research notes: déclaré → en tri → decision; CREX/RMM/EIGS → analysis → closure).
 TRANSITIONS: dict[State, frozenset[State]] = {

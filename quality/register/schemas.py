@@ -5,9 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crisis_app.core.fields import StrictBoolean
-from quality import vocab
-from quality.models import TEXT_MAX
-from quality.vocab import State
+from quality.register import vocab
+from quality.register.vocab import State
+from quality.validation import TEXT_MAX
 
 MAX_ID = 2**31 - 1
 

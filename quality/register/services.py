@@ -22,9 +22,11 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
-from quality import actions, messages, notify, rules, validation
-from quality.models import AdverseEvent, AdverseEventNote, AdverseEventStep, QualitySettings
-from quality.vocab import DECISIONS, State
+from quality import actions, notify, validation
+from quality.register import messages, rules
+from quality.register import validation as declaration_checks
+from quality.register.models import AdverseEvent, AdverseEventNote, AdverseEventStep, QualitySettings
+from quality.register.vocab import DECISIONS, State
 
 ANONYMOUS_LABEL = "déclarant anonyme"
 OBJECT = "adverse_event"
@@ -118,7 +120,7 @@ def declare(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Dec
 
 
 def _record_declaration(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Declared:
-    values = validation.clean_declaration(data, today=utcnow().date())
+    values = declaration_checks.clean_declaration(data, today=utcnow().date())
     severity, likelihood = values["declarer_severity"], values["declarer_likelihood"]
     now = _coarse(utcnow()) if anonymous else utcnow()
     secret = secrets.token_urlsafe(24) if anonymous else None

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from crisis_app.core.access import permission_required, public
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
-from quality import forms, query, ratelimit, services, vocab
+from quality.register import forms, query, ratelimit, services, vocab
 
 bp = Blueprint("quality", __name__, url_prefix="/qualite")
 public_bp = Blueprint("quality_public", __name__)

@@ -9,8 +9,7 @@ from crisis_app.core.access import require
 from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.directory.services import professional_for_user
-from quality.models_actions import Analysis, CorrectiveAction
-from quality.models_sessions import QualitySession, SessionParticipant
+from quality.sessions.models import QualitySession, SessionParticipant
 
 
 def may_manage(user: User) -> bool:
@@ -45,14 +44,3 @@ def get_session_for_user(user: User, session_id: int) -> QualitySession:
         abort(404)
     return session
 
-
-def get_analysis(analysis_id: int) -> Analysis:
-    require("quality.manage")
-    row = db.session.get(Analysis, analysis_id) if 0 < analysis_id < 2**31 else None
-    return row if row is not None else abort(404)
-
-
-def get_action(action_id: int) -> CorrectiveAction:
-    require("quality.manage")
-    row = db.session.get(CorrectiveAction, action_id) if 0 < action_id < 2**31 else None
-    return row if row is not None else abort(404)

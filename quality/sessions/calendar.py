@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress
 
 from crisis_app.core.db import utcnow
-from quality.models_sessions import QualitySession
+from quality.sessions.models import QualitySession
 
 PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//Vigie//Qualité CPTS//FR"

@@ -13,11 +13,14 @@ from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
 from crisis_app.directory.models import Professional
-from quality import actions, analyses, programme_admin, sessions
-from quality.models import AdverseEvent
+from quality import actions
+from quality.analyses import services as analyses
 from quality.models_actions import Analysis
-from quality.models_sessions import QualitySession, QualityTheme
-from quality.vocab import State
+from quality.register.models import AdverseEvent
+from quality.register.vocab import State
+from quality.sessions import services as sessions
+from quality.sessions import themes as programme_admin
+from quality.sessions.models import QualitySession, QualityTheme
 
 
 def _user(role: Role) -> User | None:

@@ -1,16 +1,14 @@
-"""Home cards: the next session (participants and referents), late actions (quality referents)."""
+"""Home card: the next session (participants and referents)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import url_for
 
-from crisis_app.core.db import db, utcnow
+from crisis_app.core.db import utcnow
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import paris_datetime
-from quality import programme_access
-from quality.models_actions import CorrectiveAction
-from quality.vocab_sessions import ActionStatus, SessionStatus
+from quality.sessions import access as programme_access
+from quality.sessions.vocab import SessionStatus
 
 
 @card_provider("quality.sessions.read", order=31)
@@ -25,12 +23,3 @@ def _next_session_card(user):
                tone="neutral", detail=f"{first.title} — {first.place or 'visioconférence'}",
                url=url_for("quality_programme.session_page", session_id=first.id), action="Voir la séance")
 
-
-@card_provider("quality.manage", order=8)
-def _late_actions_card(user):
-    late = db.session.scalar(sa.select(sa.func.count()).select_from(CorrectiveAction).where(
-        CorrectiveAction.status.in_((ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)),
-        CorrectiveAction.due_on < utcnow().date())) or 0
-    yield Card(title="Actions qualité en retard", value=str(late), tone="warn" if late else "ok",
-               detail="Actions correctives dont l'échéance est passée." if late else "Aucune action en retard.",
-               url=url_for("quality_programme.actions_list"), action="Suivre les actions")

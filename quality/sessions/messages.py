@@ -10,9 +10,10 @@ from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.outbox import Attachment, Recipient
 from crisis_app.core.timez import paris_datetime
 from crisis_app.directory.contacts import recipient_for
-from quality import calendar, screening
-from quality.models import AdverseEvent
-from quality.models_sessions import QualitySession, SessionParticipant
+from quality import screening
+from quality.register.models import AdverseEvent
+from quality.sessions import calendar
+from quality.sessions.models import QualitySession, SessionParticipant
 
 SIGNATURE = "\n\nVigie — qualité et sécurité des soins"
 REDACTED = "[passage retiré : il pourrait identifier un patient]"

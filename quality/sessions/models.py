@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crisis_app.core.db import db, str_enum, utcnow
 from crisis_app.core.models import User
 from crisis_app.directory.models import Professional
-from quality.vocab_sessions import Decision, SessionKind, SessionStatus
+from quality.sessions.vocab import Decision, SessionKind, SessionStatus
 
 session_theme = sa.Table(
     "quality_session_theme", db.metadata,

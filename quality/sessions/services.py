@@ -19,13 +19,15 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_date
 from crisis_app.directory.models import Professional
-from quality import closure, eventflow, session_messages, validation
-from quality.calendar import PARIS
-from quality.models import AdverseEvent
+from quality import closure, validation
 from quality.models_actions import Analysis
-from quality.models_sessions import QualitySession, QualityTheme, SessionItem, SessionParticipant
-from quality.vocab import State
-from quality.vocab_sessions import Decision, SessionKind, SessionStatus
+from quality.register import eventflow
+from quality.register.models import AdverseEvent
+from quality.register.vocab import State
+from quality.sessions import messages as session_messages
+from quality.sessions.calendar import PARIS
+from quality.sessions.models import QualitySession, QualityTheme, SessionItem, SessionParticipant
+from quality.sessions.vocab import Decision, SessionKind, SessionStatus
 
 OBJECT = "quality_session"
 AGENDA_AHEAD = timedelta(days=7)

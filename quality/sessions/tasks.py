@@ -1,4 +1,4 @@
-"""Beat tasks of the quality programme's part 2: agendas a week ahead, action reminders (daily)."""
+"""Beat task of the sessions: each planned session's anonymised agenda, a week ahead."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import logging
 
 from celery import shared_task
 
-from quality import action_reminders, sessions
+from quality.sessions import services as sessions
 
 log = logging.getLogger(__name__)
 
 AGENDAS = "quality.tasks.session_agendas"
-ACTION_REMINDERS = "quality.tasks.action_reminders"
 
 
 @shared_task(name=AGENDAS, ignore_result=True)
@@ -21,8 +20,3 @@ def session_agendas() -> int:
     log.info("quality: %d agenda(s) sent", sent)
     return sent
 
-
-@shared_task(name=ACTION_REMINDERS, ignore_result=True)
-def action_reminders_task() -> int:
-    """Remind each open action's owner at J-10, on the due date, then every N days late; each step once."""
-    return action_reminders.run()

@@ -16,9 +16,9 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from quality import validation
-from quality import vocab_sessions as words
-from quality.models_sessions import PatientTraceur, QualitySession, TraceurStep
-from quality.vocab_sessions import SessionKind, SessionStatus
+from quality.sessions import vocab as words
+from quality.sessions.models import PatientTraceur, QualitySession, TraceurStep
+from quality.sessions.vocab import SessionKind, SessionStatus
 
 OBJECT = "quality_session"
 LABEL = re.compile(r"(?:patient|pt|parcours)[\s\-]?[a-z0-9][a-z0-9\-]{0,15}", re.IGNORECASE)

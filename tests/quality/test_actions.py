@@ -12,9 +12,12 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import action_reminders, actions, analyses, closure, services, sessions
+from quality import action_reminders, actions, closure
+from quality.analyses import services as analyses
 from quality.models_actions import Analysis
-from quality.vocab import State
+from quality.register import services
+from quality.register.vocab import State
+from quality.sessions import services as sessions
 from quality.vocab_sessions import ActionStatus
 from tests.quality.conftest import row_counts, snapshot
 from tests.quality.sessionkit import action_for, crex, event_for_crex

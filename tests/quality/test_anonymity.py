@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from quality import services
-from quality.models import AdverseEvent
+from quality.register import services
+from quality.register.models import AdverseEvent
 from tests.conftest import csrf_token
 from tests.quality.conftest import all_tables, declaration, snapshot
 

@@ -8,7 +8,7 @@ from stdnum.fr import nir
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from quality.vocab import State
+from quality.register.vocab import State
 from tests.quality.conftest import declaration, declare, row_counts
 
 VALID_NIR = "1850578006084" + nir.calc_check_digits("1850578006084")

@@ -16,8 +16,9 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import reminders, services
-from quality.models import AdverseEvent, EigsReminder
+from quality import reminders
+from quality.register import services
+from quality.register.models import AdverseEvent, EigsReminder
 from tests import factories
 from tests.quality.conftest import declaration
 

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.roles import Role
-from quality import sessions
+from quality.sessions import services as sessions
 from tests import factories
 
 pytestmark = pytest.mark.integration

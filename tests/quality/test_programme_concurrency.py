@@ -13,9 +13,10 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import action_reminders, actions, sessions
+from quality import action_reminders, actions
 from quality.models_actions import CorrectiveAction
-from quality.models_sessions import QualitySession
+from quality.sessions import services as sessions
+from quality.sessions.models import QualitySession
 from tests import factories
 
 THREADS = 6

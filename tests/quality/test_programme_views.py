@@ -8,7 +8,7 @@ import pytest
 
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.roles import Role
-from quality.models_sessions import QualitySession
+from quality.sessions.models import QualitySession
 from tests.conftest import csrf_token, form_post
 from tests.quality.conftest import row_counts
 from tests.quality.sessionkit import action_for, crex, event_for_crex

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from quality import rules
-from quality.vocab import DECISIONS, State
+from quality.register import rules
+from quality.register.vocab import DECISIONS, State
 
 
 @pytest.mark.parametrize("part1,due", [

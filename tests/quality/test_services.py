@@ -10,9 +10,10 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
-from quality import reminders, rules, services
-from quality.models import AdverseEvent, AdverseEventStep, EigsReminder
-from quality.vocab import State
+from quality import reminders
+from quality.register import rules, services
+from quality.register.models import AdverseEvent, AdverseEventStep, EigsReminder
+from quality.register.vocab import State
 from tests.quality.conftest import declare, row_counts, snapshot
 
 VALID_NIR = "2690299341732" + nir.calc_check_digits("2690299341732")
@@ -267,7 +268,7 @@ def test_the_declarer_adds_information_screened_like_the_declaration(people):
 
 
 def test_the_daily_beat_task_sends_what_is_due_and_nothing_twice(app, people, sent):
-    from quality import tasks
+    from quality.register import tasks
 
     _eigs(people, utcnow().date() - timedelta(days=62))  # part 2 due in 27 to 30 days: the J-30 step
     assert tasks.eigs_reminders() == 1

@@ -13,10 +13,12 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import screening, services, sessions
+from quality import screening
 from quality.models_actions import Analysis
-from quality.vocab import State
-from quality.vocab_sessions import SessionStatus
+from quality.register import services
+from quality.register.vocab import State
+from quality.sessions import services as sessions
+from quality.sessions.vocab import SessionStatus
 from tests.quality.conftest import declare, row_counts
 from tests.quality.sessionkit import crex, event_for_crex
 
@@ -152,7 +154,7 @@ def test_the_minutes_pdf_holds_no_declarer_no_participant_name_and_nothing_the_s
 
     from pypdf import PdfReader
 
-    from quality import minutes
+    from quality.sessions import minutes
 
     event = event_for_crex(referent, declarer, description="Double délivrance évitée à l'officine.")
     db.session.execute(sa.text("UPDATE adverse_event SET description = :d WHERE id = :i"),
@@ -208,7 +210,7 @@ def test_a_session_decision_that_closes_an_event_is_one_unit_of_work(referent, d
     from crisis_app.core import audit
     from crisis_app.core.db import atomic
     from crisis_app.core.notifications import outbox
-    from quality.models import AdverseEventStep
+    from quality.register.models import AdverseEventStep
     from tests.quality.conftest import snapshot
 
     event = services.triage(actor=referent, event=declare(declarer).event, severity=2, likelihood=2,

@@ -9,7 +9,8 @@ import pytest
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
-from quality import actions, traceur
+from quality import actions
+from quality.sessions import traceur
 from tests.quality.conftest import row_counts
 from tests.quality.sessionkit import crex
 
@@ -78,7 +79,8 @@ def test_the_traceur_is_recorded_from_the_meeting_page_and_printed_in_the_minute
 
     from pypdf import PdfReader
 
-    from quality import minutes, sessions
+    from quality.sessions import minutes
+    from quality.sessions import services as sessions
     from tests.conftest import csrf_token
 
     session = crex(referent, kind="patient_traceur")

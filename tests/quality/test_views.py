@@ -13,9 +13,9 @@ from stdnum.fr import nir
 
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from quality import services
-from quality.models import AdverseEvent
-from quality.vocab import State
+from quality.register import services
+from quality.register.models import AdverseEvent
+from quality.register.vocab import State
 from tests.conftest import csrf_token, form_post
 from tests.quality.conftest import declaration, declare, row_counts
 
