@@ -15,11 +15,12 @@ from crisis_app.core.roles import Role
 from crisis_app.directory.models import Professional
 from quality import actions
 from quality.analyses import services as analyses
+from quality.indicators import services as indicators
 from quality.models_actions import Analysis
 from quality.register.models import AdverseEvent
 from quality.register.vocab import State
 from quality.sessions import services as sessions
-from quality.sessions import themes as programme_admin
+from quality.sessions import themes as session_themes
 from quality.sessions.models import QualitySession, QualityTheme
 
 
@@ -34,7 +35,7 @@ def seed(rng: random.Random) -> list[str]:
     referent, pilot = _user(Role.QUALITY_REFERENT), _user(Role.COORDINATOR)
     if referent is None or pilot is None:
         return ["Qualité : pas de référent qualité de démonstration, pas de séance"]
-    programme_admin.ensure_default_themes()
+    session_themes.ensure_default_themes()
     db.session.flush()
     themes = {t.label: t.id for t in db.session.scalars(sa.select(QualityTheme))}
     people = [p.id for p in db.session.scalars(sa.select(Professional).where(Professional.active.is_(True))
@@ -51,11 +52,11 @@ def seed(rng: random.Random) -> list[str]:
             "kind": "rmm", "starts_at": utcnow() + timedelta(days=18), "duration_minutes": 120,
             "video_url": "https://visio.example.org/rmm-cpts", "professional_ids": people[2:7],
             "user_ids": [referent.id], "event_ids": [eigs.id], "theme_ids": [themes["Iatrogénie médicamenteuse"]]})
-    programme_admin.create_indicator(actor=referent, data={
+    indicators.create_indicator(actor=referent, data={
         "name": "Professionnels en groupe d'analyse", "definition": "Professionnels distincts présents à au moins "
         "une séance tenue dans l'année", "source": "computed", "metric": "participants", "target": 12,
         "unit": "professionnels"})
-    programme_admin.create_indicator(actor=referent, data={
+    indicators.create_indicator(actor=referent, data={
         "name": "Sorties conciliées", "definition": "Part des sorties d'hospitalisation avec conciliation "
         "médicamenteuse (audit trimestriel de 20 dossiers)", "source": "manual", "target": 80, "unit": "%"})
     return [f"Qualité : séances ({held.title}, {upcoming.title}, une RMM), une analyse ORION, des actions, "
