@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_day_bounds, to_paris
 from quality import validation
@@ -86,8 +87,9 @@ def compute(year: int, *, today: date | None = None) -> dict:
                      "action_plan_done_rate": actions["done_rate"]},
         "themes": themes, "participants": len(people),
         "sessions_held": {k.label: sum(s.kind is k for s in held) for k in SessionKind},
-        "events_by_category": {vocab.CATEGORIES[c]: n for c, n in Counter(e.category for e in events).most_common()},
-        "events_by_severity": {vocab.SEVERITY_SHORT[g]: sum(e.severity == g for e in events) for g in range(1, 6)},
+        "events_by_category": {label_of(vocab.Category, c): n
+                               for c, n in Counter(e.category for e in events).most_common()},
+        "events_by_severity": {vocab.Severity(g).label: sum(e.severity == g for e in events) for g in range(1, 6)},
         "events_by_month": months,
         "triage_days_median": _triage_days(events),
         "actions": actions,

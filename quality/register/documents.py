@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crisis_app.core.labels import label_of
 from quality.register import vocab
 from quality.register.models import AdverseEvent
 
@@ -10,13 +11,17 @@ def _line(label: str, value) -> str:
     return f"{label} : {value if value not in (None, '') else 'à compléter'}"
 
 
+def _word(words, value) -> str:
+    return label_of(words, value) if value else ""
+
+
 def _date(value) -> str | None:
     return f"{value:%d/%m/%Y}" if value else None
 
 
 def part1(event: AdverseEvent, *, cpts_name: str) -> str:
     """Part 1 (sans délai): nature, circumstances, first measures, patient informed."""
-    informed = vocab.label(vocab.PATIENT_INFORMED, event.patient_informed) or None
+    informed = _word(vocab.PatientInformed, event.patient_informed) or None
     if event.patient_informed_on:
         informed = f"{informed} (le {event.patient_informed_on:%d/%m/%Y})"
     if event.patient_informed_by:
@@ -31,9 +36,9 @@ def part1(event: AdverseEvent, *, cpts_name: str) -> str:
         _line("Professions concernées", ", ".join(event.profession_labels)),
         _line("Nature", event.nature_label),
         _line("Catégorie", event.category_label),
-        _line("Patient : tranche d'âge", vocab.label(vocab.AGE_BANDS, event.age_band)),
-        _line("Patient : sexe", vocab.label(vocab.SEXES, event.sex)),
-        _line("Conséquence (gravité)", vocab.label(vocab.SEVERITY, event.severity)),
+        _line("Patient : tranche d'âge", _word(vocab.AgeBand, event.age_band)),
+        _line("Patient : sexe", _word(vocab.Sex, event.sex)),
+        _line("Conséquence (gravité)", vocab.severity_choice(event.severity) if event.severity else ""),
         "", "Circonstances :", event.description,
         "", "Premières mesures prises :", event.immediate_measures,
         "", _line("Patient ou entourage informé", informed),
@@ -55,7 +60,7 @@ def part2(event: AdverseEvent, *, cpts_name: str) -> str:
         "", "Analyse approfondie (méthode ALARM ou ORION : chronologie, écarts, facteurs contributifs) :",
         "à compléter",
         "", "Plan d'actions correctives (action, responsable, échéance) :", "à compléter",
-        "", _line("Évitabilité (déclarant)", vocab.label(vocab.AVOIDABILITY, event.avoidability)),
+        "", _line("Évitabilité (déclarant)", _word(vocab.Avoidability, event.avoidability)),
         _line("Criticité (gravité × vraisemblance)",
               f"{event.criticality} ({event.severity} × {event.likelihood})"),
     ]

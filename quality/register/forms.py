@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crisis_app.core.labels import LabelledStrEnum, labels
 from quality.register import vocab
 from quality.register.vocab import DECISIONS
 
@@ -53,41 +54,45 @@ def _rating(value):
         return None
 
 
-def _choices(mapping: dict, blank: str | None = "—") -> list[tuple[str, str]]:
-    return ([("", blank)] if blank is not None else []) + list(mapping.items())
+def _choices(words: type[LabelledStrEnum], blank: str | None = "—") -> list[tuple[str, str]]:
+    return ([("", blank)] if blank is not None else []) + list(labels(words).items())
 
 
-def _select(label: str, mapping: dict, blank: str | None = "—") -> SelectField:
+def _select(label: str, words: type[LabelledStrEnum], blank: str | None = "—") -> SelectField:
     # Values are checked by the service, whose messages are French and name the field.
-    return SelectField(label, choices=_choices(mapping, blank), validate_choice=False)
+    return SelectField(label, choices=_choices(words, blank), validate_choice=False)
 
 
-def _radio(label: str, mapping: dict) -> RadioField:
-    return RadioField(label, choices=list(mapping.items()), validate_choice=False, validators=[Optional()])
+def _radio(label: str, words: type[LabelledStrEnum]) -> RadioField:
+    return RadioField(label, choices=list(labels(words).items()), validate_choice=False, validators=[Optional()])
+
+
+SEVERITY_CHOICES = [(s.value, vocab.severity_choice(s)) for s in vocab.Severity]
+LIKELIHOOD_CHOICES = [(s.value, vocab.likelihood_choice(s)) for s in vocab.Likelihood]
 
 
 class DeclarationForm(FlaskForm):
     occurred_on = Day("Date de l'événement", validators=[Optional()])
     discovered_on = Day("Date de découverte (si différente)", validators=[Optional()])
-    place = _select("Lieu", vocab.PLACES)
-    professions = CheckboxList("Professions concernées", choices=list(vocab.PROFESSIONS.items()),
+    place = _select("Lieu", vocab.Place)
+    professions = CheckboxList("Professions concernées", choices=list(labels(vocab.Profession).items()),
                                validate_choice=False)
-    nature = _select("Nature de l'événement", vocab.NATURES)
-    reached_patient = _radio("L'événement a-t-il atteint le patient ?", vocab.YES_NO_UNKNOWN)
-    category = _select("Catégorie", vocab.CATEGORIES)
+    nature = _select("Nature de l'événement", vocab.Nature)
+    reached_patient = _radio("L'événement a-t-il atteint le patient ?", vocab.YesNoUnknown)
+    category = _select("Catégorie", vocab.Category)
     description = TextAreaField("Que s'est-il passé ?")
     immediate_measures = TextAreaField("Mesures prises immédiatement")
     barrier = TextAreaField("Qu'est-ce qui (ou qui) a permis de le détecter ou de l'arrêter ? (facultatif)")
-    handover = _radio("Un passage de relais (transmission) était-il en jeu ?", vocab.YES_NO_UNKNOWN)
-    avoidability = _select("Était-il évitable ?", vocab.AVOIDABILITY)
-    patient_informed = _radio("Le patient (ou son entourage) a-t-il été informé ?", vocab.PATIENT_INFORMED)
+    handover = _radio("Un passage de relais (transmission) était-il en jeu ?", vocab.YesNoUnknown)
+    avoidability = _select("Était-il évitable ?", vocab.Avoidability)
+    patient_informed = _radio("Le patient (ou son entourage) a-t-il été informé ?", vocab.PatientInformed)
     patient_informed_on = Day("Informé le", validators=[Optional()])
     patient_informed_by = StringField("Informé par (fonction, pas de nom : « médecin traitant »…)")
-    age_band = _select("Tranche d'âge du patient", vocab.AGE_BANDS)
-    sex = _radio("Sexe du patient", vocab.SEXES)
-    severity = RadioField("Gravité (selon vous)", choices=list(vocab.SEVERITY.items()), coerce=_rating,
+    age_band = _select("Tranche d'âge du patient", vocab.AgeBand)
+    sex = _radio("Sexe du patient", vocab.Sex)
+    severity = RadioField("Gravité (selon vous)", choices=SEVERITY_CHOICES, coerce=_rating,
                           validate_choice=False, validators=[Optional()])
-    likelihood = RadioField("Vraisemblance qu'il se reproduise", choices=list(vocab.LIKELIHOOD.items()),
+    likelihood = RadioField("Vraisemblance qu'il se reproduise", choices=LIKELIHOOD_CHOICES,
                             coerce=_rating, validate_choice=False, validators=[Optional()])
     anonymous = RadioField("Déclarer", choices=[("non", "En mon nom (seuls les référents qualité et moi la lisons)"),
                                                 ("oui", "Anonymement (rien ne vous identifie ; un lien secret "
@@ -113,9 +118,9 @@ class NoteForm(FlaskForm):
 
 
 class TriageForm(FlaskForm):
-    severity = RadioField("Gravité (référent)", choices=list(vocab.SEVERITY.items()), coerce=_rating,
+    severity = RadioField("Gravité (référent)", choices=SEVERITY_CHOICES, coerce=_rating,
                           validate_choice=False, validators=[Optional()])
-    likelihood = RadioField("Vraisemblance (référent)", choices=list(vocab.LIKELIHOOD.items()), coerce=_rating,
+    likelihood = RadioField("Vraisemblance (référent)", choices=LIKELIHOOD_CHOICES, coerce=_rating,
                             validate_choice=False, validators=[Optional()])
     decision = RadioField("Décision", choices=[(s.value, s.label) for s in DECISIONS], validate_choice=False,
                           validators=[Optional()])

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crisis_app.core.db import db, str_enum, utcnow
+from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
 from quality.register import vocab
 from quality.register.vocab import State
@@ -115,19 +116,19 @@ class AdverseEvent(db.Model):
 
     @property
     def category_label(self) -> str:
-        return vocab.label(vocab.CATEGORIES, self.category)
+        return label_of(vocab.Category, self.category)
 
     @property
     def place_label(self) -> str:
-        return vocab.label(vocab.PLACES, self.place)
+        return label_of(vocab.Place, self.place)
 
     @property
     def nature_label(self) -> str:
-        return vocab.label(vocab.NATURES, self.nature)
+        return label_of(vocab.Nature, self.nature)
 
     @property
     def profession_labels(self) -> list[str]:
-        return [vocab.label(vocab.PROFESSIONS, p) for p in self.professions or []]
+        return [label_of(vocab.Profession, p) for p in self.professions or []]
 
     @property
     def likelihood(self) -> int:

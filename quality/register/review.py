@@ -11,6 +11,7 @@ from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import label_of, labels
 from crisis_app.core.timez import paris_datetime
 from quality.register import documents, forms, query, rules, services, vocab
 from quality.register.views import show_errors
@@ -42,8 +43,8 @@ def register_filters(args) -> dict:
         filters["state"] = args["state"]
     elif args.get("state") == "a_trier":
         filters["to_triage"] = True
-    for key, mapping in (("category", vocab.CATEGORIES), ("place", vocab.PLACES), ("zone", vocab.ZONES)):
-        if args.get(key) in mapping:
+    for key, words in (("category", vocab.Category), ("place", vocab.Place), ("zone", vocab.Zone)):
+        if args.get(key) in labels(words):
             filters[key] = args[key]
     if args.get("severity") in {"1", "2", "3", "4", "5"}:
         filters["severity"] = int(args["severity"])
@@ -73,8 +74,9 @@ def export():
     events = db.session.scalars(query.register_statement(register_filters(request.args), zones=zones))
     rows = ([e.reference, e.created_at, e.occurred_on, e.place_label, e.category_label, e.nature_label,
              e.state_label, e.declarer_severity, e.declarer_likelihood, e.referent_severity, e.referent_likelihood,
-             e.criticality, vocab.ZONES[zones.zone(e.criticality)], e.anonymous, e.description, e.immediate_measures,
-             e.eigs_part1_sent_on, e.eigs_part2_due_on, e.eigs_part2_sent_on, e.ars_reference] for e in events)
+             e.criticality, label_of(vocab.Zone, zones.zone(e.criticality)), e.anonymous, e.description,
+             e.immediate_measures, e.eigs_part1_sent_on, e.eigs_part2_due_on, e.eigs_part2_sent_on, e.ars_reference]
+            for e in events)
     return csv_response(f"registre-eias-{utcnow():%Y-%m-%d}.csv", CSV_HEADER, rows)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crisis_app.core.fields import StrictBoolean
+from crisis_app.core.labels import LabelledStrEnum, labels
 from quality.register import vocab
 from quality.register.vocab import State
 from quality.validation import TEXT_MAX
@@ -12,8 +13,8 @@ from quality.validation import TEXT_MAX
 MAX_ID = 2**31 - 1
 
 
-def _one_of(mapping, **kwargs) -> fields.String:
-    return fields.String(validate=validate.OneOf(list(mapping)), **kwargs)
+def _one_of(words: type[LabelledStrEnum], **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(list(labels(words))), **kwargs)
 
 
 def _text(maximum: int = TEXT_MAX, **kwargs) -> fields.String:
@@ -28,21 +29,21 @@ class AdverseEventCreateSchema(Schema):
                        "seule fois"})
     occurred_on = fields.Date(required=True)
     discovered_on = fields.Date(allow_none=True)
-    place = _one_of(vocab.PLACES, required=True)
-    professions = fields.List(_one_of(vocab.PROFESSIONS), load_default=list, validate=validate.Length(max=20))
-    nature = _one_of(vocab.NATURES, required=True)
-    reached_patient = _one_of(vocab.YES_NO_UNKNOWN, required=True)
-    category = _one_of(vocab.CATEGORIES, required=True)
+    place = _one_of(vocab.Place, required=True)
+    professions = fields.List(_one_of(vocab.Profession), load_default=list, validate=validate.Length(max=20))
+    nature = _one_of(vocab.Nature, required=True)
+    reached_patient = _one_of(vocab.YesNoUnknown, required=True)
+    category = _one_of(vocab.Category, required=True)
     description = _text(required=True, metadata={"description": "Sans nom, date de naissance ni NIR du patient"})
     immediate_measures = _text(required=True)
     barrier = _text(allow_none=True)
-    handover = _one_of(vocab.YES_NO_UNKNOWN, allow_none=True)
-    avoidability = _one_of(vocab.AVOIDABILITY, allow_none=True)
-    patient_informed = _one_of(vocab.PATIENT_INFORMED, allow_none=True)
+    handover = _one_of(vocab.YesNoUnknown, allow_none=True)
+    avoidability = _one_of(vocab.Avoidability, allow_none=True)
+    patient_informed = _one_of(vocab.PatientInformed, allow_none=True)
     patient_informed_on = fields.Date(allow_none=True)
     patient_informed_by = _text(200, allow_none=True)
-    age_band = _one_of(vocab.AGE_BANDS, allow_none=True)
-    sex = _one_of(vocab.SEXES, allow_none=True)
+    age_band = _one_of(vocab.AgeBand, allow_none=True)
+    sex = _one_of(vocab.Sex, allow_none=True)
     severity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
                               metadata={"description": "Gravité selon le déclarant (1 mineure … 5 catastrophique)"})
     likelihood = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
@@ -103,10 +104,10 @@ class AdverseEventListSchema(Schema):
 
 class AdverseEventQuerySchema(Schema):
     state = fields.String(validate=validate.OneOf([s.value for s in State]))
-    category = _one_of(vocab.CATEGORIES)
-    place = _one_of(vocab.PLACES)
+    category = _one_of(vocab.Category)
+    place = _one_of(vocab.Place)
     severity = fields.Integer(validate=validate.Range(min=1, max=5))
-    zone = _one_of(vocab.ZONES)
+    zone = _one_of(vocab.Zone)
     since = fields.Date()
     until = fields.Date()
     q = fields.String(validate=validate.Length(max=100))

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import labels
 from quality.register import vocab
 from quality.validation import TEXT_MAX, clean_text, refuse_patient_data
 
@@ -15,9 +16,9 @@ REQUIRED = "Ce champ est obligatoire."
 FREE_TEXTS = {"description": TEXT_MAX, "immediate_measures": TEXT_MAX, "barrier": TEXT_MAX,
               "patient_informed_by": 200}
 CHOICES = {
-    "place": vocab.PLACES, "nature": vocab.NATURES, "reached_patient": vocab.YES_NO_UNKNOWN,
-    "category": vocab.CATEGORIES, "handover": vocab.YES_NO_UNKNOWN, "avoidability": vocab.AVOIDABILITY,
-    "patient_informed": vocab.PATIENT_INFORMED, "age_band": vocab.AGE_BANDS, "sex": vocab.SEXES,
+    "place": vocab.Place, "nature": vocab.Nature, "reached_patient": vocab.YesNoUnknown,
+    "category": vocab.Category, "handover": vocab.YesNoUnknown, "avoidability": vocab.Avoidability,
+    "patient_informed": vocab.PatientInformed, "age_band": vocab.AgeBand, "sex": vocab.Sex,
 }
 REQUIRED_CHOICES = ("place", "nature", "reached_patient", "category")
 OPTIONAL_DATES = ("discovered_on", "patient_informed_on")
@@ -56,15 +57,15 @@ def _dates(data: Mapping[str, Any], today: date, errors: dict) -> dict[str, date
 
 def _choices(data: Mapping[str, Any], errors: dict) -> dict[str, str | None]:
     values = {}
-    for name, mapping in CHOICES.items():
+    for name, words in CHOICES.items():
         value = data.get(name) or None
         if value is None and name in REQUIRED_CHOICES:
             errors[name] = [REQUIRED]
-        elif value is not None and value not in mapping:
+        elif value is not None and value not in labels(words):
             errors[name] = ["Valeur inconnue : choisissez dans la liste."]
         values[name] = value
     professions = data.get("professions") or []
-    if not isinstance(professions, list | tuple) or any(p not in vocab.PROFESSIONS for p in professions):
+    if not isinstance(professions, list | tuple) or any(p not in labels(vocab.Profession) for p in professions):
         errors["professions"] = ["Profession inconnue : choisissez dans la liste."]
         professions = []
     values["professions"] = list(dict.fromkeys(professions))
