@@ -1,14 +1,15 @@
 """The words of corrective actions: their status, its transitions, their types and sources.
 
 The words of sessions, analyses and indicators now live in their sub-packages (``quality.sessions.vocab``,
-``quality.analyses.vocab``, ``quality.indicators.vocab``); the two re-exported below are read here by
+``quality.analyses.vocab``, ``quality.indicators.vocab``); the analyses' status and methods below are read here by
 ``quality.models_actions`` until the action plan moves to its own package."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from quality.analyses.vocab import ANALYSIS_METHODS, AnalysisStatus  # noqa: F401 - read by models_actions
+from crisis_app.core.labels import labels
+from quality.analyses.vocab import AnalysisMethod, AnalysisStatus  # noqa: F401 - read by models_actions
 
 
 class ActionStatus(StrEnum):
@@ -41,6 +42,8 @@ ACTION_TYPES = {"immediate": "Immédiate", "corrective": "Corrective", "preventi
                 "amelioration": "Amélioration"}
 
 # What an action follows: an event, an analysis, a patient traceur, or a crisis RETEX (crises attach theirs).
+ANALYSIS_METHODS = labels(AnalysisMethod)  # models_actions reads ``words.ANALYSIS_METHODS``
+
 SOURCE_TYPES = {"adverse_event": "Événement indésirable", "analysis": "Analyse",
                 "patient_traceur": "Patient traceur", "crisis_retex": "RETEX de crise"}
 

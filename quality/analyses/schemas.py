@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from crisis_app.core.labels import labels
 from quality.analyses import vocab as words
 from quality.schemas import MAX_ID, bounded_text
 
 
 class QualityBarrierSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(list(words.BARRIER_KINDS)))
-    outcome = fields.String(required=True, validate=validate.OneOf(list(words.BARRIER_OUTCOMES)))
+    kind = fields.String(required=True, validate=validate.OneOf(list(labels(words.BarrierKind))))
+    outcome = fields.String(required=True, validate=validate.OneOf(list(labels(words.BarrierOutcome))))
     text = bounded_text(1000, allow_none=True)
 
 
 class QualityAnalysisWriteSchema(Schema):
     event_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    method = fields.String(validate=validate.OneOf(list(words.ANALYSIS_METHODS)))
+    method = fields.String(validate=validate.OneOf(list(labels(words.AnalysisMethod))))
     pilot_user_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
-    steps = fields.Dict(keys=fields.String(validate=validate.OneOf(list(words.ORION_STEPS))), values=bounded_text())
+    steps = fields.Dict(keys=fields.String(validate=validate.OneOf(list(labels(words.OrionStep)))),
+                        values=bounded_text())
     factors = fields.Dict(keys=fields.String(validate=validate.OneOf(
-        list({**words.ORION_FACTOR_FAMILIES, **words.ALARM_FACTORS}))), values=bounded_text())
+        list({**labels(words.OrionFactorFamily), **labels(words.AlarmFactor)}))), values=bounded_text())
     barriers = fields.List(fields.Nested(QualityBarrierSchema), validate=validate.Length(max=30))
     lessons = bounded_text(allow_none=True)
 

@@ -15,6 +15,7 @@ from crisis_app.core import audit
 from crisis_app.core.access import require
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import labels
 from crisis_app.core.models import User
 from quality import validation
 from quality.analyses import vocab as words
@@ -51,8 +52,8 @@ def _barriers(value: Any) -> list[dict]:
         raise _refuse(f"Liste de barrières attendue ({BARRIERS_MAX} au plus).", "barriers")
     rows = []
     for row in value:
-        if (not isinstance(row, dict) or row.get("kind") not in words.BARRIER_KINDS
-                or row.get("outcome") not in words.BARRIER_OUTCOMES):
+        if (not isinstance(row, dict) or row.get("kind") not in labels(words.BarrierKind)
+                or row.get("outcome") not in labels(words.BarrierOutcome)):
             raise _refuse("Chaque barrière : prévention, récupération ou atténuation ; efficace, défaillante ou "
                           "absente.", "barriers")
         text = validation.clean_text(row.get("text")) or ""
@@ -63,16 +64,16 @@ def _barriers(value: Any) -> list[dict]:
 
 def _values(analysis: Analysis | None, data: dict[str, Any]) -> dict[str, Any]:
     method = data.get("method", analysis.method if analysis else "orion")
-    if method not in words.ANALYSIS_METHODS:
+    if method not in labels(words.AnalysisMethod):
         raise _refuse("Méthode : ORION ou ALARM.", "method")
     values: dict[str, Any] = {"method": method}
     if "steps" in data:
-        values["steps"] = {**(analysis.steps if analysis else {}), **_text_map(data["steps"], words.ORION_STEPS,
+        values["steps"] = {**(analysis.steps if analysis else {}), **_text_map(data["steps"], labels(words.OrionStep),
                                                                                "steps")}
-    families = words.ORION_FACTOR_FAMILIES if method == "orion" else words.ALARM_FACTORS
+    families = labels(words.OrionFactorFamily) if method == "orion" else labels(words.AlarmFactor)
     if "factors" in data:
         values["factors"] = {**(analysis.factors if analysis else {}), **_text_map(data["factors"], {
-            **words.ORION_FACTOR_FAMILIES, **words.ALARM_FACTORS}, "factors")}
+            **labels(words.OrionFactorFamily), **labels(words.AlarmFactor)}, "factors")}
         values["factors"] = {k: v for k, v in values["factors"].items() if k in families}
     if "barriers" in data:
         values["barriers"] = _barriers(data["barriers"])

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import db
+from crisis_app.core.labels import labels
 from crisis_app.core.models import User
 from crisis_app.directory.models import Audience, Professional
 from quality import actions, closure
@@ -34,11 +35,15 @@ def analyses_list():
     return render_template("quality/analyses.html", analyses=rows)
 
 
+def _factors(analysis: Analysis) -> dict[str, str]:
+    return labels(words.OrionFactorFamily if analysis.method == "orion" else words.AlarmFactor)
+
+
 def _page_data(analysis: Analysis) -> dict:
     event = db.session.get(AdverseEvent, analysis.event_id) if analysis.event_id else None
     return {
         "analysis": analysis, "event": event, "words": words, "action_types": ACTION_TYPES, "form": forms.ConfirmForm(),
-        "factors": words.ORION_FACTOR_FAMILIES if analysis.method == "orion" else words.ALARM_FACTORS,
+        "factors": _factors(analysis),
         "actions": actions.for_event(event.id) if event else [],
         "sessions": db.session.scalars(sa.select(QualitySession).where(
             QualitySession.status != SessionStatus.CANCELLED).order_by(QualitySession.starts_at.desc())
@@ -61,14 +66,14 @@ def _back(analysis: Analysis) -> str:
 
 
 def _form_data(analysis: Analysis) -> dict:
-    families = words.ORION_FACTOR_FAMILIES if analysis.method == "orion" else words.ALARM_FACTORS
+    families = _factors(analysis)
     barriers = [{"kind": k, "outcome": o, "text": t} for k, o, t in zip(
         request.form.getlist("barrier_kind"), request.form.getlist("barrier_outcome"),
         request.form.getlist("barrier_text"), strict=False) if k and o]
     data = {"factors": {k: request.form.get(f"factor_{k}", "") for k in families},
             "barriers": barriers, "lessons": request.form.get("lessons")}
     if analysis.method == "orion":
-        data["steps"] = {k: request.form.get(f"step_{k}", "") for k in words.ORION_STEPS}
+        data["steps"] = {k: request.form.get(f"step_{k}", "") for k in labels(words.OrionStep)}
     return data
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crisis_app.core.labels import LabelledStrEnum
+from crisis_app.core.labels import LabelledStrEnum, label_of, labels  # noqa: F401 - templates
 
 
 class AnalysisStatus(LabelledStrEnum):
@@ -11,24 +11,44 @@ class AnalysisStatus(LabelledStrEnum):
     VALIDATED = "validee", "Validée en séance"
 
 
-ANALYSIS_METHODS = {"orion": "ORION (analyse systémique)", "alarm": "ALARM (grille des facteurs)"}
+class AnalysisMethod(LabelledStrEnum):
+    ORION = "orion", "ORION (analyse systémique)"
+    ALARM = "alarm", "ALARM (grille des facteurs)"
 
-ORION_STEPS = {
-    "collect": "1. Collecte des données",
-    "chronology": "2. Chronologie des faits",
-    "gaps": "3. Écarts constatés",
-    "factors": "4. Facteurs contributifs et influents",
-    "actions": "5. Actions proposées",
-    "report": "6. Rapport et retour d'expérience",
-}
-ORION_FACTOR_FAMILIES = {
-    "technical": "Facteurs techniques", "environment": "Environnement de travail",
-    "organisation": "Organisation et procédures", "human": "Facteurs humains",
-}
-ALARM_FACTORS = {
-    "patient": "Patient", "task": "Tâches à accomplir", "individual": "Individu (soignant)",
-    "team": "Équipe", "environment": "Environnement de travail",
-    "organisation": "Organisation et management", "institution": "Contexte institutionnel",
-}
-BARRIER_KINDS = {"prevention": "Prévention", "recovery": "Récupération", "mitigation": "Atténuation"}
-BARRIER_OUTCOMES = {"effective": "Efficace", "failed": "Défaillante", "missing": "Absente"}
+
+class OrionStep(LabelledStrEnum):
+    COLLECT = "collect", "1. Collecte des données"
+    CHRONOLOGY = "chronology", "2. Chronologie des faits"
+    GAPS = "gaps", "3. Écarts constatés"
+    FACTORS = "factors", "4. Facteurs contributifs et influents"
+    ACTIONS = "actions", "5. Actions proposées"
+    REPORT = "report", "6. Rapport et retour d'expérience"
+
+
+class OrionFactorFamily(LabelledStrEnum):
+    TECHNICAL = "technical", "Facteurs techniques"
+    ENVIRONMENT = "environment", "Environnement de travail"
+    ORGANISATION = "organisation", "Organisation et procédures"
+    HUMAN = "human", "Facteurs humains"
+
+
+class AlarmFactor(LabelledStrEnum):
+    PATIENT = "patient", "Patient"
+    TASK = "task", "Tâches à accomplir"
+    INDIVIDUAL = "individual", "Individu (soignant)"
+    TEAM = "team", "Équipe"
+    ENVIRONMENT = "environment", "Environnement de travail"
+    ORGANISATION = "organisation", "Organisation et management"
+    INSTITUTION = "institution", "Contexte institutionnel"
+
+
+class BarrierKind(LabelledStrEnum):
+    PREVENTION = "prevention", "Prévention"
+    RECOVERY = "recovery", "Récupération"
+    MITIGATION = "mitigation", "Atténuation"
+
+
+class BarrierOutcome(LabelledStrEnum):
+    EFFECTIVE = "effective", "Efficace"
+    FAILED = "failed", "Défaillante"
+    MISSING = "missing", "Absente"

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.labels import label_of
+from crisis_app.core.labels import label_of, labels
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_day_bounds, to_paris
 from quality import validation
@@ -152,10 +152,10 @@ def create_indicator(*, actor: User, data: dict[str, Any]) -> QualityIndicator:
     if not definition:
         raise _refuse("Définissez l'indicateur (numérateur, dénominateur, période).", "definition")
     source = data.get("source")
-    if source not in words.INDICATOR_SOURCES:
+    if source not in labels(words.IndicatorSource):
         raise _refuse("Source : calculé par Vigie ou saisi à la main.", "source")
     metric = data.get("metric") if source == "computed" else None
-    if source == "computed" and metric not in words.COMPUTED_METRICS:
+    if source == "computed" and metric not in labels(words.ComputedMetric):
         raise _refuse("Choisissez la mesure que Vigie calcule.", "metric")
     target = data.get("target")
     if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)):

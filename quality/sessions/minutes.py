@@ -13,12 +13,13 @@ from flask import current_app
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
 from quality.models_actions import CorrectiveAction
 from quality.sessions import messages as session_messages
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
-from quality.sessions.vocab import TRACEUR_SETTINGS, SessionStatus
+from quality.sessions.vocab import SessionStatus, TraceurSetting
 from quality.vocab_sessions import ActionStatus
 
 
@@ -40,7 +41,7 @@ def _actions(session: QualitySession) -> list[dict]:
 def html(session: QualitySession) -> str:
     screened = session_messages.screened
     traceur = session.traceur
-    steps = [{"when": s.when or "", "setting": TRACEUR_SETTINGS.get(s.setting, s.setting),
+    steps = [{"when": s.when or "", "setting": label_of(TraceurSetting, s.setting),
               "description": screened(s.description), "gap": screened(s.gap)} for s in (traceur.steps if traceur
                                                                                           else [])]
     # the environment's template, not render_template: a beat or a worker has no request, no signed-in user

@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crisis_app.core.fields import StrictBoolean
-from quality.analyses.vocab import ANALYSIS_METHODS
+from crisis_app.core.labels import labels
+from quality.analyses.vocab import AnalysisMethod
 from quality.schemas import MAX_ID, bounded_text, ids
 from quality.sessions import vocab as words
 
@@ -87,9 +88,9 @@ class QualityCancelSchema(Schema):
 class QualityTraceurStepSchema(Schema):
     when = bounded_text(60, allow_none=True, metadata={"description": "Relatif (J0, semaine 2…), jamais une date de "
                                                                "naissance"})
-    setting = fields.String(required=True, validate=validate.OneOf(list(words.TRACEUR_SETTINGS)))
+    setting = fields.String(required=True, validate=validate.OneOf(list(labels(words.TraceurSetting))))
     description = bounded_text(required=True)
-    interface_with = fields.String(allow_none=True, validate=validate.OneOf(list(words.TRACEUR_SETTINGS)))
+    interface_with = fields.String(allow_none=True, validate=validate.OneOf(list(labels(words.TraceurSetting))))
     procedure = bounded_text(300, allow_none=True)
     gap = bounded_text(allow_none=True, metadata={"description": "Écart à la procédure ou au protocole de la CPTS"})
 
@@ -98,7 +99,7 @@ class QualityTraceurSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(max=40),
                           metadata={"description": "Étiquette pseudonyme (« Patient A », « PT-2026-03 »)"})
     agreement_on = fields.Date(required=True)
-    agreement_how = fields.String(required=True, validate=validate.OneOf(list(words.AGREEMENT_HOW)))
+    agreement_how = fields.String(required=True, validate=validate.OneOf(list(labels(words.AgreementHow))))
     interview_summary = bounded_text(allow_none=True)
     animateur_user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     steps = fields.List(fields.Nested(QualityTraceurStepSchema), validate=validate.Length(max=60))
@@ -114,7 +115,7 @@ class QualityDecisionSchema(Schema):
     event_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
     decision = fields.String(required=True, validate=validate.OneOf([d.value for d in words.Decision]))
     pilot_user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    method = fields.String(allow_none=True, validate=validate.OneOf(list(ANALYSIS_METHODS)))
+    method = fields.String(allow_none=True, validate=validate.OneOf(list(labels(AnalysisMethod))))
     note = bounded_text(allow_none=True)
 
 

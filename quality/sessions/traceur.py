@@ -14,6 +14,7 @@ from typing import Any
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import labels
 from crisis_app.core.models import User
 from quality import validation
 from quality.sessions import vocab as words
@@ -43,9 +44,9 @@ def _steps(value: Any) -> list[TraceurStep]:
         raise _refuse(f"Liste d'étapes attendue ({STEPS_MAX} au plus).", "steps")
     steps = []
     for position, row in enumerate(value):
-        if not isinstance(row, dict) or row.get("setting") not in words.TRACEUR_SETTINGS:
+        if not isinstance(row, dict) or row.get("setting") not in labels(words.TraceurSetting):
             raise _refuse("Chaque étape se situe en ville, à l'hôpital ou en médico-social.", "steps")
-        if row.get("interface_with") not in (None, "", *words.TRACEUR_SETTINGS):
+        if row.get("interface_with") not in (None, "", *labels(words.TraceurSetting)):
             raise _refuse("Interface inconnue.", "steps")
         texts = {k: validation.clean_text(row.get(k)) for k in ("when", "description", "procedure", "gap")}
         if not texts["description"]:
@@ -70,7 +71,7 @@ def save(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Patie
     agreed = data.get("agreement_on")
     if not isinstance(agreed, date) or agreed > utcnow().date():
         raise _refuse("Indiquez la date de l'accord du patient (pas dans le futur).", "agreement_on")
-    if data.get("agreement_how") not in words.AGREEMENT_HOW:
+    if data.get("agreement_how") not in labels(words.AgreementHow):
         raise _refuse("Indiquez comment l'accord a été donné.", "agreement_how")
     summary = validation.clean_text(data.get("interview_summary"))
     validation.refuse_patient_data({"interview_summary": summary})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crisis_app.core.labels import LabelledStrEnum
+from crisis_app.core.labels import LabelledStrEnum, label_of, labels  # noqa: F401 - templates
 
 
 class SessionKind(LabelledStrEnum):
@@ -24,9 +24,17 @@ class Decision(LabelledStrEnum):
     CLOSED = "closed", "Clôturé"
 
 
-TRACEUR_SETTINGS = {"ville": "Ville", "hopital": "Hôpital", "medico_social": "Médico-social"}
-AGREEMENT_HOW = {"oral": "Oral, noté par l'animateur", "ecrit": "Écrit, signé",
-                 "representant": "Par son représentant légal ou la personne de confiance"}
+class TraceurSetting(LabelledStrEnum):
+    VILLE = "ville", "Ville"
+    HOPITAL = "hopital", "Hôpital"
+    MEDICO_SOCIAL = "medico_social", "Médico-social"
+
+
+class AgreementHow(LabelledStrEnum):
+    ORAL = "oral", "Oral, noté par l'animateur"
+    ECRIT = "ecrit", "Écrit, signé"
+    REPRESENTANT = "representant", "Par son représentant légal ou la personne de confiance"
+
 
 DEFAULT_THEMES = ("Plaies chroniques", "Personne âgée", "Iatrogénie médicamenteuse", "Parcours ville–hôpital",
                   "Soins non programmés", "Santé mentale")
