@@ -188,6 +188,28 @@ def test_feedback_with_patient_data_is_refused(people):
     assert caught.value.code == "patient_data"
 
 
+def test_every_feedback_path_writes_through_one_service_that_tells_a_named_declarer(people, sent):
+    """The triage, a transition and the feedback form all write the feedback the same way: the event keeps it, an
+    audit row says so, and a named declarer receives it by e-mail; an anonymous one reads it on the follow-up page."""
+    author, referent = people
+    triaged = services.triage(actor=referent, event=declare(author).event, severity=2, likelihood=2,
+                              decision="traitement_simple", feedback="Consigne diffusée.")
+    moved = services.transition(actor=referent, event=services.triage(
+        actor=referent, event=declare(author).event, severity=2, likelihood=2, decision="traitement_simple"),
+        to="cloture", feedback="Circuit revu.")
+    written = services.give_feedback(actor=referent, event=declare(author).event, feedback="Merci, c'est noté.")
+    anonymous = services.give_feedback(actor=referent, event=declare(None, anonymous=True).event,
+                                       feedback="Merci pour ce signalement.")
+    for event, text in ((triaged, "Consigne diffusée."), (moved, "Circuit revu."), (written, "Merci, c'est noté."),
+                        (anonymous, "Merci pour ce signalement.")):
+        assert event.feedback == text and event.feedback_at is not None
+        assert [a.action for a in _audit(event.id)].count("quality.event.feedback") == 1
+    feedback = [m for m in sent if m.topic == "quality.feedback"]
+    assert [m.recipients[0].email for m in feedback] == [author.email] * 3
+    assert all(text in m.email_text for m, text in zip(feedback, ("Consigne", "Circuit", "noté"), strict=True))
+    assert anonymous.reference not in " ".join(m.subject for m in feedback)
+
+
 def _eigs(people, part1: date):
     author, referent = people
     event = declare(author, severity=5, likelihood=2).event
