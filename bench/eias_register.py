@@ -63,12 +63,15 @@ def _reset_postgres(url: str) -> None:
 
 
 def _rows(count: int, rng: random.Random) -> list[dict]:
-    from quality import rules, vocab
-    from quality.models import search_text
-    from quality.vocab import State
+    from crisis_app.core.labels import labels
+    from quality.register import rules, vocab
+    from quality.register.models import search_text
+    from quality.register.vocab import State
 
     states = list(State)
     weights = [30 if s in (State.DECLARE, State.EN_TRI, State.CLOTURE) else 4 for s in states]
+    places, professions, natures, categories = (list(labels(words)) for words in (
+        vocab.Place, vocab.Profession, vocab.Nature, vocab.Category))
     today, now = date.today(), datetime.now(UTC)
     rows = []
     for n in range(count):
@@ -78,9 +81,9 @@ def _rows(count: int, rng: random.Random) -> list[dict]:
         description, measures = " ".join(rng.choices(WORDS, k=25)), " ".join(rng.choices(WORDS, k=8))
         rows.append({
             "created_at": now - timedelta(minutes=count - n), "updated_at": now, "state": state.value,
-            "occurred_on": occurred, "discovered_on": None, "place": rng.choice(list(vocab.PLACES)),
-            "professions": [rng.choice(list(vocab.PROFESSIONS))], "nature": rng.choice(list(vocab.NATURES)),
-            "reached_patient": "non", "category": rng.choice(list(vocab.CATEGORIES)),
+            "occurred_on": occurred, "discovered_on": None, "place": rng.choice(places),
+            "professions": [rng.choice(professions)], "nature": rng.choice(natures),
+            "reached_patient": "non", "category": rng.choice(categories),
             "description": description, "immediate_measures": measures,
             "search_text": search_text(description, measures),
             "declarer_severity": severity, "declarer_likelihood": likelihood, "severity": severity,
@@ -93,7 +96,7 @@ def _seed(count: int) -> float:
     import sqlalchemy as sa
 
     from crisis_app.core.db import db
-    from quality.models import AdverseEvent
+    from quality.register.models import AdverseEvent
 
     rng = random.Random(12)
     started = time.perf_counter()
@@ -129,8 +132,8 @@ def _time_scenario(filters: dict, repeat: int) -> dict:
     import sqlalchemy as sa
 
     from crisis_app.core.db import db
-    from quality import query, services
-    from quality.models import AdverseEvent
+    from quality.register import query, services
+    from quality.register.models import AdverseEvent
 
     filters = dict(filters)
     page = filters.pop("_page", 1)

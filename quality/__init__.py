@@ -1,26 +1,52 @@
-"""Quality programme: EIAS register (declaration, triage, EIGS deadlines); later CREX/RMM sessions and actions.
+"""Quality programme: the register of adverse events (EIAS, EIGS), CREX/RMM/patient-traceur sessions, analyses,
+the follow-up of corrective actions, indicators.
 
-Imports ``crisis_app.core`` and the directory's services only; the crisis side never imports this package.
+Sub-packages by concept: ``register``, ``sessions``, ``analyses``, ``action_followup``, ``indicators``; shared here:
+the patient-data screen (``screening``), free-text checks (``validation``), the one point to the outbox
+(``notify``), the programme's blueprints (``blueprints``). Imports ``crisis_app.core``, the directory's services and
+the action plan; the crisis side never imports this package.
 """
 
 from __future__ import annotations
 
+import importlib
+
+# Modules that register something when imported: tables, routes on the shared blueprints (in the order the OpenAPI
+# document lists them), home cards, Celery tasks, demo seeders.
+REGISTERING = (
+    "quality.register.models", "quality.sessions.models", "quality.analyses.models", "quality.indicators.models",
+    "quality.sessions.views", "quality.action_followup.views", "quality.indicators.views",
+    "quality.sessions.api", "quality.analyses.api", "quality.action_followup.api", "quality.indicators.api",
+    "quality.register.home", "quality.sessions.home", "quality.action_followup.home",
+    "quality.register.tasks", "quality.sessions.tasks", "quality.action_followup.tasks",
+    "quality.register.demo", "quality.sessions.demo",
+)
+
 
 def init_app(app, api) -> None:
-    """Register the quality pages, API, beat entry, home cards and demo data."""
+    """Register the quality tables, pages, API, beat entries, home cards and demo data."""
     from celery.schedules import crontab
 
-    from quality import demo, home, models, tasks  # noqa: F401 - tables, cards, task and demo seeder register
-    from quality.api import bp as api_bp
-    from quality.review import bp as review_bp
-    from quality.views import bp, public_bp
+    for name in REGISTERING:
+        importlib.import_module(name)
+    from quality import blueprints
+    from quality.action_followup.tasks import ACTION_REMINDERS
+    from quality.analyses.views import bp as analyses_bp
+    from quality.register.api import bp as api_bp
+    from quality.register.review import bp as review_bp
+    from quality.register.tasks import EIGS_REMINDERS
+    from quality.register.views import bp, public_bp
+    from quality.sessions.tasks import AGENDAS
 
     app.register_blueprint(bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(public_bp)
     api.register_blueprint(api_bp)
-    app.extensions["celery"].conf.beat_schedule["quality-eigs-reminders"] = {
-        "task": tasks.EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}
-    from quality import programme
-
-    programme.init_app(app, api)
+    app.register_blueprint(blueprints.programme_bp)
+    app.register_blueprint(analyses_bp)
+    app.register_blueprint(blueprints.admin_bp)
+    api.register_blueprint(blueprints.programme_api_bp)
+    beat = app.extensions["celery"].conf.beat_schedule
+    beat["quality-eigs-reminders"] = {"task": EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}
+    beat["quality-session-agendas"] = {"task": AGENDAS, "schedule": crontab(minute=15)}
+    beat["quality-action-reminders"] = {"task": ACTION_REMINDERS, "schedule": crontab(hour=7, minute=10)}

@@ -14,9 +14,12 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import actions, analyses, closure, services, sessions
-from quality.models_actions import Analysis
-from quality.vocab import State
+from quality.action_followup import actions
+from quality.analyses import services as analyses
+from quality.analyses.models import Analysis
+from quality.register import closure, services
+from quality.register.vocab import State
+from quality.sessions import services as sessions
 from tests.quality.conftest import row_counts, snapshot
 from tests.quality.sessionkit import action_for, crex, event_for_crex
 

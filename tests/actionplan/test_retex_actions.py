@@ -21,9 +21,10 @@ from crisis_app.core.roles import Role
 from crisis_app.crises import retex
 from crisis_app.crises import services as crises
 from crisis_app.crises.schemas import EvaluationSchema
-from quality import indicators, rules
-from quality import reminders as eigs_reminders
-from quality import services as quality
+from quality.indicators import services as indicators
+from quality.register import reminders as eigs_reminders
+from quality.register import rules
+from quality.register import services as quality
 from tests import factories
 from tests.conftest import csrf_token
 from tests.quality.conftest import declare

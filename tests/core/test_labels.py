@@ -9,10 +9,6 @@ import sqlalchemy as sa
 from crisis_app.core.db import db
 from crisis_app.core.labels import LabelledIntEnum, LabelledStrEnum, label_of, labels
 
-# The enums of other packages still written the old way on this branch (each package converts its own on its own
-# branch): once merged, this list empties and every enumerated column must be a labelled enum.
-NOT_YET_CONVERTED = {"AnalysisStatus", "Decision", "SessionKind", "SessionStatus", "State"}
-
 
 def _labelled(enum_cls) -> bool:
     return isinstance(enum_cls, type) and issubclass(enum_cls, LabelledStrEnum | LabelledIntEnum)
@@ -62,14 +58,8 @@ def test_every_enumerated_column_stores_a_labelled_enum():
     """A future enum written the old way (a bare StrEnum and a ``*_LABELS`` dict) is caught here."""
     unconverted = sorted({f"{enum_cls.__name__} ({column.table.name}.{column.name})"
                           for column, enum_cls in enumerated_columns()
-                          if not _labelled(enum_cls) and enum_cls.__name__ not in NOT_YET_CONVERTED})
+                          if not _labelled(enum_cls)})
     assert not unconverted, f"enumerated columns whose enum is not a LabelledStrEnum/LabelledIntEnum: {unconverted}"
-
-
-def test_not_yet_converted_names_only_enums_still_unconverted():
-    """Once a package is converted (merged), its names leave NOT_YET_CONVERTED, so the list can only shrink."""
-    still = {enum_cls.__name__ for _, enum_cls in enumerated_columns() if not _labelled(enum_cls)}
-    assert NOT_YET_CONVERTED <= still, f"converted already, remove from NOT_YET_CONVERTED: {NOT_YET_CONVERTED - still}"
 
 
 def test_core_enums_carry_their_labels():

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import Message
-from quality import services
+from quality.register import services
 
 
 def declaration(**overrides) -> dict:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crisis_app.core.db import utcnow
-from quality import actions, services, sessions
+from quality.action_followup import actions
+from quality.register import services
+from quality.sessions import services as sessions
 from tests import factories
 from tests.quality.conftest import declare
 

@@ -12,10 +12,10 @@ from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import services
-from quality.models import AdverseEvent
-from quality.models_actions import Analysis
-from quality.models_sessions import QualitySession
+from quality.analyses.models import Analysis
+from quality.register import services
+from quality.register.models import AdverseEvent
+from quality.sessions.models import QualitySession
 from tests import factories
 from tests.conftest import csrf_token
 from tests.quality.conftest import declaration

@@ -10,7 +10,9 @@ from crisis_app.actionplan import reminders as action_reminders
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
-from quality import indicators, programme_admin
+from quality.action_followup import services as followup
+from quality.indicators import services as indicators
+from quality.sessions import themes
 from tests.conftest import csrf_token
 from tests.quality.conftest import row_counts
 from tests.quality.sessionkit import action_for, event_for_crex
@@ -25,41 +27,41 @@ def referent(personas):
 
 def test_own_indicators_show_their_value_against_the_target(referent):
     year = utcnow().year
-    computed = programme_admin.create_indicator(actor=referent, data={
+    computed = indicators.create_indicator(actor=referent, data={
         "name": "Événements déclarés", "definition": "Déclarations reçues dans l'année", "source": "computed",
         "metric": "events_declared", "target": 2, "unit": "événements"})
-    manual = programme_admin.create_indicator(actor=referent, data={
+    manual = indicators.create_indicator(actor=referent, data={
         "name": "Patients conciliés à la sortie", "definition": "Part des sorties conciliées", "source": "manual",
         "target": 80, "unit": "%"})
     event_for_crex(referent, None, anonymous=True)
-    programme_admin.record_value(actor=referent, indicator=manual, value=60, measured_on=date(year, 1, 1))
-    programme_admin.record_value(actor=referent, indicator=manual, value=85, measured_on=utcnow().date())
+    indicators.record_value(actor=referent, indicator=manual, value=60, measured_on=date(year, 1, 1))
+    indicators.record_value(actor=referent, indicator=manual, value=85, measured_on=utcnow().date())
     rows = {r["id"]: r for r in indicators.compute(year)["own_indicators"]}
     assert (rows[computed.id]["value"], rows[computed.id]["met"]) == (1, False)
     assert (rows[manual.id]["value"], rows[manual.id]["met"]) == (85, True)
 
 
 def test_a_computed_indicator_takes_no_hand_value(referent):
-    indicator = programme_admin.create_indicator(actor=referent, data={
+    indicator = indicators.create_indicator(actor=referent, data={
         "name": "Séances", "definition": "Séances tenues", "source": "computed", "metric": "sessions_held"})
     with pytest.raises(ServiceError) as refused:
-        programme_admin.record_value(actor=referent, indicator=indicator, value=3, measured_on=utcnow().date())
+        indicators.record_value(actor=referent, indicator=indicator, value=3, measured_on=utcnow().date())
     assert refused.value.status == 409
 
 
 def test_the_coordinators_period_sets_the_overdue_steps(personas, referent):
-    programme_admin.set_overdue_every_days(actor=personas[Role.COORDINATOR].user, days=3)
+    followup.set_overdue_every_days(actor=personas[Role.COORDINATOR].user, days=3)
     action = action_for(referent, event_for_crex(referent, None, anonymous=True))
     assert action_reminders.run(today=action.due_on + timedelta(days=4)) == 1
     assert action_reminders.step_for(action.due_on, action.due_on + timedelta(days=4), 3)[0] == "retard-1"
     with pytest.raises(ServiceError):
-        programme_admin.set_overdue_every_days(actor=personas[Role.COORDINATOR].user, days=0)
+        followup.set_overdue_every_days(actor=personas[Role.COORDINATOR].user, days=0)
 
 
 def test_a_theme_is_added_once(referent):
-    programme_admin.add_theme(actor=referent, label="Plaies chroniques")
+    themes.add_theme(actor=referent, label="Plaies chroniques")
     with pytest.raises(ServiceError):
-        programme_admin.add_theme(actor=referent, label="plaies chroniques")
+        themes.add_theme(actor=referent, label="plaies chroniques")
 
 
 @pytest.mark.parametrize("role", NOT_REFERENTS)
@@ -83,6 +85,6 @@ def test_only_the_coordinator_sets_the_reminder_period(login, personas, client, 
 
 
 def test_the_review_page_lists_indicators_and_themes(login, personas, referent):
-    programme_admin.add_theme(actor=referent, label="Personne âgée")
+    themes.add_theme(actor=referent, label="Personne âgée")
     page = login(personas[Role.QUALITY_REFERENT]).get("/qualite/indicateurs/revue")
     assert page.status_code == 200 and "Personne âgée" in page.text

@@ -11,8 +11,10 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.roles import Role
 from crisis_app.directory.professionals import services as directory_services
-from quality import actions, indicators, sessions
-from quality.models_sessions import QualityTheme
+from quality.action_followup import actions
+from quality.indicators import services as indicators
+from quality.sessions import services as sessions
+from quality.sessions.models import QualityTheme
 from tests import factories
 from tests.quality.conftest import row_counts
 from tests.quality.sessionkit import action_for, crex, event_for_crex

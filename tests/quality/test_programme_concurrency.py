@@ -14,8 +14,8 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import sessions
-from quality.models_sessions import QualitySession
+from quality.sessions import services as sessions
+from quality.sessions.models import QualitySession
 from tests import factories
 
 THREADS = 6

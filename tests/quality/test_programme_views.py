@@ -8,7 +8,7 @@ import pytest
 
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.roles import Role
-from quality.models_sessions import QualitySession
+from quality.sessions.models import QualitySession
 from tests.conftest import csrf_token, form_post
 from tests.quality.conftest import row_counts
 from tests.quality.sessionkit import action_for, crex, event_for_crex
@@ -112,7 +112,7 @@ def test_a_file_is_kept_as_evidence_and_stands_for_the_note(login, personas, ref
         "csrf_token": token, "evidence_file": (BytesIO(b"%PDF-1.4 audit"), "audit.pdf", "application/pdf")})
     assert response.status_code == 302
     assert client.get(f"/qualite/actions/{action.id}/preuve").data == b"%PDF-1.4 audit"
-    from quality import actions
+    from quality.action_followup import actions
     actions.transition(actor=referent, action=action, to="en_cours")
     actions.transition(actor=referent, action=action, to="realisee")  # the file is the evidence
     assert action.status.value == "realisee"

@@ -1,0 +1,183 @@
+"""The programme's figures for one year: the three contract indicators, the dashboard's series, own indicators;
+creating an own indicator and entering its values by hand (each with its audit row).
+
+Years are civil years in Europe/Paris. A participant is counted once however many sessions they attended
+(a directory person, else an account); themes are those of the sessions held; the action plan carried out is the
+share of the year's actions (by due date) that are done or verified.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from statistics import median
+from typing import Any
+
+import sqlalchemy as sa
+
+from crisis_app.actionplan import services as action_plan
+from crisis_app.actionplan.models import CorrectiveAction
+from crisis_app.core import audit
+from crisis_app.core.db import atomic, db, utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.labels import label_of, labels
+from crisis_app.core.models import User
+from crisis_app.core.timez import paris_day_bounds, to_paris
+from quality import validation
+from quality.indicators import vocab as words
+from quality.indicators.models import IndicatorValue, QualityIndicator
+from quality.register import vocab
+from quality.register.models import AdverseEvent, AdverseEventStep
+from quality.register.vocab import State
+from quality.sessions.models import QualitySession
+from quality.sessions.vocab import SessionKind, SessionStatus
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    return paris_day_bounds(date(year, 1, 1))[0], paris_day_bounds(date(year + 1, 1, 1))[0]
+
+
+def _held(year: int) -> list[QualitySession]:
+    start, end = year_bounds(year)
+    return list(db.session.scalars(sa.select(QualitySession).where(
+        QualitySession.status == SessionStatus.HELD, QualitySession.starts_at >= start,
+        QualitySession.starts_at < end)))
+
+
+def _events(year: int) -> list[AdverseEvent]:
+    start, end = year_bounds(year)
+    return list(db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.created_at >= start,
+                                                                 AdverseEvent.created_at < end)))
+
+
+def _triage_days(events: list[AdverseEvent]) -> float | None:
+    if not events:
+        return None
+    firsts = dict(db.session.execute(sa.select(AdverseEventStep.event_id, sa.func.min(AdverseEventStep.at)).where(
+        AdverseEventStep.event_id.in_([e.id for e in events]), AdverseEventStep.to_state == State.EN_TRI)
+        .group_by(AdverseEventStep.event_id)).all())
+    waits = [(firsts[e.id] - e.created_at).total_seconds() / 86400 for e in events if e.id in firsts]
+    return round(median(waits), 1) if waits else None
+
+
+def _actions(year: int, today: date) -> dict[str, int]:
+    """The action plan of the year, every source counted (EIAS, sessions, patient traceurs, crisis RETEX…)."""
+    return action_plan.year_figures(year, today)
+
+
+def compute(year: int, *, today: date | None = None) -> dict:
+    today = today or utcnow().date()
+    held, events = _held(year), _events(year)
+    people = {p.person_key for s in held for p in s.participants if p.attended}
+    themes = sorted({t.label for s in held for t in s.themes})
+    actions = _actions(year, today)
+    months = [0] * 12
+    for event in events:
+        months[to_paris(event.created_at).month - 1] += 1
+    figures = {
+        "year": year,
+        "contract": {"themes_addressed": len(themes), "participants": len(people),
+                     "action_plan_done_rate": actions["done_rate"]},
+        "themes": themes, "participants": len(people),
+        "sessions_held": {k.label: sum(s.kind is k for s in held) for k in SessionKind},
+        "events_by_category": {label_of(vocab.Category, c): n
+                               for c, n in Counter(e.category for e in events).most_common()},
+        "events_by_severity": {vocab.Severity(g).label: sum(e.severity == g for e in events) for g in range(1, 6)},
+        "events_by_month": months,
+        "triage_days_median": _triage_days(events),
+        "actions": actions,
+    }
+    figures["own_indicators"] = own_indicators(year, figures)
+    return figures
+
+
+METRIC_VALUES = {
+    "themes_addressed": lambda f: f["contract"]["themes_addressed"],
+    "participants": lambda f: f["participants"],
+    "sessions_held": lambda f: sum(f["sessions_held"].values()),
+    "actions_done_rate": lambda f: f["actions"]["done_rate"],
+    "actions_verified": lambda f: f["actions"]["verified"],
+    "events_declared": lambda f: sum(f["events_by_month"]),
+}
+
+
+def own_indicators(year: int, figures: dict) -> list[dict]:
+    """The CPTS's own indicators with this year's value and whether the target is met."""
+    rows = []
+    for indicator in db.session.scalars(sa.select(QualityIndicator).order_by(QualityIndicator.name)):
+        if indicator.source == "computed":
+            value, measured_on = METRIC_VALUES[indicator.metric](figures), None
+        else:
+            values = [v for v in indicator.values if v.measured_on.year == year]
+            value, measured_on = (values[-1].value, values[-1].measured_on) if values else (None, None)
+        rows.append({"id": indicator.id, "name": indicator.name, "definition": indicator.definition,
+                     "unit": indicator.unit, "target": indicator.target, "value": value, "source": indicator.source,
+                     "measured_on": measured_on.isoformat() if measured_on else None,
+                     "met": None if value is None or indicator.target is None else value >= indicator.target,
+                     "action_id": indicator.action_id})
+    return rows
+
+
+CONTRACT_HEADER = ["Année", "Indicateur", "Valeur", "Unité"]
+
+
+def contract_rows(figures: dict) -> list[list]:
+    """The three indicators of the ACI contract, as the Assurance Maladie report asks them."""
+    year, contract = figures["year"], figures["contract"]
+    return [[year, "Nombre de thèmes abordés", contract["themes_addressed"], "thèmes"],
+            [year, "Nombre de professionnels participant aux groupes d'analyse", contract["participants"],
+             "professionnels"],
+            [year, "Plan d'actions réalisé", contract["action_plan_done_rate"], "% des actions échues dans l'année"]]
+
+
+# --- own indicators --------------------------------------------------------------------------------
+
+def _refuse(message: str, field: str) -> ServiceError:
+    return ServiceError("validation_error", message, field=field)
+
+
+@atomic()
+def create_indicator(*, actor: User, data: dict[str, Any]) -> QualityIndicator:
+    """An indicator: name, definition, target, unit, source (computed metric or manual), the action it follows."""
+    name, definition = validation.clean_text(data.get("name")), validation.clean_text(data.get("definition"))
+    if not name or len(name) > 200:
+        raise _refuse("Nommez l'indicateur (200 caractères au plus).", "name")
+    if not definition:
+        raise _refuse("Définissez l'indicateur (numérateur, dénominateur, période).", "definition")
+    source = data.get("source")
+    if source not in labels(words.IndicatorSource):
+        raise _refuse("Source : calculé par Vigie ou saisi à la main.", "source")
+    metric = data.get("metric") if source == "computed" else None
+    if source == "computed" and metric not in labels(words.ComputedMetric):
+        raise _refuse("Choisissez la mesure que Vigie calcule.", "metric")
+    target = data.get("target")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)):
+        raise _refuse("Cible : un nombre.", "target")
+    action_id = data.get("action_id")
+    if action_id is not None and db.session.get(CorrectiveAction, action_id) is None:
+        raise _refuse("Action introuvable.", "action_id")
+    indicator = QualityIndicator(name=name, definition=definition[:validation.TEXT_MAX], source=source, metric=metric,
+                                 target=target, unit=(validation.clean_text(data.get("unit")) or "")[:40],
+                                 action_id=action_id)
+    db.session.add(indicator)
+    db.session.flush()
+    audit.record(actor=actor, action="quality.indicator.create", object_type="quality_indicator",
+                 object_id=indicator.id, summary=f"Indicateur créé : {name}")
+    return indicator
+
+
+@atomic()
+def record_value(*, actor: User, indicator: QualityIndicator, value: Any, measured_on: Any) -> IndicatorValue:
+    """A value entered by hand, with the date it was measured."""
+    if indicator.source != "manual":
+        raise ServiceError("invalid_transition", "Cet indicateur est calculé par Vigie.", status=409)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _refuse("Valeur : un nombre.", "value")
+    if not isinstance(measured_on, date) or measured_on > utcnow().date():
+        raise _refuse("Date de mesure attendue (pas dans le futur).", "measured_on")
+    row = IndicatorValue(indicator_id=indicator.id, value=float(value), measured_on=measured_on)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor=actor, action="quality.indicator.value", object_type="quality_indicator",
+                 object_id=indicator.id, summary=f"{indicator.name} : {value:g} au {measured_on:%d/%m/%Y}")
+    return row

@@ -1,0 +1,2 @@
+"""CREX, RMM and patient-traceur sessions: scheduling, invitations (.ics), agenda, attendance, decisions, minutes,
+the patient traceur, the themes."""

@@ -1,0 +1,155 @@
+"""The sessions' pages: the list, a new session, one session's meeting page (invitation, attendance, decisions,
+patient traceur, minutes), the minutes PDF, and the themes list. Thin: read the form, call one service, show its
+French message."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+
+from crisis_app.core.access import permission_required
+from crisis_app.core.db import abandon, db, utcnow
+from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import User
+from crisis_app.directory.professionals.models import Professional
+from quality.analyses.models import Analysis
+from quality.blueprints import actor, admin_bp, form_ints, run_and_go_back
+from quality.blueprints import programme_bp as bp
+from quality.register import forms
+from quality.register.models import AdverseEvent
+from quality.sessions import access as programme_access
+from quality.sessions import minutes, themes, traceur
+from quality.sessions import services as sessions
+from quality.sessions import vocab as words
+from quality.sessions.models import QualityTheme
+
+
+@bp.route("/seances")
+@permission_required("quality.sessions.read")
+def sessions_list():
+    rows, _ = programme_access.sessions_for_user(actor())
+    return render_template("quality/sessions.html", sessions=rows, form=forms.ConfirmForm())
+
+
+def _starts_at() -> datetime | None:
+    try:
+        return datetime.fromisoformat(request.form.get("starts_at", ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/seances/nouvelle", methods=["GET", "POST"])
+@permission_required("quality.manage")
+def session_new():
+    if request.method == "POST" and forms.ConfirmForm().validate_on_submit():
+        data = {"kind": request.form.get("kind"), "starts_at": _starts_at(), "title": request.form.get("title"),
+                "duration_minutes": request.form.get("duration_minutes", type=int),
+                "place": request.form.get("place"), "video_url": request.form.get("video_url"),
+                "professional_ids": form_ints("professional_ids"), "user_ids": [actor().id],
+                "event_ids": form_ints("event_ids"), "theme_ids": form_ints("theme_ids")}
+        try:
+            session = sessions.schedule(actor=actor(), data=data, invite=request.form.get("invite") == "oui")
+        except ServiceError as exc:
+            abandon()
+            flash(exc.message + "".join(f" {m}" for ms in exc.fields.values() for m in ms), "error")
+        else:
+            flash("Séance planifiée.", "success")
+            return redirect(url_for("quality_programme.session_page", session_id=session.id))
+    people = db.session.scalars(sa.select(Professional).where(Professional.active.is_(True))
+                                .order_by(Professional.last_name).limit(500)).all()
+    events = db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.state.in_(sessions.AGENDA_STATES))
+                                .order_by(AdverseEvent.id)).all()
+    themes = db.session.scalars(sa.select(QualityTheme).where(QualityTheme.active.is_(True))).all()
+    return render_template("quality/session_new.html", form=forms.ConfirmForm(), people=people, events=events,
+                           themes=themes, kinds=list(words.SessionKind))
+
+
+@bp.route("/seances/<int:session_id>")
+@permission_required("quality.sessions.read")
+def session_page(session_id: int):
+    session = programme_access.get_session_for_user(actor(), session_id)
+    manage = programme_access.may_manage(actor())
+    ids = [i.event_id for i in session.items]
+    analysis_for = dict(db.session.execute(sa.select(Analysis.event_id, Analysis.id)
+                                           .where(Analysis.event_id.in_(ids))).all()) if manage and ids else {}
+    return render_template("quality/session.html", session=session, manage=manage, form=forms.ConfirmForm(),
+                           agenda=sessions.agenda(session), decisions=list(words.Decision),
+                           pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
+                           words=words, followed=minutes.followed_actions(session) if manage else [],
+                           today=utcnow().date())
+
+
+def sessions_pilots():
+    return db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+
+
+@bp.route("/seances/<int:session_id>/<step>", methods=["POST"])
+@permission_required("quality.manage")
+def session_step(session_id: int, step: str):
+    session = programme_access.get_session_for_user(actor(), session_id)
+    back = url_for("quality_programme.session_page", session_id=session.id)
+    calls = {
+        "inviter": (lambda: sessions.invite(actor=actor(), session=session), "Invitation envoyée."),
+        "annuler": (lambda: sessions.cancel(actor=actor(), session=session, reason=request.form.get("reason")),
+                    "Séance annulée ; les invités sont prévenus."),
+        "presences": (lambda: sessions.set_attendance(actor=actor(), session=session,
+                                                      present_ids=form_ints("present_ids")), "Présences enregistrées."),
+        "decision": (lambda: sessions.decide(actor=actor(), session=session,
+                                             event_id=request.form.get("event_id", type=int),
+                                             decision=request.form.get("decision"),
+                                             pilot_user_id=request.form.get("pilot_user_id", type=int),
+                                             note=request.form.get("note")), "Décision enregistrée."),
+        "tenue": (lambda: sessions.hold(actor=actor(), session=session, summary=request.form.get("summary")),
+                  "Séance marquée tenue."),
+        "traceur": (lambda: traceur.save(actor=actor(), session=session, data=_traceur_form()),
+                    "Patient traceur enregistré."),
+        "retour-patient": (lambda: traceur.patient_feedback(actor=actor(), traceur=session.traceur,
+                                                            text=request.form.get("patient_feedback")),
+                           "Retour au patient enregistré."),
+        "compte-rendu": (lambda: minutes.make(actor=actor(), session=session,
+                                              send=request.form.get("send") == "oui"), "Compte rendu établi."),
+    }
+    if step not in calls:
+        abort(404)
+    call, success = calls[step]
+    return run_and_go_back(call, success, back)
+
+
+def _traceur_form() -> dict:
+    try:
+        agreed = date.fromisoformat(request.form.get("agreement_on", ""))
+    except ValueError:
+        agreed = None
+    columns = ("when", "setting", "description", "interface_with", "procedure", "gap")
+    rows = zip(*(request.form.getlist(f"step_{c}") for c in columns), strict=False)
+    steps = [dict(zip(columns, row, strict=True)) for row in rows if row[2].strip()]
+    return {"label": request.form.get("label"), "agreement_on": agreed,
+            "agreement_how": request.form.get("agreement_how"), "steps": steps,
+            "interview_summary": request.form.get("interview_summary")}
+
+
+@bp.route("/seances/<int:session_id>/compte-rendu.pdf")
+@permission_required("quality.sessions.read")
+def session_minutes(session_id: int):
+    session = programme_access.get_session_for_user(actor(), session_id)
+    if session.minutes_pdf is None:
+        abort(404)
+    return Response(session.minutes_pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="compte-rendu-{session.id}.pdf"'})
+
+
+@admin_bp.route("/themes", methods=["POST"])
+@permission_required("quality.manage")
+def theme_add():
+    return run_and_go_back(lambda: themes.add_theme(actor=actor(), label=request.form.get("label")),
+                           "Thème ajouté.", url_for("quality_admin.review"))
+
+
+@admin_bp.route("/themes/<int:theme_id>", methods=["POST"])
+@permission_required("quality.manage")
+def theme_toggle(theme_id: int):
+    theme = db.session.get(QualityTheme, theme_id) or abort(404)
+    return run_and_go_back(lambda: themes.set_theme_active(actor=actor(), theme=theme, active=not theme.active),
+                           "Liste des thèmes mise à jour.", url_for("quality_admin.review"))
