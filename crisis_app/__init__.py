@@ -40,13 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from crisis_app.core.celery import celery_init_app
-    from crisis_app.core.db import configure_sqlite
+    from crisis_app.core.db import configure_sqlite, release_rolled_back_savepoints
     from crisis_app.core.extensions import api, csrf, db, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        release_rolled_back_savepoints(db.engine)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -92,10 +93,11 @@ def _run_views_as_units_of_work(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from crisis_app.core.access import protect_csrf
+    from crisis_app.core.access import may_open, protect_csrf
     from crisis_app.core.api import error_payload, html_error, is_api_request
     from crisis_app.core.bodies import enforce_size_limit, refuse_nul_characters, require_json_body
 
+    app.jinja_env.globals["may_open"] = may_open
     app.before_request(enforce_size_limit)  # first: nothing may read a body larger than allowed
     app.before_request(protect_csrf)
     app.before_request(refuse_nul_characters)

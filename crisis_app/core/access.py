@@ -52,6 +52,18 @@ def require(permission: str) -> User:
     return current_user._get_current_object()
 
 
+def may_open(endpoint: str) -> bool:
+    """Whether the current user may open the page ``endpoint`` (its declared permission): a link to a page the
+    reader would be refused is not shown (an action's source page, from another mission)."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(endpoint)
+    if view is None or not hasattr(view, "vigie_permission"):
+        return False
+    permission = view.vigie_permission
+    return permission is None or (current_user.is_authenticated and current_user.may(permission))
+
+
 def public(view: F) -> F:
     """Mark a view as reachable without login (login page, health check, answer links)."""
     view.vigie_permission = None

@@ -248,6 +248,27 @@ def configure_sqlite(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def release_rolled_back_savepoints(engine: sa.Engine) -> None:
+    """After ``ROLLBACK TO SAVEPOINT``, also ``RELEASE`` it.
+
+    PostgreSQL and SQLite keep a savepoint on the stack after rolling back to it, so the next savepoint nests inside
+    it, and every later released savepoint's transaction id stays locked in that nest until the top transaction ends:
+    an import that refuses thousands of rows (each in its own savepoint) would fill PostgreSQL's lock table ("out of
+    shared memory"). SQLAlchemy never uses a savepoint again once rolled back to, so releasing it is safe.
+    """
+    dialect = engine.dialect
+    if getattr(dialect, "vigie_releases_savepoints", False):
+        return
+    rollback_to = dialect.do_rollback_to_savepoint
+
+    def rollback_to_and_release(connection, name):
+        rollback_to(connection, name)
+        dialect.do_release_savepoint(connection, name)
+
+    dialect.do_rollback_to_savepoint = rollback_to_and_release
+    dialect.vigie_releases_savepoints = True
+
+
 def detached_copy(obj):
     """A transient copy of a row's columns: safe to keep across the caller's commits and rollbacks (a batch's
     cache), and never written back. Relationships are not copied."""

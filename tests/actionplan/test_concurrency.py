@@ -3,7 +3,6 @@ action's source. Each thread has its own app context and connection, on committe
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -17,28 +16,7 @@ from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from tests import factories
-
-THREADS = 6
-
-
-def _race(app, work) -> list[bool]:
-    start = threading.Barrier(THREADS, timeout=30)
-    results: list[bool] = []
-    lock = threading.Lock()
-
-    def beat() -> None:
-        with app.app_context():
-            start.wait()
-            outcome = work()
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=beat) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+from tests.concurrency import THREADS, race
 
 
 @pytest.mark.postgres
@@ -58,7 +36,7 @@ def test_beats_racing_on_one_action_step_send_it_once(app):
             row = db.session.get(CorrectiveAction, ids["action"])
             return reminders.remind(row, today=ids["due"] - timedelta(days=5), every=7)
 
-        results = _race(app, work)
+        results = race(app, work)
         with app.app_context():
             count = db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
                 Message.topic == "quality.action_reminder", Message.about_id == ids["action"]))

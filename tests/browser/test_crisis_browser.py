@@ -100,5 +100,33 @@ def test_a_referent_runs_a_crisis_from_opening_to_the_sent_retex(server, browser
         page.reload()
     assert "ARS" in deliveries.inner_text() and "envoyé" in deliveries.inner_text()
     screenshot(page, "crisis-retex-sent.png")
+
+    # The RETEX's action is in the one action plan: the quality referent follows it to its verified effect, and
+    # the crisis referent reads that on the RETEX.
+    quality_ctx = _phone(browser)
+    quality = quality_ctx.new_page()
+    log_in(quality, server, Role.QUALITY_REFERENT)
+    quality.goto(f"{server}/qualite/actions")
+    card = quality.locator("article").filter(has_text="Doubler la dotation de masques du centre")
+    assert "RETEX — Épidémie de grippe aviaire" in card.inner_text()
+    assert card.get_by_role("link", name="RETEX — Épidémie de grippe aviaire").count() == 0, \
+        "no link to a page the quality referent would be refused"
+    for status, evidence in (("En cours", ""), ("Réalisée", "Dotation portée à 400 masques (bon de commande 2026-118)"),
+                             ("Efficacité vérifiée", "Inventaire de décembre : 400 masques en place")):
+        card = quality.locator("article").filter(has_text="Doubler la dotation de masques du centre")
+        card.get_by_label("Passer à").select_option(label=status)
+        card.get_by_label("Preuve (note)").fill(evidence)
+        card.get_by_role("button", name="Mettre à jour").click()
+        quality.wait_for_url(f"{server}/qualite/actions")
+        card = quality.locator("article").filter(has_text="Doubler la dotation de masques du centre")
+        assert f"Statut : {status}" in card.inner_text()
+    screenshot(quality, "crisis-retex-action-verified-by-quality.png")
+
+    page.reload()
+    retex_actions = page.get_by_test_id("retex-actions").inner_text()
+    assert "Doubler la dotation de masques du centre" in retex_actions and "Efficacité vérifiée" in retex_actions
+    assert "Inventaire de décembre" in retex_actions
+    screenshot(page, "crisis-retex-action-seen-by-referent.png")
+    quality_ctx.close()
     referent_ctx.close()
     cell_ctx.close()

@@ -110,3 +110,22 @@ def test_a_savepoint_block_survives_a_refused_flush_and_the_unit_goes_on(db_sess
         assert caught.value is named
         _beat("second")
     assert _hosts() == {"first", "second"}
+
+
+def test_refused_savepoints_do_not_nest_later_work(db_session):
+    """PostgreSQL keeps a savepoint after ROLLBACK TO: without a RELEASE each later savepoint nests in it and its
+    transaction id stays locked until the end, so an import refusing thousands of rows fills the lock table."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("transaction-id locks are PostgreSQL's")
+    with atomic():
+        _beat("taken")
+    locks = sa.text("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'transactionid'")
+    with atomic():
+        for n in range(40):
+            with pytest.raises(ConflictError), atomic(savepoint=True):
+                _beat("taken")
+            with atomic(savepoint=True):
+                _beat(f"row-{n}")
+        held = db.session.scalar(locks)
+    assert held <= 2
+    assert len(_hosts()) == 41

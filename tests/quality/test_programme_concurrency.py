@@ -4,7 +4,6 @@ on committed data."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -17,28 +16,7 @@ from crisis_app.core.roles import Role
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
 from tests import factories
-
-THREADS = 6
-
-
-def _race(app, work) -> list[bool]:
-    start = threading.Barrier(THREADS, timeout=30)
-    results: list[bool] = []
-    lock = threading.Lock()
-
-    def beat() -> None:
-        with app.app_context():
-            start.wait()
-            outcome = work()
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=beat) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+from tests.concurrency import THREADS, race
 
 
 def _postgres_only(app) -> None:
@@ -56,7 +34,7 @@ def test_beats_racing_on_one_agenda_send_it_once(app):
             "user_ids": [referent.id]})
         ids = {"user": referent.id, "session": session.id}
     try:
-        results = _race(app, lambda: sessions.send_agenda(session_id=ids["session"]))
+        results = race(app, lambda: sessions.send_agenda(session_id=ids["session"]))
         with app.app_context():
             count = db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
                 Message.topic == "quality.session.agenda", Message.about_id == ids["session"]))
