@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, request
+from flask import Blueprint, abort, request
 from flask_login import current_user
 from flask_smorest import Blueprint as ApiBlueprint
 
 from crisis_app.core.api import error_responses
-from crisis_app.core.db import abandon
-from crisis_app.core.errors import ServiceError
+from crisis_app.core.outcome import act_and_go_back
 from quality.register.forms import ConfirmForm
 
 programme_bp = Blueprint("quality_programme", __name__, url_prefix="/qualite")
@@ -41,11 +40,4 @@ def run_and_go_back(call: Callable, success: str, back: str):
     """Check the CSRF token, call the service, flash its outcome, go back (a refusal drops what it wrote)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        call()
-    except ServiceError as exc:
-        abandon()
-        flash(exc.message + "".join(f" {m}" for ms in exc.fields.values() for m in ms), "error")
-    else:
-        flash(success, "success")
-    return redirect(back)
+    return act_and_go_back(call, success, back)

@@ -8,6 +8,7 @@ from crisis_app.actionplan import services as action_plan
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.outcome import act_and_go_back
 from crisis_app.crises import retex
 from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
@@ -59,26 +60,18 @@ def retex_save(crisis_id: int):
 @permission_required("crisis.manage")
 def retex_validate(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
-    try:
-        retex.validate(actor=actor(), crisis=crisis)
-        flash("Retour d'expérience validé : les chiffres sont figés.", "success")
-    except ServiceError as exc:
-        abandon()
-        flash(exc.message, "error")
-    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+    return act_and_go_back(lambda: retex.validate(actor=actor(), crisis=crisis),
+                           "Retour d'expérience validé : les chiffres sont figés.",
+                           url_for("crises.retex_page", crisis_id=crisis.id))
 
 
 @bp.route("/<int:crisis_id>/retex/envoi", methods=["POST"])
 @permission_required("crisis.manage")
 def retex_send(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
-    try:
-        retex.send(actor=actor(), crisis=crisis)
-        flash("Retour d'expérience envoyé : suivez chaque envoi ci-dessous.", "success")
-    except ServiceError as exc:
-        abandon()
-        flash(exc.message, "error")
-    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+    return act_and_go_back(lambda: retex.send(actor=actor(), crisis=crisis),
+                           "Retour d'expérience envoyé : suivez chaque envoi ci-dessous.",
+                           url_for("crises.retex_page", crisis_id=crisis.id))
 
 
 @bp.route("/<int:crisis_id>/retex/actions/<int:action_id>", methods=["POST"])
@@ -88,14 +81,10 @@ def retex_action(crisis_id: int, action_id: int):
     action = retex.action_of(crisis, bounded(action_id))
     if action is None:
         abort(404)
-    try:
-        retex.follow_action(actor=actor(), action=action, status=request.form.get("status", ""),
-                            evidence_note=request.form.get("evidence_note"))
-        flash("Suivi de l'action mis à jour.", "success")
-    except ServiceError as exc:
-        abandon()
-        flash(exc.message, "error")
-    return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
+    return act_and_go_back(lambda: retex.follow_action(actor=actor(), action=action,
+                                                       status=request.form.get("status", ""),
+                                                       evidence_note=request.form.get("evidence_note")),
+                           "Suivi de l'action mis à jour.", url_for("crises.retex_page", crisis_id=crisis.id))
 
 
 @bp.route("/<int:crisis_id>/retex.pdf")

@@ -11,6 +11,7 @@ from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import labels
+from crisis_app.core.outcome import act_and_go_back
 from crisis_app.core.timez import to_paris
 from crisis_app.core.vocabulary import PLAN_GRADATIONS, QuestionKind, Typology
 from crisis_app.plan import activities, diff, figures, forms, pdf, services
@@ -173,28 +174,17 @@ def edit_measure(plan_id: int, typology: int, gradation: int):
 @permission_required("plan.validate")
 def validate(plan_id: int):
     plan = _plan(plan_id, "plan.validate")
-    try:
-        services.validate_plan(actor=_actor(), plan=plan)
-    except ServiceError as exc:
-        abandon()
-        flash(exc.message, "error")
-    else:
-        flash(f"Plan {plan.year} validé.", "success")
-    return redirect(url_for("plan.version", plan_id=plan.id))
+    return act_and_go_back(lambda: services.validate_plan(actor=_actor(), plan=plan), f"Plan {plan.year} validé.",
+                           url_for("plan.version", plan_id=plan.id))
 
 
 @bp.route("/<int:plan_id>/publier", methods=["POST"])
 @permission_required("plan.publish")
 def publish(plan_id: int):
     plan = _plan(plan_id, "plan.publish")
-    try:
-        services.publish_plan(actor=_actor(), plan=plan)
-    except ServiceError as exc:
-        abandon()
-        flash(exc.message, "error")
-    else:
-        flash(f"Plan {plan.year} publié : ses chiffres sont figés.", "success")
-    return redirect(url_for("plan.version", plan_id=plan.id))
+    return act_and_go_back(lambda: services.publish_plan(actor=_actor(), plan=plan),
+                           f"Plan {plan.year} publié : ses chiffres sont figés.",
+                           url_for("plan.version", plan_id=plan.id))
 
 
 @bp.route("/<int:plan_id>/pdf")

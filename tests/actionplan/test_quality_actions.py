@@ -151,3 +151,15 @@ def test_quality_refuses_a_retex_source_the_retex_decides_its_own_actions(refere
             "source_type": "crisis_retex", "source_id": 4, "owner_user_id": referent.id,
             "due_on": utcnow().date() + timedelta(days=60)})
     assert refused.value.status == 422 and refused.value.fields == {"source_type": [refused.value.message]}
+
+
+def test_the_actions_page_links_an_eias_source_its_reader_may_open(referent, declarer, client, login, personas):
+    event = event_for_crex(referent, declarer)
+    with atomic():
+        action = action_for(referent, event)
+    login(personas[Role.QUALITY_REFERENT])
+    page = client.get("/qualite/actions")
+    assert page.status_code == 200
+    link = f'href="/qualite/evenements/{event.id}"'
+    assert link in page.text, f"no link to the source of action n° {action.id}"
+    assert client.get(f"/qualite/evenements/{event.id}").status_code == 200

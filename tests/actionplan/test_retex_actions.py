@@ -70,12 +70,14 @@ def test_retex_actions_are_listed_by_the_quality_actions_api_with_their_source(c
     assert items[0]["owner_name"] == decided[0].owner_name and items[1]["due_on"] is None
 
 
-def test_the_quality_actions_page_shows_the_retex_source_with_its_link(client, login, personas, crisis, decided):
+def test_the_quality_actions_page_shows_the_retex_source_without_a_link_its_reader_may_not_follow(
+        client, login, personas, crisis, decided):
     login(personas[Role.QUALITY_REFERENT])
     page = client.get("/qualite/actions")
     assert page.status_code == 200
-    assert f'href="/crises/{crisis.id}/retex">RETEX — Canicule juillet</a>' in page.text
-    assert "sans échéance" in page.text
+    assert "RETEX — Canicule juillet" in page.text and "sans échéance" in page.text
+    assert f'href="/crises/{crisis.id}/retex"' not in page.text
+    assert client.get(f"/crises/{crisis.id}/retex").status_code == 403  # why there is no link
 
 
 def test_a_retex_action_is_reminded_its_owner_or_the_crisis_referents(decided, anne, crisis_referent):

@@ -43,6 +43,26 @@ def _wait_until_up(base: str, process: subprocess.Popen) -> None:
             time.sleep(0.2)
 
 
+def _wait_for_worker(base: str) -> None:
+    """The worker records its heartbeat once ready; on a busy machine that comes after the web server answers, and a
+    home page read before it shows "Tâches de fond : à l'arrêt" — what `make run` shows too, for those seconds."""
+    import json
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(f"{base}/healthz",
+                                                               headers={"Accept": "application/json"}), timeout=5) as r:
+                if json.load(r).get("checks", {}).get("worker", {}).get("ok"):
+                    return
+        except OSError as exc:  # 503 while the worker has not been seen
+            body = getattr(exc, "read", lambda: b"")()
+            if body and json.loads(body).get("checks", {}).get("worker", {}).get("ok"):
+                return
+        time.sleep(0.5)
+    pytest.fail("the Celery worker did not record its heartbeat within 90 s")
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Base URL of the embedded web server (demo data), with a worker delivering alerts to the outbox."""
@@ -65,6 +85,7 @@ def server(tmp_path_factory):
     ]
     try:
         _wait_until_up(base, processes[0])
+        _wait_for_worker(base)
         yield base
     finally:
         for process in processes:
