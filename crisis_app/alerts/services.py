@@ -202,6 +202,38 @@ def end_alert(*, actor: User, alert: Alert, text: str) -> int:
     return sent
 
 
+def running_alerts_of_crisis(crisis_id: int) -> list[Alert]:
+    """The crisis's alerts still taking answers (and relancing the silent)."""
+    return list(db.session.scalars(sa.select(Alert).where(Alert.crisis_id == crisis_id,
+                                                          Alert.status == AlertStatus.ACTIVE).order_by(Alert.id)))
+
+
+def crisis_end_text(title: str) -> str:
+    """The end message sent, by default, to everyone a crisis alerted when the crisis closes."""
+    return (f"La crise « {title[:200]} » est close. Merci pour votre mobilisation : "
+            "aucune réponse n'est plus attendue.")
+
+
+@atomic()
+def end_alerts_of_crisis(*, actor: User, crisis_id: int, text: str | None) -> dict[str, int]:
+    """A crisis owns its alerts: when it closes, each alert still running ends at once (nothing pending leaves, no
+    relance, no answer taken). With ``text`` the end message goes to the people alerted; without, they end silently."""
+    running = running_alerts_of_crisis(crisis_id)
+    figures = {"alerts": 0, "sent": 0}
+    for alert in running:
+        figures["alerts"] += 1
+        if text and alert.message is not None:
+            figures["sent"] += end_alert(actor=actor, alert=alert, text=text)
+            continue
+        held = outbox.cancel_pending(alert.message_id) if alert.message_id else 0
+        alert.status, alert.ended_at = AlertStatus.ENDED, utcnow()
+        summary = (f"Alerte « {alert.title} » terminée avec la crise, sans message de fin ; "
+                   f"{held} message(s) non envoyé(s) retenu(s)")
+        audit.record(actor=actor, action="alert.end", object_type="alert", object_id=alert.id, summary=summary)
+        signals.alert_ended.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
+    return figures
+
+
 def end_preview(*, alert: Alert, text: str) -> dict[str, Any]:
     """The end message as it will leave, and to how many people on which channels."""
     from crisis_app.alerts import messages
@@ -239,6 +271,9 @@ def answer_refusal(alert: Alert, now: datetime | None = None) -> str | None:
     if alert.status is AlertStatus.CANCELLED:
         return "Cette alerte a été annulée : aucune réponse n'est plus attendue."
     if alert.status is AlertStatus.ENDED:
+        crisis = crisis_context.get(alert.crisis_id) if alert.crisis_id else None
+        if crisis is not None and not crisis.active:
+            return f"La crise « {crisis.title} » est close : aucune réponse n'est plus attendue. Merci."
         return "Cette alerte est terminée : aucune réponse n'est plus attendue. Merci."
     if now > answer_deadline(alert):
         return "Ce lien de réponse a expiré. Contactez la cellule de crise si besoin."

@@ -32,6 +32,10 @@ class LevelSchema(Schema):
 
 class CloseSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    notify_end = StrictBoolean(load_default=True, metadata={
+        "description": "Send the end message to everyone the crisis's running alerts reached (default: yes)."})
+    end_message = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=480),
+                                metadata={"description": "The end message; by default « La crise … est close … »."})
 
 
 class CrisisSchema(Schema):

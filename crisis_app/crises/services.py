@@ -9,6 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from crisis_app.alerts import services as alert_services
 from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
@@ -149,14 +150,21 @@ def change_level(*, actor: User, crisis: Crisis, gradation: int, reason: str) ->
 
 
 @atomic()
-def close_crisis(*, actor: User, crisis: Crisis, reason: str) -> Crisis:
-    """Close the crisis (time and reason); a closed crisis takes no further change."""
+def close_crisis(*, actor: User, crisis: Crisis, reason: str, notify_end: bool = True,
+                 end_message: str | None = None) -> Crisis:
+    """Close the crisis (time and reason) and end what it started: its running alerts stop at once (no relance, no
+    answer taken) and, unless ``notify_end`` is false, their people get the end message. A closed crisis takes no
+    further change."""
     errors: dict[str, list[str]] = {}
     reason = _reason(reason, errors)
+    text = (end_message or "").strip() or alert_services.crisis_end_text(crisis.title)
+    if notify_end and len(text) > 480:
+        errors.setdefault("end_message", []).append("Le message de fin fait au plus 480 caractères.")
     _refuse(errors, "Clôture invalide : corrigez les champs signalés.")
     if not crisis.active:
         raise ServiceError("already_closed", f"Cette crise est déjà close (le {paris_datetime(crisis.closed_at)}).",
                            status=409)
+    alert_services.end_alerts_of_crisis(actor=actor, crisis_id=crisis.id, text=text if notify_end else None)
     now = utcnow()
     crisis.closed_at, crisis.close_reason = now, reason
     db.session.add(LevelChange(crisis_id=crisis.id, at=now, from_gradation=crisis.gradation, to_gradation=None,

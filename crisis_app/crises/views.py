@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crisis_app.alerts import services as alert_services
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
@@ -117,7 +118,9 @@ def detail(crisis_id: int):
     return render_template("crises/detail.html", crisis=crisis, timeline=services.level_changes(crisis),
                            section=plan_link.typology_section(crisis.typology, crisis.gradation),
                            presets=plan_link.presets_for(crisis.typology, crisis.gradation),
-                           gradations=Gradation, activation=cellule.latest(crisis))
+                           gradations=Gradation, activation=cellule.latest(crisis),
+                           running_alerts=alert_services.running_alerts_of_crisis(crisis.id) if crisis.active else [],
+                           end_text=alert_services.crisis_end_text(crisis.title))
 
 
 @bp.route("/<int:crisis_id>/niveau", methods=["GET", "POST"])
@@ -150,7 +153,9 @@ def _level_page(crisis: Crisis, target, errors: dict):
 def close(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
     try:
-        services.close_crisis(actor=actor(), crisis=crisis, reason=request.form.get("reason", ""))
+        services.close_crisis(actor=actor(), crisis=crisis, reason=request.form.get("reason", ""),
+                              notify_end=request.form.get("notify_end") == "1",
+                              end_message=request.form.get("end_message"))
     except ServiceError as exc:
         abandon()
         flash(exc.message, "error")

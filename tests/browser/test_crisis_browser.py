@@ -77,7 +77,11 @@ def test_a_referent_runs_a_crisis_from_opening_to_the_sent_retex(server, browser
     screenshot(page, "crisis-board.png")
 
     page.goto(crisis_url)
+    stops = page.get_by_test_id("close-stops")
+    assert "arrête aussitôt 1 alerte en cours" in stops.inner_text(), "the close says what it will stop"
+    assert "Épidémie de grippe aviaire" in page.get_by_label("Message de fin", exact=True).input_value()
     page.get_by_label("Motif de la clôture").fill("Fin de l'épisode épidémique")
+    screenshot(page, "crisis-close-confirm.png")
     page.get_by_role("button", name="Clore la crise").click()
     page.wait_for_url(re.compile(r".*/retex$"))
     assert "Gradation 2" in page.get_by_test_id("retex-figures").locator("xpath=..").inner_text()
