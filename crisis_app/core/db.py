@@ -108,11 +108,6 @@ class ConflictError(ServiceError):
         self.detail = detail
 
 
-def in_unit_of_work() -> bool:
-    """True inside an ``atomic`` block (an entry point's transaction)."""
-    return db.session.info.get(_DEPTH, 0) > 0
-
-
 def _conflict(conflict, exc: Exception) -> Exception:
     if conflict is None:
         return ConflictError(str(getattr(exc, "orig", exc)))
@@ -141,10 +136,10 @@ def atomic(*, conflict=None, durable: bool = False, savepoint: bool = False) -> 
         yield
         session.flush()
     except sa.exc.IntegrityError as exc:
-        _leave(session, depth, failed=True)
+        _leave(session, depth)
         raise _conflict(conflict, exc) from exc
     except BaseException:
-        _leave(session, depth, failed=True)
+        _leave(session, depth)
         raise
     if depth:
         session.info[_DEPTH] = depth
@@ -162,11 +157,11 @@ def _savepoint(session, conflict) -> Iterator[None]:
         raise _conflict(conflict, exc) from exc
 
 
-def _leave(session, depth: int, *, failed: bool) -> None:
+def _leave(session, depth: int) -> None:
+    """A block ends in failure: a nested one dooms the unit; the outermost one rolls it back."""
     if depth:
         session.info[_DEPTH] = depth
-        if failed:
-            session.info[_DOOMED] = True
+        session.info[_DOOMED] = True
         return
     session.info.pop(_DEPTH, None)
     session.info.pop(_DOOMED, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from crisis_app.core.db import ConflictError, abandon, atomic, db, in_unit_of_work, utcnow
+from crisis_app.core.db import ConflictError, abandon, atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import WorkerHeartbeat
 
@@ -26,10 +26,10 @@ def test_nested_blocks_join_the_outer_one_which_commits_then_runs_callbacks(db_s
         with atomic():
             _beat("b")
             db.session().on_commit(lambda: seen.append(_hosts()))
-            assert in_unit_of_work()
+            assert db.session().info.get("uow_depth") == 2
         assert seen == [], "a nested block commits nothing"
     assert seen == [{"a", "b"}], "callbacks run after the outermost commit, and see its rows"
-    assert not in_unit_of_work()
+    assert "uow_depth" not in db.session().info
 
 
 def test_an_exception_leaving_a_nested_block_dooms_the_unit_even_if_caught(db_session):
