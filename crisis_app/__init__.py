@@ -28,6 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_filters(app)
 
+    from crisis_app.core import formats
+
+    formats.register_filters(app)
+
     from crisis_app.core.pagination import register_template_helpers
 
     register_template_helpers(app)
