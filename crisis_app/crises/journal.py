@@ -1,6 +1,9 @@
-"""The journal de bord: append-only, time-stamped, tamper-evident (each entry chained to the previous one)."""
+"""The journal de bord: append-only, time-stamped, tamper-evident (each entry chained to the previous one under a key
+kept outside the database, and its head witnessed outside it: see ``chain``)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -8,7 +11,8 @@ from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.crises.chain import GENESIS, entry_hash
+from crisis_app.crises import chain
+from crisis_app.crises.chain import GENESIS
 from crisis_app.crises.models import WRITABLE_KINDS, Crisis, EntryKind, JournalEntry
 
 MAX_TEXT = 5000
@@ -41,7 +45,7 @@ def append(*, crisis: Crisis, actor: User | None, kind: EntryKind | str, text: s
                          author_id=actor.id if actor else None,
                          author_label=(actor.full_name or actor.email) if actor else audit.SYSTEM_LABEL,
                          corrects_id=corrects.id if corrects else None, prev_hash=head.hash if head else GENESIS)
-    entry.hash = entry_hash(entry.prev_hash, **_content(entry))
+    entry.hash = chain.keyed_hash(chain.journal_key(), entry.prev_hash, **_content(entry))
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -93,16 +97,91 @@ def entries(crisis: Crisis, *, after_seq: int = 0, limit: int | None = None) -> 
     return list(db.session.scalars(query.limit(limit)))
 
 
-def first_broken(crisis_id: int) -> JournalEntry | None:
-    """The first entry whose hash, link to the previous entry or position does not hold; None when intact."""
+@dataclass(frozen=True)
+class Break:
+    """Where and why the chain does not hold."""
+
+    entry: JournalEntry
+    reason: str
+    legacy: bool = False  # the chain holds by the first rule (no key) up to here: `crisis rechain` never ran
+
+
+def check_chain(crisis_id: int, *, key: bytes | None = None) -> Break | None:
+    """The first entry whose position, link to the previous entry or keyed hash does not hold; None when intact."""
+    key = key or chain.journal_key()
     expected_prev, expected_seq = GENESIS, 1
     query = sa.select(JournalEntry).where(JournalEntry.crisis_id == crisis_id).order_by(JournalEntry.seq)
     for entry in db.session.scalars(query.execution_options(populate_existing=True)):
-        if (entry.seq != expected_seq or entry.prev_hash != expected_prev
-                or entry_hash(entry.prev_hash, **_content(entry)) != entry.hash):
-            return entry
+        if entry.seq != expected_seq:
+            return Break(entry, f"numéro {entry.seq} au lieu de {expected_seq} : entrée(s) supprimée(s) ou déplacée(s)")
+        if entry.prev_hash != expected_prev:
+            return Break(entry, "ne suit plus l'entrée précédente (entrée précédente supprimée ou réécrite)")
+        content = _content(entry)
+        if chain.keyed_hash(key, entry.prev_hash, **content) != entry.hash:
+            legacy = chain.plain_hash(entry.prev_hash, **content) == entry.hash
+            return Break(entry, "empreinte calculée sans la clé : journal écrit avant la chaîne à clé (lancez une "
+                                "fois « flask crisis rechain » juste après la mise à jour) ou réécrit depuis" if legacy
+                         else "contenu réécrit ou colonnes échangées (l'empreinte ne correspond plus)", legacy=legacy)
         expected_prev, expected_seq = entry.hash, expected_seq + 1
     return None
+
+
+def first_broken(crisis_id: int) -> JournalEntry | None:
+    """The first entry whose hash, link to the previous entry or position does not hold; None when intact."""
+    found = check_chain(crisis_id)
+    return found.entry if found else None
+
+
+def check_witnessed(crisis_id: int, heads: list[dict]) -> list[str]:
+    """What is gone since each recorded head of this crisis (in French); empty when every head is still there.
+
+    A head (count n, hash h) holds when the entry n is still there with the hash h: with an intact chain, every
+    entry up to n is then the one witnessed."""
+    problems = []
+    current = dict(db.session.execute(sa.select(JournalEntry.seq, JournalEntry.hash)
+                                      .where(JournalEntry.crisis_id == crisis_id)).all())
+    last = max(current, default=0)
+    for head in heads:
+        if head.get("crisis_id") != crisis_id or not head.get("count"):
+            continue
+        count, digest, at = int(head["count"]), head.get("hash"), head.get("at", "?")
+        if count not in current:
+            problems.append(f"fin du journal supprimée : le témoin du {at} comptait {count} entrées, "
+                            f"le journal n'en a plus que {last}")
+        elif current[count] != digest:
+            problems.append(f"journal réécrit : l'entrée n° {count} n'a plus l'empreinte {chain.short(digest or '')} "
+                            f"relevée le {at} (empreinte actuelle {chain.short(current[count])})")
+    return problems
+
+
+@atomic()
+def rechain(crisis_id: int) -> int:
+    """Seal a journal written under the first chain (plain SHA-256) with the key, once: refused when the old chain
+    does not hold. Returns how many entries were sealed again (0 when already keyed)."""
+    key = chain.journal_key()
+    if check_chain(crisis_id, key=key) is None:
+        return 0
+    rows = list(db.session.scalars(sa.select(JournalEntry).where(JournalEntry.crisis_id == crisis_id)
+                                   .order_by(JournalEntry.seq).execution_options(populate_existing=True)))
+    prev_old, prev_new, updates = GENESIS, GENESIS, []
+    for expected_seq, entry in enumerate(rows, start=1):
+        content = _content(entry)
+        # each entry holds by the old rule or (written after the upgrade) by the key, chained to the old hashes
+        if (entry.seq != expected_seq or entry.prev_hash != prev_old
+                or entry.hash not in (chain.plain_hash(prev_old, **content), chain.keyed_hash(key, prev_old, **content))):
+            raise ServiceError("chain_broken", f"Journal de la crise {crisis_id} rompu à l'entrée n° {entry.seq} : "
+                               "il n'est pas scellé de nouveau (examinez-le d'abord).", status=409)
+        new_hash = chain.keyed_hash(key, prev_new, **content)
+        updates.append({"entry_id": entry.id, "new_prev": prev_new, "new_hash": new_hash})
+        prev_old, prev_new = entry.hash, new_hash
+    table = JournalEntry.__table__
+    # the ORM refuses to update entries (append-only, a mapper event): this one sealing goes by SQL on the table
+    for update in updates:
+        db.session.execute(table.update().where(table.c.id == sa.bindparam("entry_id"))
+                           .values(prev_hash=sa.bindparam("new_prev"), hash=sa.bindparam("new_hash")), update)
+    for entry in rows:
+        db.session.expire(entry)
+    return len(updates)
 
 
 def counts_by_kind(crisis: Crisis) -> dict[str, int]:

@@ -9,9 +9,9 @@ from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.timez import paris_datetime
-from crisis_app.crises import board, journal, needs
+from crisis_app.crises import board, chain, journal, needs
 from crisis_app.crises.models import WRITABLE_KINDS, Need, NeedStatus
-from crisis_app.crises.pdf import render_pdf
+from crisis_app.crises.pdf import render_journal_pdf
 from crisis_app.crises.schemas import MAX_ID
 from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
@@ -70,6 +70,7 @@ def _rows(crisis):
     for e in journal.entries(crisis):
         seq_of[e.id] = e.seq
         yield [e.seq, e.at, e.kind.label, e.text, e.author_label, seq_of.get(e.corrects_id), e.hash]
+    yield ["", "", "Empreinte du journal", chain.head_line(crisis), "", "", chain.head_of(crisis.id)[1] or ""]
 
 
 @bp.route("/<int:crisis_id>/journal.csv")
@@ -83,8 +84,7 @@ def journal_csv(crisis_id: int):
 @permission_required("crisis.read")
 def journal_pdf(crisis_id: int):
     crisis = crisis_for(crisis_id)
-    pdf = render_pdf("crises/pdf_journal.html", crisis=crisis, entries=journal.entries(crisis),
-                     broken=journal.first_broken(crisis.id))
+    pdf = render_journal_pdf(crisis)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="journal-crise-{crisis.id}.pdf"'})
 

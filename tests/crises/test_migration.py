@@ -39,6 +39,9 @@ def test_upgrading_turns_old_journal_audit_rows_into_a_verified_chain(tmp_path):
                             "ORDER BY seq").fetchall()
     assert [r[:3] for r in rows] == [(1, "alert", "anne@example.org"), (2, "alert", "système")]
     assert rows[0][3].startswith("Alerte « Renfort »")
+    unsealed = _flask(tmp_path, "crisis", "verify-journal", "7")  # carried over under the first rule (no key)
+    assert unsealed.returncode == 1 and "flask crisis rechain" in unsealed.stdout
+    assert _flask(tmp_path, "crisis", "rechain").returncode == 0
     verified = _flask(tmp_path, "crisis", "verify-journal", "7")
     assert verified.returncode == 0 and "intact : 2 entrée(s)" in verified.stdout
     with sqlite3.connect(database) as conn:
