@@ -40,5 +40,6 @@ def send(message: Outgoing) -> int:
         topic=message.topic, subject=message.subject, sms_text="", email_text=message.email_text,
         recipients=[Recipient(name=p.name, email=p.email, ref_type=p.ref_type, ref_id=p.ref_id)
                     for p in message.recipients],
-        channels=("email",), first_channel_only=True, about=message.about, label=message.label)
+        channels=("email",), first_channel_only=True, about=message.about, label=message.label,
+        read_permission="quality.manage")
     return queued.recipient_count

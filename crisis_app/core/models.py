@@ -25,6 +25,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # a partner organisation's account (the ARS observer): reads in /mes-messages what was sent to that organisation
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -167,8 +167,8 @@ def rechain(crisis_id: int) -> int:
     for expected_seq, entry in enumerate(rows, start=1):
         content = _content(entry)
         # each entry holds by the old rule or (written after the upgrade) by the key, chained to the old hashes
-        if (entry.seq != expected_seq or entry.prev_hash != prev_old
-                or entry.hash not in (chain.plain_hash(prev_old, **content), chain.keyed_hash(key, prev_old, **content))):
+        holds = (chain.plain_hash(prev_old, **content), chain.keyed_hash(key, prev_old, **content))
+        if entry.seq != expected_seq or entry.prev_hash != prev_old or entry.hash not in holds:
             raise ServiceError("chain_broken", f"Journal de la crise {crisis_id} rompu à l'entrée n° {entry.seq} : "
                                "il n'est pas scellé de nouveau (examinez-le d'abord).", status=409)
         new_hash = chain.keyed_hash(key, prev_new, **content)

@@ -46,8 +46,13 @@ def recipients_for_organisations(organisation_ids: Iterable[int]) -> list[Recipi
                       ref_type="organisation_contact", ref_id=c.id) for c in contacts]
 
 
-@outbox.address_provider
-def _addresses_of_user(user) -> set[str]:
-    """The linked entry's mobile and e-mail: where the person receives alerts."""
-    person = db.session.scalar(sa.select(Professional).where(Professional.user_id == user.id))
-    return {person.mobile_phone, person.email} if person else set()
+@outbox.reader_refs_provider
+def _entries_of_user(user) -> set[tuple[str, int]]:
+    """What the account is among recipients: the directory entry linked to it (never one whose address it copied),
+    and the contacts of the partner organisation the account is attached to."""
+    refs = {("professional", pid) for pid in db.session.scalars(sa.select(Professional.id)
+                                                                .where(Professional.user_id == user.id))}
+    if getattr(user, "organisation_id", None):
+        refs |= {("organisation_contact", cid) for cid in db.session.scalars(
+            sa.select(OrganisationContact.id).where(OrganisationContact.organisation_id == user.organisation_id))}
+    return refs

@@ -46,7 +46,8 @@ def share_lessons(*, actor: User, event: AdverseEvent, audience_id: int, lessons
             "\n\nVigie — qualité et sécurité des soins")
     message = outbox.send_message(topic="quality.lessons", subject=f"Retour d'expérience : {event.category_label}",
                                   email_text=body, recipients=people, channels=("email",), first_channel_only=True,
-                                  about=("adverse_event", event.id), author=actor, label=audience.name)
+                                  about=("adverse_event", event.id), author=actor, label=audience.name,
+                                  read_permission="quality.manage")
     audit.record(actor=actor, action="quality.event.lessons", object_type=OBJECT, object_id=event.id,
                  summary=f"{event.reference} : enseignements partagés avec « {audience.name} » "
                          f"({message.recipient_count} destinataire(s))")

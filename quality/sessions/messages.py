@@ -54,7 +54,7 @@ def send_calendar(session: QualitySession, *, kind: str, author=None) -> outbox.
             "La séance suit la charte de la CPTS : démarche non punitive, échanges confidentiels." + SIGNATURE)
     return outbox.send_message(
         topic=f"quality.session.{kind}", subject=subject, email_text=text, recipients=people, channels=("email",),
-        first_channel_only=True, about=("quality_session", session.id), author=author,
+        first_channel_only=True, about=("quality_session", session.id), read_permission="quality.manage", author=author,
         label=f"Participants — {session.title}",
         attachments=[Attachment(filename=calendar.filename(session), media_type=calendar.MEDIA_TYPE, content=ics)])
 
@@ -92,7 +92,8 @@ def send_agenda(session: QualitySession, lines: list[dict]) -> outbox.Message:
     return outbox.send_message(
         topic="quality.session.agenda", subject=f"Ordre du jour : {session.title}",
         email_text=agenda_text(session, lines), recipients=recipients(session), channels=("email",),
-        first_channel_only=True, about=("quality_session", session.id), label=f"Participants — {session.title}")
+        first_channel_only=True, about=("quality_session", session.id), read_permission="quality.manage",
+        label=f"Participants — {session.title}")
 
 
 def send_minutes(session: QualitySession, pdf: bytes, *, author=None) -> outbox.Message:
@@ -101,7 +102,7 @@ def send_minutes(session: QualitySession, pdf: bytes, *, author=None) -> outbox.
             "ni un déclarant." + SIGNATURE)
     return outbox.send_message(
         topic="quality.session.minutes", subject=f"Compte rendu : {session.title}", email_text=text,
-        recipients=recipients(session), channels=("email",), first_channel_only=True,
+        recipients=recipients(session), channels=("email",), first_channel_only=True, read_permission="quality.manage",
         about=("quality_session", session.id), author=author, label=f"Participants — {session.title}",
         attachments=[Attachment(filename=f"compte-rendu-{session.kind.value}-{session.id}.pdf",
                                 media_type="application/pdf", content=pdf)])

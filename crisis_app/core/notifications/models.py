@@ -50,6 +50,8 @@ class Message(TimestampMixin, db.Model):
     about_type: Mapped[str | None] = mapped_column(sa.String(40))
     about_id: Mapped[int | None]
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    # who may read it in the outbox pages: the permission of the domain that sent it (core.roles), besides outbox.read
+    read_permission: Mapped[str] = mapped_column(sa.String(60), default="outbox.read", server_default="outbox.read")
     recipient_count: Mapped[int] = mapped_column(default=0)
     unreachable_count: Mapped[int] = mapped_column(default=0)  # given, but with no address on the chosen channels
     delivery_count: Mapped[int] = mapped_column(default=0)

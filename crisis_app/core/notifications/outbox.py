@@ -28,6 +28,7 @@ from crisis_app.core.notifications.models import (
     MessageRecipient,
 )
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
+from crisis_app.core.roles import PERMISSIONS, role_may
 
 log = logging.getLogger(__name__)
 CLAIMABLE = (DeliveryState.QUEUED, DeliveryState.TEMPORARY_FAILURE)
@@ -108,15 +109,38 @@ def usable_channels(channels: Iterable[str]) -> list[str]:
     return [c for c in dict.fromkeys(channels) if c in offered]
 
 
+# Who may read a message in the outbox pages, when its sender names no permission: the domain's, by topic (a key
+# ending with "." is a prefix). A topic of no domain listed here is read with ``outbox.read`` alone.
+DEFAULT_READ_PERMISSION = "outbox.read"
+TOPIC_READ_PERMISSIONS: dict[str, str] = {"quality.": "quality.manage", "crises.": "crisis.read",
+                                          "alert": "alerts.read"}
+
+
+def read_permission_for(topic: str) -> str:
+    """The permission that guards a message of ``topic`` when its sender named none (the safe default)."""
+    if topic in TOPIC_READ_PERMISSIONS:
+        return TOPIC_READ_PERMISSIONS[topic]
+    for key, permission in TOPIC_READ_PERMISSIONS.items():
+        if key.endswith(".") and topic.startswith(key):
+            return permission
+    return DEFAULT_READ_PERMISSION
+
+
 def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], channels: Sequence[str],
                  sms_text: str = "", email_text: str = "", first_channel_only: bool = False,
                  about: tuple[str, int] | None = None, author=None, label: str = "",
-                 attachments: Sequence[Attachment] = ()) -> Message:
+                 attachments: Sequence[Attachment] = (), read_permission: str | None = None) -> Message:
     """Add a message and its deliveries to the caller's transaction; fan out after the caller commits.
 
     Each recipient gets the wanted channels they have an address on (only the first of them with
     ``first_channel_only``); a room channel (``room:<name>``) gets one delivery for the whole message.
+    ``read_permission``: who may read the message, its deliveries and attachments in the outbox pages (the
+    permission of the domain it is about, e.g. ``quality.manage``); by default the one its topic's domain set in
+    ``TOPIC_READ_PERMISSIONS``.
     """
+    read_permission = read_permission or read_permission_for(topic)
+    if read_permission not in PERMISSIONS:
+        raise ValueError(f"permission inconnue : {read_permission}")
     for attachment in attachments:
         if len(attachment.content) > MAX_ATTACHMENT_BYTES:
             raise ValueError(f"pièce jointe trop volumineuse : {attachment.filename}")
@@ -124,7 +148,7 @@ def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], c
     message = Message(topic=topic, subject=subject[:300], sms_text=sms_text, email_text=email_text,
                       channels=wanted, label=label[:250], about_type=about[0] if about else None,
                       about_id=about[1] if about else None, author_id=author.id if author else None,
-                      created_at=utcnow())
+                      read_permission=read_permission, created_at=utcnow())
     db.session.add(message)
     message.attachments = [MessageAttachment(filename=a.filename[:200], media_type=a.media_type[:100],
                                              size=len(a.content), content=a.content) for a in attachments]
@@ -286,6 +310,18 @@ def receive_reply(reply: SmsReply) -> str | None:
     return None
 
 
+def readable_permissions(user) -> list[str]:
+    """The read permissions whose messages ``user`` may open in the outbox pages (none without ``outbox.read``)."""
+    if user is None or not user.may("outbox.read"):
+        return []
+    return [p for p in PERMISSIONS if role_may(user.role, p)]
+
+
+def may_read(user, message: Message) -> bool:
+    """``user`` may read ``message`` (its text, deliveries, attachments): outbox.read and the message's permission."""
+    return message.read_permission in readable_permissions(user)
+
+
 # What each kind of message is called in the outbox pages; domains add theirs.
 TOPIC_LABELS: dict[str, str] = {}
 
@@ -294,17 +330,33 @@ def topic_label(topic: str) -> str:
     return TOPIC_LABELS.get(topic, topic)
 
 
-# Where a signed-in user receives messages (their account e-mail, and what the directory knows of them).
-_ADDRESS_PROVIDERS: list[Callable[[Any], set[str]]] = []
+# What a signed-in user is among the recipients (``(ref_type, ref_id)`` pairs): their account, and what the domains
+# link to the account (directory: the person's own entry, the contacts of the partner organisation the account is
+# attached to). Never an address: an address copied into one's own entry must not give someone else's messages.
+_READER_PROVIDERS: list[Callable[[Any], set[tuple[str, int]]]] = []
 
 
-def address_provider(func: Callable[[Any], set[str]]) -> Callable[[Any], set[str]]:
-    _ADDRESS_PROVIDERS.append(func)
+def reader_refs_provider(func: Callable[[Any], set[tuple[str, int]]]) -> Callable[[Any], set[tuple[str, int]]]:
+    _READER_PROVIDERS.append(func)
     return func
 
 
-def addresses_of(user) -> set[str]:
-    found = {user.email}
-    for provider in _ADDRESS_PROVIDERS:
-        found |= {a for a in provider(user) if a}
+def reader_refs(user) -> set[tuple[str, int]]:
+    found = {("user", user.id)}
+    for provider in _READER_PROVIDERS:
+        found |= {ref for ref in provider(user) if ref and ref[1] is not None}
     return found
+
+
+def received_by(user) -> sa.Select:
+    """The built-in sink's rows sent to ``user`` (matched on the recipient each delivery was for, not on addresses)."""
+    from crisis_app.core.notifications.models import OutboxMessage
+
+    refs = reader_refs(user)
+    by_type: dict[str, set[int]] = {}
+    for ref_type, ref_id in refs:
+        by_type.setdefault(ref_type, set()).add(ref_id)
+    matches = [sa.and_(MessageRecipient.ref_type == ref_type, MessageRecipient.ref_id.in_(sorted(ids)))
+               for ref_type, ids in sorted(by_type.items())]
+    return (sa.select(OutboxMessage).join(Delivery, Delivery.reference == OutboxMessage.reference)
+            .join(MessageRecipient, MessageRecipient.id == Delivery.recipient_id).where(sa.or_(*matches)))

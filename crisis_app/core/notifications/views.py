@@ -22,7 +22,7 @@ from crisis_app.core.notifications.models import (
     MessageAttachment,
     OutboxMessage,
 )
-from crisis_app.core.pagination import link_args
+from crisis_app.core.pagination import contains, link_args, page_number, paginate
 
 bp = Blueprint("outbox", __name__)
 LIST_ROWS = 200
@@ -50,11 +50,38 @@ def _urlize_parts(text: str) -> list[dict]:
     return [{"url": part} if i % 2 else {"text": part} for i, part in enumerate(_URL.split(text or "")) if part]
 
 
+PAGE_ROWS = 50
+MAX_SEARCH = 100
+
+
+def _search_text() -> str:
+    return (request.args.get("q") or "").strip()[:MAX_SEARCH]
+
+
+def _reader():
+    return current_user._get_current_object()
+
+
+def readable(message_id: int, permission: str) -> Message:
+    """The message if it exists and the signed-in user may read it: the page's permission (403 before 404), then
+    the permission of the domain that sent it (403: a cellule member does not read a quality acknowledgement)."""
+    msg = get_for_user(Message, message_id, permission)
+    if not outbox.may_read(_reader(), msg):
+        abort(403)
+    return msg
+
+
 @bp.route("/messages")
 @permission_required("outbox.read")
 def messages():
-    rows = db.session.scalars(sa.select(Message).order_by(Message.id.desc()).limit(LIST_ROWS)).all()
-    return render_template("outbox/messages.html", messages=rows, topic_label=outbox.topic_label)
+    """Every message the reader may read (its domain's permission), newest first; searched and paged."""
+    query = sa.select(Message).where(Message.read_permission.in_(outbox.readable_permissions(_reader())))
+    text = _search_text()
+    if text:
+        query = query.where(sa.or_(contains(Message.subject, text), contains(Message.label, text)))
+    result = paginate(query.order_by(Message.id.desc()), page=page_number(request.args), per_page=PAGE_ROWS)
+    return render_template("outbox/messages.html", messages=result.items, topic_label=outbox.topic_label,
+                           q=text, page=result.page, pages=max(result.pages, 1), total=result.total)
 
 
 def _deliveries(message: Message, limit: int | None = None) -> list[Delivery]:
@@ -65,7 +92,7 @@ def _deliveries(message: Message, limit: int | None = None) -> list[Delivery]:
 @bp.route("/messages/<int:message_id>")
 @permission_required("outbox.read")
 def message(message_id: int):
-    msg = get_for_user(Message, message_id, "outbox.read")
+    msg = readable(message_id, "outbox.read")
     deliveries = _deliveries(msg, LIST_ROWS + 1)
     return render_template("outbox/message.html", message=msg, deliveries=deliveries[:LIST_ROWS],
                            more=len(deliveries) > LIST_ROWS, state_labels=labels(DeliveryState),
@@ -76,18 +103,18 @@ def message(message_id: int):
 @bp.route("/messages/<int:message_id>/export.csv")
 @permission_required("outbox.read")
 def export(message_id: int):
-    msg = get_for_user(Message, message_id, "outbox.read")
+    msg = readable(message_id, "outbox.read")
     rows = ([d.recipient.name if d.recipient else d.address, d.channel, d.address,
-             label_of(DeliveryPurpose, d.purpose), d.state.label, d.sent_at, d.last_error]
+             label_of(DeliveryPurpose, d.purpose), d.state.label, d.attempts, d.sent_at, d.last_error]
             for d in _deliveries(msg))
     return csv_response(f"message-{msg.id}.csv",
-                        ["Destinataire", "Canal", "Adresse", "Envoi", "État", "Envoyé le", "Erreur"], rows)
+                        ["Destinataire", "Canal", "Adresse", "Envoi", "État", "Essais", "Envoyé le", "Erreur"], rows)
 
 
 @bp.route("/messages/<int:message_id>/pieces-jointes/<int:attachment_id>")
 @permission_required("outbox.attachments")
 def attachment(message_id: int, attachment_id: int):
-    msg = get_for_user(Message, message_id, "outbox.attachments")
+    msg = readable(message_id, "outbox.attachments")
     row = db.session.get(MessageAttachment, attachment_id)
     if row is None or row.message_id != msg.id:
         abort(404)
@@ -95,24 +122,38 @@ def attachment(message_id: int, attachment_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{row.filename}"'})
 
 
+def _sink_page(query: sa.Select, *, mine: bool):
+    text = _search_text()
+    if text:
+        query = query.where(sa.or_(contains(OutboxMessage.subject, text), contains(OutboxMessage.address, text),
+                                   contains(OutboxMessage.body, text)))
+    result = paginate(query.order_by(OutboxMessage.id.desc()), page=page_number(request.args), per_page=PAGE_ROWS)
+    ids = {row.message_id for row in result.items if row.message_id}
+    # "suivi de l'envoi" only where the reader may open the message (its domain's permission)
+    followable = set(db.session.scalars(sa.select(Message.id).where(
+        Message.id.in_(sorted(ids)), Message.read_permission.in_(outbox.readable_permissions(_reader())))))
+    return render_template("outbox/sink.html", rows=result.items, mine=mine, q=text, page=result.page,
+                           pages=max(result.pages, 1), total=result.total, followable=followable)
+
+
 @bp.route("/boite-d-envoi")
 @permission_required("outbox.read")
 def sink():
-    """What each person would have received (embedded mode); personal links are masked."""
-    rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(LIST_ROWS)).all()
-    return render_template("outbox/sink.html", rows=rows, mine=False)
+    """What each person would have received (embedded mode), of the messages the reader may read; links masked."""
+    allowed = outbox.readable_permissions(_reader())
+    query = (sa.select(OutboxMessage).outerjoin(Message, Message.id == OutboxMessage.message_id)
+             .where(sa.func.coalesce(Message.read_permission, outbox.DEFAULT_READ_PERMISSION).in_(allowed)))
+    return _sink_page(query, mine=False)
 
 
 @bp.route("/mes-messages")
 @permission_required("outbox.mine")
 def mine():
-    """The built-in outbox as the signed-in person received it: their own links work (the demo's path)."""
+    """The built-in outbox as the signed-in person received it: what was sent to their own directory entry (and to
+    the partner organisation their account is attached to); their own links work (the demo's path)."""
     if current_app.config["DELIVERY_MODE"] != "outbox":
         abort(404)
-    addresses = outbox.addresses_of(current_user._get_current_object())
-    rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.address.in_(addresses))
-                              .order_by(OutboxMessage.id.desc()).limit(LIST_ROWS)).all()
-    return render_template("outbox/sink.html", rows=rows, mine=True)
+    return _sink_page(outbox.received_by(_reader()), mine=True)
 
 
 @bp.route("/alertes/boite-d-envoi")
