@@ -131,3 +131,59 @@ def test_counts_by_state_add_up_the_channels(db_session):
     message = _sms("test.a")
     assert outbox.counts_by_state(message.id) == {"queued": 1}
     assert outbox.counts_by_channel(message.id) == {"sms": {"queued": 1}}
+
+
+def test_an_unmatched_reply_replayed_is_taken_once(app, client, secret, handlers, db_session):
+    taken, handler = handlers
+    handler("test.a", takes=False)
+    before = _unmatched()
+    raw, headers = signed(app, {"id": "sms-unmatched-1", "from": NUMBER, "text": "1"})
+    assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 204
+    raw, headers = signed(app, {"id": "sms-unmatched-1", "from": NUMBER, "text": "1"})
+    replay = client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers)
+    assert replay.status_code == 409 and replay.json["error"]["code"] == "replayed"
+    assert _unmatched() == before + 1
+
+
+def test_a_reply_a_domain_refused_may_come_again(app, client, secret, handlers, db_session):
+    """A refusal rolls the whole unit back, the record of its arrival included: the provider's retry is heard."""
+    taken, handler = handlers
+    handler("test.a")
+    raw, headers = signed(app, {"id": "sms-again", "from": NUMBER, "text": "replay"})
+    assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 409
+    raw, headers = signed(app, {"id": "sms-again", "from": NUMBER, "text": "1"})
+    assert client.post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code == 204
+    assert taken == [("test.a", "1")]
+
+
+@pytest.mark.postgres
+def test_twelve_identical_replies_at_once_answer_one_204_and_eleven_409(app, monkeypatch):
+    """Real concurrent transactions (one connection each): never a 500, one reply taken."""
+    from tests.concurrency import race
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("concurrency proof needs PostgreSQL (set VIGIE_TEST_DATABASE_URL); SQLite serialises writers")
+    from crisis_app.core.notifications.models import ReceivedReply
+
+    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", SECRET)
+    monkeypatch.setattr(outbox, "_REPLY_HANDLERS", {})
+    ref = f"sms-race-{time.time_ns()}"
+    with app.app_context():
+        before = _unmatched()
+        last_audit = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+    raw, headers = signed(app, {"id": ref, "from": NUMBER, "text": "1"})
+
+    def post() -> int:
+        return app.test_client().post("/api/v1/webhooks/sms-replies", data=raw, headers=headers).status_code
+
+    try:
+        statuses = race(app, post, threads=12)
+        assert sorted(statuses) == [204] + [409] * 11
+        with app.app_context():
+            assert _unmatched() == before + 1
+    finally:
+        with app.app_context():
+            db.session.execute(sa.delete(ReceivedReply).where(ReceivedReply.provider_ref == ref))
+            db.session.execute(sa.delete(AuditEvent).where(AuditEvent.action == "outbox.reply_unmatched",
+                                                           AuditEvent.id > last_audit))
+            db.session.commit()

@@ -143,3 +143,14 @@ class OutboxMessage(db.Model):
     message_id: Mapped[int | None] = mapped_column(index=True)  # the outbox Message (attachments are there)
     attachment_names: Mapped[list] = mapped_column(sa.JSON, default=list)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ReceivedReply(db.Model):
+    """An SMS reply the provider forwarded, by its provider id: taken once, matched or not (a replay is refused)."""
+
+    __tablename__ = "sms_reply_received"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_ref: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    topic: Mapped[str | None] = mapped_column(sa.String(60))  # the domain that took it; None: nobody did

@@ -300,10 +300,36 @@ def reply_topics(sender: str) -> list[str]:
     return sorted(_REPLY_HANDLERS, key=lambda topic: (-(latest.get(topic) or 0), topic))
 
 
+def claim_reply(provider_ref: str) -> int | None:
+    """Record that the reply ``provider_ref`` arrived, once: its row id, or None when it had arrived before.
+
+    ``INSERT … ON CONFLICT DO NOTHING``: of twelve identical calls at once, one inserts; on PostgreSQL the others
+    wait for its commit and then insert nothing (no IntegrityError, so no 500), whatever the handlers do next."""
+    from crisis_app.core.notifications.models import ReceivedReply
+
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = (insert(ReceivedReply).values(provider_ref=provider_ref, received_at=utcnow())
+                 .on_conflict_do_nothing(index_elements=["provider_ref"]).returning(ReceivedReply.id))
+    return db.session.execute(statement).scalar()
+
+
 def receive_reply(reply: SmsReply) -> str | None:
-    """Offer an SMS reply to the domains' handlers; the topic that took it, or None (audited, nothing recorded)."""
+    """Offer an SMS reply to the domains' handlers; the topic that took it, or None (audited, nothing recorded).
+
+    A reply is taken once by its provider id, matched or not: a replay raises a ServiceError (409)."""
+    from crisis_app.core.errors import ServiceError
+    from crisis_app.core.notifications.models import ReceivedReply
+
+    row_id = claim_reply(reply.provider_ref)
+    if row_id is None:
+        raise ServiceError("replayed", "Cette réponse SMS a déjà été reçue.", status=409)
     for topic in reply_topics(reply.sender):
         if _REPLY_HANDLERS[topic](reply):
+            db.session.execute(sa.update(ReceivedReply).where(ReceivedReply.id == row_id).values(topic=topic))
             return topic
     audit.record(actor=None, action="outbox.reply_unmatched", object_type="message",
                  summary="Réponse SMS reçue sans message ouvert qui l'attende : non enregistrée")
