@@ -57,9 +57,15 @@ class Channel(ABC):
         """Yield each message with its receipt or its error, in order, as soon as it is known."""
         for message in messages:
             try:
-                yield message, self.send(message)
+                receipt = self.send(message)
             except TransportError as exc:
                 yield message, exc
+            except (ValueError, TypeError, UnicodeError) as exc:
+                # a message this channel cannot write fails the same way at every try: not retried, and said why
+                yield message, TransportError(f"message impossible à écrire ({type(exc).__name__} : "
+                                              f"{str(exc)[:150]})", permanent=True)
+            else:
+                yield message, receipt
 
     def close(self) -> None:  # noqa: B027 - optional hook: most transports hold nothing between sends
         """Release what a batch held open."""

@@ -190,8 +190,18 @@ def _send_group(group: list[int], transport, bucket, figures: dict[str, int], ca
     deliveries = db.session.scalars(sa.select(Delivery).where(Delivery.id.in_(group))
                                     .options(selectinload(Delivery.recipient))).all()
     messages = _messages({d.message_id for d in deliveries}, cache)
-    outgoing = [(d.id, d.channel, d.attempts, build(d, messages[d.message_id], cache)) for d in deliveries]
+    outgoing, unwritten = [], []
+    for d in deliveries:
+        try:
+            outgoing.append((d.id, d.channel, d.attempts, build(d, messages[d.message_id], cache)))
+        except Exception as exc:  # noqa: BLE001 - one delivery that cannot be written must not hold the group
+            log.exception("delivery %s could not be written", d.id)
+            unwritten.append((d.id, d.attempts, TransportError(f"message impossible à écrire ({type(exc).__name__})")))
     db.session.rollback()  # no transaction stays open while we talk to providers
+    now = utcnow()
+    for delivery_id, attempts, error in unwritten:  # retried with backoff, then given up at the attempts cap
+        _record_failure(delivery_id, attempts, error, now)
+        figures["failed"] += 1
 
     def paced():
         for _, channel, _, message in outgoing:
@@ -200,7 +210,6 @@ def _send_group(group: list[int], transport, bucket, figures: dict[str, int], ca
 
     by_reference = {message.reference: (delivery_id, attempts) for delivery_id, _, attempts, message in outgoing}
     sent: list[int] = []
-    now = utcnow()
     for message, outcome in transport.send_many(paced()):
         delivery_id, attempts = by_reference[message.reference]
         if isinstance(outcome, TransportError):
@@ -222,13 +231,24 @@ def _send_group(group: list[int], transport, bucket, figures: dict[str, int], ca
 
 
 def requeue_stuck(now: datetime) -> int:
-    """Deliveries left in ``sending`` by a worker that died go back to the queue."""
+    """Deliveries left in ``sending`` by a worker that died go back to the queue, up to the attempts cap: one whose
+    every try ended that way (``ALERT_MAX_ATTEMPTS``) is a permanent failure that says why, never re-queued again."""
     limit = now - timedelta(seconds=current_app.config["ALERT_SENDING_TIMEOUT_SECONDS"])
-    result = db.session.execute(sa.update(Delivery)
-                                .where(Delivery.state == DeliveryState.SENDING, Delivery.sending_since < limit)
-                                .values(state=DeliveryState.QUEUED, sending_since=None, enqueued_at=None)
+    cap = current_app.config["ALERT_MAX_ATTEMPTS"]
+    stuck = sa.and_(Delivery.state == DeliveryState.SENDING, Delivery.sending_since < limit)
+    given_up = db.session.execute(
+        sa.update(Delivery).where(stuck, Delivery.attempts >= cap)
+        .values(state=DeliveryState.PERMANENT_FAILURE, sending_since=None,
+                last_error=f"abandonné après {cap} essais : chaque envoi s'est interrompu sans réponse "
+                           "(processus arrêté ou message impossible à envoyer)")
+        .execution_options(synchronize_session=False))
+    result = db.session.execute(sa.update(Delivery).where(stuck, Delivery.attempts < cap)
+                                .values(state=DeliveryState.QUEUED, sending_since=None, enqueued_at=None,
+                                        last_error="envoi interrompu (processus arrêté) : nouvel essai")
                                 .execution_options(synchronize_session=False))
     db.session.commit()
+    if given_up.rowcount:
+        log.warning("%s deliveries given up after %s interrupted attempts", given_up.rowcount, cap)
     if result.rowcount:
         log.warning("re-queued %s deliveries left in sending by a dead worker", result.rowcount)
     return result.rowcount

@@ -87,6 +87,8 @@ class AppriseChannel(Channel):
             return self.send(message)
         except TransportError as exc:
             return exc
+        except (ValueError, TypeError, UnicodeError) as exc:  # a message apprise cannot write: same at every try
+            return TransportError(f"message impossible à écrire ({type(exc).__name__})", permanent=True)
 
     def send_many(self, messages: Iterable[OutgoingMessage]) -> Iterator[tuple[OutgoingMessage,
                                                                           SendReceipt | TransportError]]:
@@ -172,6 +174,18 @@ def classify_apprise_failure(log_text: str) -> TransportError:
     return TransportError(reason, permanent=permanent)
 
 
+def build_or_refuse(build, message: OutgoingMessage):
+    """``build(message)``, or a permanent failure saying why: a message that cannot be written (a line feed in a
+    subject: "Header values may not contain linefeed…") fails the same way at every try, so it is not retried."""
+    try:
+        return build(message)
+    except (ValueError, TypeError, UnicodeError) as exc:
+        detail = str(exc).splitlines()[0][:150] if str(exc) else type(exc).__name__
+        hint = " (saut de ligne dans l'objet ?)" if "linefeed" in detail or "carriage" in detail else ""
+        raise TransportError(f"message impossible à écrire : en-tête invalide{hint} — {detail}",
+                             permanent=True) from exc
+
+
 @lru_cache(maxsize=4)
 def _tls_context() -> ssl.SSLContext:
     # Built once per process: loading the CA store costs ~14 ms, more than sending a message.
@@ -231,9 +245,10 @@ class SmtpChannel(Channel):
         return email
 
     def send(self, message: OutgoingMessage) -> SendReceipt:
+        email = build_or_refuse(self._email, message)
         smtp = self._connect()
         try:
-            refused = smtp.send_message(self._email(message))
+            refused = smtp.send_message(email)
         except smtplib.SMTPRecipientsRefused as exc:
             raise TransportError("adresse refusée par le serveur SMTP", permanent=True) from exc
         except smtplib.SMTPResponseException as exc:

@@ -94,7 +94,12 @@ def _deliveries(message: Message, limit: int | None = None) -> list[Delivery]:
 def message(message_id: int):
     msg = readable(message_id, "outbox.read")
     deliveries = _deliveries(msg, LIST_ROWS + 1)
-    return render_template("outbox/message.html", message=msg, deliveries=deliveries[:LIST_ROWS],
+    failures = db.session.execute(
+        sa.select(Delivery.last_error, sa.func.count()).where(Delivery.message_id == msg.id,
+                                                              Delivery.state == DeliveryState.PERMANENT_FAILURE)
+        .group_by(Delivery.last_error).order_by(sa.func.count().desc())).all()
+    return render_template("outbox/message.html", message=msg, deliveries=deliveries[:LIST_ROWS], failures=failures,
+                           max_attempts=current_app.config["ALERT_MAX_ATTEMPTS"],
                            more=len(deliveries) > LIST_ROWS, state_labels=labels(DeliveryState),
                            purpose_labels=labels(DeliveryPurpose), counts=outbox.counts_by_channel(msg.id),
                            topic_label=outbox.topic_label)
