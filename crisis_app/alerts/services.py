@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 
-from crisis_app.alerts import signals
+from crisis_app.alerts import shared_mobile, signals
 from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
 from crisis_app.alerts.schemas import AlertInputSchema
@@ -334,6 +334,10 @@ def answer_from_sms(reply: outbox.SmsReply) -> bool:
         audit.record(actor=None, action="alert.reply_unparsed", object_type="alert", object_id=recipient.alert_id,
                      summary=f"Réponse SMS non reconnue de {recipient.name} : « {reply.text[:200]} »")
         return True
+    if len(people := shared_mobile.sharers(recipient)) > 1:  # a shared mobile: whose answer is it?
+        if (recipient := shared_mobile.named_in(comment, people)) is None:
+            shared_mobile.ask_which(alert=people[0].alert, number=number, people=people, code=code)
+            return True
     record_answer(recipient=recipient, code=code, comment=comment, via="sms", provider_ref=reply.provider_ref)
     return True
 

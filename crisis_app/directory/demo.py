@@ -124,11 +124,14 @@ def _linked(rng: random.Random, actor, spec, taken: set[str]) -> Professional:
 
 
 def _organisations(actor) -> None:
+    observer = auth_services.get_user_by_email(DEMO_ACCOUNTS[Role.ARS_OBSERVER])
     for name, kind, contacts in ORGANISATIONS:
-        organisations.create_organisation(actor=actor, data={
+        created = organisations.create_organisation(actor=actor, data={
             "name": name, "kind": kind, "receives_evaluations": True,
             "contacts": [{"name": n, "function": f, "email": f"{n.split()[-1].lower()}@{domain}.example.org"}
                          for n, f, domain in contacts]})
+        if kind == "ars" and observer is not None:
+            observer.organisation_id = created.id  # she reads in /mes-messages what was sent to the ARS (the RETEX)
 
 
 def _audiences(rng: random.Random, actor, people: list[Professional]) -> None:
