@@ -156,3 +156,15 @@ def test_an_account_attached_to_an_organisation_reads_what_was_sent_to_it(client
     db.session.commit()
     text = _received(client)
     assert "RETEX de la canicule" in text and "RETEX pour la CPAM" not in text
+
+
+def test_the_demo_ars_observer_is_attached_to_the_ars(app, db_session):
+    from crisis_app.core.models import User
+    from crisis_app.directory.organisations.models import Organisation
+
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    observer = db.session.scalar(sa.select(User).where(User.role == Role.ARS_OBSERVER,
+                                                       User.email.like("%@demo.example.org")))
+    ars = db.session.scalar(sa.select(Organisation).where(Organisation.name == "ARS Occitanie"))
+    assert observer.organisation_id == ars.id
+    assert {("organisation_contact", c.id) for c in ars.contacts} <= outbox.reader_refs(observer)
