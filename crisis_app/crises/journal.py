@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from crisis_app.core import audit
+from crisis_app.core import audit, audit_labels
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
@@ -16,6 +16,7 @@ from crisis_app.crises.chain import GENESIS
 from crisis_app.crises.models import WRITABLE_KINDS, Crisis, EntryKind, JournalEntry
 
 MAX_TEXT = 5000
+audit_labels.register_labels(actions={"crisis.journal_rechained": "Journal de bord scellé avec la clé"})
 
 
 def _content(entry: JournalEntry) -> dict:
@@ -181,6 +182,9 @@ def rechain(crisis_id: int) -> int:
                            .values(prev_hash=sa.bindparam("new_prev"), hash=sa.bindparam("new_hash")), update)
     for entry in rows:
         db.session.expire(entry)
+    audit.record(actor=None, action="crisis.journal_rechained", object_type="crisis", object_id=crisis_id,
+                 summary=f"Journal de bord scellé avec la clé : {len(updates)} entrée(s), empreintes recalculées "
+                         f"({chain.format_head(len(updates), prev_new)})")
     return len(updates)
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from crisis_app.core.db import db
+from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
 from crisis_app.crises import chain, journal
 from crisis_app.crises.chain import GENESIS
@@ -127,6 +128,8 @@ def test_a_journal_of_the_first_chain_is_sealed_once_by_rechain(app, crisis, ref
     assert f"Crise {crisis.id} : 3 entrée(s) scellée(s)" in sealed.output
     db.session.expire_all()
     assert _cli(app, "verify-journal", crisis.id).exit_code == 0
+    sealed_row = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "crisis.journal_rechained"))
+    assert sealed_row.object_id == str(crisis.id) and "3 entrée(s), empreintes recalculées" in sealed_row.summary
     assert "scellée" not in _cli(app, "rechain").output  # once: nothing left to seal
 
 
