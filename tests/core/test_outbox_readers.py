@@ -168,3 +168,23 @@ def test_the_demo_ars_observer_is_attached_to_the_ars(app, db_session):
     ars = db.session.scalar(sa.select(Organisation).where(Organisation.name == "ARS Occitanie"))
     assert observer.organisation_id == ars.id
     assert {("organisation_contact", c.id) for c in ars.contacts} <= outbox.reader_refs(observer)
+
+
+def test_a_message_s_deliveries_are_searched_filtered_and_paged(client, personas, login):
+    people = [outbox.Recipient(name=f"Personne {n:03d}", email=f"p{n:03d}@example.org") for n in range(120)]
+    message = _send("stock.warnings", "Stock : 120 destinataires", recipients=people, deliver=False)
+    first = db.session.scalar(sa.select(Delivery).where(Delivery.message_id == message.id).order_by(Delivery.id))
+    db.session.execute(sa.update(Delivery).where(Delivery.id == first.id)
+                       .values(state="permanent_failure", last_error="adresse refusée par le serveur SMTP"))
+    db.session.commit()
+    login(personas[Role.CRISIS_CELL])
+    url = f"/messages/{message.id}"
+    page = client.get(url)
+    assert "Personne 000" in page.text and "Personne 119" not in page.text and "Page 1 / 3" in page.text
+    assert "Personne 119" in client.get(f"{url}?page=3").text
+    found = client.get(f"{url}?q=p077@")
+    assert "Personne 077" in found.text and "Personne 078" not in found.text
+    failed = client.get(f"{url}?etat=permanent_failure")
+    assert "Personne 000" in failed.text and "Personne 001" not in failed.text
+    assert "adresse refusée par le serveur SMTP" in failed.text
+    assert client.get(f"{url}?etat=nimporte&page=-4").status_code == 200

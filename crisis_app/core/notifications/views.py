@@ -20,12 +20,12 @@ from crisis_app.core.notifications.models import (
     DeliveryState,
     Message,
     MessageAttachment,
+    MessageRecipient,
     OutboxMessage,
 )
 from crisis_app.core.pagination import contains, link_args, page_number, paginate
 
 bp = Blueprint("outbox", __name__)
-LIST_ROWS = 200
 # A personal link: <public url>/<path>/<id>.<signature>. Others must not open it on the person's behalf.
 _TOKEN_LINK = re.compile(r"https?://\S+/\d+\.[A-Za-z0-9_-]{8,}")
 MASK = "[lien personnel]"
@@ -93,14 +93,23 @@ def _deliveries(message: Message, limit: int | None = None) -> list[Delivery]:
 @permission_required("outbox.read")
 def message(message_id: int):
     msg = readable(message_id, "outbox.read")
-    deliveries = _deliveries(msg, LIST_ROWS + 1)
+    query = (sa.select(Delivery).outerjoin(MessageRecipient, MessageRecipient.id == Delivery.recipient_id)
+             .where(Delivery.message_id == msg.id).options(selectinload(Delivery.recipient)))
+    text = _search_text()
+    if text:
+        query = query.where(sa.or_(contains(MessageRecipient.name, text), contains(Delivery.address, text)))
+    state = request.args.get("etat", "")
+    if state in {s.value for s in DeliveryState}:
+        query = query.where(Delivery.state == DeliveryState(state))
+    result = paginate(query.order_by(Delivery.id), page=page_number(request.args), per_page=PAGE_ROWS)
     failures = db.session.execute(
         sa.select(Delivery.last_error, sa.func.count()).where(Delivery.message_id == msg.id,
                                                               Delivery.state == DeliveryState.PERMANENT_FAILURE)
         .group_by(Delivery.last_error).order_by(sa.func.count().desc())).all()
-    return render_template("outbox/message.html", message=msg, deliveries=deliveries[:LIST_ROWS], failures=failures,
-                           max_attempts=current_app.config["ALERT_MAX_ATTEMPTS"],
-                           more=len(deliveries) > LIST_ROWS, state_labels=labels(DeliveryState),
+    return render_template("outbox/message.html", message=msg, deliveries=result.items, failures=failures,
+                           max_attempts=current_app.config["ALERT_MAX_ATTEMPTS"], q=text, state=state,
+                           page=result.page, pages=max(result.pages, 1), total=result.total,
+                           state_labels=labels(DeliveryState),
                            purpose_labels=labels(DeliveryPurpose), counts=outbox.counts_by_channel(msg.id),
                            topic_label=outbox.topic_label)
 
