@@ -41,9 +41,11 @@ def plain_hash(prev_hash: str, **content) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(**content)).hexdigest()
 
 
-def keyed_hash(key: bytes, prev_hash: str, **content) -> str:
-    """HMAC-SHA-256 under ``key`` of the previous hash followed by the entry's canonical content."""
-    return hmac.new(key, prev_hash.encode("ascii") + b"\n" + canonical(**content), hashlib.sha256).hexdigest()
+def keyed_hash(key: bytes, prev_hash: str, *, corrects_seq: int | None = None, **content) -> str:
+    """HMAC-SHA-256 under ``key`` of the previous hash, the entry's canonical content and the position of the entry
+    it corrects (an id alone would follow two rows whose columns were swapped whole)."""
+    tail = b"\n" + str(corrects_seq).encode("ascii") if content.get("corrects_id") is not None else b""
+    return hmac.new(key, prev_hash.encode("ascii") + b"\n" + canonical(**content) + tail, hashlib.sha256).hexdigest()
 
 
 def derive_key(*, journal_key: str | None, secret_key: str) -> bytes:

@@ -46,7 +46,8 @@ def append(*, crisis: Crisis, actor: User | None, kind: EntryKind | str, text: s
                          author_id=actor.id if actor else None,
                          author_label=(actor.full_name or actor.email) if actor else audit.SYSTEM_LABEL,
                          corrects_id=corrects.id if corrects else None, prev_hash=head.hash if head else GENESIS)
-    entry.hash = chain.keyed_hash(chain.journal_key(), entry.prev_hash, **_content(entry))
+    entry.hash = chain.keyed_hash(chain.journal_key(), entry.prev_hash, corrects_seq=corrects.seq if corrects else None,
+                                  **_content(entry))
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -107,18 +108,25 @@ class Break:
     legacy: bool = False  # the chain holds by the first rule (no key) up to here: `crisis rechain` never ran
 
 
+def _seq_by_id(crisis_id: int) -> dict[int, int]:
+    """Each entry's position by its row id (what a correction's link is hashed as)."""
+    return dict(db.session.execute(sa.select(JournalEntry.id, JournalEntry.seq)
+                                   .where(JournalEntry.crisis_id == crisis_id)).all())
+
+
 def check_chain(crisis_id: int, *, key: bytes | None = None) -> Break | None:
     """The first entry whose position, link to the previous entry or keyed hash does not hold; None when intact."""
     key = key or chain.journal_key()
     expected_prev, expected_seq = GENESIS, 1
     query = sa.select(JournalEntry).where(JournalEntry.crisis_id == crisis_id).order_by(JournalEntry.seq)
+    seq_of = _seq_by_id(crisis_id)
     for entry in db.session.scalars(query.execution_options(populate_existing=True)):
         if entry.seq != expected_seq:
             return Break(entry, f"numéro {entry.seq} au lieu de {expected_seq} : entrée(s) supprimée(s) ou déplacée(s)")
         if entry.prev_hash != expected_prev:
             return Break(entry, "ne suit plus l'entrée précédente (entrée précédente supprimée ou réécrite)")
         content = _content(entry)
-        if chain.keyed_hash(key, entry.prev_hash, **content) != entry.hash:
+        if chain.keyed_hash(key, entry.prev_hash, corrects_seq=seq_of.get(entry.corrects_id), **content) != entry.hash:
             legacy = chain.plain_hash(entry.prev_hash, **content) == entry.hash
             return Break(entry, "empreinte calculée sans la clé : journal écrit avant la chaîne à clé (lancez une "
                                 "fois « flask crisis rechain » juste après la mise à jour) ou réécrit depuis" if legacy
@@ -164,15 +172,17 @@ def rechain(crisis_id: int) -> int:
         return 0
     rows = list(db.session.scalars(sa.select(JournalEntry).where(JournalEntry.crisis_id == crisis_id)
                                    .order_by(JournalEntry.seq).execution_options(populate_existing=True)))
-    prev_old, prev_new, updates = GENESIS, GENESIS, []
+    prev_old, prev_new, updates, seq_of = GENESIS, GENESIS, [], _seq_by_id(crisis_id)
     for expected_seq, entry in enumerate(rows, start=1):
         content = _content(entry)
         # each entry holds by the old rule or (written after the upgrade) by the key, chained to the old hashes
-        holds = (chain.plain_hash(prev_old, **content), chain.keyed_hash(key, prev_old, **content))
+        corrects_seq = seq_of.get(entry.corrects_id)
+        holds = (chain.plain_hash(prev_old, **content),
+                 chain.keyed_hash(key, prev_old, corrects_seq=corrects_seq, **content))
         if entry.seq != expected_seq or entry.prev_hash != prev_old or entry.hash not in holds:
             raise ServiceError("chain_broken", f"Journal de la crise {crisis_id} rompu à l'entrée n° {entry.seq} : "
                                "il n'est pas scellé de nouveau (examinez-le d'abord).", status=409)
-        new_hash = chain.keyed_hash(key, prev_new, **content)
+        new_hash = chain.keyed_hash(key, prev_new, corrects_seq=corrects_seq, **content)
         updates.append({"entry_id": entry.id, "new_prev": prev_new, "new_hash": new_hash})
         prev_old, prev_new = entry.hash, new_hash
     table = JournalEntry.__table__

@@ -169,3 +169,19 @@ def test_the_journal_csv_ends_with_the_head(login, personas, crisis, referent):
     assert response.status_code == 200
     last = response.get_data(as_text=True).strip().splitlines()[-1]
     assert chain.head_line(crisis) in last and journal.entries(crisis)[-1].hash in last
+
+
+def test_two_rows_swapped_whole_behind_a_correction_are_found(app, crisis, referent):
+    """Every column but the row id swapped: each position reads as before, but the correction now points at the
+    other entry. The correction's link is hashed as the position it corrects, so the chain no longer holds."""
+    first, second, _ = _write(crisis, referent, "Ouverture d'un point d'accueil", "L'ARS annonce 38 °C", "Appels")
+    journal.write(actor=referent, crisis=crisis, kind="correction", text="Point d'accueil fermé", corrects_id=first.id)
+    a, b = (r for r in _rows(crisis.id) if r["id"] in (first.id, second.id))
+    columns = ("seq", "at", "kind", "text", "author_id", "author_label", "prev_hash", "hash")
+    db.session.execute(sa.text("UPDATE crisis_journal_entry SET seq = -1 WHERE id = :id"), {"id": a["id"]})
+    for row, other in ((b, a), (a, b)):
+        values = {c: other[c] for c in columns}
+        db.session.execute(sa.text(f"UPDATE crisis_journal_entry SET {', '.join(f'{c} = :{c}' for c in columns)} "
+                                   "WHERE id = :id"), {**values, "id": row["id"]})
+    broken = journal.check_chain(crisis.id)
+    assert broken is not None and broken.entry.seq == 5 and "réécrit" in broken.reason
