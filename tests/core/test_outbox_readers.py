@@ -188,3 +188,14 @@ def test_a_message_s_deliveries_are_searched_filtered_and_paged(client, personas
     assert "Personne 000" in failed.text and "Personne 001" not in failed.text
     assert "adresse refusée par le serveur SMTP" in failed.text
     assert client.get(f"{url}?etat=nimporte&page=-4").status_code == 200
+
+
+def test_the_sink_search_is_no_oracle_on_the_personal_links_it_masks(client, personas, login):
+    message = outbox.send_message(topic="stock.warnings", subject="Confirmez", channels=("email",),
+                                  email_text="Confirmez : http://127.0.0.1:5000/r/12.SecretSignature0123",
+                                  recipients=[outbox.Recipient(name="Anne Martin", email="anne@example.org")])
+    _deliver(message)
+    db.session.commit()
+    login(personas[Role.CRISIS_CELL])
+    assert "[lien personnel]" in client.get("/boite-d-envoi").text
+    assert "Confirmez" not in client.get("/boite-d-envoi?q=12.SecretSig").text
