@@ -1,0 +1,97 @@
+"""No page wider than a phone (issue 18): at 390 × 844, as each role, every page the role may open over the demo
+world is no wider than the screen (``document.documentElement.scrollWidth`` ≤ 390); a failure names the page, its
+width and the element that sticks out furthest, with a screenshot in test-artifacts/.
+
+One browser, one page per role (parametrized by role, so a CI could run the roles side by side); downloads (PDF,
+CSV, JSON) are checked for their status only, a redirect is followed, and pages missing from the demo world (404) are skipped.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from crisis_app.core.db import db
+from crisis_app.core.roles import Role
+from tests.browser.conftest import log_in, screenshot
+from tests.page_walk import pages_for, row_ids
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+# The page's width and, when wider than the screen, the element that reaches furthest right (the deepest one of
+# those that reach as far), named by tag, id, classes and its first words, with its two parents.
+MEASURE = """() => {
+  const screen = document.documentElement.clientWidth;
+  const width = document.documentElement.scrollWidth;
+  if (width <= screen) return {width};
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + [...el.classList].map((c) => '.' + c).join('');
+  let worst = null, right = screen;
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right >= right) { worst = el; right = r.right; }
+  }
+  if (!worst) return {width, widest: '?'};
+  const parents = [worst.parentElement, worst.parentElement && worst.parentElement.parentElement]
+    .filter(Boolean).map(name).reverse().join(' > ');
+  const text = (worst.innerText || worst.value || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
+  return {width, widest: `${parents} > ${name(worst)} « ${text} » (jusqu'à ${Math.round(right)} px)`};
+}"""
+
+
+@pytest.fixture(scope="module")
+def demo_ids(server, tmp_path_factory):
+    """Ids of the demo world the browser server runs on (its SQLite file, read only)."""
+    database = next(tmp_path_factory.getbasetemp().glob("embedded*/vigie.sqlite"))
+    engine = sa.create_engine(f"sqlite:///{database}?mode=ro", poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            return row_ids(connection, db.metadata)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", has_touch=True, is_mobile=True,
+                                  accept_downloads=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_no_page_is_wider_than_a_phone(app, server, demo_ids, phone, role):
+    log_in(phone, server, role)
+    too_wide, broken, seen = {}, {}, []
+    for _endpoint, path in pages_for(app, role, demo_ids):
+        answer = phone.request.get(f"{server}{path}")  # redirects followed: the page a tap lands on is measured
+        kind = answer.headers.get("content-type", "").split(";")[0]
+        if answer.status == 404:
+            continue
+        if answer.status != 200:
+            broken[path] = answer.status
+            continue
+        if kind != "text/html":
+            continue
+        phone.goto(f"{server}{path}")
+        seen.append(path)
+        measure = phone.evaluate(MEASURE)
+        if measure["width"] > PHONE["width"]:
+            too_wide[path] = f"{measure['width']} px — {measure['widest']}"
+            if len(too_wide) <= 3:
+                screenshot(phone, f"trop-large-{role.value}-{path.strip('/').replace('/', '-') or 'accueil'}.png")
+    assert seen, f"{role.value}: no page visited"
+    assert broken == {}, f"{role.value}: pages that did not open (status)"
+    if too_wide:
+        pytest.fail(f"{role.value}: {len(too_wide)} page(s) sur {len(seen)} plus large(s) que 390 px :\n"
+                    + "\n".join(f"  {path} : {why}" for path, why in too_wide.items()), pytrace=False)
+
+
+def test_the_walk_sees_both_crises_and_the_record_pages(app, demo_ids):
+    """The walk is not empty: both demo crises, a directory record, the account page."""
+    paths = [path for _, path in pages_for(app, Role.CRISIS_REFERENT, demo_ids)]
+    for crisis_id in demo_ids["crisis_id"][:2]:
+        assert f"/crises/{crisis_id}" in paths and f"/crises/{crisis_id}/niveau" in paths
+    assert f"/annuaire/{demo_ids['professional_id'][0]}" in paths and "/mon-compte" in paths

@@ -1,0 +1,180 @@
+"""Labels everywhere (issue 18): every page and every PDF a role may open, over the demo world, reads in French —
+no stored code, no English word, no number written the English way, no word left hanging.
+
+The walk uses the Flask test client (no browser): for each role, every GET route outside the API whose declared
+permission the role holds, its parameters filled with ids of the demo world; HTML pages are read as a user sees
+them (text, plus the attributes a screen reader says), PDFs through pypdf. A failure names the role, the page, what
+was found and the text around it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from crisis_app.core.db import db
+from crisis_app.core.labels import LabelledStrEnum
+from crisis_app.core.roles import Role
+from tests.hostile import forget_user, login_demo
+from tests.page_walk import pages_for, row_ids
+
+pytestmark = pytest.mark.usefixtures("no_task_dispatch")
+
+# Words and codes a French reader must never meet (issue 18's list, then what the walks found).
+FORBIDDEN_WORDS = [
+    "quality.session.invite", "crises.retex", "reception", "attendance", "hold", "public link", "pending",
+    "sending", "delivered", "failed", "None", "True", "False", "null", "undefined", "draft", "published", "open",
+    "closed", "status", "email", "sms", "retex_sent", "exercise",
+]
+# Written the English way or by hand: each pattern with what a French page shows instead.
+FORBIDDEN_PATTERNS = {
+    r"sur sms, email": "canaux en toutes lettres (« SMS et e-mail »)",
+    r"typologie \d+, gradation \d+": "typologie en toutes lettres",
+    r"\(version 0\)": "numéro de version d'un brouillon",
+    r"\b\d+\.\d+\s?(?:h|%|min)\b|\d+\.\d+\s?%": "nombre à l'anglaise (|nombre, |pourcent, |duree)",
+    r"\b\d+,0\s?%": "pourcentage « ,0 » (|pourcent)",
+    r"\w\(s\)": "pluriel « (s) » (|pluriel)",
+    r"—[ ]*—": "tiret doublé (valeur vide)",
+    r"\b[a-z]+_[a-z_]+\b": "identifiant de code (snake_case)",
+    r"\b[a-z]+\.[a-z]+\.[a-z_]+\b(?!@)": "clé de code (a.b.c)",
+    r"\{\{|\}\}|\{%|%\}": "gabarit non rendu",
+}
+
+
+def _enum_codes() -> set[str]:
+    """Every stored code that cannot be a French word: values of labelled enums with '_' or '.' in them."""
+    codes, pending = set(), list(LabelledStrEnum.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        codes.update(m.value for m in cls if ("_" in m.value or "." in m.value) and m.value != m.label)
+    return codes
+
+
+DUMP = Path(os.environ["VIGIE_WALK_DUMP"]) if os.environ.get("VIGIE_WALK_DUMP") else None
+SPOKEN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+
+
+class _Text(HTMLParser):
+    """The text a reader sees or hears: text nodes outside script/style, and the attributes read aloud."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style", "template"}:
+            self._skip += 1
+        for name, value in attrs:
+            if name in SPOKEN_ATTRIBUTES and value:
+                self.parts.append(value)
+        if tag in {"br", "p", "div", "li", "tr", "td", "th", "dt", "dd", "h1", "h2", "h3", "option", "section"}:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "template"} and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"[ \t\u00a0\u202f]+", " ", " ".join(parser.parts))
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return re.sub(r"[ \t\u00a0\u202f]+", " ", "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data))
+                                                        .pages))
+
+
+# e-mail addresses, links, paths
+ADDRESSES = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|(?<![\w/])/[A-Za-z_][\w./-]*")
+
+
+def findings(text: str) -> list[str]:
+    """What a French reader should not meet in ``text``, each with the words around it (e-mail addresses and
+    links aside: they are what they are)."""
+    text = ADDRESSES.sub("<adresse>", text)
+    found = []
+    words = FORBIDDEN_WORDS + sorted(_enum_codes())
+    checks = [(rf"(?<![\w.@/-]){re.escape(w)}(?![\w@/-]|\.\w)", f"« {w} »") for w in words]
+    checks += [(p, why) for p, why in FORBIDDEN_PATTERNS.items()]
+    for pattern, why in checks:
+        for m in re.finditer(pattern, text):
+            around = text[max(0, m.start() - 40):m.end() + 40].replace("\n", " ").strip()
+            found.append(f"{why} : …{around}…")
+    return sorted(set(found))
+
+
+def walk(app, role: Role, ids) -> tuple[dict[str, list[str]], list[str]]:
+    """The findings per page for ``role`` and the pages read."""
+    client, _ = login_demo(app, role)
+    found, read = {}, []
+    for _endpoint, url in pages_for(app, role, ids):
+        forget_user()
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        kind = response.mimetype
+        if kind == "text/html":
+            text = page_text(response.text)
+        elif kind == "application/pdf":
+            text = pdf_text(response.data)
+        else:
+            continue
+        read.append(url)
+        if DUMP:  # VIGIE_WALK_DUMP=folder: the text read, one file per role and page, to look at by eye
+            (DUMP / f"{role.value}{url.replace('/', '_')}.txt").write_text(text)
+        if problems := findings(text):
+            found[url] = problems
+    return found, read
+
+
+@pytest.fixture(scope="module")
+def demo_ids(app, demo_world):
+    with app.app_context(), db.engine.connect() as connection:
+        ids = row_ids(connection, db.metadata)
+    return ids
+
+
+# Findings in pages other helpers are rewriting tonight; the lead removes an entry once its owner's branch is merged.
+KNOWN: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_every_page_and_pdf_reads_in_french(app, demo_ids, role):
+    found, read = walk(app, role, demo_ids)
+    assert read, f"{role.value}: no page read"
+    if found:
+        pytest.fail("\n".join(f"{role.value} {url}:\n  " + "\n  ".join(p) for url, p in found.items()), pytrace=False)
+
+
+def test_the_walk_reads_pdfs_and_both_demo_crises(app, demo_ids):
+    """The walk is not empty: it reaches the RETEX and journal PDFs and both crises of the demo."""
+    _, read = walk(app, Role.CRISIS_REFERENT, demo_ids)
+    assert len(demo_ids["crisis_id"]) >= 2
+    for crisis_id in demo_ids["crisis_id"][:2]:
+        assert f"/crises/{crisis_id}" in read
+    assert any(u.endswith("retex.pdf") for u in read) and any(u.endswith("journal.pdf") for u in read)
+
+
+def test_the_checks_catch_what_issue_18_saw():
+    text = ("Invitation quality.session.invite — Stock : reception — envoyé sur sms, email — Durée 0.1 h — "
+            "100.0 % — 5 jointe(s) — None — — → Gradation 2 — Disponibilité — typologie 4, gradation 2 (version 0)")
+    found = "\n".join(findings(text))
+    for expected in ("quality.session.invite", "reception", "sur sms, email", "0.1 h", "100.0 %", "jointe(s)",
+                     "« None »", "tiret doublé", "typologie 4, gradation 2", "(version 0)"):
+        assert expected in found
+    assert findings("Réception de 12 boîtes, 100 % servies en 1 h 05 ; écrire à jean.dupont@demo.example.org") == []
