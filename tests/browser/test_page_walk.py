@@ -28,10 +28,19 @@ MEASURE = """() => {
   if (width <= screen) return {width};
   const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + [...el.classList].map((c) => '.' + c).join('');
-  let worst = null, right = screen;
+  let worst = null, right = screen + 0.5;
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width > 0 && r.right >= right) { worst = el; right = r.right; }
+  }
+  // a word longer than its box overflows it without widening it: measure the text too
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    range.selectNodeContents(node);
+    const r = range.getBoundingClientRect();
+    if (r.width > 0 && r.right >= right) { worst = node.parentElement; right = r.right; }
   }
   if (!worst) return {width, widest: '?'};
   const parents = [worst.parentElement, worst.parentElement && worst.parentElement.parentElement]
