@@ -17,8 +17,9 @@ from crisis_app.core.roles import Role, role_may
 
 # Parameters that are not row ids, and the value the walk gives them.
 FIXED_PARAMS = {"typology": 4, "gradation": 2, "part": 1, "year": date.today().year}
-# URL parameters whose every row (up to 20) the walk visits.
-ALL_ROWS = {"crisis_id"}
+# URL parameters whose every row (up to 20) the walk visits: a closed crisis and one under way, a published plan
+# and a draft, an EIGS and a simple event, a session held and one to come read differently.
+ALL_ROWS = {"crisis_id", "plan_id", "event_id", "session_id"}
 # Public pages reached through a personal token in a message, not from an id; logging out ends the walk.
 NOT_WALKED = {"directory_campaign.confirm", "quality_public.public_declare", "quality_public.follow_up",
               "answers.answer", "auth.logout", "static"}

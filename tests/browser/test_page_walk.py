@@ -3,7 +3,8 @@ world is no wider than the screen (``document.documentElement.scrollWidth`` ≤ 
 width and the element that sticks out furthest, with a screenshot in test-artifacts/.
 
 One browser, one page per role (parametrized by role, so a CI could run the roles side by side); downloads (PDF,
-CSV, JSON) are checked for their status only, a redirect is followed, and pages missing from the demo world (404) are skipped.
+CSV, JSON) are checked for their status only, a redirect is followed, pages missing from the demo world (404) are
+skipped.
 """
 
 from __future__ import annotations

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.usefixtures("no_task_dispatch")
 FORBIDDEN_WORDS = [
     "quality.session.invite", "crises.retex", "reception", "attendance", "hold", "public link", "pending",
     "sending", "delivered", "failed", "None", "True", "False", "null", "undefined", "draft", "published", "open",
-    "closed", "status", "email", "sms", "retex_sent", "exercise",
+    "closed", "status", "email", "sms", "exercise", "identified", "held", "scheduled", "cancelled", "queued",
+    "answered", "availability", "ack", "member", "partner", "referent", "suppleant", "prefecture", "feedback",
+    "reminder", "invite", "decision",
 ]
 # Written the English way or by hand: each pattern with what a French page shows instead.
 FORBIDDEN_PATTERNS = {
@@ -111,6 +113,9 @@ def findings(text: str) -> list[str]:
     words = FORBIDDEN_WORDS + sorted(_enum_codes())
     checks = [(rf"(?<![\w.@/-]){re.escape(w)}(?![\w@/-]|\.\w)", f"« {w} »") for w in words]
     checks += [(p, why) for p, why in FORBIDDEN_PATTERNS.items()]
+    for m in re.finditer(r"\b([A-ZÉ]\w{4,})\s[—,]\s([a-zé]\w{4,})", text):
+        if m.group(1)[:5].lower() == m.group(2)[:5]:  # « Validée — validé »: the state said twice
+            found.append(f"mot répété : …{m.group(0)}…")
     for pattern, why in checks:
         for m in re.finditer(pattern, text):
             around = text[max(0, m.start() - 40):m.end() + 40].replace("\n", " ").strip()
@@ -125,6 +130,9 @@ def walk(app, role: Role, ids) -> tuple[dict[str, list[str]], list[str]]:
     for _endpoint, url in pages_for(app, role, ids):
         forget_user()
         response = client.get(url)
+        if DUMP:
+            with (DUMP / "statuses.txt").open("a") as f:
+                f.write(f"{role.value} {response.status_code} {response.mimetype} {url}\n")
         if response.status_code != 200:
             continue
         kind = response.mimetype
@@ -175,6 +183,6 @@ def test_the_checks_catch_what_issue_18_saw():
             "100.0 % — 5 jointe(s) — None — — → Gradation 2 — Disponibilité — typologie 4, gradation 2 (version 0)")
     found = "\n".join(findings(text))
     for expected in ("quality.session.invite", "reception", "sur sms, email", "0.1 h", "100.0 %", "jointe(s)",
-                     "« None »", "tiret doublé", "typologie 4, gradation 2", "(version 0)"):
+                     "« None »", "tiret doublé", "typologie 4, gradation 2", "(version 0)", "mot répété"):
         assert expected in found
     assert findings("Réception de 12 boîtes, 100 % servies en 1 h 05 ; écrire à jean.dupont@demo.example.org") == []
