@@ -152,8 +152,27 @@ def walk(app, role: Role, ids) -> tuple[dict[str, list[str]], list[str]]:
 
 @pytest.fixture(scope="module")
 def demo_ids(app, demo_world):
-    with app.app_context(), db.engine.connect() as connection:
-        ids = row_ids(connection, db.metadata)
+    """The demo world's ids, with an alert of the exercise under way (the demo has none) sent through the API by
+    the référent, so its follow-up page is read too (nothing leaves: no worker)."""
+    from celery.app.task import Task
+
+    with pytest.MonkeyPatch.context() as mp, app.app_context():
+        mp.setattr(Task, "apply_async", lambda self, *a, **k: None)
+        client, token = login_demo(app, Role.CRISIS_REFERENT)
+        with db.engine.connect() as connection:
+            ids = row_ids(connection, db.metadata)
+        audiences = client.get("/api/v1/audiences").get_json()
+        test_group = next(a["id"] for a in audiences.get("items", audiences) if a["name"] == "Groupe test")
+        forget_user()
+        sent = client.post("/api/v1/alerts", headers={"X-CSRFToken": token}, json={
+            "title": "Exercice : point de regroupement", "sms_text": "Exercice NRC : rendez-vous au local CPTS.",
+            "email_text": "Exercice NRC : rendez-vous au local de la CPTS.", "audience_id": test_group,
+            "channels": ["sms", "email"], "crisis_id": ids["crisis_id"][-1], "is_exercise": True,
+            "question": "availability"})
+        assert sent.status_code == 201, sent.text[:400]
+        with db.engine.connect() as connection:
+            ids = row_ids(connection, db.metadata)
+        db.session.remove()
     return ids
 
 
@@ -176,6 +195,7 @@ def test_the_walk_reads_pdfs_and_both_demo_crises(app, demo_ids):
     for crisis_id in demo_ids["crisis_id"][:2]:
         assert f"/crises/{crisis_id}" in read
     assert any(u.endswith("retex.pdf") for u in read) and any(u.endswith("journal.pdf") for u in read)
+    assert f"/alertes/{demo_ids['alert_id'][0]}" in read
 
 
 def test_the_checks_catch_what_issue_18_saw():
