@@ -201,9 +201,75 @@ def test_the_walk_reads_pdfs_and_both_demo_crises(app, demo_ids):
 
 def test_the_checks_catch_what_issue_18_saw():
     text = ("Invitation quality.session.invite — Stock : reception — envoyé sur sms, email — Durée 0.1 h — "
-            "100.0 % — 5 jointe(s) — None — — → Gradation 2 — Disponibilité — typologie 4, gradation 2 (version 0)")
+            "100.0 % — 5 jointe(s) — None — — → Gradation 2 — Disponibilité — typologie 4, gradation 2 (version 0) "
+            "— Statut : Validée — validé le 06/12/2026")
     found = "\n".join(findings(text))
     for expected in ("quality.session.invite", "reception", "sur sms, email", "0.1 h", "100.0 %", "jointe(s)",
                      "« None »", "tiret doublé", "typologie 4, gradation 2", "(version 0)", "mot répété"):
         assert expected in found
     assert findings("Réception de 12 boîtes, 100 % servies en 1 h 05 ; écrire à jean.dupont@demo.example.org") == []
+
+
+# --- the audit trail in words (crisis_app/core/audit_labels.py) ---------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+ACTION_LITERAL = re.compile(r"""\baction=f?["']([a-z_.{}]+)["']""")
+
+
+def _audited_actions() -> set[str]:
+    """Every audit action written as a literal in the code (``stock.{kind.value}`` expanded over the movement
+    kinds)."""
+    from crisis_app.stock.models import MovementKind
+
+    found = set()
+    for folder in ("crisis_app", "quality"):
+        for path in (ROOT / folder).rglob("*.py"):
+            found.update(ACTION_LITERAL.findall(path.read_text(encoding="utf-8")))
+    expanded = {a for a in found if "{" not in a}
+    if "stock.{kind.value}" in found:
+        expanded |= {f"stock.{kind.value}" for kind in MovementKind}
+    return expanded
+
+
+def test_every_audited_action_reads_in_french(app):
+    from crisis_app.core.audit_labels import ACTION_LABELS, action_label
+
+    actions = _audited_actions()
+    assert len(actions) > 50, "the scan found the audited actions"
+    unlabelled = {a: action_label(a) for a in actions if a not in ACTION_LABELS}
+    assert unlabelled == {}, "label these actions in core/audit_labels.py (or the domain's register_labels)"
+
+
+def test_an_unlabelled_action_reads_from_its_parts_in_french():
+    from crisis_app.core.audit_labels import action_label
+
+    assert action_label("quality.session.hold") == "Séance qualité : tenue"
+    assert action_label("quality.traceur.rate") == "Patient traceur : cotation"
+    assert action_label("crisis.need.close") == "Besoin : clôture"
+
+
+def test_changes_read_with_labels_not_codes(app):
+    from crisis_app.core.audit_labels import field_label, value_label
+    from crisis_app.core.vocabulary import Typology
+
+    assert (field_label("state"), value_label("en_tri", "state", "adverse_event")) == ("État", "En tri")
+    assert value_label("held", "status", "quality_session") == "Tenue"
+    assert value_label(4, "typology") == Typology(4).label
+    assert value_label(3, "referent_severity") == "Majeure"
+    assert (value_label(True, "consent_sms"), value_label(None, "consent_sms")) == ("oui", "∅")
+    assert value_label("2026-07-14T08:05:00+00:00", "closed_at") == "14/07/2026 10:05"  # Paris, summer time
+    assert value_label("2027-01-29", "eigs_part2_due_on") == "29/01/2027"
+    assert value_label("Cabinet de Balma", "structure_name") == "Cabinet de Balma"
+    assert field_label("pilotage.cellule_place") == "Cellule place" and field_label("consent_sms") == "Consentement SMS"
+
+
+def test_a_record_history_shows_field_labels_and_words(app, client, personas, login):
+    """The directory record's history (a page of AUTH's) reads its changes through the same labels."""
+    from tests import factories
+
+    login(personas[Role.COORDINATOR])
+    person = factories.professional(channels=("sms",))
+    db.session.flush()
+    text = page_text(client.get(f"/annuaire/{person.id}").text)
+    assert "Consentement SMS : ∅ → oui" in text and "Prénom : ∅ → " in text
+    assert "consent_sms" not in text and "first_name" not in text and "True" not in text
