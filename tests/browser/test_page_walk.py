@@ -52,15 +52,19 @@ MEASURE = """() => {
 
 
 @pytest.fixture(scope="module")
-def demo_ids(server, tmp_path_factory):
-    """Ids of the demo world the browser server runs on (its SQLite file, read only)."""
+def server_db(server, tmp_path_factory):
+    """The database of the browser server (its SQLite file), to read ids from."""
     database = next(tmp_path_factory.getbasetemp().glob("embedded*/vigie.sqlite"))
-    engine = sa.create_engine(f"sqlite:///{database}?mode=ro", poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            return row_ids(connection, db.metadata)
-    finally:
-        engine.dispose()
+    engine = sa.create_engine(f"sqlite:///{database}", poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_ids(server_db):
+    """Ids of the demo world the browser server runs on."""
+    with server_db.connect() as connection:
+        return row_ids(connection, db.metadata)
 
 
 @pytest.fixture
@@ -105,3 +109,27 @@ def test_the_walk_sees_both_crises_and_the_record_pages(app, demo_ids):
     for crisis_id in demo_ids["crisis_id"][:2]:
         assert f"/crises/{crisis_id}" in paths and f"/crises/{crisis_id}/niveau" in paths
     assert f"/annuaire/{demo_ids['professional_id'][0]}" in paths and "/mon-compte" in paths
+
+
+def _measure(phone, url: str) -> str | None:
+    phone.goto(url)
+    measure = phone.evaluate(MEASURE)
+    if measure["width"] > PHONE["width"]:
+        return f"{measure['width']} px — {measure['widest']}"
+    return None
+
+
+def test_pages_without_an_account_fit_a_phone(server, server_db, phone):
+    """The login, the public declaration page, an unknown link, and the personal links a member finds in their
+    messages (answer to an alert, confirmation of an entry: there when an earlier test sent one)."""
+    with server_db.connect() as connection:
+        public = connection.scalar(sa.text("SELECT public_token FROM quality_settings WHERE public_token IS NOT NULL"))
+    assert public, "the demo sets a public declaration address"
+    pages = [f"{server}/connexion", f"{server}/declarer/{public}", f"{server}/r/lien-inconnu"]
+    log_in(phone, server, Role.CRISIS_CELL)
+    phone.goto(f"{server}/mes-messages")
+    links = phone.eval_on_selector_all('a[href*="/r/"], a[href*="/confirmer/"]', "els => els.map(e => e.href)")
+    pages += list(dict.fromkeys(links))[:3]
+    phone.context.clear_cookies()
+    too_wide = {url: why for url in pages if (why := _measure(phone, url))}
+    assert too_wide == {}

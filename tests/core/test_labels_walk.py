@@ -189,6 +189,43 @@ def test_every_page_and_pdf_reads_in_french(app, demo_ids, role):
         pytest.fail("\n".join(f"{role.value} {url}:\n  " + "\n  ".join(p) for url, p in found.items()), pytrace=False)
 
 
+def public_pages(ids) -> list[str]:
+    """The pages reached without an account: the login, an answer link of the demo alert, the public declaration
+    page, an unknown link (each answers in French too)."""
+    import sqlalchemy as sa
+
+    from crisis_app.alerts.links import token_for
+
+    pages = ["/connexion", "/r/lien-inconnu", "/declarer/lien-inconnu", "/suivi/lien-inconnu", "/confirmer/inconnu"]
+    with db.engine.connect() as connection:
+        recipient = connection.execute(sa.text("SELECT id, alert_id FROM alert_recipient ORDER BY id LIMIT 1")).first()
+        public = connection.scalar(sa.text("SELECT public_token FROM quality_settings WHERE public_token IS NOT NULL"))
+    if recipient is not None:
+        pages.append(f"/r/{token_for(recipient.alert_id, recipient.id)}")
+    if public:
+        pages.append(f"/declarer/{public}")
+    return pages
+
+
+def test_public_pages_read_in_french(app, demo_ids):
+    with app.app_context():
+        pages = public_pages(demo_ids)
+        client, _ = login_demo(app, None)
+        found, read = {}, []
+        for url in pages:
+            forget_user()
+            response = client.get(url)
+            if response.mimetype == "text/html" and response.status_code < 500:
+                read.append((url, response.status_code))
+                if problems := findings(page_text(response.text)):
+                    found[url] = problems
+        db.session.remove()
+    assert len(read) == len(pages) >= 7, read  # the answer page and the public declaration page included
+    assert [status for url, status in read[-2:]] == [200, 200], read
+    if found:
+        pytest.fail("\n".join(f"anonyme {url}:\n  " + "\n  ".join(p) for url, p in found.items()), pytrace=False)
+
+
 def test_the_walk_reads_pdfs_and_both_demo_crises(app, demo_ids):
     """The walk is not empty: it reaches the RETEX and journal PDFs and both crises of the demo."""
     _, read = walk(app, Role.CRISIS_REFERENT, demo_ids)
