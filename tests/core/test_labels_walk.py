@@ -177,8 +177,23 @@ def demo_ids(app, demo_world):
     return ids
 
 
-# Findings in pages other helpers are rewriting tonight; the lead removes an entry once its owner's branch is merged.
-KNOWN: dict[str, str] = {}
+# Where the findings of 2026-12-06 come from (texts written in Python by their domain, not in a template): named in
+# the failure so whoever fixes it goes straight there. A hint does not excuse a finding: the test fails until fixed.
+WHERE_TO_FIX = {
+    r"autre\(s\) rôle\(s\)": "crisis_app/plan/home.py (|pluriel / formats.pluriel)",
+    r"\d alerte\(s\)": "crisis_app/stock/views.py, stock/checks.py (formats.pluriel)",
+    r"disponible\(s\)": "crisis_app/stock/views.py _lot_choice (formats.pluriel)",
+    r"typologie \d+, gradation \d+": "crisis_app/plan/demo.py _preset: a preset's name from Typology's label",
+    r"quality\.session|quality\.|crises\.retex": "outbox.TOPIC_LABELS: quality, crises label their topics",
+    r"sur sms, email|personne\(s\) de l'audience|message\(s\) sur": "crisis_app/alerts/services.py send summary",
+    r"participant\(s\)|présent\(s\)|destinataire\(s\)|UTC \(": "quality/sessions/services.py audit summaries",
+    r"action\(s\)\)": "crisis_app/crises/retex.py audit summary",
+}
+
+
+def _hint(problem: str) -> str:
+    hints = [where for pattern, where in WHERE_TO_FIX.items() if re.search(pattern, problem)]
+    return f"  [à corriger : {hints[0]}]" if hints else ""
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -186,7 +201,8 @@ def test_every_page_and_pdf_reads_in_french(app, demo_ids, role):
     found, read = walk(app, role, demo_ids)
     assert read, f"{role.value}: no page read"
     if found:
-        pytest.fail("\n".join(f"{role.value} {url}:\n  " + "\n  ".join(p) for url, p in found.items()), pytrace=False)
+        pytest.fail("\n".join(f"{role.value} {url}:\n  " + "\n  ".join(p + _hint(p) for p in problems)
+                              for url, problems in found.items()), pytrace=False)
 
 
 def public_pages(ids) -> list[str]:
@@ -224,6 +240,20 @@ def test_public_pages_read_in_french(app, demo_ids):
     assert [status for url, status in read[-2:]] == [200, 200], read
     if found:
         pytest.fail("\n".join(f"anonyme {url}:\n  " + "\n  ".join(p) for url, p in found.items()), pytrace=False)
+
+
+def test_a_refusal_and_a_missing_page_read_in_french(app, demo_ids):
+    with app.app_context():
+        client, _ = login_demo(app, Role.PROFESSIONAL)
+        forget_user()
+        refused = client.get("/admin/audit")
+        forget_user()
+        missing = client.get(f"/crises/{demo_ids['crisis_id'][-1] + 1000}")
+        db.session.remove()
+    assert refused.status_code == 403 and missing.status_code in (403, 404)
+    for response in (refused, missing):
+        text = page_text(response.text)
+        assert findings(text) == [] and ("Accès refusé" in text or "introuvable" in text), text[:300]
 
 
 def test_the_walk_reads_pdfs_and_both_demo_crises(app, demo_ids):
