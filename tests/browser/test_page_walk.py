@@ -9,6 +9,8 @@ skipped.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -21,9 +23,11 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 
-# The page's width and, when wider than the screen, the element that reaches furthest right (the deepest one of
-# those that reach as far), named by tag, id, classes and its first words, with its two parents.
+# The page's width (every <details> unfolded) and, when wider than the screen, the element that reaches furthest
+# right (the deepest one of those that reach as far), named by tag, id, classes and its first words, with its two
+# parents.
 MEASURE = """() => {
+  document.querySelectorAll('details').forEach((d) => { d.open = true; });  // what a tap unfolds must fit too
   const screen = document.documentElement.clientWidth;
   const width = document.documentElement.scrollWidth;
   if (width <= screen) return {width};
@@ -133,3 +137,18 @@ def test_pages_without_an_account_fit_a_phone(server, server_db, phone):
     phone.context.clear_cookies()
     too_wide = {url: why for url in pages if (why := _measure(phone, url))}
     assert too_wide == {}
+
+
+def test_the_measure_names_what_sticks_out(phone):
+    """The detector itself: a long address in a narrow box, inside a folded <details>, is found and named."""
+    phone.set_content('<html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
+                      '<p>court</p><details><summary>détail</summary><dl class="facts"><dt>E-mail</dt>'
+                      '<dd style="width:10rem">tres.long.nom.de.professionnel.de.sante.du.territoire'
+                      '@cabinetmedical.example.org'
+                      '</dd></dl></details></body></html>')
+    measure = phone.evaluate(MEASURE)
+    assert measure["width"] > PHONE["width"] and "dd" in measure["widest"]
+    assert "tres.long.nom" in measure["widest"]
+    # Vigie's stylesheet breaks the address inside its box: the page fits again
+    phone.add_style_tag(path=str(Path(__file__).resolve().parents[2] / "crisis_app/static/css/vigie.css"))
+    assert phone.evaluate(MEASURE)["width"] <= PHONE["width"]
