@@ -148,6 +148,7 @@ def walk(app, role: Role, ids) -> tuple[dict[str, list[str]], list[str]]:
             (DUMP / f"{role.value}{url.replace('/', '_')}.txt").write_text(text)
         if problems := findings(text):
             found[url] = problems
+    db.session.remove()  # the module's app context outlives the requests: hold no transaction (SQLite's lock)
     return found, read
 
 
@@ -224,6 +225,7 @@ def public_pages(ids) -> list[str]:
 
 
 def test_public_pages_read_in_french(app, demo_ids):
+    db.session.remove()
     with app.app_context():
         pages = public_pages(demo_ids)
         client, _ = login_demo(app, None)
@@ -243,6 +245,7 @@ def test_public_pages_read_in_french(app, demo_ids):
 
 
 def test_a_refusal_and_a_missing_page_read_in_french(app, demo_ids):
+    db.session.remove()
     with app.app_context():
         client, _ = login_demo(app, Role.PROFESSIONAL)
         forget_user()
