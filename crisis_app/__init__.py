@@ -32,6 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     formats.register_filters(app)
 
+    from crisis_app.core import audit_labels
+
+    audit_labels.register_filters(app)
+
     from crisis_app.core.pagination import register_template_helpers
 
     register_template_helpers(app)

@@ -40,7 +40,7 @@ def test_campaign_reaches_only_the_entries_to_confirm(client, personas, login, s
     login(personas[Role.COORDINATOR])
     token = csrf_token(client, "/annuaire/")
     review = client.post("/annuaire/campagne-confirmation", data={"csrf_token": token})
-    assert review.status_code == 200 and "1</strong> personne(s)" in review.text  # a last look, nothing sent yet
+    assert review.status_code == 200 and "1</strong> personne recevra" in review.text  # a last look, nothing sent yet
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)) == 0
     response = client.post("/annuaire/campagne-confirmation", data={"csrf_token": token, "action": "send"})
     assert response.status_code == 302
