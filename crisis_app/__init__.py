@@ -96,14 +96,26 @@ def _run_views_as_units_of_work(app: Flask) -> None:
             app.view_functions[endpoint] = unit_of_work_view(view)
 
 
+def _judge_each_request_alone() -> None:
+    """Flask-Login keeps the user in ``g``, which lives as long as the application context: a request made inside
+    a longer one (the test client in a test's context, a CLI) would inherit the previous request's user. Each
+    request is judged on its own cookie or token."""
+    from flask import g
+
+    g.pop("_login_user", None)
+
+
 def _register_hooks(app: Flask) -> None:
-    from crisis_app.core.access import may_open, protect_csrf
+    from crisis_app.core.access import check_access, may_open, protect_csrf
     from crisis_app.core.api import error_payload, html_error, is_api_request
-    from crisis_app.core.bodies import enforce_size_limit, refuse_nul_characters, require_json_body
+    from crisis_app.core.bodies import enforce_size_limit, refuse_deep_json, refuse_nul_characters, require_json_body
 
     app.jinja_env.globals["may_open"] = may_open
+    app.before_request(_judge_each_request_alone)
     app.before_request(enforce_size_limit)  # first: nothing may read a body larger than allowed
+    app.before_request(check_access)  # then who is asking: 401/403 before any check of the content
     app.before_request(protect_csrf)
+    app.before_request(refuse_deep_json)  # before anything parses the JSON (the NUL check does)
     app.before_request(refuse_nul_characters)
     app.before_request(require_json_body)
 

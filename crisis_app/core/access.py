@@ -107,6 +107,26 @@ def _load_token_user(req) -> User | None:
     return user
 
 
+def check_access() -> None:
+    """Before anything reads the body: the declared permission of the view is checked first, so an anonymous or
+    unauthorised request gets its 401/redirect/403 and never a 400 or 422 that says something about its content.
+    The view's own guard checks again (a view may require more, e.g. ``require("users.manage")`` on POST)."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    permission = _declared_permission(view, request.method) if view is not None else None
+    if permission is not None:
+        require(permission)
+
+
+def _declared_permission(view, method: str) -> str | None:
+    """The permission a view (or a flask-smorest MethodView's method) declares; None for a public one."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # flask-smorest MethodView: the guard sits on the method
+        view = getattr(view_class, method.lower(), None)
+    return getattr(view, "vigie_permission", None)
+
+
 def protect_csrf() -> None:
     """CSRF on every unsafe request, except API calls authenticated by a bearer token.
 

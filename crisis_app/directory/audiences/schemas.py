@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from crisis_app.core.strict_fields import StrictBoolean, StrictInteger
+from crisis_app.core.fields import StrictBoolean, StrictInteger
 from crisis_app.directory.audiences.models import AudienceKind
 from crisis_app.directory.schemas import DirectoryQuerySchema, ReachSchema, Text, enum_values
 
