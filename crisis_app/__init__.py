@@ -97,12 +97,13 @@ def _run_views_as_units_of_work(app: Flask) -> None:
 
 
 def _judge_each_request_alone() -> None:
-    """Flask-Login keeps the user in ``g``, which lives as long as the application context: a request made inside
-    a longer one (the test client in a test's context, a CLI) would inherit the previous request's user. Each
-    request is judged on its own cookie or token."""
-    from flask import g
+    """Flask-Login keeps the user, and Flask-WTF the CSRF token, in ``g``, which lives as long as the application
+    context: a request made inside a longer one (the test client in a test's context) would inherit the previous
+    request's user and token. Each request is judged on its own cookie, token and session."""
+    from flask import current_app, g
 
     g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def _register_hooks(app: Flask) -> None:

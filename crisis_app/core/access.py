@@ -92,7 +92,7 @@ def _load_session_user(user_id: str) -> User | None:
     # An API call that names a token is judged on that token alone, never on a cookie beside it.
     if is_api_request() and "Authorization" in request.headers:
         return None
-    return db.session.get(User, int(user_id))
+    return auth_services.user_for_session(user_id)
 
 
 @login_manager.request_loader

@@ -25,12 +25,24 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # carried by the session cookie and the remember token (get_id): raising it ends every session of the account
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login stores in the session and signs into the remember cookie: ``"<id>:<version>"``, so
+        a cookie made before a logout or a password change names a version that no longer loads
+        (core.auth.services.user_for_session)."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session cookie and remember token issued so far stops working."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])

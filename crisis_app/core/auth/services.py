@@ -15,6 +15,7 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import ApiToken, User
 from crisis_app.core.roles import Role
+from crisis_app.core.routing import DB_INT_MAX
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "vg_"
@@ -119,8 +120,26 @@ def authenticate(*, email: str, password: str, address: str) -> LoginResult:
 
 @atomic()
 def record_logout(*, user: User) -> None:
+    """Logging out ends every session of the account (a copied cookie, the remember token, other devices)."""
+    user.end_sessions()
     audit.record(actor=user, action="auth.logout", object_type="user", object_id=user.id,
-                 summary="Déconnexion")
+                 summary="Déconnexion (toutes les sessions du compte sont fermées)")
+
+
+def _db_int(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= DB_INT_MAX
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user a session cookie or remember token names (``"<id>:<version>"``, User.get_id), or None when the
+    version is not the account's current one (logged out, password changed since) or the value is malformed."""
+    user_id, sep, version = str(session_id).partition(":")
+    if not sep or not _db_int(user_id) or not _db_int(version):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def _hash_token(token: str) -> str:
@@ -157,8 +176,9 @@ def change_password(*, user: User, current: str, new: str) -> None:
         raise ServiceError("wrong_password", "Le mot de passe actuel est incorrect.", field="current")
     _check_password_strength(new)
     user.set_password(new)
+    user.end_sessions()  # every other device signs in again; the caller renews this one's session
     audit.record(actor=user, action="user.password", object_type="user", object_id=user.id,
-                 summary="Mot de passe changé")
+                 summary="Mot de passe changé (les autres sessions du compte sont fermées)")
 
 
 def list_users() -> list[User]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crisis_app.core.access import get_for_user, permission_required, public, require
@@ -63,7 +63,11 @@ def account():
         except ServiceError as exc:
             form.current.errors.append(exc.message)
         else:
-            flash("Votre mot de passe a été changé.", "success")
+            # the change ended every session of the account: this device gets a new one (and a new remember
+            # token if it had one)
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash("Votre mot de passe a été changé ; vos autres appareils devront se reconnecter.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form), 400 if form.errors else 200
 
