@@ -39,6 +39,12 @@ def create_app(config: dict | None = None) -> Flask:
     from crisis_app.core import cli
 
     cli.register(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # the client address (login limits, audit) and the scheme come from the proxies we trust, no further
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 

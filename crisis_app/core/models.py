@@ -50,11 +50,29 @@ class User(UserMixin, TimestampMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    @staticmethod
+    def check_no_password(password: str) -> bool:
+        """The same work as ``check_password`` for an address with no account (always False): a login takes
+        as long whether the address exists or not."""
+        check_password_hash(_dummy_hash(), password)
+        return False
+
     def may(self, permission: str) -> bool:
         return self.active and role_may(self.role, permission)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password with the configured method, made once per process and method."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    cache = current_app.extensions.setdefault("vigie_dummy_password_hash", {})
+    if method not in cache:
+        import secrets
+
+        cache[method] = generate_password_hash(secrets.token_urlsafe(24), method=method)
+    return cache[method]
 
 
 class ApiToken(TimestampMixin, db.Model):

@@ -4,6 +4,7 @@ or its own when called outside one: a test, a script)."""
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from crisis_app.core import audit
 from crisis_app.core.auth import ratelimit
+from crisis_app.core.auth.devices import Device
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import ApiToken, User
@@ -96,22 +98,35 @@ def update_user(*, actor: User, user: User, role: Role | str | None = None,
 class LoginResult:
     user: User | None
     blocked: bool = False
+    retry_after: int = 0  # seconds to wait when blocked
+
+
+def _throttle_keys(email: str, address: str, user: User | None, device: Device | None) -> list[ratelimit.Key]:
+    """A known device of the account answers for its own failures only; anyone else for the account and the
+    address."""
+    if device is not None and user is not None and device.knows(user.id):
+        return [ratelimit.Key("device", f"{device.device_id}:{user.id}")]
+    return [ratelimit.Key("account", email), ratelimit.Key("address", address)]
 
 
 @atomic()
-def authenticate(*, email: str, password: str, address: str) -> LoginResult:
-    """Check a login; failures are counted and audited, too many block further tries for a while."""
+def authenticate(*, email: str, password: str, address: str, device: Device | None = None) -> LoginResult:
+    """Check a login. Failures slow the next tries down (core.auth.ratelimit), never lock; the password hash is
+    computed once whether the address has an account or not, so the answer's time says nothing about it."""
     email = normalize_email(email)
-    if ratelimit.login_blocked(email, address):
-        return LoginResult(user=None, blocked=True)
     user = get_user_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
-        ratelimit.record_failure(email, address)
+    keys = _throttle_keys(email, address, user, device)
+    wait = ratelimit.wait_left(keys)
+    if wait > 0:
+        return LoginResult(user=None, blocked=True, retry_after=math.ceil(wait))
+    accepted = user.check_password(password) if user is not None else User.check_no_password(password)
+    if not accepted or not user.active:
+        ratelimit.record_failure(keys)
         audit.record(actor=None, action="auth.login_failed", object_type="user",
                      object_id=user.id if user else None,
                      summary=f"Échec de connexion pour {email[:200]} depuis {address}")
         return LoginResult(user=None)
-    ratelimit.reset(email)
+    ratelimit.reset([k for k in keys if k.kind != "address"])
     user.last_login_at = utcnow()
     audit.record(actor=user, action="auth.login", object_type="user", object_id=user.id,
                  summary=f"Connexion depuis {address}")

@@ -8,9 +8,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crisis_app.core.access import get_for_user, permission_required, public, require
-from crisis_app.core.auth import forms, services
+from crisis_app.core.auth import devices, forms, services
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import duree
 from crisis_app.core.models import User
 
 bp = Blueprint("auth", __name__)
@@ -31,16 +32,20 @@ def login():
     form = forms.LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
+    device = devices.from_request(request)
     result = services.authenticate(email=form.email.data, password=form.password.data,
-                                   address=request.remote_addr or "inconnue")
+                                   address=request.remote_addr or "inconnue", device=device)
     if result.blocked:
-        flash("Trop de tentatives de connexion échouées : réessayez dans quelques minutes.", "error")
-        return render_template("auth/login.html", form=form), 429
+        flash("Trop de tentatives de connexion échouées : par sécurité, réessayez dans "
+              f"{duree(result.retry_after)}.", "error")
+        return render_template("auth/login.html", form=form), 429, {"Retry-After": str(result.retry_after)}
     if result.user is None:
         flash("Adresse e-mail ou mot de passe incorrect.", "error")
         return render_template("auth/login.html", form=form), 401
     login_user(result.user, remember=form.remember.data)
-    return redirect(_safe_next(request.args.get("next")))
+    response = redirect(_safe_next(request.args.get("next")))
+    devices.remember(response, device, result.user.id)
+    return response
 
 
 @bp.route("/deconnexion", methods=["POST"])
