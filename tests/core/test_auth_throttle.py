@@ -94,7 +94,7 @@ def test_a_device_cookie_of_another_account_or_forged_does_not_help(app, persona
     _try(browser, other.user.email, other.password)  # known for Paul's account only
     browser.post("/deconnexion", headers={"X-CSRFToken": _token(browser)})
     forged = app.test_client()
-    forged.set_cookie(devices.COOKIE_NAME, '{"d": "x", "u": [%d]}' % persona.user.id)
+    forged.set_cookie(devices.COOKIE_NAME, '{"d": "x", "u": [' + str(persona.user.id) + ']}')
     for _ in range(5):
         _try(app.test_client(), persona.user.email, WRONG)
     assert _try(browser, persona.user.email, persona.password).status_code == 429
