@@ -216,5 +216,11 @@ def reset(keys: list[Key]) -> None:
         _store().delete(key.name + ":n", key.name + ":wait")
 
 
+def allow(keys: list[Key], per_window: int, window_seconds: float) -> bool:
+    """Count one request on each key (counts forgotten ``window_seconds`` after the last one); False once a key
+    went over ``per_window``. For requests that are not logins (a password reset link)."""
+    return all(_store().incr(key.name + ":n", window_seconds) <= per_window for key in keys)
+
+
 def health() -> dict:
     return _store().health()

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from blinker import Namespace
 
 from crisis_app.core import audit
 from crisis_app.core.auth import ratelimit
@@ -20,6 +21,9 @@ from crisis_app.core.roles import Role
 from crisis_app.core.routing import DB_INT_MAX
 
 MIN_PASSWORD_LENGTH = 10
+# sent inside the unit of work that creates an account: a domain may attach what is its own (the directory links
+# the entry that has the same e-mail); wired in that domain's init_app
+account_created = Namespace().signal("vigie.account-created")
 TOKEN_PREFIX = "vg_"
 
 
@@ -31,7 +35,7 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def _check_password_strength(password: str) -> None:
+def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError("password_too_short",
                            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.",
@@ -44,8 +48,12 @@ def _email_taken() -> ServiceError:
 
 @atomic()
 def create_user(*, actor: User | None, email: str, full_name: str, role: Role | str,
-                password: str) -> User:
-    """Create an account; refuses a duplicate e-mail, an unknown role or a short password."""
+                password: str | None = None) -> User:
+    """Create an account; refuses a duplicate e-mail, an unknown role or a short password.
+
+    Without ``password`` (the coordinator's way: nobody invents a password for someone else) the account gets an
+    unusable random one and its owner an invitation to choose theirs (core.auth.passwords). Listeners of
+    ``account_created`` (the directory links the entry with the same e-mail) run in the same unit of work."""
     email = normalize_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise ServiceError("invalid_email", "Adresse e-mail invalide.", field="email")
@@ -53,17 +61,23 @@ def create_user(*, actor: User | None, email: str, full_name: str, role: Role | 
         role = Role(role)
     except ValueError:
         raise ServiceError("invalid_role", f"Rôle inconnu : {role}.", field="role") from None
-    _check_password_strength(password)
+    if password is not None:
+        check_password_strength(password)
     if get_user_by_email(email) is not None:
         raise _email_taken()
     user = User(email=email, full_name=full_name.strip() or email, role=role)
-    user.set_password(password)
+    user.set_password(password if password is not None else secrets.token_urlsafe(32))
     with atomic(conflict=_email_taken):  # two coordinators creating the same account at once
         db.session.add(user)
         db.session.flush()
         audit.record(actor=actor, action="user.create", object_type="user", object_id=user.id,
                      summary=f"Compte créé : {email} ({role.label})",
                      changes={"email": [None, email], "role": [None, role.value]})
+    if password is None:
+        from crisis_app.core.auth import passwords
+
+        passwords.send_invitation(actor=actor, user=user)
+    account_created.send(user, actor=actor)
     return user
 
 
@@ -189,7 +203,7 @@ def change_password(*, user: User, current: str, new: str) -> None:
     """Replace the user's password once the current one is proven."""
     if not user.check_password(current):
         raise ServiceError("wrong_password", "Le mot de passe actuel est incorrect.", field="current")
-    _check_password_strength(new)
+    check_password_strength(new)
     user.set_password(new)
     user.end_sessions()  # every other device signs in again; the caller renews this one's session
     audit.record(actor=user, action="user.password", object_type="user", object_id=user.id,
