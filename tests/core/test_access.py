@@ -7,7 +7,9 @@ from crisis_app.core.roles import Role
 from tests.conftest import csrf_token, form_post
 
 # Reachable without login, each on purpose: answer links carry their own signature, webhooks an HMAC.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.forgot_password", "auth.set_password", "core.healthz", "api-docs.openapi_json", "answers.answer",
+# "Mot de passe oublié" answers the same for every address; the set-password link is signed and single-use.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.forgot_password", "auth.set_password", "core.healthz",
+                    "api-docs.openapi_json", "answers.answer",
                     "webhooks.sms_reply", "webhooks.receipt", "directory_campaign.confirm",
                     "quality_public.public_declare", "quality_public.follow_up"}  # secret link, rate-limited
 ALL_BUT_COORDINATOR = [r for r in Role if r is not Role.COORDINATOR]
