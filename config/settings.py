@@ -98,6 +98,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         # reverse proxies in front of Vigie whose X-Forwarded-For/-Proto are believed (Werkzeug's ProxyFix)
         "TRUSTED_PROXIES": _non_negative_int(env, "VIGIE_TRUSTED_PROXIES", 0),
         "WORKER_HEARTBEAT_SECONDS": int(env.get("VIGIE_WORKER_HEARTBEAT_SECONDS", "30")),
+        # browsers must come back over HTTPS only: on in production (behind TLS), or wherever VIGIE_HTTPS=1 says so
+        "HSTS": production or env.get("VIGIE_HTTPS", "0") in {"1", "true", "yes"},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -136,6 +136,14 @@ def _register_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
+        from flask import request
+
+        # personal and quality data (pages, register, CSV exports, PDFs, API answers) is never kept by a browser
+        # or a shared cache; only the static files (CSS, scripts, icons) are cacheable
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
