@@ -39,13 +39,18 @@ def create_app(config: dict | None = None) -> Flask:
     from crisis_app.core import cli
 
     cli.register(app)
-    if app.config.get("TRUSTED_PROXIES"):
+    trust_proxies(app)
+    return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """The client address (login limits, audit) and the scheme come from the ``TRUSTED_PROXIES`` reverse proxies
+    in front of Vigie, no further (Werkzeug's ProxyFix); with none, the headers they would set are ignored."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        # the client address (login limits, audit) and the scheme come from the proxies we trust, no further
-        hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-    return app
 
 
 def _init_extensions(app: Flask) -> None:

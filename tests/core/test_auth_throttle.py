@@ -155,16 +155,21 @@ def test_without_trusted_proxies_a_forwarded_header_is_ignored(client):
 
 
 def test_trusted_proxies_come_from_the_environment():
+    from flask import Flask
+
     from config.settings import ConfigError, load_settings
-    from crisis_app import create_app
+    from crisis_app import trust_proxies
 
     assert load_settings({"VIGIE_ENV": "test"})["TRUSTED_PROXIES"] == 0
     assert load_settings({"VIGIE_ENV": "test", "VIGIE_TRUSTED_PROXIES": "2"})["TRUSTED_PROXIES"] == 2
     with pytest.raises(ConfigError):
         load_settings({"VIGIE_ENV": "test", "VIGIE_TRUSTED_PROXIES": "-1"})
-    proxied = create_app({"TRUSTED_PROXIES": 2, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    proxied, direct = Flask("proxied"), Flask("direct")
+    proxied.config["TRUSTED_PROXIES"] = 2
+    trust_proxies(proxied)
+    trust_proxies(direct)
     assert isinstance(proxied.wsgi_app, ProxyFix) and proxied.wsgi_app.x_for == 2
-    assert not isinstance(create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).wsgi_app, ProxyFix)
+    assert not isinstance(direct.wsgi_app, ProxyFix)
 
 
 @pytest.mark.skipif(services.redis_error() is not None, reason="needs Redis (VIGIE_TEST_REDIS_URL)")
