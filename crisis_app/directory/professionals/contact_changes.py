@@ -66,7 +66,8 @@ def _pending(professional: Professional, field: ContactField) -> ContactChange |
                                                             ContactChange.field == field))
 
 
-def request_change(*, user: User, professional: Professional, field: ContactField, value: str) -> ContactChange:
+def request_change(*, user: User | None, professional: Professional, field: ContactField,
+                   value: str) -> ContactChange:
     """Keep ``value`` aside and send its code to it (in the caller's unit of work); a newer request replaces an
     older one for the same field."""
     label = field.label
@@ -110,13 +111,20 @@ class Outcome:
 
 
 def confirm_change(*, user: User, field: ContactField, code: str) -> Outcome:
-    """Apply the pending value when ``code`` is its code. A wrong code counts a try (kept: the caller commits);
-    past the tries or the time, the request is dropped."""
+    """« Ma fiche »: the signed-in person's own entry."""
     professional = services.professional_for_user(user)
-    change = _pending(professional, field) if professional is not None else None
-    if change is None:
+    if professional is None:
         return Outcome(False, f"Aucun nouveau {field.label} n'attend de code : saisissez-le à nouveau dans "
                               "votre fiche.")
+    return confirm_for(professional=professional, actor=user, field=field, code=code)
+
+
+def confirm_for(*, professional: Professional, actor: User | None, field: ContactField, code: str) -> Outcome:
+    """Apply the pending value when ``code`` is its code. A wrong code counts a try (kept: the caller commits);
+    past the tries or the time, the request is dropped."""
+    change = _pending(professional, field)
+    if change is None:
+        return Outcome(False, f"Aucun nouveau {field.label} n'attend de code : saisissez-le à nouveau.")
     if change.expires_at < utcnow() or change.attempts >= MAX_ATTEMPTS:
         db.session.delete(change)
         return Outcome(False, f"Ce code n'est plus valable : saisissez à nouveau votre nouveau {field.label} pour en "
@@ -129,14 +137,24 @@ def confirm_change(*, user: User, field: ContactField, code: str) -> Outcome:
     value, label = change.new_value, field.label
     db.session.delete(change)
     db.session.flush()
-    services.update_professional(actor=user, professional=professional, data={field.value: value})
-    audit.record(actor=user, action="professional.contact_verified", object_type="professional",
+    services.update_professional(actor=actor, professional=professional, data={field.value: value})
+    audit.record(actor=actor, action="professional.contact_verified", object_type="professional",
                  object_id=professional.id, summary=f"Nouveau {label} confirmé par code : {professional.display_name}")
     return Outcome(True, f"Votre nouveau {label} est enregistré.")
 
 
-def cancel_change(*, user: User, field: ContactField) -> None:
-    professional = services.professional_for_user(user)
+def cancel_change(*, professional: Professional | None, field: ContactField) -> None:
     change = _pending(professional, field) if professional is not None else None
     if change is not None:
         db.session.delete(change)
+
+
+def request_changes(*, actor: User | None, professional: Professional, clean: dict) -> list[ContactChange]:
+    """For each new (non-empty, different) mobile or e-mail in ``clean``: take it out and send its code."""
+    requested = []
+    for field in ContactField:
+        value = clean.get(field.value)
+        if value and value != getattr(professional, field.value):
+            clean.pop(field.value)
+            requested.append(request_change(user=actor, professional=professional, field=field, value=value))
+    return requested

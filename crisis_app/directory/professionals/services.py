@@ -306,7 +306,6 @@ def update_own_details(*, user: User, data: Mapping[str, Any], unavailable_until
     typed (contact_changes); removing one is done at once. Returns the contact changes now waiting for their code.
     """
     from crisis_app.directory.professionals import contact_changes
-    from crisis_app.directory.professionals.models import ContactField
 
     professional = professional_for_user(user)
     if professional is None:
@@ -315,13 +314,7 @@ def update_own_details(*, user: User, data: Mapping[str, Any], unavailable_until
     if unavailable_until is not None and unavailable_until < utcnow():
         raise ServiceError("validation_error", "Indisponible jusqu'au : choisissez une date à venir.",
                            field="unavailable_until")
-    requested = []
-    for field in ContactField:
-        value = clean.get(field.value)
-        if value and value != getattr(professional, field.value):
-            clean.pop(field.value)
-            requested.append(contact_changes.request_change(user=user, professional=professional, field=field,
-                                                            value=value))
+    requested = contact_changes.request_changes(actor=user, professional=professional, clean=clean)
     before = _self_snapshot(professional)
     _apply(professional, clean)
     professional.unavailable_until = unavailable_until

@@ -219,7 +219,7 @@ def my_entry_code():
         return _render_my_entry(professional, form, {code_form.field.data: code_form}), 400
     field = ContactField(code_form.field.data)
     if code_form.cancel.data:
-        contact_changes.cancel_change(user=actor(), field=field)
+        contact_changes.cancel_change(professional=professional, field=field)
         flash(f"Changement de {field.label} annulé : rien n'a changé.", "info")
         return redirect(url_for("directory.my_entry"))
     try:
