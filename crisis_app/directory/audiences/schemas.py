@@ -18,7 +18,7 @@ class CriteriaBodySchema(DirectoryQuerySchema):
 
 class AudienceInputSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=200))
-    description = Text(allow_none=True, validate=validate.Length(max=500))
+    description = Text(allow_none=True, multiline=True, validate=validate.Length(max=500))
     kind = Text(required=True, validate=validate.OneOf(enum_values(AudienceKind)))
     criteria = fields.Nested(CriteriaBodySchema, load_default=dict)
     professional_ids = fields.List(StrictInteger(validate=validate.Range(min=1, max=2**31 - 1)),
