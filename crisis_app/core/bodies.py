@@ -116,8 +116,12 @@ def json_depth(data: bytes) -> int:
 def refuse_deep_json():
     """A JSON body nested deeper than ``MAX_JSON_DEPTH`` is refused before anything parses or walks it (400, the
     API's error shape). Runs after the access check (core.access.check_access), so an anonymous caller of a guarded
-    endpoint learns nothing about the body's shape."""
+    endpoint learns nothing about the body's shape. Public routes are left alone: the signed webhooks read their
+    body themselves and refuse it unsigned before parsing it."""
     if request.method not in BODY_METHODS or not request.is_json:
+        return None
+    if getattr(_view_function(), "vigie_permission", None) is None:
+        # public JSON routes (signed webhooks) read their own body, within their own limit, signature first
         return None
     data = request.get_data(cache=True)
     if json_depth(data) <= MAX_JSON_DEPTH:
