@@ -247,3 +247,10 @@ def test_an_import_line_giving_a_held_mobile_is_rejected_with_the_reason(tmp_pat
     assert "déjà celui d'une autre fiche active" in report.rejected[0].reason
     db.session.refresh(other)
     assert other.mobile_phone is None and holder.mobile_phone == COLLEAGUE_MOBILE
+
+
+def test_the_entry_page_says_the_mobile_is_shared(client, personas, login):
+    entry = factories.reachable_professional(mobile_phone=COLLEAGUE_MOBILE, mobile_shared=True)
+    db.session.commit()
+    login(personas[Role.CRISIS_CELL])
+    assert "(partagé avec d'autres fiches)" in html.unescape(client.get(f"/annuaire/{entry.id}").text)
