@@ -58,6 +58,13 @@ def _check_production(secret_key: str, database_url: str, redis_url: str) -> Non
         raise ConfigError("Vigie refuse de démarrer en production : " + " ; ".join(problems))
 
 
+def _non_negative_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default)).strip()
+    if not raw.isascii() or not raw.isdigit():
+        raise ConfigError(f"{name} doit être un entier positif ou nul (reçu : {raw!r})")
+    return int(raw)
+
+
 def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
     """Return the Flask config mapping for the environment in ``environ`` (default: os.environ)."""
     env = dict(os.environ if environ is None else environ)
@@ -82,9 +89,17 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> dict:
         "REDIS_URL": redis_url,
         "CELERY": _celery_settings(env, instance, redis_url),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "LOGIN_FAILURES_PER_ACCOUNT": env.get("VIGIE_LOGIN_FAILURES_PER_ACCOUNT", "5/15minutes"),
-        "LOGIN_FAILURES_PER_IP": env.get("VIGIE_LOGIN_FAILURES_PER_IP", "20/15minutes"),
+        # failed logins: free tries per account and per client address, then a wait that doubles (never a lock)
+        "LOGIN_FREE_FAILURES_ACCOUNT": int(env.get("VIGIE_LOGIN_FREE_FAILURES_ACCOUNT", "5")),
+        "LOGIN_FREE_FAILURES_ADDRESS": int(env.get("VIGIE_LOGIN_FREE_FAILURES_ADDRESS", "20")),
+        "LOGIN_DELAY_BASE_SECONDS": float(env.get("VIGIE_LOGIN_DELAY_BASE_SECONDS", "15")),
+        "LOGIN_DELAY_MAX_SECONDS": float(env.get("VIGIE_LOGIN_DELAY_MAX_SECONDS", "600")),
+        "LOGIN_FAILURE_MEMORY_SECONDS": float(env.get("VIGIE_LOGIN_FAILURE_MEMORY_SECONDS", "3600")),
+        # reverse proxies in front of Vigie whose X-Forwarded-For/-Proto are believed (Werkzeug's ProxyFix)
+        "TRUSTED_PROXIES": _non_negative_int(env, "VIGIE_TRUSTED_PROXIES", 0),
         "WORKER_HEARTBEAT_SECONDS": int(env.get("VIGIE_WORKER_HEARTBEAT_SECONDS", "30")),
+        # browsers must come back over HTTPS only: on in production (behind TLS), or wherever VIGIE_HTTPS=1 says so
+        "HSTS": production or env.get("VIGIE_HTTPS", "0") in {"1", "true", "yes"},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

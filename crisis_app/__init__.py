@@ -43,7 +43,18 @@ def create_app(config: dict | None = None) -> Flask:
     from crisis_app.core import cli
 
     cli.register(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """The client address (login limits, audit) and the scheme come from the ``TRUSTED_PROXIES`` reverse proxies
+    in front of Vigie, no further (Werkzeug's ProxyFix); with none, the headers they would set are ignored."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -100,14 +111,27 @@ def _run_views_as_units_of_work(app: Flask) -> None:
             app.view_functions[endpoint] = unit_of_work_view(view)
 
 
+def _judge_each_request_alone() -> None:
+    """Flask-Login keeps the user, and Flask-WTF the CSRF token, in ``g``, which lives as long as the application
+    context: a request made inside a longer one (the test client in a test's context) would inherit the previous
+    request's user and token. Each request is judged on its own cookie, token and session."""
+    from flask import current_app, g
+
+    g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
 def _register_hooks(app: Flask) -> None:
-    from crisis_app.core.access import may_open, protect_csrf
+    from crisis_app.core.access import check_access, may_open, protect_csrf
     from crisis_app.core.api import error_payload, html_error, is_api_request
-    from crisis_app.core.bodies import enforce_size_limit, refuse_nul_characters, require_json_body
+    from crisis_app.core.bodies import enforce_size_limit, refuse_deep_json, refuse_nul_characters, require_json_body
 
     app.jinja_env.globals["may_open"] = may_open
+    app.before_request(_judge_each_request_alone)
     app.before_request(enforce_size_limit)  # first: nothing may read a body larger than allowed
+    app.before_request(check_access)  # then who is asking: 401/403 before any check of the content
     app.before_request(protect_csrf)
+    app.before_request(refuse_deep_json)  # before anything parses the JSON (the NUL check does)
     app.before_request(refuse_nul_characters)
     app.before_request(require_json_body)
 
@@ -121,6 +145,14 @@ def _register_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
+        from flask import request
+
+        # personal and quality data (pages, register, CSV exports, PDFs, API answers) is never kept by a browser
+        # or a shared cache; only the static files (CSS, scripts, icons) are cacheable
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

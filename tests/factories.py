@@ -11,6 +11,9 @@ from crisis_app.core.roles import Role
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
+# two active entries may not share a mobile (unless marked shared): each factory entry gets its own number of the
+# fiction range, 06 39 98 50 00 to 76 99, clear of the numbers tests type by hand
+_mobiles = itertools.count(0)
 
 PERSONA_NAMES = {
     Role.COORDINATOR: "Claire Coordination",
@@ -51,10 +54,16 @@ def professional(*, actor: User | None = None, channels=(), **overrides):
     p = fake.person(rng, next(_counter))
     data = {"rpps": p.rpps, "last_name": p.last_name, "first_name": p.first_name,
             "profession_code": p.profession_code, "profession": p.profession, "commune_code": p.commune_code,
-            "commune_name": p.commune, "postal_code": p.postal_code, "mobile_phone": p.mobile, "email": p.email}
+            "commune_name": p.commune, "postal_code": p.postal_code, "mobile_phone": _unique_mobile(), "email": p.email}
     data.update(overrides)
     return directory_services.create_professional(actor=actor, data=data, consents={c: True for c in channels},
                                                   consent_method="formulaire d'adhésion")
+
+
+def _unique_mobile() -> str:
+    from crisis_app.core.demo import fake
+
+    return f"{fake.FICTION_MOBILE_PREFIX}{5000 + next(_mobiles) % 2700:04d}"
 
 
 def reachable_professional(*, actor: User | None = None, channels=("sms", "email"), **overrides):

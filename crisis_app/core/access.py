@@ -92,7 +92,7 @@ def _load_session_user(user_id: str) -> User | None:
     # An API call that names a token is judged on that token alone, never on a cookie beside it.
     if is_api_request() and "Authorization" in request.headers:
         return None
-    return db.session.get(User, int(user_id))
+    return auth_services.user_for_session(user_id)
 
 
 @login_manager.request_loader
@@ -105,6 +105,26 @@ def _load_token_user(req) -> User | None:
     user = auth_services.user_for_token(token)
     g.vigie_token_auth = user is not None
     return user
+
+
+def check_access() -> None:
+    """Before anything reads the body: the declared permission of the view is checked first, so an anonymous or
+    unauthorised request gets its 401/redirect/403 and never a 400 or 422 that says something about its content.
+    The view's own guard checks again (a view may require more, e.g. ``require("users.manage")`` on POST)."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    permission = _declared_permission(view, request.method) if view is not None else None
+    if permission is not None:
+        require(permission)
+
+
+def _declared_permission(view, method: str) -> str | None:
+    """The permission a view (or a flask-smorest MethodView's method) declares; None for a public one."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # flask-smorest MethodView: the guard sits on the method
+        view = getattr(view_class, method.lower(), None)
+    return getattr(view, "vigie_permission", None)
 
 
 def protect_csrf() -> None:

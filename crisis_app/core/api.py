@@ -104,10 +104,19 @@ def refuse_unknown_query_arguments() -> None:
     parser.DEFAULT_UNKNOWN_BY_LOCATION = {**parser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE, "querystring": RAISE}
 
 
+SINGLE_LINE_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
+
+
 def text_without_nul(self, field, ret, **kwargs) -> dict:
-    """Say in the OpenAPI document what core.bodies enforces on every route: no U+0000 in any text."""
+    """Say in the OpenAPI document what core.bodies enforces on every route: no U+0000 in any text; and, for a
+    single-line field (``validate=single_line``, or a field marked ``single_line``), no line break nor control
+    character (core.singleline)."""
+    from crisis_app.core.singleline import single_line
+
     constrained = {"pattern", "format", "enum"} & set(ret)
     if isinstance(field, fields.String) and ret.get("type") == "string" and not constrained:
+        if getattr(field, "single_line", False) or single_line in getattr(field, "validators", []):
+            return {"pattern": SINGLE_LINE_PATTERN}
         return {"pattern": "^[^\\u0000]*$"}
     return {}
 

@@ -1,4 +1,5 @@
-"""Request bodies: a size limit checked before a byte is read, and API writes that must carry a body.
+"""Request bodies: a size limit checked before a byte is read, a nesting depth checked before any parse, and API
+writes that must carry a body.
 
 Every request may send at most ``MAX_CONTENT_LENGTH`` bytes (``VIGIE_MAX_REQUEST_BYTES``, 2 MB): a larger
 ``Content-Length`` is answered 413 at once, without reading the body; a body without a length (chunked) is cut
@@ -8,7 +9,9 @@ key), read by the same check, so the larger limit holds before the CSRF check re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from itertools import accumulate
 from typing import TypeVar
 
 from flask import current_app, request
@@ -92,20 +95,69 @@ def require_json_body():
 
 NUL_MESSAGE = "Caractère nul (U+0000) refusé : il ne peut pas être enregistré. Retirez-le et recommencez."
 
+# JSON nesting allowed in a body: Vigie's deepest schema nests 3 levels; 32 leaves room and bounds every walk
+MAX_JSON_DEPTH = 32
+DEPTH_MESSAGE = (f"Corps JSON trop imbriqué : au plus {MAX_JSON_DEPTH} niveaux de listes ou d'objets "
+                 "emboîtés sont acceptés.")
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
 
-def _nul_paths(value, path: str = "") -> list[str]:
-    """Where U+0000 sits in a parsed JSON value (``contacts.0.name``), keys included."""
-    if isinstance(value, str):
-        return [path or "json"] if "\x00" in value else []
-    if isinstance(value, dict):
-        found = []
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            found += [where] if "\x00" in str(key) else _nul_paths(item, where)
-        return found
-    if isinstance(value, list):
-        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}.{i}" if path else str(i))]
-    return []
+
+def json_depth(data: bytes) -> int:
+    """The deepest nesting of lists and objects in raw JSON text, without parsing it (no recursion: a parser
+    recurses once per level and a 1 KB body may hold 500 of them). Brackets inside strings do not count."""
+    skeleton = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    return max(accumulate(_STEP[b] for b in skeleton), default=0)
+
+
+def refuse_deep_json():
+    """A JSON body nested deeper than ``MAX_JSON_DEPTH`` is refused before anything parses or walks it (400, the
+    API's error shape). Runs after the access check (core.access.check_access), so an anonymous caller of a guarded
+    endpoint learns nothing about the body's shape. Public routes are left alone: the signed webhooks read their
+    body themselves and refuse it unsigned before parsing it."""
+    if request.method not in BODY_METHODS or not request.is_json:
+        return None
+    if getattr(_view_function(), "vigie_permission", None) is None:
+        # public JSON routes (signed webhooks) read their own body, within their own limit, signature first
+        return None
+    data = request.get_data(cache=True)
+    if json_depth(data) <= MAX_JSON_DEPTH:
+        return None
+    if is_api_request():
+        return error_payload(400, code="too_deep", message=DEPTH_MESSAGE, fields={"json": [DEPTH_MESSAGE]}), 400
+    return html_error(400, message=DEPTH_MESSAGE)
+
+
+def _nul_paths(value) -> list[str]:
+    """Where U+0000 sits in a parsed JSON value (``contacts.0.name``), keys included; iterative, and never deeper
+    than ``MAX_JSON_DEPTH`` (refuse_deep_json runs first)."""
+    found = []
+    stack = [(value, "", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                found.append(path or "json")
+            continue
+        if depth > MAX_JSON_DEPTH:
+            found.append(path or "json")
+            continue
+        if isinstance(item, dict):
+            children = []
+            for key, child in item.items():
+                where = f"{path}.{key}" if path else str(key)
+                if "\x00" in str(key):
+                    found.append(where)
+                else:
+                    children.append((child, where, depth + 1))
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(reversed([(child, f"{path}.{i}" if path else str(i), depth + 1)
+                                   for i, child in enumerate(item)]))
+    return found
 
 
 def _fields_with_nul() -> list[str]:

@@ -49,12 +49,26 @@ class BoundedInteger(fields.Integer):
 
 
 class StrictBoolean(fields.Boolean):
-    """``true`` or ``false`` only: a JSON body saying ``0``, ``"yes"`` or ``"on"`` is a mistake to report."""
+    """``true`` or ``false`` only: a JSON body saying ``0``, ``"yes"`` or ``"on"`` is a mistake to report
+    (``fields.Boolean`` would guess, and ``truthy={True}`` still lets ``1`` in since ``1 == True`` in Python)."""
 
-    truthy = {True}
-    falsy = {False}
+    default_error_messages = {"invalid": "Booléen attendu : true ou false."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer only: no string, no decimal (``2.58e-42`` is not 0), no boolean."""
+
+    default_error_messages = {"invalid": "Nombre entier attendu (sans guillemets ni décimales)."}
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)

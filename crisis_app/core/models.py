@@ -27,6 +27,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # a partner organisation's account (the ARS observer): reads in /mes-messages what was sent to that organisation
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"))
+    # carried by the session cookie and the remember token (get_id): raising it ends every session of the account
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -34,17 +36,45 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.active
 
+    def get_id(self) -> str:
+        """What Flask-Login stores in the session and signs into the remember cookie: ``"<id>:<version>"``, so
+        a cookie made before a logout or a password change names a version that no longer loads
+        (core.auth.services.user_for_session)."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session cookie and remember token issued so far stops working."""
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    @staticmethod
+    def check_no_password(password: str) -> bool:
+        """The same work as ``check_password`` for an address with no account (always False): a login takes
+        as long whether the address exists or not."""
+        check_password_hash(_dummy_hash(), password)
+        return False
+
     def may(self, permission: str) -> bool:
         return self.active and role_may(self.role, permission)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password with the configured method, made once per process and method."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    cache = current_app.extensions.setdefault("vigie_dummy_password_hash", {})
+    if method not in cache:
+        import secrets
+
+        cache[method] = generate_password_hash(secrets.token_urlsafe(24), method=method)
+    return cache[method]
 
 
 class ApiToken(TimestampMixin, db.Model):

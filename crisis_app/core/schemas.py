@@ -7,14 +7,15 @@ from marshmallow import Schema, fields, validate
 from crisis_app.core.auth.services import MIN_PASSWORD_LENGTH
 from crisis_app.core.fields import StrictBoolean
 from crisis_app.core.roles import Role
+from crisis_app.core.singleline import single_line
 
 ROLE_VALUES = [r.value for r in Role]
 
 
 class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=[validate.Length(max=254), single_line])
+    full_name = fields.String(required=True, validate=[validate.Length(min=1, max=200), single_line])
     role = fields.String(required=True, validate=validate.OneOf(ROLE_VALUES))
     active = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
@@ -22,12 +23,14 @@ class UserSchema(Schema):
 
 
 class UserCreateSchema(UserSchema):
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=200))
+    # left out (the usual way), the account's owner gets an e-mail invitation to choose their password
+    password = fields.String(load_only=True, validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=200),
+                             metadata={"description": "facultatif : sans mot de passe, une invitation par e-mail "
+                                                      "(lien valable 72 h) permet à la personne de choisir le sien"})
 
 
 class UserUpdateSchema(Schema):
-    full_name = fields.String(validate=validate.Length(min=1, max=200))
+    full_name = fields.String(validate=[validate.Length(min=1, max=200), single_line])
     role = fields.String(validate=validate.OneOf(ROLE_VALUES))
     active = StrictBoolean()
 

@@ -26,6 +26,7 @@ def init_app(app, api) -> None:
     from crisis_app.directory.organisations import api as _organisations_api  # noqa: F401 - routes attach to api_bp
     from crisis_app.directory.organisations import models as _organisations_models  # noqa: F401 - tables
     from crisis_app.directory.organisations import views as _organisations_views  # noqa: F401 - routes attach
+    from crisis_app.directory.professionals import accounts
     from crisis_app.directory.professionals import api as _professionals_api  # noqa: F401 - routes attach to api_bp
     from crisis_app.directory.professionals import models as _professionals_models  # noqa: F401 - tables
     from crisis_app.directory.professionals import views as _professionals_views  # noqa: F401 - routes attach
@@ -38,5 +39,6 @@ def init_app(app, api) -> None:
     api.register_blueprint(api_bp)
     openapi_rules.document(api)
     cli.register(app)
+    accounts.connect()  # a new account is linked to its entry; account pages show it
     app.extensions["celery"].conf.beat_schedule["directory-stale-imports"] = {
         "task": tasks.EXPIRE_IMPORTS, "schedule": crontab(minute=15)}

@@ -5,6 +5,7 @@ Everything goes through the services, so the demo carries the audit rows real da
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import timedelta
 
@@ -75,7 +76,11 @@ def _identity(rng: random.Random, index: int, taken: set[str]) -> fake.FakePerso
     while person.rpps in taken:  # an RPPS is unique: draw again on a collision
         person = fake.person(rng, index)
     taken.add(person.rpps)
-    return person
+    mobile = person.mobile
+    while mobile in taken:  # two entries never share a mobile: the next number of the fiction range (no new draw,
+        mobile = f"{fake.FICTION_MOBILE_PREFIX}{(int(mobile[-4:]) + 1) % 10000:04d}"  # so the rest stays the same)
+    taken.add(mobile)
+    return dataclasses.replace(person, mobile=mobile)
 
 
 def _data(rng: random.Random, person: fake.FakePerson, **overrides) -> dict:
@@ -110,7 +115,7 @@ def _create(rng: random.Random, actor, person: fake.FakePerson, *, role: str, **
 
 def _linked(rng: random.Random, actor, spec, taken: set[str]) -> Professional:
     role, civility, first, last, code, crisis_role = spec
-    base = _identity(rng, len(taken) + 1000, taken)
+    base = _identity(rng, len([t for t in taken if not t.startswith("+")]) + 1000, taken)
     person = fake.FakePerson(first_name=first, last_name=last, email=f"{first}.{last}.cpts@example.org".lower(),
                              mobile=base.mobile, rpps=base.rpps, profession_code=code,
                              profession=PROFESSIONS[code], commune_code="31555",

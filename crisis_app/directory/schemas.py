@@ -10,16 +10,26 @@ from collections.abc import Callable
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from crisis_app.core.singleline import MESSAGE as SINGLE_LINE_MESSAGE
+from crisis_app.core.singleline import is_single_line
 from crisis_app.directory.professionals.models import Channel, CrisisRole, Membership, StructureType
 
 
 class Text(fields.String):
-    """A string without NUL characters, which PostgreSQL refuses to store or compare."""
+    """A string without NUL characters, which PostgreSQL refuses to store or compare; on one line (no line break
+    nor control character: core.singleline) unless ``multiline=True`` (a description)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = multiline
+        self.single_line = not multiline  # said in the OpenAPI document (core.api.text_without_nul)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise ValidationError("Caractère nul interdit.")
+        if not self.multiline and not is_single_line(text):
+            raise ValidationError(SINGLE_LINE_MESSAGE)
         return text
 
 

@@ -7,7 +7,9 @@ from crisis_app.core.roles import Role
 from tests.conftest import csrf_token, form_post
 
 # Reachable without login, each on purpose: answer links carry their own signature, webhooks an HMAC.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "core.healthz", "api-docs.openapi_json", "answers.answer",
+# "Mot de passe oublié" answers the same for every address; the set-password link is signed and single-use.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.forgot_password", "auth.set_password", "core.healthz",
+                    "api-docs.openapi_json", "answers.answer",
                     "webhooks.sms_reply", "webhooks.receipt", "directory_campaign.confirm",
                     "quality_public.public_declare", "quality_public.follow_up"}  # secret link, rate-limited
 ALL_BUT_COORDINATOR = [r for r in Role if r is not Role.COORDINATOR]
@@ -57,8 +59,7 @@ def test_only_the_coordinator_reads_the_audit_trail(client, personas, login, rol
     assert client.get("/api/v1/audit-events").status_code == 403
 
 
-NEW_ACCOUNT = {"full_name": "Inès Martin", "email": "ines.martin@example.org", "role": "crisis_cell",
-               "password": "long enough password"}
+NEW_ACCOUNT = {"full_name": "Inès Martin", "email": "ines.martin@example.org", "role": "crisis_cell"}
 
 
 def _refused_account_creation(client, persona_user) -> None:
@@ -111,8 +112,7 @@ def test_refusal_page_is_french(client, personas, login):
 def test_coordinator_creates_an_account_from_the_form(client, personas, login):
     login(personas[Role.COORDINATOR])
     response = form_post(client, "/admin/utilisateurs", {
-        "full_name": "Inès Martin", "email": "ines.martin@example.org", "role": "crisis_cell",
-        "password": "long enough password"})
+        "full_name": "Inès Martin", "email": "ines.martin@example.org", "role": "crisis_cell"})
     assert response.status_code == 302
     listing = client.get("/admin/utilisateurs").text
     assert "ines.martin@example.org" in listing and "Membre de la cellule de crise" in listing
@@ -121,10 +121,10 @@ def test_coordinator_creates_an_account_from_the_form(client, personas, login):
 def test_account_form_names_the_bad_field_in_french_and_creates_nothing(client, personas, login):
     login(personas[Role.COORDINATOR])
     response = form_post(client, "/admin/utilisateurs", {
-        "full_name": "Inès Martin", "email": "pas-une-adresse", "role": "crisis_cell", "password": "court"})
+        "full_name": "Inès Martin", "email": "pas-une-adresse", "role": ""})
     assert response.status_code == 400
     assert "Adresse e-mail invalide." in response.text
-    assert "au moins 10 caractères" in response.text
+    assert "Choisissez le rôle du compte." in response.text
     assert "pas-une-adresse" not in client.get("/admin/utilisateurs").text.split("Créer un compte")[0]
 
 

@@ -139,3 +139,94 @@ def test_a_nul_character_in_a_json_string_is_refused_in_the_error_shape(client, 
     assert "Caractère nul" in response.get_json()["error"]["message"]
     assert list(response.get_json()["error"]["fields"]) == ["full_name"]
     assert personas[Role.PROFESSIONAL].user.full_name == "Paul Professionnel"
+
+
+# --- nesting depth: no walk of client data before its depth is known, and no content check before access ---
+
+def _json_writes(app):
+    """Every (url, method, permission) of the API that takes a body, path ids filled with 1."""
+    import re
+
+    from crisis_app.core.access import _declared_permission
+
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        url = re.sub(r"<[^>]+>", "1", rule.rule)
+        for method in sorted((rule.methods or set()) & {"POST", "PUT", "PATCH"}):
+            found.append((url, method, _declared_permission(app.view_functions[rule.endpoint], method)))
+    return found
+
+
+def _nested(levels: int) -> bytes:
+    return b'{"a":' * levels + b"1" + b"}" * levels
+
+
+def test_json_depth_is_counted_without_recursion_and_ignores_brackets_in_strings():
+    from crisis_app.core.bodies import json_depth
+
+    assert json_depth(b'{"a": [1, {"b": "[[[[{{{{"}]}') == 3
+    assert json_depth(b'"[\\"[[["') == 0
+    assert json_depth(b"[" * 1_000_000) == 1_000_000  # would overflow any recursive parser
+
+
+def test_1_kb_of_nested_json_unauthenticated_gets_401_on_every_guarded_endpoint(app, client, caplog):
+    body = _nested(200)
+    assert len(body) > 1000
+    writes = [w for w in _json_writes(app) if w[2] is not None]
+    assert len(writes) > 20
+    for url, method, _ in writes:
+        response = client.open(url, method=method, data=body, content_type="application/json")
+        assert response.status_code == 401, (url, method, response.status_code, response.text[:200])
+        assert response.get_json()["error"]["code"] == "unauthorized"
+        assert response.get_json()["error"]["fields"] == {}
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_1000_levels_authenticated_are_a_structured_400_on_every_json_endpoint(app, client, personas, caplog,
+                                                                              monkeypatch):
+    from crisis_app.core.auth import services as auth_services
+    from crisis_app.core.roles import role_may
+
+    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "s" * 32)
+    tokens = {role: auth_services.issue_token(actor=None, user=personas[role].user) for role in Role}
+    body = _nested(1000)
+    writes = _json_writes(app)
+    for url, method, permission in writes:
+        headers = {}
+        if permission is not None:
+            role = next(r for r in Role if role_may(r, permission))
+            headers = {"Authorization": f"Bearer {tokens[role]}"}
+        response = client.open(url, method=method, data=body, content_type="application/json", headers=headers)
+        error = response.get_json()["error"]
+        if permission is None:  # a signed webhook: refused unsigned before its body is parsed
+            assert response.status_code == 401 and error["code"] == "unauthorized", (url, response.text[:200])
+            continue
+        assert response.status_code == 400, (url, method, response.status_code, response.text[:200])
+        assert error["code"] == "too_deep" and "trop imbriqué" in error["message"]
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_32_levels_are_still_read(client, personas):
+    """The limit refuses only what no schema of Vigie nests: a body at the limit reaches the schema (422)."""
+    from crisis_app.core.auth import services as auth_services
+
+    token = auth_services.issue_token(actor=None, user=personas[Role.COORDINATOR].user)
+    response = client.post("/api/v1/users", data=b'{"x":' + _nested(31) + b"}", content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_deep_json_to_a_page_is_a_french_refusal(client, personas, login):
+    login(personas[Role.COORDINATOR])
+    response = client.post("/mon-compte", data=_nested(100), content_type="application/json",
+                           headers={"X-CSRFToken": csrf_token(client, "/mon-compte")})
+    assert response.status_code == 400 and "trop imbriqué" in response.text
+
+
+def test_a_nul_check_walks_a_wide_body_without_recursion():
+    from crisis_app.core.bodies import _nul_paths
+
+    assert sorted(_nul_paths({"a": [{"b": "x\x00"}, "ok"], "c\x00": 1})) == ["a.0.b", "c\x00"]
+    assert _nul_paths([[["\x00"]]]) == ["0.0.0"]

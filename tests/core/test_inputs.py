@@ -126,3 +126,12 @@ def test_an_unknown_query_argument_is_refused_not_ignored(client, personas):
     response = client.get("/api/v1/audit-events?acteur=claire", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 422
     assert "acteur" in response.get_json()["error"]["fields"]
+
+
+def test_one_strict_boolean_for_every_schema_with_one_french_message():
+    from crisis_app.core import strict_fields
+
+    assert strict_fields.StrictBoolean is StrictBoolean
+    with pytest.raises(ValidationError) as refused:
+        _Body().load({"flag": 1})
+    assert refused.value.messages == {"flag": ["Booléen attendu : true ou false."]}

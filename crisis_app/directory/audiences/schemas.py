@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from crisis_app.core.strict_fields import StrictBoolean, StrictInteger
+from crisis_app.core.fields import StrictBoolean, StrictInteger
 from crisis_app.directory.audiences.models import AudienceKind
 from crisis_app.directory.schemas import DirectoryQuerySchema, ReachSchema, Text, enum_values
 
@@ -18,7 +18,7 @@ class CriteriaBodySchema(DirectoryQuerySchema):
 
 class AudienceInputSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=200))
-    description = Text(allow_none=True, validate=validate.Length(max=500))
+    description = Text(allow_none=True, multiline=True, validate=validate.Length(max=500))
     kind = Text(required=True, validate=validate.OneOf(enum_values(AudienceKind)))
     criteria = fields.Nested(CriteriaBodySchema, load_default=dict)
     professional_ids = fields.List(StrictInteger(validate=validate.Range(min=1, max=2**31 - 1)),

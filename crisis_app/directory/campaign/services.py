@@ -101,9 +101,18 @@ def recipient_for_link(token: str) -> tuple[MessageRecipient, Professional]:
 
 
 @atomic()
-def confirm(*, professional: Professional, data: Mapping[str, Any] | None = None) -> Professional:
-    """Confirm the entry, after applying the corrections the person typed (mobile, e-mail) if any."""
+def confirm(*, professional: Professional, data: Mapping[str, Any] | None = None) -> list:
+    """Confirm the entry. A corrected mobile or e-mail is not written: a code is sent to it and the value reaches
+    the entry when the code is typed on the same page (contact_changes); an emptied one is removed at once.
+    Returns the changes waiting for their code."""
+    from crisis_app.directory.professionals import contact_changes
+
     changes = {k: v for k, v in (data or {}).items() if k in SELF_EDITABLE}
+    requested = []
     if changes:
-        services.update_professional(actor=None, professional=professional, data=changes)
-    return services.confirm_details(actor=None, professional=professional)
+        clean = services.validate_professional(changes, partial=True)
+        requested = contact_changes.request_changes(actor=None, professional=professional, clean=clean)
+        if clean:
+            services.update_professional(actor=None, professional=professional, data=clean)
+    services.confirm_details(actor=None, professional=professional)
+    return requested

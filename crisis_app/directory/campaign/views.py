@@ -10,6 +10,8 @@ from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.links import LinkError
 from crisis_app.directory.campaign import services as campaign
+from crisis_app.directory.professionals import contact_changes
+from crisis_app.directory.professionals.models import ContactField
 
 bp = Blueprint("directory_campaign", __name__)
 
@@ -38,15 +40,35 @@ def confirm(token: str):
     except LinkError as exc:
         return render_template("alerts/answer_error.html", message=exc.message), exc.status
     errors: dict = {}
-    if request.method == "POST":
-        data = {k: request.form.get(k, "") for k in campaign.SELF_EDITABLE} \
-            if request.form.get("action") == "correct" else None
+    notice, thanks = None, False
+    action = request.form.get("action") if request.method == "POST" else None
+    if action in ("code", "cancel") and request.form.get("field") in {f.value for f in ContactField}:
+        field = ContactField(request.form["field"])
+        if action == "cancel":
+            contact_changes.cancel_change(professional=professional, field=field)
+            notice = (f"Changement de {field.label} annulé : rien n'a changé.", "info")
+        else:
+            try:
+                outcome = contact_changes.confirm_for(professional=professional, actor=None, field=field,
+                                                      code=request.form.get("code", "")[:20])
+            except ServiceError as exc:
+                abandon()
+                notice = (exc.message, "error")
+            else:
+                notice = (outcome.message, "success" if outcome.ok else "error")
+    elif action in ("confirm", "correct"):
+        data = {k: request.form.get(k, "") for k in campaign.SELF_EDITABLE} if action == "correct" else None
         try:
-            campaign.confirm(professional=professional, data=data)
+            requested = campaign.confirm(professional=professional, data=data)
         except ServiceError as exc:
             abandon()
-            errors = exc.fields
+            errors = exc.fields or {"_": [exc.message]}
         else:
-            return render_template("directory/confirm_link.html", professional=professional, thanks=True)
-    return render_template("directory/confirm_link.html", professional=professional, errors=errors), \
-        400 if errors else 200
+            thanks = True
+            if requested:
+                notice = (" ".join(f"Un code vient d'être envoyé à {contact_changes.shown(c)} : saisissez-le "
+                                   f"ci-dessous pour enregistrer ce nouveau {c.field.label}." for c in requested),
+                          "info")
+    return render_template("directory/confirm_link.html", professional=professional, errors=errors, thanks=thanks,
+                           notice=notice, pending=contact_changes.pending_for(professional),
+                           shown=contact_changes.shown), 400 if errors else 200

@@ -186,6 +186,7 @@ class BatchUpserter:
         self.batch_size, self.on_batch = batch_size, on_batch
         self.pending: list[_Pending] = []
         self.seen: set[tuple[str, str]] = set()
+        self.mobiles: dict[str, int | None] = {}  # mobile -> entry (None: created) a line of this file gave it
 
     def add(self, line: int, data: dict[str, Any]) -> None:
         """Queue a validated line; a person already met in this file counts as unchanged."""
@@ -203,10 +204,12 @@ class BatchUpserter:
         if not items:
             return
         with atomic():
+            mobiles = dict(self.mobiles)
             try:
                 with atomic(savepoint=True):
                     outcomes = self._write(items)
             except ConflictError:
+                self.mobiles = mobiles  # the batch was undone: its mobiles were not given
                 # someone saved one of these numbers meanwhile: retry line by line so only that one is refused
                 outcomes = [o for item in items for o in self._write_alone(item)]
         for outcome in outcomes:
@@ -227,14 +230,17 @@ class BatchUpserter:
         return report
 
     def _write_alone(self, item: _Pending) -> list[Callable[[ImportReport], None]]:
+        mobiles = dict(self.mobiles)
         try:
             with atomic(savepoint=True):
                 return self._write([item])
         except ConflictError:
+            self.mobiles = mobiles
             return [_rejected(item, "Ce numéro vient d'être enregistré par une autre saisie : réimportez le fichier.")]
 
     def _write(self, items: list[_Pending]) -> list[Callable[[ImportReport], None]]:
         by_rpps, by_adeli = self._existing(items)
+        self._holders = self._mobile_holders(items)
         outcomes, created = [], []
         for item in items:
             found = {p.id: p for p in (by_rpps.get(item.data.get("rpps")), by_adeli.get(item.data.get("adeli"))) if p}
@@ -242,10 +248,38 @@ class BatchUpserter:
                 outcomes.append(_rejected(item, "Le RPPS et l'ADELI désignent deux fiches différentes de l'annuaire."))
             elif found:
                 outcomes.append(self._update(item, next(iter(found.values()))))
+            elif (refusal := self._mobile_refusal(item.data.get("mobile_phone"), None)) is not None:
+                outcomes.append(_rejected(item, refusal))
             else:
                 created.append(item)
         outcomes.extend(self._create(created))
         return outcomes
+
+    def _mobile_holders(self, items: list[_Pending]) -> dict[str, set[int]]:
+        """Which active entries hold each mobile of the batch (one query)."""
+        mobiles = {i.data["mobile_phone"] for i in items if i.data.get("mobile_phone")}
+        if not mobiles:
+            return {}
+        holders: dict[str, set[int]] = {}
+        rows = db.session.execute(sa.select(Professional.mobile_phone, Professional.id)
+                                  .where(Professional.active.is_(True), Professional.mobile_phone.in_(mobiles)))
+        for mobile, professional_id in rows:
+            holders.setdefault(mobile, set()).add(professional_id)
+        return holders
+
+    def _mobile_refusal(self, mobile: str | None, professional_id: int | None) -> str | None:
+        """Why a line may not give ``mobile`` to this entry (None: it may): another active entry has it, or another
+        line of the file gave it. Sharing a mobile is the coordinator's decision, made in the entry."""
+        if not mobile:
+            return None
+        others = self._holders.get(mobile, set()) - {professional_id}
+        earlier = self.mobiles.get(mobile, professional_id)
+        if others or earlier != professional_id or (professional_id is None and mobile in self.mobiles):
+            return (f"Mobile {format_phone_for_display(mobile)} déjà celui d'une autre fiche active : deux fiches "
+                    "actives n'ont le même mobile que si le coordinateur le marque « partagé » dans la fiche ; "
+                    "ligne non importée.")
+        self.mobiles[mobile] = professional_id
+        return None
 
     def _existing(self, items: list[_Pending]) -> tuple[dict, dict]:
         rpps = [i.data["rpps"] for i in items if i.data.get("rpps")]
@@ -261,6 +295,9 @@ class BatchUpserter:
         keys = list(item.data) + [f"{k}_source" for k in CONTACT_FIELDS if k in item.data]
         current = {k: professional.skill_list if k == "tags" else _plain(getattr(professional, k)) for k in keys}
         changes = plan_changes(current, item.data, source=self.source, replaceable=self.replaceable)
+        if "mobile_phone" in changes and professional.active and \
+                (refusal := self._mobile_refusal(changes["mobile_phone"], professional.id)) is not None:
+            return _rejected(item, refusal)
         notes = [_kept(item, professional, key, current) for key in
                  kept_contacts(current, item.data, replaceable=self.replaceable)]
         if not any(c.granted for c in professional.consents):

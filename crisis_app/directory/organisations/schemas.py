@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from crisis_app.core.strict_fields import StrictBoolean
+from crisis_app.core.fields import StrictBoolean
 from crisis_app.directory import validation
 from crisis_app.directory.organisations.models import OrganisationKind
 from crisis_app.directory.schemas import Normalized, Text, enum_values, refuse_empty

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, StringField, TelField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import AnyOf, Optional
 
 from crisis_app.core.labels import labels
 from crisis_app.directory.forms import choices, plain, select
@@ -33,6 +45,7 @@ class ProfessionalForm(FlaskForm):
     commune_name = StringField("Commune")
     postal_code = StringField("Code postal")
     mobile_phone = TelField("Téléphone mobile", description="pour les SMS ; ex. 06 12 34 56 78")
+    mobile_shared = BooleanField("Mobile partagé (cabinet, standard) : d'autres fiches actives ont ce numéro")
     structure_phone = TelField("Téléphone de la structure")
     email = EmailField("Adresse e-mail")
     tags = StringField("Compétences", description="séparées par des virgules : vaccination, pédiatrie…")
@@ -52,6 +65,7 @@ class ProfessionalForm(FlaskForm):
         """
         values = {name: plain(getattr(professional, name)) for name in cls.FIELDS if name != "tags"}
         values["tags"] = ", ".join(professional.skill_list)
+        values["mobile_shared"] = professional.mobile_shared
         form = cls(data=values)
         form.allow_current_profession(professional.profession_code, professional.profession)
         form.allow_current_choice(form.practice_mode, professional.practice_mode)
@@ -72,6 +86,7 @@ class ProfessionalForm(FlaskForm):
     def payload(self) -> dict:
         data = {name: (getattr(self, name).data or "") for name in self.FIELDS}
         data["tags"] = [t for t in data["tags"].split(",") if t.strip()]
+        data["mobile_shared"] = bool(self.mobile_shared.data)
         return data
 
 
@@ -103,3 +118,20 @@ class SelfServiceForm(FlaskForm):
     availability_note = TextAreaField("Précision sur votre disponibilité")
     consent_sms = BooleanField("J'accepte d'être alerté par SMS")
     consent_email = BooleanField("J'accepte d'être alerté par e-mail")
+
+
+class ContactCodeForm(FlaskForm):
+    """The code sent to a new mobile or e-mail (or the wish to drop that change)."""
+
+    field = HiddenField(validators=[AnyOf(["mobile_phone", "email"], message="Coordonnée inconnue.")])
+    code = StringField("Code reçu (6 chiffres)",
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "8"})
+    cancel = SubmitField("Annuler ce changement")
+
+    def validate_code(self, field) -> None:
+        if self.cancel.data:
+            return
+        if not (field.data or "").strip():
+            raise ValidationError("Saisissez le code reçu.")
+        if not re.fullmatch(r"\s*\d{3}\s?\d{3}\s*", field.data):
+            raise ValidationError("Le code compte 6 chiffres.")

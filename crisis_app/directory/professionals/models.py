@@ -43,6 +43,9 @@ class Channel(LabelledStrEnum):
     EMAIL = "email", "E-mail"
 
 
+UNSHARED_MOBILE = "active AND NOT mobile_shared AND mobile_phone IS NOT NULL"
+
+
 class Professional(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     rpps: Mapped[str | None] = mapped_column(sa.String(11), unique=True)
@@ -60,6 +63,10 @@ class Professional(TimestampMixin, db.Model):
     commune_name: Mapped[str | None] = mapped_column(sa.String(120))
     postal_code: Mapped[str | None] = mapped_column(sa.String(5))
     mobile_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    # a mobile several active entries hold (a practice's, a switchboard's): only the coordinator sets it, and every
+    # holder of the number carries it (directory.professionals.services.check_mobile); an SMS reply from it cannot
+    # say who answered by the number alone
+    mobile_shared: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     structure_phone: Mapped[str | None] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     # Where the contact details came from: a value the CPTS typed is never blanked by an import.
@@ -84,6 +91,9 @@ class Professional(TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("rpps IS NOT NULL OR adeli IS NOT NULL", name="has_identifier"),
+        # two active entries never share a mobile that is not marked shared, even when saved at the same moment
+        sa.Index("uq_professional_mobile_unshared", "mobile_phone", unique=True,
+                 sqlite_where=sa.text(UNSHARED_MOBILE), postgresql_where=sa.text(UNSHARED_MOBILE)),
     )
 
     @property
@@ -144,3 +154,26 @@ class AlertConsent(db.Model):
     method: Mapped[str] = mapped_column(sa.String(120))  # how it was given: formulaire papier, en ligne…
 
     professional: Mapped[Professional] = relationship(back_populates="consents")
+
+
+class ContactField(LabelledStrEnum):
+    MOBILE = "mobile_phone", "mobile"
+    EMAIL = "email", "adresse e-mail"
+
+
+class ContactChange(db.Model):
+    """A new mobile or e-mail a professional typed for their own entry, waiting for the code sent to it: nothing
+    reaches the entry before the code is typed (directory.professionals.contact_changes)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(sa.ForeignKey("professional.id", ondelete="CASCADE"))
+    field: Mapped[ContactField] = mapped_column(str_enum(ContactField, length=16))
+    new_value: Mapped[str] = mapped_column(sa.String(254))
+    nonce: Mapped[str] = mapped_column(sa.String(32))
+    attempts: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    professional: Mapped[Professional] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("professional_id", "field"),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
-from crisis_app.core.strict_fields import StrictBoolean
+from crisis_app.core.fields import StrictBoolean
 from crisis_app.directory import validation
 from crisis_app.directory.professionals.models import Channel, CrisisRole, Membership, StructureType
 from crisis_app.directory.schemas import Normalized, ReachSchema, Text, enum_values, refuse_empty
@@ -38,6 +38,9 @@ class ProfessionalInputSchema(Schema):
     commune_name = Text(allow_none=True, validate=validate.Length(max=120))
     postal_code = Text(allow_none=True, validate=validate.Regexp(r"^(\d{5})?$", error="Code postal : 5 chiffres."))
     mobile_phone = Normalized(validation.normalize_mobile)
+    mobile_shared = StrictBoolean(metadata={
+        "description": "mobile partagé par plusieurs fiches actives (cabinet, standard) : sans ce marquage, deux "
+                       "fiches actives ne peuvent pas avoir le même mobile"})
     structure_phone = Normalized(validation.normalize_phone)
     email = Normalized(validation.normalize_email)
     tags = fields.List(Text(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=30))
@@ -108,6 +111,7 @@ class ProfessionalSchema(Schema):
     commune_name = fields.String(allow_none=True)
     postal_code = fields.String(allow_none=True)
     mobile_phone = fields.String(allow_none=True)
+    mobile_shared = fields.Boolean()
     structure_phone = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     tags = fields.List(fields.String(), attribute="skill_list")

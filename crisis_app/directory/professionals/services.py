@@ -32,7 +32,8 @@ from crisis_app.directory.professionals.schemas import (
 
 AUDITED_FIELDS = ("rpps", "adeli", "civility", "last_name", "first_name", "profession_code", "profession",
                   "specialty", "practice_mode", "structure_name", "structure_type", "commune_code", "commune_name",
-                  "postal_code", "mobile_phone", "structure_phone", "email", "crisis_role", "membership", "active")
+                  "postal_code", "mobile_phone", "mobile_shared", "structure_phone", "email", "crisis_role",
+                  "membership", "active")
 ENUM_FIELDS = {"structure_type": StructureType, "crisis_role": CrisisRole, "membership": Membership}
 SELF_SERVICE_FIELDS = ("mobile_phone", "email", "structure_phone")
 SELF_SERVICE_METHOD = "fiche en ligne (l'intéressé)"
@@ -107,6 +108,46 @@ def _identifier_taken(data: dict, exclude_id: int | None = None) -> ServiceError
     return None
 
 
+MOBILE_TAKEN_SELF = ("Ce mobile est déjà celui d'une autre fiche de l'annuaire : indiquez votre propre mobile, ou "
+                     "demandez au coordinateur de la CPTS de le marquer « partagé » s'il s'agit d'un numéro commun.")
+
+
+def _mobile_taken(holders: list[Professional]) -> ServiceError:
+    names = ", ".join(p.display_name for p in holders[:3]) + (" …" if len(holders) > 3 else "")
+    return ServiceError("mobile_taken", f"Ce mobile est déjà celui de {names} (fiche active) : deux fiches actives "
+                        "n'ont le même mobile que s'il est marqué « partagé » (cabinet, standard). Cochez « Mobile "
+                        "partagé » ou corrigez le numéro.", field="mobile_phone", status=409)
+
+
+def mobile_holders(mobile: str | None, *, exclude_id: int | None = None) -> list[Professional]:
+    """The active entries holding ``mobile`` (E.164), but ``exclude_id``."""
+    if not mobile:
+        return []
+    stmt = sa.select(Professional).where(Professional.active.is_(True), Professional.mobile_phone == mobile)
+    if exclude_id is not None:
+        stmt = stmt.where(Professional.id != exclude_id)
+    with db.session.no_autoflush:
+        return list(db.session.scalars(stmt.order_by(Professional.id)))
+
+
+def _check_mobile(*, exclude_id: int | None, mobile: str | None, active: bool, shared: bool) -> list[Professional]:
+    """The other active holders of the mobile the entry will have; refused unless the entry is marked shared."""
+    holders = mobile_holders(mobile, exclude_id=exclude_id) if active else []
+    if holders and not shared:
+        raise _mobile_taken(holders)
+    return holders
+
+
+def _share_with(actor: User | None, professional: Professional, holders: list[Professional]) -> None:
+    """Every holder of a shared mobile carries the flag (so a reply from it is known to be ambiguous)."""
+    for other in holders:
+        if not other.mobile_shared:
+            other.mobile_shared = True
+            audit.record(actor=actor, action="professional.update", object_type="professional", object_id=other.id,
+                         summary=f"Mobile marqué partagé (aussi celui de {professional.display_name}) : "
+                                 f"{other.display_name}", changes={"mobile_shared": [False, True]})
+
+
 def _number_taken() -> ServiceError:
     # two people saving the same RPPS at once: the unique index decides, nothing half-written stays
     return ServiceError("duplicate", "Ce numéro figure déjà dans l'annuaire.", status=409)
@@ -124,6 +165,8 @@ def create_professional(*, actor: User | None, data: Mapping[str, Any], consents
     given = _validate_consents(consents or {}, consent_method)
     if error := _identifier_taken(clean):
         raise error
+    holders = _check_mobile(exclude_id=None, mobile=clean.get("mobile_phone"), active=True,
+                            shared=bool(clean.get("mobile_shared")))
     professional = Professional(last_name="", first_name="", profession_code="", profession="")
     _apply(professional, clean)
     professional.confirmed_at = utcnow() if confirmed_at is _NOW else confirmed_at
@@ -132,6 +175,7 @@ def create_professional(*, actor: User | None, data: Mapping[str, Any], consents
     audit.record(actor=actor, action="professional.create", object_type="professional",
                  object_id=professional.id, summary=f"Fiche créée : {professional.display_name}",
                  changes=audit.changes_between({}, snapshot(professional)))
+    _share_with(actor, professional, holders)
     for item in given:
         _record_consent(actor=actor, professional=professional, **item)
     return professional
@@ -153,6 +197,17 @@ def update_professional(*, actor: User | None, professional: Professional, data:
     rpps, adeli = clean.get("rpps", professional.rpps), clean.get("adeli", professional.adeli)
     if not rpps and not adeli:
         raise ServiceError("validation_error", "Indiquez un numéro RPPS ou ADELI.", field="rpps")
+    holders = []
+    mobile = clean.get("mobile_phone", professional.mobile_phone)
+    shared = clean.get("mobile_shared", professional.mobile_shared)
+    if mobile != professional.mobile_phone or shared != professional.mobile_shared:
+        try:
+            holders = _check_mobile(exclude_id=professional.id, mobile=mobile, active=professional.active,
+                                    shared=shared)
+        except ServiceError as exc:
+            if actor is None or not role_may(actor.role, "directory.manage"):  # the person: no one else's name
+                raise ServiceError("mobile_taken", MOBILE_TAKEN_SELF, field="mobile_phone", status=409) from None
+            raise exc
     before = snapshot(professional)
     _apply(professional, clean)
     changes = audit.changes_between(before, snapshot(professional))
@@ -160,11 +215,16 @@ def update_professional(*, actor: User | None, professional: Professional, data:
         audit.record(actor=actor, action="professional.update", object_type="professional",
                      object_id=professional.id, summary=f"Fiche modifiée : {professional.display_name}",
                      changes=changes)
+    _share_with(actor, professional, holders)
     return professional
 
 
 def set_active(*, actor: User | None, professional: Professional, active: bool) -> Professional:
-    """Deactivate (or reactivate) a professional: an inactive one is never alerted."""
+    """Deactivate (or reactivate) a professional: an inactive one is never alerted. Reactivating an entry whose
+    mobile another active entry took meanwhile is refused unless the mobile is marked shared."""
+    if active and not professional.active:
+        _share_with(actor, professional, _check_mobile(exclude_id=professional.id, mobile=professional.mobile_phone,
+                                                      active=True, shared=professional.mobile_shared))
     if professional.active != active:
         professional.active = active
         audit.record(actor=actor, action="professional.activate" if active else "professional.deactivate",
@@ -239,8 +299,14 @@ def link_user(*, actor: User | None, professional: Professional, user: User | No
 
 
 def update_own_details(*, user: User, data: Mapping[str, Any], unavailable_until: datetime | None,
-                       availability_note: str | None, consents: Mapping[str, bool] | None = None) -> Professional:
-    """A professional updates their own contact details, availability and consents; this confirms the entry."""
+                       availability_note: str | None, consents: Mapping[str, bool] | None = None) -> list:
+    """A professional updates their own contact details, availability and consents; this confirms the entry.
+
+    A new mobile or e-mail is not written: a code is sent to it, and the value reaches the entry once the code is
+    typed (contact_changes); removing one is done at once. Returns the contact changes now waiting for their code.
+    """
+    from crisis_app.directory.professionals import contact_changes
+
     professional = professional_for_user(user)
     if professional is None:
         raise ServiceError("not_linked", "Aucune fiche de l'annuaire n'est liée à votre compte.", status=404)
@@ -248,6 +314,7 @@ def update_own_details(*, user: User, data: Mapping[str, Any], unavailable_until
     if unavailable_until is not None and unavailable_until < utcnow():
         raise ServiceError("validation_error", "Indisponible jusqu'au : choisissez une date à venir.",
                            field="unavailable_until")
+    requested = contact_changes.request_changes(actor=user, professional=professional, clean=clean)
     before = _self_snapshot(professional)
     _apply(professional, clean)
     professional.unavailable_until = unavailable_until
@@ -261,7 +328,7 @@ def update_own_details(*, user: User, data: Mapping[str, Any], unavailable_until
         if (current is not None and current.granted) != granted:
             _record_consent(actor=user, professional=professional, channel=Channel(channel), granted=granted,
                             method=SELF_SERVICE_METHOD)
-    return professional
+    return requested
 
 
 def _self_snapshot(professional: Professional) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.pagination import MAX_PAGE
-from crisis_app.directory.professionals import exports, forms, query, services
-from crisis_app.directory.professionals.models import Professional
+from crisis_app.directory.professionals import contact_changes, exports, forms, query, services
+from crisis_app.directory.professionals.models import ContactField, Professional
 from crisis_app.directory.views import LOCAL_TZ, actor, bp, refuse, search_criteria
 
 PAGE_SIZE = 50
@@ -179,7 +179,7 @@ def my_entry():
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_own_details(
+            requested = services.update_own_details(
                 user=actor(), data={"mobile_phone": form.mobile_phone.data or "", "email": form.email.data or ""},
                 unavailable_until=_end_of_local_day(form.unavailable_until.data),
                 availability_note=form.availability_note.data,
@@ -189,9 +189,47 @@ def my_entry():
             status = refuse(form, exc)
         else:
             flash("Merci : votre fiche est à jour et confirmée.", "success")
+            for change in requested:
+                flash(f"Un code vient d'être envoyé à {contact_changes.shown(change)} : saisissez-le ci-dessous pour "
+                      f"enregistrer ce nouveau {change.field.label} (d'ici là, l'ancien reste utilisé).", "info")
             return redirect(url_for("directory.my_entry"))
-    return render_template("directory/my_entry.html", p=professional, form=form), \
-        400 if form.errors and status == 200 else status
+    return _render_my_entry(professional, form), 400 if form.errors and status == 200 else status
+
+
+def _render_my_entry(professional: Professional, form, code_forms: dict | None = None):
+    pending = contact_changes.pending_for(professional)
+    code_forms = code_forms or {}
+    return render_template("directory/my_entry.html", p=professional, form=form, shown=contact_changes.shown,
+                           pending=[(c, code_forms.get(c.field.value) or forms.ContactCodeForm(field=c.field.value))
+                                    for c in pending])
+
+
+@bp.route("/ma-fiche/code", methods=["POST"])
+@permission_required("directory.self")
+def my_entry_code():
+    """The code sent to a new mobile or e-mail: typed right, the new value reaches the entry."""
+    professional = services.professional_for_user(actor())
+    if professional is None:
+        return redirect(url_for("directory.my_entry"))
+    code_form = forms.ContactCodeForm()
+    if not code_form.validate_on_submit():
+        form = forms.SelfServiceForm(obj=professional, unavailable_until=_local_day(professional.unavailable_until),
+                                     consent_sms=_granted(professional, "sms"),
+                                     consent_email=_granted(professional, "email"))
+        return _render_my_entry(professional, form, {code_form.field.data: code_form}), 400
+    field = ContactField(code_form.field.data)
+    if code_form.cancel.data:
+        contact_changes.cancel_change(professional=professional, field=field)
+        flash(f"Changement de {field.label} annulé : rien n'a changé.", "info")
+        return redirect(url_for("directory.my_entry"))
+    try:
+        outcome = contact_changes.confirm_change(user=actor(), field=field, code=code_form.code.data)
+    except ServiceError as exc:
+        abandon()
+        flash(exc.message, "error")
+        return redirect(url_for("directory.my_entry"))
+    flash(outcome.message, "success" if outcome.ok else "error")
+    return redirect(url_for("directory.my_entry"))
 
 
 def _granted(professional: Professional, channel: str) -> bool:

@@ -1,5 +1,6 @@
 """The freshness campaign: entries to confirm get a personal link; confirming or correcting needs no login."""
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -75,7 +76,14 @@ def test_person_corrects_a_bad_number_with_a_french_message_and_nothing_changes(
     assert (stale.mobile_phone, stale.confirmed_at) == before
     response = client.post(path, data={"action": "correct", "mobile_phone": "06 12 34 56 78",
                                        "email": "nouvelle@example.org", "csrf_token": csrf_token(client, path)})
-    assert response.status_code == 200
+    assert response.status_code == 200 and "Un code vient d" in response.text
+    db.session.expire_all()
+    assert (stale.mobile_phone, stale.email) == before[:1] + (stale.email,) and stale.email != "nouvelle@example.org"
+    for field, address in (("mobile_phone", "+33612345678"), ("email", "nouvelle@example.org")):
+        sent = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.address == address))
+        code = re.search(r"\b(\d{6})\b", sent.body).group(1)
+        client.post(path, data={"action": "code", "field": field, "code": code,
+                                "csrf_token": csrf_token(client, path)})
     db.session.expire_all()
     assert (stale.mobile_phone, stale.email) == ("+33612345678", "nouvelle@example.org")
 

@@ -57,6 +57,7 @@ def test_people_without_consent_are_counted_as_unreachable(two, tmp_path):
     newcomer = factories.professional()
     rows.append(dict(zip([c.label for c in csv_io.CSV_COLUMNS], csv_io.row_of(newcomer), strict=True)))
     rows[-1]["RPPS"] = _rpps()
+    rows[-1]["Téléphone mobile"] = ""  # a mobile two active entries may not share
     report = csv_io.import_csv(path=_write(tmp_path / "plus.csv", rows))
     # Bruno has no consent, and an import never brings one to whom it creates; Anne is reachable
     assert report.created == 1

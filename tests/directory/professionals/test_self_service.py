@@ -7,7 +7,7 @@ import pytest
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.roles import Role
-from crisis_app.directory.professionals import query, services
+from crisis_app.directory.professionals import contact_changes, query, services
 from tests import factories
 from tests.conftest import form_post
 
@@ -59,7 +59,9 @@ def test_saving_updates_contacts_and_availability_and_confirms_the_entry(client,
         "mobile_phone": "06 39 98 44 55", "email": "nouvelle@example.org", "unavailable_until": until.isoformat(),
         "availability_note": "Congés", "consent_sms": "y", "consent_email": "y"})
     assert response.status_code == 302
-    assert p.mobile_phone == "+33639984455" and p.email == "nouvelle@example.org"
+    # a new mobile and e-mail wait for the code sent to them (tests/directory/professionals/test_contact_details.py)
+    assert p.mobile_phone != "+33639984455" and p.email != "nouvelle@example.org"
+    assert {c.new_value for c in contact_changes.pending_for(p)} == {"+33639984455", "nouvelle@example.org"}
     assert p.availability_note == "Congés" and p.unavailable_until > utcnow()
     assert utcnow() - p.confirmed_at < timedelta(minutes=1)
     event = services.history(p)[0]
