@@ -16,6 +16,8 @@ ACTION_LABELS: dict[str, str] = {
     "auth.logout": "Déconnexion",
     "user.create": "Création d'un compte",
     "user.update": "Modification d'un compte",
+    "user.attach_organisation": "Rattachement d'un compte à une organisation",
+    "user.detach_organisation": "Détachement d'un compte de son organisation",
     "user.password": "Changement de mot de passe",
     "token.create": "Création d'un jeton d'API",
     "outbox.reply_unmatched": "Réponse SMS sans message qui l'attende",

@@ -16,6 +16,7 @@ from crisis_app.core import audit
 from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.core.roles import Role
 from crisis_app.directory.organisations.models import Organisation, OrganisationContact, OrganisationKind
 from crisis_app.directory.organisations.schemas import OrganisationSchema, OrganisationUpdateSchema
 
@@ -129,3 +130,51 @@ def evaluation_recipients() -> list[OrganisationContact]:
                     OrganisationContact.email.isnot(None))
              .order_by(Organisation.name, OrganisationContact.name))
     return list(db.session.scalars(query))
+
+
+# Accounts attached to an organisation: the ARS observer reads in /mes-messages what was sent to her organisation
+# (core.notifications matches on user.organisation_id); only partner roles are attached, the coordinator decides.
+ATTACHABLE_ROLES = frozenset({Role.ARS_OBSERVER})
+
+
+def attachable_accounts(organisation: Organisation) -> list[User]:
+    """Active partner accounts not yet attached to this organisation (by name)."""
+    return list(db.session.scalars(sa.select(User).where(
+        User.active.is_(True), User.role.in_(ATTACHABLE_ROLES),
+        sa.or_(User.organisation_id.is_(None), User.organisation_id != organisation.id)).order_by(User.full_name)))
+
+
+def attached_accounts(organisation: Organisation) -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).where(User.organisation_id == organisation.id).order_by(User.full_name)))
+
+
+def attach_account(*, actor: User, organisation: Organisation, user: User) -> None:
+    """Attach a partner account to ``organisation`` (an account belongs to one organisation at most)."""
+    if user.role not in ATTACHABLE_ROLES:
+        raise ServiceError("not_a_partner_account", "Seul un compte d'observateur peut être rattaché à une "
+                           "organisation partenaire.", field="user_id")
+    if not user.active:
+        raise ServiceError("inactive_account", "Ce compte est désactivé.", field="user_id")
+    if user.organisation_id == organisation.id:
+        return
+    before = user.organisation_id
+    user.organisation_id = organisation.id
+    db.session.flush()
+    audit.record(actor=actor, action="user.attach_organisation", object_type="user", object_id=user.id,
+                 summary=f"Compte {user.email} rattaché à {organisation.name}",
+                 changes={"organisation_id": [before, organisation.id]})
+
+
+def detach_account(*, actor: User, organisation: Organisation, user: User) -> None:
+    if user.organisation_id != organisation.id:
+        raise ServiceError("not_attached", "Ce compte n'est pas rattaché à cette organisation.", status=409)
+    user.organisation_id = None
+    db.session.flush()
+    audit.record(actor=actor, action="user.detach_organisation", object_type="user", object_id=user.id,
+                 summary=f"Compte {user.email} détaché de {organisation.name}",
+                 changes={"organisation_id": [organisation.id, None]})
+
+
+def organisation_of(user: User) -> Organisation | None:
+    return db.session.get(Organisation, user.organisation_id) if user.organisation_id else None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from crisis_app.core.access import get_for_user, permission_required, require
-from crisis_app.core.db import abandon
+from crisis_app.core.db import abandon, db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.models import User
 from crisis_app.directory.organisations import forms
 from crisis_app.directory.organisations import services as organisations
 from crisis_app.directory.organisations.models import Organisation
@@ -33,7 +35,39 @@ def organisation_detail(organisation_id: int):
     if request.method == "POST" or request.args.get("modifier"):
         require("organisation.manage")
         return _organisation_form(organisation)
-    return render_template("directory/organisation_detail.html", organisation=organisation)
+    return _detail(organisation)
+
+
+def _detail(organisation: Organisation, status: int = 200):
+    manage = current_user.may("organisation.manage")
+    return render_template("directory/organisation_detail.html", organisation=organisation,
+                           attached=organisations.attached_accounts(organisation) if manage else [],
+                           attachable=organisations.attachable_accounts(organisation) if manage else []), status
+
+
+@bp.route("/organisations/<int:organisation_id>/comptes", methods=["POST"])
+@permission_required("organisation.manage")
+def organisation_accounts(organisation_id: int):
+    """Attach (``attacher``) or detach (``detacher``) a partner account: it then reads in « Mes messages » what
+    was sent to the organisation."""
+    organisation = get_for_user(Organisation, organisation_id, "organisation.manage")
+    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    if user is None:
+        flash("Choisissez un compte.", "error")
+        return _detail(organisation, 400)
+    try:
+        if request.form.get("action") == "detacher":
+            organisations.detach_account(actor=actor(), organisation=organisation, user=user)
+            flash(f"Compte de {user.full_name} détaché de {organisation.name}.", "success")
+        else:
+            organisations.attach_account(actor=actor(), organisation=organisation, user=user)
+            flash(f"Compte de {user.full_name} rattaché à {organisation.name} : il lit dans « Mes messages » "
+                  "ce qui est envoyé à l'organisation.", "success")
+    except ServiceError as exc:
+        abandon()
+        flash(exc.message, "error")
+        return _detail(organisation, exc.status if exc.status != 422 else 400)
+    return redirect(url_for("directory.organisation_detail", organisation_id=organisation.id))
 
 
 @bp.route("/organisations/<int:organisation_id>/activation", methods=["POST"])

@@ -40,7 +40,20 @@ def linked_entries(user: User) -> list[profile.Linked]:
                            manager_endpoint="directory.detail", manager_args={"professional_id": entry.id})]
 
 
+def linked_organisation(user: User) -> list[profile.Linked]:
+    from crisis_app.directory.organisations.services import organisation_of
+
+    organisation = organisation_of(user)
+    if organisation is None:
+        return []
+    return [profile.Linked(label="Organisation partenaire", text=f"{organisation.name} ({organisation.kind.label})",
+                           manager_endpoint="directory.organisation_detail",
+                           manager_args={"organisation_id": organisation.id})]
+
+
 def connect() -> None:
     account_created.connect(link_new_account, weak=False)
     if linked_entries not in profile.LINKED_PROVIDERS:
         profile.LINKED_PROVIDERS.append(linked_entries)
+    if linked_organisation not in profile.LINKED_PROVIDERS:
+        profile.LINKED_PROVIDERS.append(linked_organisation)
