@@ -20,7 +20,7 @@ from crisis_app.alerts import signals
 from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
 from crisis_app.alerts.schemas import AlertInputSchema
-from crisis_app.core import audit, crisis_context
+from crisis_app.core import audit, crisis_context, gsm
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
@@ -210,7 +210,7 @@ def running_alerts_of_crisis(crisis_id: int) -> list[Alert]:
 
 def crisis_end_text(title: str) -> str:
     """The end message sent, by default, to everyone a crisis alerted when the crisis closes."""
-    return (f"La crise « {title[:200]} » est close. Merci pour votre mobilisation : "
+    return (f"La crise \"{gsm.replace(title[:200])}\" est close. Merci pour votre mobilisation : "
             "aucune réponse n'est plus attendue.")
 
 

@@ -74,7 +74,7 @@ class Current(MethodView):
         """Whether a crisis (or an exercise) is on, and what the caller was asked during it (every role)."""
         person = directory_services.professional_for_user(_actor())
         items = []
-        for crisis in (services.current_crisis(), services.current_exercise()):
+        for crisis in services.open_crises():
             if crisis is not None:
                 items.append({"id": crisis.id, "title": crisis.title, "typology_label": crisis.typology_label,
                               "gradation": crisis.gradation, "gradation_label": crisis.gradation_label,

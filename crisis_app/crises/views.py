@@ -14,6 +14,7 @@ from crisis_app.alerts import services as alert_services
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.outcome import refusal_text
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import PARIS, paris_datetime
 from crisis_app.core.vocabulary import Gradation, Typology
@@ -44,20 +45,30 @@ def bounded(object_id: int) -> int:
 def inject_crisis_banner():
     if not getattr(current_user, "is_authenticated", False):  # no user at all: a PDF rendered outside a request
         return {}
-    return {"active_crisis": services.current_crisis(), "active_exercise": services.current_exercise(),
+    crises = services.open_crises()
+    real = [c for c in crises if not c.is_exercise]
+    exercises = [c for c in crises if c.is_exercise]
+    return {"active_crises": real, "active_exercises": exercises,
+            "active_crisis": real[0] if real else None, "active_exercise": exercises[0] if exercises else None,
             "show_crisis_banner": True}
 
 
 @card_provider("crisis.read", order=0)
 def _crisis_card(user):
-    crisis = services.current_crisis()
-    if crisis is None:
+    crises = services.open_crises()
+    if not crises:
         yield Card(title="Crise sanitaire", value="Aucune crise active", tone="ok", detail="Vigie est en veille.",
                    url=url_for("crises.index"))
         return
-    yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert", urgent=True,
-               detail=f"{crisis.title} — {crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
-               url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
+    for crisis in crises:  # each open crisis its own card: two crises at once show as two
+        if crisis.is_exercise:
+            yield Card(title=f"Exercice : {crisis.title}", value=crisis.gradation_label, tone="neutral",
+                       detail=f"{crisis.typology_label}, ouvert le {paris_datetime(crisis.opened_at)}",
+                       url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre l'exercice")
+            continue
+        yield Card(title=f"Crise : {crisis.title}", value=crisis.gradation_label, tone="alert", urgent=True,
+                   detail=f"{crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
+                   url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
 
 
 @bp.app_template_filter("paris_iso")
@@ -183,15 +194,34 @@ def cell(crisis_id: int):
             status = exc.status
     activation = cellule.latest(crisis)
     return render_template("crises/cell.html", crisis=crisis, activation=activation,
-                           roll=cellule.roll_call(activation) if activation else [],
+                           roll=cellule.roll_call(crisis) if activation else [],
                            candidates=cellule.candidates(crisis) if crisis.active else []), status
+
+
+@bp.route("/<int:crisis_id>/cellule/suppleant", methods=["POST"])
+@permission_required("crisis.manage")
+def call_backup(crisis_id: int):
+    """One tap: alert the suppléant (or the next backup) of a member who declined or stays silent."""
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    member = _int(request.form.get("professional_id"))
+    if not isinstance(member, int) or not 0 < member <= MAX_ID:
+        flash("Membre inconnu.", "error")
+        return redirect(url_for("crises.cell", crisis_id=crisis.id)), 303
+    try:
+        activation = cellule.call_backup(actor=actor(), crisis=crisis, professional_id=member)
+    except ServiceError as exc:
+        abandon()
+        flash(refusal_text(exc), "error")
+    else:
+        flash(f"{activation.members[0].name} est alerté(e) à la place du membre absent.", "success")
+    return redirect(url_for("crises.cell", crisis_id=crisis.id)), 303
 
 
 @bp.route("/en-cours")
 @permission_required("crisis.status")
 def status():
     """What every professional may see: whether a crisis is on, and what they were asked during it."""
-    crises = [c for c in (services.current_crisis(), services.current_exercise()) if c is not None]
+    crises = services.open_crises()
     person = directory_services.professional_for_user(actor())
     asked = {c.id: alert_link.asked_of(person.id, c.id) if person else [] for c in crises}
     return render_template("crises/status.html", crises=crises, asked=asked, person=person)

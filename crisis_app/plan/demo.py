@@ -111,6 +111,8 @@ def _sections(people: dict[str, Professional], organisation_ids: list[int]) -> d
         "pilotage": {"members": [{"role": role, "professional_id": people[who].id,
                                   "backup_id": people[backup].id if backup else None} for role, who, backup in members],
                      "cellule_place": "Local de la CPTS, 12 rue des Lilas, Toulouse ; repli à la MSP de Colomiers.",
+                     "cellule_visio": "https://visio.example.org/cpts-cellule",
+                     "cellule_first_briefing": "1 h après l'activation",
                      "cellule_mode": "Convocation par SMS par le référent ; visioconférence possible ; point "
                                      "quotidien à 8 h 30 pendant la crise.",
                      "communication_professionals": "Alertes SMS et e-mail depuis Vigie ; point hebdomadaire.",

@@ -47,6 +47,23 @@ def test_the_cellule_proposed_is_the_plans(offre, published):
     assert not rows[backup.id]["checked"]
 
 
+def test_the_cellule_message_gives_the_plans_place_visio_link_and_first_briefing_in_gsm7(offre, published, referent):
+    from crisis_app.alerts import messages
+    from crisis_app.alerts.models import Alert
+    from crisis_app.core import gsm
+    from crisis_app.core.db import db
+
+    _, _, member, _ = published["people"]
+    activation = cellule.activate(actor=referent, crisis=offre, professional_ids=[member.id])
+    alert = db.session.get(Alert, activation.alert_id)
+    for text in (alert.sms_text, alert.email_text):
+        assert "Local de la CPTS" in text and "https://visio.example.org/cellule" in text
+        assert "30 min après l'activation" in text
+    sms = messages.sms_body(alert, "message", "https://vigie.example.org/r/" + "x" * 40)
+    assert gsm.check(sms).is_gsm7, gsm.offending(sms)
+    assert gsm.check(sms).segments == 3  # 364 septets; with one "—" (UCS-2) the same text would cost 6
+
+
 def test_the_sent_evaluation_reaches_the_plans_recipients_and_counts_in_its_indicators(offre, referent):
     year = utcnow().year
     before = mission.for_year(year)["evaluations_done"]
