@@ -210,8 +210,7 @@ def running_alerts_of_crisis(crisis_id: int) -> list[Alert]:
 
 def crisis_end_text(title: str) -> str:
     """The end message sent, by default, to everyone a crisis alerted when the crisis closes."""
-    return (f"La crise \"{gsm.replace(title[:200])}\" est close. Merci pour votre mobilisation : "
-            "aucune réponse n'est plus attendue.")
+    return f"Crise \"{gsm.replace(title[:200])}\" close : merci de votre mobilisation, aucune réponse attendue."
 
 
 @atomic()

@@ -15,10 +15,10 @@ from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, db
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.labels import labels
+from crisis_app.core.labels import label_of, labels
 from crisis_app.core.notifications.models import PURPOSE_END, Delivery, DeliveryPurpose, DeliveryState
 from crisis_app.core.notifications.registry import available_channels
-from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS, after_answer
+from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS, Gradation, after_answer
 from crisis_app.directory.audiences.services import list_audiences, reach
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
@@ -67,7 +67,8 @@ def _compose_context(form: dict, errors: dict | None = None) -> dict:
     return {"form": form, "errors": errors or {}, "templates": _offered_templates(crisis),
             "audiences": _audience_choices(), "channels": available_channels(), "crisis": crisis,
             "open_crises": open_crises, "must_choose": len(open_crises) > 1, "no_crisis": NO_CRISIS,
-            "size": sms_size(form.get("sms_text", "")), "gsm": gsm.check(form.get("sms_text", ""))}
+            "size": sms_size(form.get("sms_text", "")), "gsm": gsm.check(form.get("sms_text", "")),
+            "gsm_name": gsm.describe, "gradation_label": lambda g: label_of(Gradation, g)}
 
 
 def _template_form(key: str | None, crisis_value: str | None) -> dict:

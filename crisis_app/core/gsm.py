@@ -8,6 +8,7 @@ what people type is checked here and, on request, rewritten with :data:`REPLACEM
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # GSM 03.38 basic set and the extension table (each extension character costs two septets).
@@ -79,9 +80,14 @@ def check(text: str) -> GsmCheck:
                     all(c in REPLACEMENTS for c in bad), text)
 
 
+_GUILLEMETS = (re.compile("«[ \u00a0\u202f]*"), re.compile("[ \u00a0\u202f]*»"))
+
+
 def replace(text: str) -> str:
-    """``text`` with every character of :data:`REPLACEMENTS` rewritten (the others are left as they are)."""
-    return "".join(REPLACEMENTS.get(c, c) if c not in BASIC and c not in EXTENSION else c for c in text or "")
+    """``text`` with every character of :data:`REPLACEMENTS` rewritten (the others are left as they are); French
+    guillemets lose their inner spaces: « centre » becomes "centre"."""
+    text = _GUILLEMETS[1].sub('"', _GUILLEMETS[0].sub('"', text or ""))
+    return "".join(REPLACEMENTS.get(c, c) if c not in BASIC and c not in EXTENSION else c for c in text)
 
 
 def describe(char: str) -> str:

@@ -156,8 +156,8 @@ BUILT_IN_PRESETS = (
     Preset(
         "canicule-g1", "Canicule — personnes vulnérables — gradation 1", 4, 1,
         "Canicule : vigilance patients fragiles",
-        "{cpts} : canicule (gradation {gradation}). Merci d'appeler vos patients de plus de 75 ans, isolés ou en ALD "
-        "les plus fragiles, et de signaler toute situation inquiétante à la cellule de crise.",
+        "{cpts} : canicule (gradation {gradation}). Appelez vos patients fragiles (plus de 75 ans, isolés, ALD) "
+        "et signalez toute situation inquiétante à la cellule.",
         "Bonjour,\n\nL'épisode de canicule ({titre}) place la CPTS en gradation {gradation}. Merci de contacter vos "
         "patients âgés, isolés ou en ALD et de signaler toute situation préoccupante à la cellule de crise.\n\n"
         f"{_SIGNATURE}",

@@ -47,7 +47,7 @@ def test_closing_the_crisis_ends_its_alert_and_no_relance_follows(crisis, refere
             assert engine.sweep(utcnow() + timedelta(minutes=11))["escalated"] == 0
     assert _deliveries(alert, PURPOSE_ESCALATION) == 0
     assert _deliveries(alert, PURPOSE_END) == len(alert.recipients), "the end message goes to each person alerted"
-    assert "« Canicule juillet » est close" in alert.end_text
+    assert 'Crise "Canicule juillet" close' in alert.end_text
 
 
 def test_an_answer_after_the_close_is_refused_and_the_page_says_the_crisis_is_closed(crisis, referent, alert,
