@@ -121,7 +121,8 @@ def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], s
 
 
 def _current_crisis_id() -> int | None:
-    crisis = crisis_context.current()
+    """The crisis a movement is for by default: the only open one; with several open, the form asks."""
+    crisis = crisis_context.only_open_crisis()
     return crisis.id if crisis else None
 
 
