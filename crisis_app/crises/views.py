@@ -14,6 +14,7 @@ from crisis_app.alerts import services as alert_services
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.outcome import refusal_text
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import PARIS, paris_datetime
@@ -139,6 +140,20 @@ def detail(crisis_id: int):
 def level(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
     target = _int(request.values.get("gradation"))
+    if request.method == "POST" and not confirmed() and target in set(Gradation) and target < crisis.gradation \
+            and (request.form.get("reason") or "").strip():
+        return confirm_page(
+            crisis=crisis, heading="Abaisser le niveau",
+            sentence=f"La crise « {crisis.title} » passera de {crisis.gradation_label.lower()} à "
+                     f"{Gradation(target).label.lower()} : les mesures du plan pour "
+                     f"{crisis.gradation_label.lower()} ne s'appliquent plus, et le changement est inscrit au "
+                     f"journal de bord.",
+            details=[f"Motif : {request.form.get('reason', '').strip()}",
+                     "Les personnes déjà alertées ne sont pas prévenues automatiquement : envoyez-leur une "
+                     "information si besoin."],
+            action=url_for("crises.level", crisis_id=crisis.id), confirm_label="Confirmer la baisse de niveau",
+            back=url_for("crises.detail", crisis_id=crisis.id),
+            hidden={"gradation": str(target), "reason": request.form.get("reason", "")})
     if request.method == "POST":
         try:
             services.change_level(actor=actor(), crisis=crisis, gradation=target, reason=request.form.get("reason"))
@@ -159,19 +174,54 @@ def _level_page(crisis: Crisis, target, errors: dict):
                            presets=plan_link.presets_for(crisis.typology, target) if valid else [])
 
 
+def confirm_page(*, crisis: Crisis | None, heading: str, sentence: str, action: str, confirm_label: str,
+                 back: str, hidden: dict | None = None, details: list[str] | None = None,
+                 template: str = "crises/confirm.html", **context):
+    """The step before an irreversible change: one sentence saying what happens and to whom, then "Confirmer"."""
+    return render_template(template, crisis=crisis, heading=heading, sentence=sentence, action=action,
+                           confirm_label=confirm_label, back=back, hidden=list((hidden or {}).items()),
+                           details=details or [], **context)
+
+
+def confirmed() -> bool:
+    return request.form.get("confirm") == "1"
+
+
 @bp.route("/<int:crisis_id>/cloture", methods=["POST"])
 @permission_required("crisis.manage")
 def close(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
+    reason = request.form.get("reason", "")
+    notify = request.form.get("notify_end") == "1"
+    if not confirmed():
+        if not reason.strip():
+            flash("Le motif de la clôture est obligatoire.", "error")
+            return redirect(url_for("crises.detail", crisis_id=crisis.id)), 303
+        running = alert_services.running_alerts_of_crisis(crisis.id)
+        people = sum(len(a.recipients) for a in running)
+        end_message = (request.form.get("end_message") or "").strip() or alert_services.crisis_end_text(crisis.title)
+        details = [f"Motif : {reason.strip()}"]
+        if running:
+            details.append(f"{pluriel(len(running), 'alerte en cours arrêtée', 'alertes en cours arrêtées')} "
+                           f"aussitôt : plus de relance, plus de réponse attendue.")
+            details.append(f"Message de fin envoyé à {pluriel(people, 'personne alertée', 'personnes alertées')} : "
+                           f"« {end_message} »" if notify else "Aucun message de fin n'est envoyé.")
+        details.append("Le retour d'expérience sera ensuite à rédiger, puis à envoyer à l'ARS.")
+        return confirm_page(
+            crisis=crisis, heading="Clore la crise",
+            sentence=f"La crise « {crisis.title} » sera close maintenant : elle ne pourra plus changer de niveau, "
+                     f"ni recevoir d'alerte.",
+            details=details, action=url_for("crises.close", crisis_id=crisis.id),
+            confirm_label="Confirmer la clôture", back=url_for("crises.detail", crisis_id=crisis.id),
+            hidden={"reason": reason, "notify_end": "1" if notify else "", "end_message": end_message})
     try:
-        services.close_crisis(actor=actor(), crisis=crisis, reason=request.form.get("reason", ""),
-                              notify_end=request.form.get("notify_end") == "1",
+        services.close_crisis(actor=actor(), crisis=crisis, reason=reason, notify_end=notify,
                               end_message=request.form.get("end_message"))
     except ServiceError as exc:
         abandon()
         flash(exc.message, "error")
         return redirect(url_for("crises.detail", crisis_id=crisis.id)), 303
-    flash("Crise close. Le retour d'expérience est prêt à être rédigé.", "success")
+    flash("Crise close. Il reste à rédiger le retour d'expérience, puis à l'envoyer à l'ARS.", "success")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 
 
