@@ -13,4 +13,8 @@ def init_app(app, api) -> None:
     cli.register(app)
     subscribers.connect()
     services.register_context()
+    from crisis_app.core.notifications import outbox
+    from crisis_app.crises.retex import TOPIC
+
+    outbox.TOPIC_LABELS[TOPIC] = "Retour d'expérience (RETEX)"
     views_mission.register(app, api)
