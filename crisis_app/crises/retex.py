@@ -24,7 +24,8 @@ from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_datetime
 from crisis_app.core.vocabulary import Gradation
-from crisis_app.crises import alert_link, board, journal, needs, plan_link, services
+from crisis_app.crises import alert_link, board, cellule, journal, needs, plan_link, services
+from crisis_app.stock.units import quantity_text
 from crisis_app.crises.models import (
     Crisis,
     EntryKind,
@@ -41,15 +42,26 @@ def compute_figures(crisis: Crisis) -> dict[str, Any]:
     """Duration, gradation timeline, alerts and their rates, mobilisation, equipment, needs, journal by kind."""
     end = crisis.closed_at or utcnow()
     alerts = alert_link.figures(crisis.id)
-    _, equipment = board.handed_out(crisis)
+    lines, equipment = board.handed_out(crisis)
+    per_item: dict[tuple[str, str], int] = {}
+    for line in lines:
+        per_item[(line["item"], line["unit"])] = per_item.get((line["item"], line["unit"]), 0) + line["quantity"]
     need_counts = needs.counts(crisis)
     by_kind = journal.counts_by_kind(crisis)
     timeline = [{"at": c.at, "from": label_of(Gradation, c.from_gradation, "—"),
                  "to": label_of(Gradation, c.to_gradation, "Clôture"), "reason": c.reason, "by": c.author_label}
                 for c in services.level_changes(crisis)]
+    decisions = [{"at": e.at, "text": e.text, "by": e.author_label} for e in journal.entries(crisis)
+                 if e.kind is EntryKind.DECISION]
+    roster = [{"name": r["name"], "role": r["role"], "state": r["state"], "answer": r["answer"],
+               "answered_at": r["answered_at"], "comment": r["comment"]} for r in cellule.roll_call(crisis)]
     return _plain({
         "opened_at": crisis.opened_at, "closed_at": crisis.closed_at,
         "duration_hours": round((end - crisis.opened_at).total_seconds() / 3600, 1),
+        "duration_seconds": round((end - crisis.opened_at).total_seconds()),
+        "decisions": decisions, "cellule": roster, "by_profession": alert_link.figures_by_profession(crisis.id),
+        "equipment_lines": [{"item": item, "quantity": qty, "text": quantity_text(qty, unit)}
+                            for (item, unit), qty in sorted(per_item.items())],
         "timeline": timeline, "alerts": alerts["alerts"], "alerts_sent": len(alerts["alerts"]),
         "channels": alerts["channels"], "mobilised": alerts["mobilised"],
         "equipment": equipment, "needs_total": need_counts["total"], "needs_met": need_counts["met"],
