@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from crisis_app.core import gsm
 
+
 @dataclass(frozen=True)
 class SmsSize:
     encoding: str  # "GSM-7" or "UCS-2"

@@ -167,7 +167,8 @@ BUILT_IN_PRESETS = (
         "Événement NRC : consignes",
         "{cpts} : événement NRC, gradation {gradation}. Ne recevez pas au cabinet un patient exposé : orientez-le "
         "vers le 15. Protégez-vous (FFP2, gants). Confirmez la réception.",
-        "Bonjour,\n\nUn événement nucléaire, radiologique ou chimique ({titre}) est en cours (gradation {gradation}).\n\n"
+        "Bonjour,\n\nUn événement nucléaire, radiologique ou chimique ({titre}) est en cours "
+        "(gradation {gradation}).\n\n"
         "Consignes :\n- ne recevez pas au cabinet un patient exposé ou contaminé : orientez-le vers le 15, qui "
         "indique le lieu de prise en charge ;\n- protégez-vous : masque FFP2, gants, surblouse ; ne touchez pas les "
         "vêtements du patient sans protection ;\n- signalez à la cellule de crise tout patient exposé vu ou appelé "

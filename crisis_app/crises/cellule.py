@@ -43,7 +43,9 @@ def latest(crisis: Crisis) -> CellActivation | None:
 
 
 def _audience(actor: User, crisis: Crisis, ids: list[int]) -> Audience:
-    name = f"Cellule de crise — crise n° {crisis.id}" + ("" if len(ids) > 1 else f" — appel n° {len(activations(crisis)) + 1}")
+    name = f"Cellule de crise — crise n° {crisis.id}"
+    if len(ids) == 1:  # one person called (a suppléant): an audience of its own, the cellule's stays whole
+        name += f" — appel n° {len(activations(crisis)) + 1}"
     existing = db.session.scalar(sa.select(Audience).where(Audience.name == name))
     return audiences.save_audience(actor=actor, audience=existing, data={
         "name": name, "kind": "list", "professional_ids": ids, "for_exercises": crisis.is_exercise,

@@ -25,13 +25,13 @@ from crisis_app.core.models import User
 from crisis_app.core.timez import paris_datetime
 from crisis_app.core.vocabulary import Gradation
 from crisis_app.crises import alert_link, board, cellule, journal, needs, plan_link, services
-from crisis_app.stock.units import quantity_text
 from crisis_app.crises.models import (
     Crisis,
     EntryKind,
     Evaluation,
     EvaluationStatus,
 )
+from crisis_app.stock.units import quantity_text
 
 MAX_TEXT = 20_000
 TOPIC = "crises.retex"
@@ -373,3 +373,22 @@ def deliveries(evaluation: Evaluation) -> list:
     return list(db.session.scalars(sa.select(Delivery).where(Delivery.message_id == evaluation.message_id)
                                    .order_by(Delivery.id)))
 
+
+
+def pending_evaluations(limit: int = 10) -> list[tuple[Crisis, Evaluation]]:
+    """Closed crises whose RETEX is not sent yet (not written, draft or validated), most recently closed first."""
+    rows = db.session.execute(
+        sa.select(Crisis, Evaluation).outerjoin(Evaluation, Evaluation.crisis_id == Crisis.id)
+        .where(Crisis.closed_at.isnot(None),
+               sa.or_(Evaluation.id.is_(None), Evaluation.status != EvaluationStatus.SENT))
+        .order_by(Crisis.closed_at.desc()).limit(limit)).all()
+    return [(crisis, evaluation or Evaluation(crisis_id=crisis.id, status=EvaluationStatus.DRAFT))
+            for crisis, evaluation in rows]
+
+
+def sent_evaluations(limit: int = 5) -> list[tuple[Crisis, Evaluation]]:
+    """The evaluations sent, most recent first."""
+    rows = db.session.execute(
+        sa.select(Crisis, Evaluation).join(Evaluation, Evaluation.crisis_id == Crisis.id)
+        .where(Evaluation.status == EvaluationStatus.SENT).order_by(Evaluation.sent_at.desc()).limit(limit)).all()
+    return [(crisis, evaluation) for crisis, evaluation in rows]

@@ -12,12 +12,13 @@ from flask_login import current_user
 
 from crisis_app.alerts import services as alert_services
 from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.db import abandon
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.formats import pluriel
-from crisis_app.core.outcome import refusal_text
 from crisis_app.core.home import Card, card_provider
-from crisis_app.core.timez import PARIS, paris_datetime
+from crisis_app.core.outcome import refusal_text
+from crisis_app.core.roles import Role
+from crisis_app.core.timez import PARIS, paris_datetime, to_paris
 from crisis_app.core.vocabulary import Gradation, Typology
 from crisis_app.crises import alert_link, cellule, plan_link, services
 from crisis_app.crises.models import Authority, Crisis
@@ -70,6 +71,63 @@ def _crisis_card(user):
         yield Card(title=f"Crise : {crisis.title}", value=crisis.gradation_label, tone="alert", urgent=True,
                    detail=f"{crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
                    url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
+
+
+def _days_since(moment) -> str:
+    days = (to_paris(utcnow()).date() - to_paris(moment).date()).days
+    return "aujourd'hui" if days == 0 else "hier" if days == 1 else f"il y a {pluriel(days, 'jour', 'jours')}"
+
+
+@card_provider("crisis.manage", order=1)
+def _referent_todo_cards(user):
+    """What the référent has to do now: silent or absent cellule members and needs not covered, per open crisis;
+    a RETEX to write, validate or send per closed crisis."""
+    from crisis_app.crises import needs, retex
+
+    for crisis in services.open_crises():
+        absent = cellule.absent(crisis) if cellule.latest(crisis) else []
+        if absent:
+            declined = sum(1 for r in absent if r["state"] == "declined")
+            yield Card(title=f"Cellule : {crisis.title}", tone="warn",
+                       value=f"{pluriel(len(absent), 'membre absent ou silencieux', 'membres absents ou silencieux')}",
+                       detail=", ".join(r["name"] for r in absent[:5])
+                       + (f" ({pluriel(declined, 'refus', 'refus')})" if declined else ""),
+                       url=url_for("crises.cell", crisis_id=crisis.id), action="Appeler un suppléant")
+        open_needs = [n for n in needs.needs_of(crisis) if n.status.value in ("identified", "in_progress")]
+        if open_needs:
+            yield Card(title=f"Besoins non couverts : {crisis.title}", tone="warn",
+                       value=pluriel(len(open_needs), "besoin à couvrir", "besoins à couvrir"),
+                       detail=", ".join(n.title for n in open_needs[:4]),
+                       url=url_for("crises.board_page", crisis_id=crisis.id), action="Voir les besoins")
+    for crisis, evaluation in retex.pending_evaluations():
+        step = {"draft": "à rédiger", "validated": "à envoyer"}[evaluation.status.value]
+        yield Card(title=f"RETEX {step} : {crisis.title}", tone="warn",
+                   value=f"Close {_days_since(crisis.closed_at)}",
+                   detail=f"{'Exercice' if crisis.is_exercise else 'Crise'} close le {paris_datetime(crisis.closed_at)}"
+                          " : le retour d'expérience est attendu par l'ARS.",
+                   url=url_for("crises.retex_page", crisis_id=crisis.id),
+                   action="Rédiger le RETEX" if step == "à rédiger" else "Envoyer le RETEX")
+
+
+@card_provider("crisis.evaluation.read", order=2)
+def _evaluations_received_cards(user):
+    """The ARS observer (and who reads without writing) finds each evaluation sent, with its link."""
+    if user.may("crisis.manage"):
+        return
+    from crisis_app.crises import retex
+
+    sent = retex.sent_evaluations(limit=5)
+    if not sent:
+        if user.role is Role.ARS_OBSERVER:
+            yield Card(title="Évaluations reçues (RETEX)", value="Aucune pour l'instant",
+                       detail="Chaque retour d'expérience envoyé par la CPTS s'affichera ici, avec son lien.")
+        return
+    for crisis, evaluation in sent:
+        day = "%d/%m/%Y"
+        yield Card(title=f"RETEX : {crisis.title}", value=f"Envoyé le {paris_datetime(evaluation.sent_at, day)}",
+                   detail=f"{'Exercice' if crisis.is_exercise else 'Crise'} du {paris_datetime(crisis.opened_at, day)}"
+                          f" au {paris_datetime(crisis.closed_at, day)} · {crisis.typology_label}",
+                   url=url_for("crises.retex_page", crisis_id=crisis.id), action="Lire le retour d'expérience")
 
 
 @bp.app_template_filter("paris_iso")
@@ -132,7 +190,18 @@ def detail(crisis_id: int):
                            presets=plan_link.presets_for(crisis.typology, crisis.gradation),
                            gradations=Gradation, activation=cellule.latest(crisis),
                            running_alerts=alert_services.running_alerts_of_crisis(crisis.id) if crisis.active else [],
-                           end_text=alert_services.crisis_end_text(crisis.title))
+                           end_text=alert_services.crisis_end_text(crisis.title),
+                           retex_reminder=_retex_reminder(crisis))
+
+
+def _retex_reminder(crisis: Crisis) -> dict | None:
+    """After the close: where the RETEX stands, and since when the crisis is closed."""
+    if crisis.active:
+        return None
+    from crisis_app.crises import retex
+
+    evaluation = retex.evaluation_of(crisis)
+    return {"status": evaluation.status.value, "label": evaluation.status.label, "since": _days_since(crisis.closed_at)}
 
 
 @bp.route("/<int:crisis_id>/niveau", methods=["GET", "POST"])

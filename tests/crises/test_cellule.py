@@ -10,9 +10,9 @@ from crisis_app.alerts import services as alert_services
 from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.roles import Role
 from crisis_app.core.vocabulary import QuestionKind
 from crisis_app.crises import cellule, journal, services
-from crisis_app.core.roles import Role
 from crisis_app.crises.models import CellActivation, EntryKind
 from tests import factories
 from tests.conftest import form_post

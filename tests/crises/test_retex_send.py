@@ -181,7 +181,8 @@ def test_an_invalid_extra_address_is_refused_and_nothing_is_sent(client, login, 
     login(personas[Role.CRISIS_REFERENT])
     url = f"/crises/{validated.id}/retex"
     token = csrf_token(client, url)
-    review = client.post(f"{url}/envoi", data={"csrf_token": token, "step": "review", "extra_emails": "pas-une-adresse"})
+    review = client.post(f"{url}/envoi", data={"csrf_token": token, "step": "review",
+                                               "extra_emails": "pas-une-adresse"})
     assert review.status_code == 400 and "Adresse e-mail invalide" in review.text
     assert 'data-testid="confirm-step"' not in review.text
     forced = client.post(f"{url}/envoi", data={"csrf_token": token, "step": "review", "confirm": "1",
