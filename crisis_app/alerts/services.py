@@ -35,6 +35,9 @@ from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import normalize_mobile
 
 
+CHANNEL_NAMES = {"sms": "SMS", "email": "e-mail"}
+
+
 def _invalid(fields: dict) -> ServiceError:
     return ServiceError("validation_error", "Alerte invalide : corrigez les champs signalés.",
                         fields={k: v if isinstance(v, list) else [str(v)] for k, v in fields.items()})
@@ -131,8 +134,8 @@ def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
     message = _write(alert, people, actor=actor)
     summary = (f"{'Exercice' if alert.is_exercise else 'Alerte'} « {alert.title} » envoyée à "
                f"{len(alert.recipients)} personne(s) de l'audience « {audience.name} » "
-               f"({alert.unreachable_count} injoignable(s)), {message.delivery_count} message(s) sur "
-               f"{', '.join(alert.channels)}")
+               f"({alert.unreachable_count} injoignable(s)), {message.delivery_count} message(s) par "
+               f"{', '.join(CHANNEL_NAMES.get(c, c) for c in alert.channels)}")
     audit.record(actor=actor, action="alert.send", object_type="alert", object_id=alert.id, summary=summary,
                  changes={"recipients": [None, len(alert.recipients)], "deliveries": [None, message.delivery_count]})
     signals.alert_sent.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)

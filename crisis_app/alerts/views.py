@@ -186,7 +186,8 @@ def export(alert_id: int):
         for r in _people(alert, silent=False):
             deliveries = [d for d in by_person.get(r.message_recipient_id, []) if d.purpose != PURPOSE_END]
             yield [r.name, r.mobile_phone, r.email,
-                   ", ".join(f"{d.channel} : {d.state.label}" for d in deliveries),
+                   ", ".join(f"{services.CHANNEL_NAMES.get(d.channel, d.channel)} : {d.state.label}"
+                             for d in deliveries),
                    alert.option_label(r.answer_code), r.answer_comment, r.answered_at, r.unavailable_until]
 
     return csv_response(f"alerte-{alert.id}.csv", ["Personne", "Mobile", "E-mail", "Envois", "Réponse",

@@ -14,7 +14,7 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.roles import Role
-from crisis_app.core.vocabulary import QuestionKind, plan_defaults
+from crisis_app.core.vocabulary import QuestionKind, Typology, plan_defaults
 from crisis_app.directory.organisations import services as organisations
 from crisis_app.directory.organisations.models import OrganisationKind
 from crisis_app.directory.professionals import query as directory_query
@@ -64,10 +64,11 @@ def _preset(typology: int, gradation: int) -> dict:
         if (preset.typology, preset.gradation) == (typology, gradation):
             return preset.stored()
     ask = "availability" if gradation == 2 else "ack"
-    request = "Êtes-vous disponible ?" if ask == "availability" else "Confirmez la réception."
-    return {"key": f"t{typology}-g{gradation}", "question": ask, "name": f"{QuestionKind(ask).label} — typologie "
-            f"{typology}, gradation {gradation}", "title": f"Crise : consignes (gradation {gradation})",
-            "sms": "{cpts} : {titre}. Consignes par e-mail. " + request,
+    request = "Etes-vous disponible ?" if ask == "availability" else "Confirmez la réception."
+    return {"key": f"t{typology}-g{gradation}", "question": ask,
+            "name": f"{Typology(typology).label} : {QuestionKind(ask).label.lower()} (gradation {gradation})",
+            "title": f"Crise : consignes (gradation {gradation})",
+            "sms": "{cpts} : {titre}. " + request,
             "email": "Bonjour,\n\n{titre} : la CPTS passe en gradation {gradation}. " + request +
                      "\n\nLa cellule de crise — {cpts}"}
 

@@ -120,6 +120,12 @@ def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], s
     return render_template(template, form=form, title=title, **context), status
 
 
+@bp.app_template_filter("quantite")
+def _quantite(quantity: int, unit: str) -> str:
+    """« 73 boîtes de 20 », « 1 flacon » : a quantity said with its unit."""
+    return quantity_text(quantity, unit)
+
+
 def _current_crisis_id() -> int | None:
     """The crisis a movement is for by default: the only open one; with several open, the form asks."""
     crisis = crisis_context.only_open_crisis()

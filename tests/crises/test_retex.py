@@ -178,3 +178,12 @@ def test_the_evaluation_tells_the_run_as_the_ars_reads_it(lived, referent, clien
     assert "Masques FFP2 : 4 boîtes" in page
     assert "ouverture en gradation 1" in page and "— →" not in page
     assert "100\u00a0%" in page and "100.0 %" not in page
+
+
+def test_the_board_says_quantities_with_their_unit_in_the_plural(lived, client, login, personas):
+    from crisis_app.core.roles import Role
+
+    login(personas[Role.CRISIS_CELL])
+    page = client.get(f"/crises/{lived.id}/tableau").text
+    assert "Masques FFP2 : <strong>4 boîtes</strong>" in page and "4 boîte<" not in page
+    assert "Masques FFP2 : 6 boîtes" in page  # 10 received, 4 handed out

@@ -92,7 +92,7 @@ def test_the_referent_sends_from_the_page_and_sees_each_delivery(client, login, 
                                                  "contact_ids": str(ars.contacts[0].id)})
     assert response.status_code == 302
     page = client.get(url).text
-    assert "Envoyée" in page and "veille@ars.example.org" in page
+    assert "envoyé le" in page and "Validée —" not in page and "veille@ars.example.org" in page
 
 
 def test_the_ars_observer_reads_the_sent_evaluation_and_may_not_send_it(client, login, personas, validated, ars,

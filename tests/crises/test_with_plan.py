@@ -84,3 +84,23 @@ def test_a_closed_exercise_counts_as_a_preparation_exercise_in_the_plans_indicat
     services.close_crisis(actor=referent, crisis=drill, reason="Exercice terminé")
     services.close_crisis(actor=referent, crisis=real, reason="Fin de l'épisode")
     assert mission.for_year(year)["exercises_done"] == before + 1  # the real crisis is not an exercise
+
+
+def test_the_board_offers_the_plans_needs_and_a_covered_need_looks_covered(client, login, personas, offre,
+                                                                          referent):
+    from crisis_app.crises import needs
+    from tests.conftest import form_post
+
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/crises/{offre.id}/tableau"
+    page = client.get(url).text
+    offered = page.split('data-testid="plan-needs"')[1].split("</div>")[0]
+    assert "Besoins 1/1" in offered
+    assert form_post(client, f"/crises/{offre.id}/besoins", {"title": "Besoins 1/1"},
+                     token_from=url).status_code == 302
+    page = client.get(url).text
+    assert 'data-testid="plan-needs"' not in page  # added: no longer offered
+    need = needs.needs_of(offre)[0]
+    needs.update_need(actor=referent, need=need, status="met", owner="Dr Martin")
+    row = client.get(url).text.split(f'data-testid="need-{need.id}"')[1].split("</tr>")[0]
+    assert "✓ Couvert" in row and "<s>Besoins 1/1</s>" in row
