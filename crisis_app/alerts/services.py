@@ -34,7 +34,6 @@ from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import normalize_mobile
 
-
 CHANNEL_NAMES = {"sms": "SMS", "email": "e-mail"}
 
 
