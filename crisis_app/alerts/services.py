@@ -106,7 +106,12 @@ def preview(*, actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
         per_channel[room] = 1
     sample_url = links_sample_url() if alert.asks else None
     sms = messages.sms_body(alert, "message", sample_url)
+    # an SMS that sends people to their e-mail when only some get the e-mail (the others have a mobile and, with
+    # relances, get the SMS first): say so before sending
+    mentions_email = "mail" in alert.sms_text.lower()
+    email_gap = (len(recipients) - per_channel.get("email", 0)) if mentions_email else 0
     return {"alert": alert, "audience": audience, "crisis": crisis, "people": len(recipients),
+            "email_gap": email_gap,
             "unreachable": len(people) - len(recipients), "per_channel": per_channel, "sms": sms,
             "sms_size": sms_size(sms), "email": messages.email_body(alert, "message", sample_url),
             "subject": messages.subject(alert, "message")}

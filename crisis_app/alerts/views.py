@@ -18,6 +18,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
 from crisis_app.core.notifications.models import PURPOSE_END, Delivery, DeliveryPurpose, DeliveryState
 from crisis_app.core.notifications.registry import available_channels
+from crisis_app.core.pagination import contains, page_number, paginate
 from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS, Gradation, after_answer
 from crisis_app.directory.audiences.services import list_audiences, reach
 
@@ -133,13 +134,20 @@ def compose():
     return redirect(url_for("alerts.detail", alert_id=alert.id))
 
 
-def _people(alert: Alert, *, silent: bool) -> list[AlertRecipient]:
-    """One row per person: who has not answered first, then by name; their deliveries loaded with them."""
+def _people_query(alert: Alert, *, silent: bool, search: str = "") -> sa.Select:
+    """One row per person: who has not answered first, then by name (``search``: in the name or the mobile)."""
     query = (sa.select(AlertRecipient).where(AlertRecipient.alert_id == alert.id)
              .order_by(AlertRecipient.answered_at.isnot(None), AlertRecipient.name, AlertRecipient.id))
     if silent:
         query = query.where(AlertRecipient.answered_at.is_(None))
-    return list(db.session.scalars(query))
+    if search:
+        query = query.where(sa.or_(contains(AlertRecipient.name, search),
+                                   contains(AlertRecipient.mobile_phone, search)))
+    return query
+
+
+def _people(alert: Alert, *, silent: bool) -> list[AlertRecipient]:
+    return list(db.session.scalars(_people_query(alert, silent=silent)))
 
 
 def _deliveries_by_person(alert: Alert) -> tuple[dict[int, list[Delivery]], list[Delivery]]:
@@ -155,7 +163,7 @@ def _deliveries_by_person(alert: Alert) -> tuple[dict[int, list[Delivery]], list
     return by_person, rooms
 
 
-DETAIL_ROWS = 500
+DETAIL_ROWS = 50  # people per page: an alert to 186 people is 4 pages with a search, not 40,000 px
 
 
 @bp.route("/<int:alert_id>")
@@ -163,10 +171,12 @@ DETAIL_ROWS = 500
 def detail(alert_id: int):
     alert = get_for_user(Alert, alert_id, "alerts.read")
     silent = request.args.get("sans_reponse") == "1"
-    people = _people(alert, silent=silent)
+    search = " ".join(request.args.get("q", "").split())[:100]
+    page = paginate(_people_query(alert, silent=silent, search=search), page=page_number(request.args),
+                    per_page=DETAIL_ROWS)
     by_person, rooms = _deliveries_by_person(alert)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
-                           people=people[:DETAIL_ROWS], more=len(people) > DETAIL_ROWS, by_person=by_person,
+                           people=page.items, pager=page, search=search, by_person=by_person,
                            rooms=rooms, state_labels=labels(DeliveryState), purpose_labels=labels(DeliveryPurpose),
                            silent=silent,
                            live=alert.status is AlertStatus.ACTIVE, default_end=_default_end(alert))

@@ -99,3 +99,22 @@ def test_a_gsm7_text_shows_no_warning(as_referent, audience):
     data = {**alert_data(audience, sms_text="Canicule : etes-vous disponible ?"), "action": "preview"}
     page = form_post(as_referent, "/alertes/nouvelle", data).text
     assert 'data-testid="gsm-warning" hidden' in page
+
+
+def test_an_sms_pointing_to_the_email_warns_when_not_everyone_gets_the_email(as_referent, audience):
+    base = {**alert_data(audience, sms_text="Canicule : consignes par e-mail."), "action": "review",
+            "channels": ["sms", "email"], "escalation_minutes": "10", "escalation_max": "1"}
+    page = form_post(as_referent, "/alertes/nouvelle", base).text
+    assert 'data-testid="email-gap"' in page and "ne le recevront" in page
+    both = form_post(as_referent, "/alertes/nouvelle", {**base, "escalation_max": "0"}).text
+    assert 'data-testid="email-gap"' not in both  # no relance: SMS and e-mail to each person
+
+
+def test_after_disponible_the_person_is_told_what_happens_next(client, audience, referent):
+    from crisis_app.alerts import links
+
+    alert = alert_services.send_alert(actor=referent, data=alert_data(audience))
+    recipient = alert.recipients[0]
+    path = f"/r/{links.token_for(alert.id, recipient.id)}"
+    page = form_post(client, path, {"code": "1"}).text
+    assert "Et maintenant" in page and "La cellule de crise vous recontacte" in page

@@ -210,3 +210,10 @@ def test_lowering_the_gradation_asks_first_raising_does_not(as_referent, crisis)
     assert db.session.get(Crisis, crisis.id).gradation == 2
     done = form_post(as_referent, url, {"gradation": "1", "reason": "Fin du pic", "confirm": "1"}, token_from=url)
     assert done.status_code == 302 and db.session.get(Crisis, crisis.id).gradation == 1
+
+
+def test_the_crisis_tabs_show_which_one_is_open(as_referent, crisis):
+    page = as_referent.get(f"/crises/{crisis.id}/cellule").text
+    nav = page.split('class="actions crisis-tabs"')[1].split("</nav>")[0]
+    assert nav.count('aria-current="page"') == 1
+    assert f'href="/crises/{crisis.id}/cellule" aria-current="page">Cellule de crise' in nav
