@@ -64,12 +64,12 @@ def _crisis_card(user):
         return
     for crisis in crises:  # each open crisis its own card: two crises at once show as two
         if crisis.is_exercise:
-            yield Card(title=f"Exercice : {crisis.title}", value=crisis.gradation_label, tone="neutral",
-                       detail=f"{crisis.typology_label}, ouvert le {paris_datetime(crisis.opened_at)}",
+            yield Card(title="Exercice en cours", value=crisis.gradation_label, tone="neutral",
+                       detail=f"{crisis.title} — {crisis.typology_label}, ouvert le {paris_datetime(crisis.opened_at)}",
                        url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre l'exercice")
             continue
-        yield Card(title=f"Crise : {crisis.title}", value=crisis.gradation_label, tone="alert", urgent=True,
-                   detail=f"{crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
+        yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert", urgent=True,
+                   detail=f"{crisis.title} — {crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
                    url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
 
 

@@ -87,5 +87,5 @@ def test_the_close_form_says_what_will_stop(crisis, alert, client, login, person
 
     login(personas[Role.CRISIS_REFERENT])
     page = client.get(f"/crises/{crisis.id}")
-    assert "La clôture arrête aussitôt 1 alerte en cours" in page.text
+    assert "La clôture arrête aussitôt 1\u00a0alerte en cours" in page.text
     assert alert.title in page.text and 'name="notify_end" value="1" checked' in page.text

@@ -65,8 +65,10 @@ def test_home_banner_and_list_show_each_open_crisis_and_the_exercise_apart(as_re
     assert page.count('data-testid="exercise-banner"') == 1 and "Exercice grand froid" in page
     assert "Aucune crise active" not in page
     cards = _cards(page)
-    assert any("Crise : Canicule août" in c for c in cards) and any("Crise : Accident de bus A64" in c for c in cards)
-    assert any("Exercice : Exercice grand froid" in c for c in cards)
+    crisis_cards = [c for c in cards if "<h2>Crise sanitaire</h2>" in c]
+    assert len(crisis_cards) == 2
+    assert any("Canicule août" in c for c in crisis_cards) and any("Accident de bus A64" in c for c in crisis_cards)
+    assert any("Exercice en cours" in c and "Exercice grand froid" in c for c in cards)
     listing = as_referent.get("/crises/").text
     assert listing.count("en cours") >= 3
 
@@ -75,7 +77,7 @@ def test_an_exercise_alone_does_not_say_veille_above_it(as_referent, referent):
     services.open_crisis(actor=referent, title="Exercice grand froid", typology=4, gradation=1, is_exercise=True)
     page = as_referent.get("/").text
     assert "Aucune crise active : veille." not in page
-    assert page.index('data-testid="exercise-banner"') < page.index("Aucune crise réelle en cours")
+    assert page.index('data-testid="exercise-banner"') < page.index("Aucune crise active hors exercice")
 
 
 def test_each_crisis_card_shows_its_own_last_alert_never_another_crisiss(as_referent, referent, audience, heatwave,

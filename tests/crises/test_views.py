@@ -76,7 +76,7 @@ def test_closing_from_the_page_then_again_is_refused_with_a_message(as_referent,
 def test_an_exercise_is_marked_on_every_page(as_referent, referent):
     services.open_crisis(actor=referent, title="Exercice NRC", typology=2, is_exercise=True)
     page = as_referent.get("/").text
-    assert "Aucune crise réelle en cours" in page and "EXERCICE</span> en cours" in page
+    assert "Aucune crise active hors exercice" in page and "EXERCICE</span> en cours" in page
 
 
 def test_members_write_and_correct_the_journal(login, personas, crisis):
