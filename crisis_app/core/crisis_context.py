@@ -47,10 +47,11 @@ def open_crises() -> list[CrisisInfo]:
 
 
 def only_open_crisis() -> CrisisInfo | None:
-    """The open crisis when exactly one is open (real or exercise); None when none or several are: a page that
-    must tie something to a crisis then asks which one rather than picking the newest."""
+    """The open crisis when exactly one is open and it is real; None when none or several are (a page that must
+    tie something to a crisis then asks which one rather than picking the newest), or when only an exercise runs
+    (a real message is never tied to an exercise by default)."""
     crises = open_crises()
-    return crises[0] if len(crises) == 1 else None
+    return crises[0] if len(crises) == 1 and not crises[0].is_exercise else None
 
 
 def get(crisis_id: int) -> CrisisInfo | None:
