@@ -43,9 +43,6 @@ def compute_figures(crisis: Crisis) -> dict[str, Any]:
     end = crisis.closed_at or utcnow()
     alerts = alert_link.figures(crisis.id)
     lines, equipment = board.handed_out(crisis)
-    per_item: dict[tuple[str, str], int] = {}
-    for line in lines:
-        per_item[(line["item"], line["unit"])] = per_item.get((line["item"], line["unit"]), 0) + line["quantity"]
     need_counts = needs.counts(crisis)
     by_kind = journal.counts_by_kind(crisis)
     timeline = [{"at": c.at, "from": label_of(Gradation, c.from_gradation, "—"),
@@ -60,8 +57,8 @@ def compute_figures(crisis: Crisis) -> dict[str, Any]:
         "duration_hours": round((end - crisis.opened_at).total_seconds() / 3600, 1),
         "duration_seconds": round((end - crisis.opened_at).total_seconds()),
         "decisions": decisions, "cellule": roster, "by_profession": alert_link.figures_by_profession(crisis.id),
-        "equipment_lines": [{"item": item, "quantity": qty, "text": quantity_text(qty, unit)}
-                            for (item, unit), qty in sorted(per_item.items())],
+        "equipment_lines": [{**line, "text": quantity_text(line["quantity"], line["unit"])}
+                            for line in board.equipment_lines(lines)],
         "timeline": timeline, "alerts": alerts["alerts"], "alerts_sent": len(alerts["alerts"]),
         "channels": alerts["channels"], "mobilised": alerts["mobilised"],
         "equipment": equipment, "needs_total": need_counts["total"], "needs_met": need_counts["met"],
