@@ -127,9 +127,10 @@ def _quantite(quantity: int, unit: str) -> str:
 
 
 def _current_crisis_id() -> int | None:
-    """The crisis a movement is for by default: the only open one; with several open, the form asks."""
-    crisis = crisis_context.only_open_crisis()
-    return crisis.id if crisis else None
+    """The crisis a movement is for by default: the only real crisis open (an exercise running beside it does not
+    count); with several real crises open, the form asks."""
+    real = [c for c in crisis_context.open_crises() if not c.is_exercise]
+    return real[0].id if len(real) == 1 else None
 
 
 @bp.route("/reception", methods=["GET", "POST"])
