@@ -57,20 +57,22 @@ def inject_crisis_banner():
 
 @card_provider("crisis.read", order=0)
 def _crisis_card(user):
+    """One card per open crisis (two crises at once show as two), exercises apart, below them."""
     crises = services.open_crises()
-    if not crises:
+    real = [c for c in crises if not c.is_exercise]
+    if not real:
         yield Card(title="Crise sanitaire", value="Aucune crise active", tone="ok", detail="Vigie est en veille.",
                    url=url_for("crises.index"))
-        return
-    for crisis in crises:  # each open crisis its own card: two crises at once show as two
-        if crisis.is_exercise:
-            yield Card(title="Exercice en cours", value=crisis.gradation_label, tone="neutral",
-                       detail=f"{crisis.title} — {crisis.typology_label}, ouvert le {paris_datetime(crisis.opened_at)}",
-                       url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre l'exercice")
-            continue
+    for crisis in real:
         yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert", urgent=True,
                    detail=f"{crisis.title} — {crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
                    url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
+    for crisis in crises:
+        if crisis.is_exercise:
+            yield Card(title="Exercice en cours", value=crisis.gradation_label, tone="neutral",
+                       detail=f"{crisis.title} — {crisis.typology_label}, ouvert le "
+                              f"{paris_datetime(crisis.opened_at)}",
+                       url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre l'exercice")
 
 
 def _days_since(moment) -> str:
