@@ -197,7 +197,7 @@ def test_the_story_two_crises_from_first_alert_to_the_retex_the_ars_reads(server
     screenshot(page, "story-04-roll-call-declined.png")
     declined.get_by_role("button", name=re.compile("^Alerter ")).click()
     assert "à la place du membre absent" in page.locator(".flash-success").inner_text()
-    assert "à la place de Nadia Roussel" in page.get_by_test_id("roll-call").inner_text()
+    assert "à la place de Mme Nadia Roussel" in page.get_by_test_id("roll-call").inner_text()
     screenshot(page, "story-05-backup-alerted.png")
 
     # the alert from the crisis page (tied to this crisis, the demo exercise being open too)
@@ -220,10 +220,11 @@ def test_the_story_two_crises_from_first_alert_to_the_retex_the_ars_reads(server
     assert member.get_by_test_id("next-step").is_visible()
     screenshot(member, "story-07-member-answers.png")
     page.goto(alert_url)
-    page.get_by_test_id("people-search").get_by_label(re.compile("Chercher")).fill("Roussel")
+    page.get_by_test_id("people-search").get_by_label(re.compile("Chercher")).fill("Nadia Roussel")
     page.get_by_test_id("people-search").get_by_role("button", name="Chercher").click()
     assert page.get_by_test_id("person").count() == 1
-    assert page.get_by_test_id("person-answer").first.inner_text() != "Pas encore de réponse"
+    assert page.get_by_test_id("person-answer").first.inner_text() == "Disponible immédiatement"
+    screenshot(page, "story-07b-alert-search.png")
 
     # needs and equipment on the board
     page.goto(f"{heat_url}/tableau")
