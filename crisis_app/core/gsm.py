@@ -43,12 +43,6 @@ class GsmCheck:
     def is_gsm7(self) -> bool:
         return self.encoding == "GSM-7"
 
-    @property
-    def segments_if_replaced(self) -> int:
-        return check(replace(self._text)).segments if self.offending else self.segments
-
-    _text: str = ""
-
 
 def is_gsm7(text: str) -> bool:
     return all(c in BASIC or c in EXTENSION for c in text)
@@ -74,10 +68,10 @@ def check(text: str) -> GsmCheck:
     bad = offending(text)
     if not bad:
         units = septets(text)
-        return GsmCheck("GSM-7", len(text), units, segments_of(units, gsm7=True), (), True, text)
+        return GsmCheck("GSM-7", len(text), units, segments_of(units, gsm7=True), (), True)
     units = len(text.encode("utf-16-le")) // 2
     return GsmCheck("UCS-2", len(text), units, segments_of(units, gsm7=False), bad,
-                    all(c in REPLACEMENTS for c in bad), text)
+                    all(c in REPLACEMENTS for c in bad))
 
 
 _GUILLEMETS = (re.compile("«[ \u00a0\u202f]*"), re.compile("[ \u00a0\u202f]*»"))

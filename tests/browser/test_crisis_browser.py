@@ -251,6 +251,7 @@ def test_the_story_two_crises_from_first_alert_to_the_retex_the_ars_reads(server
     page.get_by_label("Typologie").select_option(label="Blessés somatiques ou psychiques (attentats, explosions)")
     page.get_by_role("button", name="Ouvrir").click()
     page.wait_for_url(re.compile(r".*/crises/\d+$"))
+    bus_url = page.url
     page.goto(f"{server}/")
     banners = page.get_by_test_id("crisis-banner")
     assert banners.count() == 2
@@ -301,5 +302,12 @@ def test_the_story_two_crises_from_first_alert_to_the_retex_the_ars_reads(server
     ars.wait_for_url(re.compile(r".*/retex$"))
     assert "Cellule réunie en moins d'une heure" in ars.locator("main").inner_text()
     screenshot(ars, "story-13-ars-reads.png")
+
+    # the bus accident ends too (the other pages' tests start from a CPTS in veille)
+    page.goto(bus_url)
+    page.get_by_label("Motif de la clôture").fill("Blessés pris en charge")
+    page.get_by_role("button", name="Clore la crise").click()
+    page.get_by_role("button", name="Confirmer la clôture").click()
+    page.wait_for_url(re.compile(r".*/retex$"))
     for ctx in (referent_ctx, member_ctx, ars_ctx):
         ctx.close()
