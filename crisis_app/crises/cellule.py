@@ -1,5 +1,6 @@
-"""The cellule de crise: its members (the plan's, adjustable) are alerted with an acknowledgement question;
-who joined and when comes from their answers."""
+"""The cellule de crise: its members (the plan's, adjustable) are alerted with the place, the visio link and the
+first briefing, and answer « J'arrive », « En visio » or « Je ne peux pas »; the roll call (every call of the crisis)
+shows who comes, who declined and who is silent, and a suppléant or the next backup is called in one tap."""
 
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ def _texts(crisis: Crisis) -> dict[str, str]:
 @atomic()
 def activate(*, actor: User, crisis: Crisis, professional_ids: list[int],
              replacing: tuple[int, str, str] | None = None) -> CellActivation:
-    """Alert the chosen members (acknowledgement asked), then record who was called and by which alert.
+    """Alert the chosen members (the cellule's question), then record who was called and by which alert;
+    ``replacing`` (member id, name, role) when a suppléant is called in place of a member.
 
     One unit of work: the members' audience, the alert with its outbox deliveries, the activation, its journal
     lines and audit rows are written together or not at all; the alert leaves only once the whole unit commits.
