@@ -141,13 +141,15 @@ def test_a_referent_runs_a_crisis_from_opening_to_the_sent_retex(server, browser
     cell_ctx.close()
 
 
-def _wait_for_answer_link(page, server, timeout_s: int = 60):
-    """The member's newest message with an answer link (the worker delivers to the demo's outbox first)."""
+def _wait_for_answer_link(page, server, seen: set[str], timeout_s: int = 90):
+    """The member's newest answer link not followed yet (the worker delivers to the demo's outbox first)."""
     for _ in range(timeout_s):
         page.goto(f"{server}/mes-messages")
-        link = page.locator('a[href*="/r/"]').first
-        if link.count():
-            return link.get_attribute("href")
+        links = [a.get_attribute("href") for a in page.locator('a[href*="/r/"]').all()]
+        fresh = [href for href in links if href not in seen]
+        if fresh:
+            seen.add(fresh[0])
+            return fresh[0]
         page.wait_for_timeout(1000)
     pytest.fail("no answer link reached the member's messages")
 
@@ -178,12 +180,14 @@ def test_the_story_two_crises_from_first_alert_to_the_retex_the_ars_reads(server
     screenshot(page, "story-02-heatwave-g2.png")
 
     # the cellule: the member answers "Je ne peux pas" with a word; the référent alerts the next backup in one tap
+    member = member_ctx.new_page()
+    log_in(member, server, Role.CRISIS_CELL)
+    member.goto(f"{server}/mes-messages")
+    seen = {a.get_attribute("href") for a in member.locator('a[href*="/r/"]').all()}  # earlier tests' alerts
     page.goto(f"{heat_url}/cellule")
     page.get_by_role("button", name="Alerter les membres cochés").click()
     page.get_by_test_id("roll-call").wait_for()
-    member = member_ctx.new_page()
-    log_in(member, server, Role.CRISIS_CELL)
-    member.goto(_wait_for_answer_link(member, server))
+    member.goto(_wait_for_answer_link(member, server, seen))
     assert "Lieu :" in member.locator("body").inner_text() and "Visio :" in member.locator("body").inner_text()
     member.get_by_label(re.compile("Commentaire")).fill("Je suis de garde à la clinique")
     member.get_by_role("button", name="Je ne peux pas").click()
@@ -215,7 +219,7 @@ def test_the_story_two_crises_from_first_alert_to_the_retex_the_ars_reads(server
     alert_url = page.url
     screenshot(page, "story-06-alert-sent.png")
 
-    member.goto(_wait_for_answer_link(member, server))
+    member.goto(_wait_for_answer_link(member, server, seen))
     member.locator("form.answer-form button").first.click()
     assert member.get_by_test_id("next-step").is_visible()
     screenshot(member, "story-07-member-answers.png")
