@@ -242,3 +242,18 @@ def test_only_the_referent_resends(client, login, personas, validated, referent,
     token = csrf_token(client, url)
     assert client.post(f"{url}/envois/{first.id}/renvoi", data={"csrf_token": token}).status_code == 403
     assert len(retex.deliveries(evaluation)) == 1
+
+
+def test_the_api_sends_to_the_recipients_given_and_refuses_a_bad_address(client, personas, validated, ars):
+    from crisis_app.core.auth import services as auth_services
+
+    token = auth_services.issue_token(actor=None, user=personas[Role.CRISIS_REFERENT].user)
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/crises/{validated.id}/evaluation/send"
+    bad = client.post(url, json={"extra_emails": ["pas-une-adresse"]}, headers=headers)
+    assert bad.status_code == 422 and "extra_emails" in bad.get_json()["error"]["fields"]
+    assert retex.evaluation_of(validated).status is EvaluationStatus.VALIDATED
+    sent = client.post(url, json={"contact_ids": [], "extra_emails": ["crise@cpts-voisine.example.org"]},
+                       headers=headers)
+    assert sent.status_code == 200, sent.text
+    assert [d["address"] for d in sent.get_json()["deliveries"]] == ["crise@cpts-voisine.example.org"]
