@@ -35,7 +35,8 @@ class CloseSchema(Schema):
     notify_end = StrictBoolean(load_default=True, metadata={
         "description": "Send the end message to everyone the crisis's running alerts reached (default: yes)."})
     end_message = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=480),
-                                metadata={"description": "The end message; by default « Crise \"…\" close : merci de votre mobilisation… » (GSM-7)."})
+                                metadata={"description": "The end message; by default « Crise \"…\" close : merci de "
+                                                         "votre mobilisation… » (GSM-7)."})
 
 
 class CrisisSchema(Schema):
