@@ -177,6 +177,8 @@ def test_the_story_two_crises_from_first_alert_to_the_retex_the_ars_reads(server
     page.get_by_role("button", name="Changer de niveau").click()
     page.wait_for_url(re.compile(r".*/crises/\d+#niveau$"))
     assert page.get_by_test_id("crisis-level").inner_text() == "Gradation 2"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the crisis page with the plan's measures is {width} px wide on a 390 px phone"
     screenshot(page, "story-02-heatwave-g2.png")
 
     # the cellule: the member answers "Je ne peux pas" with a word; the référent alerts the next backup in one tap
