@@ -113,13 +113,17 @@ def _phrase(step: str, due_on: date) -> str:
     return f"est en retard : l'échéance était le {due_on:%d/%m/%Y}"
 
 
+REMINDER_TOPIC = "quality.action_reminder"
+outbox.TOPIC_LABELS[REMINDER_TOPIC] = "Rappel d'action"
+
+
 def _send_action_reminder(action: CorrectiveAction, step: str) -> int:
     owner = f"dont {action.owner_note} est responsable" if action.owner_note and not (
         action.owner_professional or action.owner_user) else "dont vous êtes responsable"
     text = (f"Bonjour,\n\nL'action n° {action.id} « {action.title} » ({action.source_label}) {owner} "
             f"{_phrase(step, action.due_on)}.\nStatut : {action.status.label}. Une fois réalisée, notez la preuve "
             "dans Vigie.\n\nVigie — plan d'actions")
-    message = outbox.send_message(topic="quality.action_reminder", subject=f"Action : {action.title[:80]}",
+    message = outbox.send_message(topic=REMINDER_TOPIC, subject=f"Action : {action.title[:80]}",
                                   email_text=text, recipients=recipients(action), channels=("email",),
                                   first_channel_only=True, about=("quality_action", action.id),
                                   label="Responsable de l'action")

@@ -7,11 +7,14 @@ from flask import current_app
 
 from crisis_app.alerts import links
 from crisis_app.alerts.models import Alert, AlertRecipient
+from crisis_app.core import gsm
 from crisis_app.core.db import db, detached_copy
 from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION
 
 EXERCISE_PREFIX = "EXERCICE — "
+# What Vigie adds to an SMS fits GSM-7 (core.gsm): one "—" or "«" would make every SMS UCS-2, 70 characters per SMS.
+SMS_EXERCISE_PREFIX = "EXERCICE - "
 
 
 def _prefix(alert: Alert) -> str:
@@ -24,7 +27,7 @@ def subject(alert: Alert, purpose: str) -> str:
 
 
 def codes(alert: Alert) -> str:
-    return " · ".join(f"{o['code']} {o['label']}" for o in alert.options)
+    return " / ".join(f"{o['code']} {gsm.replace(o['label'])}" for o in alert.options)
 
 
 def signature(alert: Alert) -> str:
@@ -35,15 +38,16 @@ def signature(alert: Alert) -> str:
 
 def sms_body(alert: Alert, purpose: str, answer_url: str | None) -> str:
     """The SMS exactly as it leaves (the composer's confirmation counts segments on this text)."""
+    prefix = SMS_EXERCISE_PREFIX if alert.is_exercise else ""
     if purpose == PURPOSE_END:
-        return f"{_prefix(alert)}{current_app.config['CPTS_NAME']} — fin de l'alerte « {alert.title} » : " \
-               f"{alert.end_text or ''}".rstrip(" :")
-    text = f"{_prefix(alert)}{'Relance : ' if purpose == PURPOSE_ESCALATION else ''}{alert.sms_text}"
+        return f"{prefix}{gsm.replace(current_app.config['CPTS_NAME'])} : fin de l'alerte " \
+               f"\"{gsm.replace(alert.title)}\" : {alert.end_text or ''}".rstrip(" :")
+    text = f"{prefix}{'Relance : ' if purpose == PURPOSE_ESCALATION else ''}{alert.sms_text}"
     if alert.asks and answer_url:
         text += f" Répondre : {answer_url}"
         if current_app.config["SMS_REPLIES"]:
             text += f" ou par SMS : {codes(alert)}"
-    return f"{text} — {signature(alert)}"
+    return f"{text} - {gsm.replace(signature(alert))}"
 
 
 def email_body(alert: Alert, purpose: str, answer_url: str | None) -> str:

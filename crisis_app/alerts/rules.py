@@ -7,12 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-# GSM 03.38 basic set and the extension table (each extension character costs two septets).
-GSM7_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENSION = set("^{}\\[~]|€\f")
+from crisis_app.core import gsm
 
 
 @dataclass(frozen=True)
@@ -25,14 +20,8 @@ class SmsSize:
 
 def sms_size(text: str) -> SmsSize:
     """How many SMS a text costs: 160/153 septets in GSM-7, 70/67 UTF-16 units in UCS-2."""
-    if all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text):
-        units = sum(2 if c in GSM7_EXTENSION else 1 for c in text)
-        single, multi, encoding = 160, 153, "GSM-7"
-    else:
-        units = len(text.encode("utf-16-le")) // 2
-        single, multi, encoding = 70, 67, "UCS-2"
-    segments = 0 if units == 0 else 1 if units <= single else -(-units // multi)
-    return SmsSize(encoding=encoding, length=len(text), units=units, segments=segments)
+    result = gsm.check(text)
+    return SmsSize(encoding=result.encoding, length=result.length, units=result.units, segments=result.segments)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -20,7 +20,7 @@ from crisis_app.alerts import shared_mobile, signals
 from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
 from crisis_app.alerts.schemas import AlertInputSchema
-from crisis_app.core import audit, crisis_context
+from crisis_app.core import audit, crisis_context, gsm
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
@@ -33,6 +33,8 @@ from crisis_app.directory.audiences import services as audiences
 from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import normalize_mobile
+
+CHANNEL_NAMES = {"sms": "SMS", "email": "e-mail"}
 
 
 def _invalid(fields: dict) -> ServiceError:
@@ -104,7 +106,12 @@ def preview(*, actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
         per_channel[room] = 1
     sample_url = links_sample_url() if alert.asks else None
     sms = messages.sms_body(alert, "message", sample_url)
+    # an SMS that sends people to their e-mail when only some get the e-mail (the others have a mobile and, with
+    # relances, get the SMS first): say so before sending
+    mentions_email = "mail" in alert.sms_text.lower()
+    email_gap = (len(recipients) - per_channel.get("email", 0)) if mentions_email else 0
     return {"alert": alert, "audience": audience, "crisis": crisis, "people": len(recipients),
+            "email_gap": email_gap,
             "unreachable": len(people) - len(recipients), "per_channel": per_channel, "sms": sms,
             "sms_size": sms_size(sms), "email": messages.email_body(alert, "message", sample_url),
             "subject": messages.subject(alert, "message")}
@@ -131,8 +138,8 @@ def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
     message = _write(alert, people, actor=actor)
     summary = (f"{'Exercice' if alert.is_exercise else 'Alerte'} « {alert.title} » envoyée à "
                f"{len(alert.recipients)} personne(s) de l'audience « {audience.name} » "
-               f"({alert.unreachable_count} injoignable(s)), {message.delivery_count} message(s) sur "
-               f"{', '.join(alert.channels)}")
+               f"({alert.unreachable_count} injoignable(s)), {message.delivery_count} message(s) par "
+               f"{', '.join(CHANNEL_NAMES.get(c, c) for c in alert.channels)}")
     audit.record(actor=actor, action="alert.send", object_type="alert", object_id=alert.id, summary=summary,
                  changes={"recipients": [None, len(alert.recipients)], "deliveries": [None, message.delivery_count]})
     signals.alert_sent.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
@@ -210,8 +217,7 @@ def running_alerts_of_crisis(crisis_id: int) -> list[Alert]:
 
 def crisis_end_text(title: str) -> str:
     """The end message sent, by default, to everyone a crisis alerted when the crisis closes."""
-    return (f"La crise « {title[:200]} » est close. Merci pour votre mobilisation : "
-            "aucune réponse n'est plus attendue.")
+    return f"Crise \"{gsm.replace(title[:200])}\" close : merci de votre mobilisation, aucune réponse attendue."
 
 
 @atomic()

@@ -10,15 +10,16 @@ from flask_login import current_user
 from crisis_app.alerts import links, services
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
-from crisis_app.core import crisis_context, presets
+from crisis_app.core import crisis_context, gsm, presets
 from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, db
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.labels import labels
+from crisis_app.core.labels import label_of, labels
 from crisis_app.core.notifications.models import PURPOSE_END, Delivery, DeliveryPurpose, DeliveryState
 from crisis_app.core.notifications.registry import available_channels
-from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS
+from crisis_app.core.pagination import contains, page_number, paginate
+from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS, Gradation, after_answer
 from crisis_app.directory.audiences.services import list_audiences, reach
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
@@ -45,18 +46,37 @@ def _offered_templates(crisis) -> list:
     return [*offered, *(p for p in BUILT_IN_PRESETS if p.typology is None)] if offered else list(BUILT_IN_PRESETS)
 
 
+NO_CRISIS = "aucune"  # the composer's explicit "no crisis" when several are open
+
+
+def _chosen_crisis(value: str | None):
+    """The crisis the alert is for: the one named (``?crise=`` or the form), else the only open one; None when
+    several are open and none was named (the composer then asks), or when none is open."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) < 10:
+        crisis = crisis_context.get(int(value))
+        if crisis is not None and crisis.active:
+            return crisis
+    if value == NO_CRISIS:
+        return None
+    return crisis_context.only_open_crisis()
+
+
 def _compose_context(form: dict, errors: dict | None = None) -> dict:
-    crisis = crisis_context.current()
+    crisis = _chosen_crisis(str(form.get("crisis_id") or ""))
+    open_crises = crisis_context.open_crises()
     return {"form": form, "errors": errors or {}, "templates": _offered_templates(crisis),
             "audiences": _audience_choices(), "channels": available_channels(), "crisis": crisis,
-            "size": sms_size(form.get("sms_text", ""))}
+            "open_crises": open_crises, "must_choose": len(open_crises) > 1, "no_crisis": NO_CRISIS,
+            "size": sms_size(form.get("sms_text", "")), "gsm": gsm.check(form.get("sms_text", "")),
+            "gsm_name": gsm.describe, "gradation_label": lambda g: label_of(Gradation, g)}
 
 
-def _template_form(key: str | None) -> dict:
-    crisis = crisis_context.current()
+def _template_form(key: str | None, crisis_value: str | None) -> dict:
+    crisis = _chosen_crisis(crisis_value)
     template = {t.key: t for t in _offered_templates(crisis)}.get(key or "") or BUILT_IN_BY_KEY.get(key or "")
     base = {"channels": ["sms", "email"], "question": "availability", **DEFAULT_ESCALATION,
-            "crisis_id": str(crisis.id) if crisis else ""}
+            "crisis_id": str(crisis.id) if crisis else (crisis_value or "")}
     if template is None:
         return base
     values = {"cpts": current_app.config["CPTS_NAME"], "titre": template.title,
@@ -73,6 +93,8 @@ def _form_data() -> dict:
     data["allow_comment"] = True
     for key in ("audience_id", "crisis_id", "escalation_minutes", "escalation_max"):
         value = form.get(key, "").strip()
+        if key == "crisis_id" and value == NO_CRISIS:
+            continue
         if value:
             data[key] = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
     if data.get("escalation_max") == 0:
@@ -85,11 +107,20 @@ def _form_data() -> dict:
 def compose():
     """Write → check the exact messages and figures → confirm: nothing leaves on a single tap."""
     if request.method == "GET":
-        return render_template("alerts/compose.html", **_compose_context(_template_form(request.args.get("modele"))))
+        return render_template("alerts/compose.html", **_compose_context(
+            _template_form(request.args.get("modele"), request.args.get("crise"))))
     data, action = _form_data(), request.form.get("action")
     form = {**request.form.to_dict(), **data}
+    if action == "gsm":  # replace what turns the SMS into UCS-2, then show the form again
+        form["sms_text"] = gsm.replace(form.get("sms_text", ""))
+        return render_template("alerts/compose.html", **_compose_context(form))
     if action == "preview":
         return render_template("alerts/compose.html", **_compose_context(form))
+    if not request.form.get("crisis_id", "").strip() and len(crisis_context.open_crises()) > 1:
+        # several crises are open: the alert names its crisis (or says it has none), never the newest by default
+        flash("Plusieurs crises sont ouvertes : choisissez la crise de cette alerte (ou « aucune »).", "error")
+        return render_template("alerts/compose.html", **_compose_context(
+            form, {"crisis_id": ["Choisissez la crise de cette alerte."]})), 400
     try:
         if action != "send":
             return render_template("alerts/confirm.html", form=form,
@@ -103,13 +134,20 @@ def compose():
     return redirect(url_for("alerts.detail", alert_id=alert.id))
 
 
-def _people(alert: Alert, *, silent: bool) -> list[AlertRecipient]:
-    """One row per person: who has not answered first, then by name; their deliveries loaded with them."""
+def _people_query(alert: Alert, *, silent: bool, search: str = "") -> sa.Select:
+    """One row per person: who has not answered first, then by name (``search``: in the name or the mobile)."""
     query = (sa.select(AlertRecipient).where(AlertRecipient.alert_id == alert.id)
              .order_by(AlertRecipient.answered_at.isnot(None), AlertRecipient.name, AlertRecipient.id))
     if silent:
         query = query.where(AlertRecipient.answered_at.is_(None))
-    return list(db.session.scalars(query))
+    if search:
+        query = query.where(sa.or_(contains(AlertRecipient.name, search),
+                                   contains(AlertRecipient.mobile_phone, search)))
+    return query
+
+
+def _people(alert: Alert, *, silent: bool) -> list[AlertRecipient]:
+    return list(db.session.scalars(_people_query(alert, silent=silent)))
 
 
 def _deliveries_by_person(alert: Alert) -> tuple[dict[int, list[Delivery]], list[Delivery]]:
@@ -125,7 +163,7 @@ def _deliveries_by_person(alert: Alert) -> tuple[dict[int, list[Delivery]], list
     return by_person, rooms
 
 
-DETAIL_ROWS = 500
+DETAIL_ROWS = 50  # people per page: an alert to 186 people is 4 pages with a search, not 40,000 px
 
 
 @bp.route("/<int:alert_id>")
@@ -133,10 +171,12 @@ DETAIL_ROWS = 500
 def detail(alert_id: int):
     alert = get_for_user(Alert, alert_id, "alerts.read")
     silent = request.args.get("sans_reponse") == "1"
-    people = _people(alert, silent=silent)
+    search = " ".join(request.args.get("q", "").split())[:100]
+    page = paginate(_people_query(alert, silent=silent, search=search), page=page_number(request.args),
+                    per_page=DETAIL_ROWS)
     by_person, rooms = _deliveries_by_person(alert)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
-                           people=people[:DETAIL_ROWS], more=len(people) > DETAIL_ROWS, by_person=by_person,
+                           people=page.items, pager=page, search=search, by_person=by_person,
                            rooms=rooms, state_labels=labels(DeliveryState), purpose_labels=labels(DeliveryPurpose),
                            silent=silent,
                            live=alert.status is AlertStatus.ACTIVE, default_end=_default_end(alert))
@@ -156,7 +196,8 @@ def export(alert_id: int):
         for r in _people(alert, silent=False):
             deliveries = [d for d in by_person.get(r.message_recipient_id, []) if d.purpose != PURPOSE_END]
             yield [r.name, r.mobile_phone, r.email,
-                   ", ".join(f"{d.channel} : {d.state.label}" for d in deliveries),
+                   ", ".join(f"{services.CHANNEL_NAMES.get(d.channel, d.channel)} : {d.state.label}"
+                             for d in deliveries),
                    alert.option_label(r.answer_code), r.answer_comment, r.answered_at, r.unavailable_until]
 
     return csv_response(f"alerte-{alert.id}.csv", ["Personne", "Mobile", "E-mail", "Envois", "Réponse",
@@ -212,7 +253,9 @@ def answer(token: str):
             abandon()
             return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed,
                                    error=exc.message), exc.status
-        return render_template("alerts/answer.html", recipient=recipient, alert=alert, thanks=True)
+        crisis = crisis_context.get(alert.crisis_id) if alert.crisis_id else None
+        return render_template("alerts/answer.html", recipient=recipient, alert=alert, thanks=True, crisis=crisis,
+                               next_step=after_answer(alert.question_kind.value, recipient.answer_code))
     return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed), \
         410 if closed and alert.asks else 200
 

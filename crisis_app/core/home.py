@@ -64,8 +64,8 @@ EXPECTATIONS: dict[Role, _Expectation] = {
         link=("stock.distribute", "stock.distribution", "Distribuer du matériel")),
     Role.ARS_OBSERVER: _Expectation(Card(
         title="Après chaque crise", value="Évaluation (RETEX)",
-        detail="La CPTS vous adresse son évaluation post-crise par e-mail, avec le PDF. Les évaluations et les "
-               "indicateurs de la mission seront aussi consultables ici.")),
+        detail="La CPTS vous adresse son évaluation post-crise par e-mail, avec le PDF ; chaque évaluation "
+               "envoyée s'affiche aussi sur cette page, avec son lien.")),
 }
 
 

@@ -53,6 +53,7 @@ class QuestionKind(LabelledStrEnum):
     NONE = "none", "Aucune question"
     ACK = "ack", "Accusé de réception"
     AVAILABILITY = "availability", "Disponibilité"
+    CELL = "cell", "Participation à la cellule de crise"
 
 
 NOT_AVAILABLE = "4"  # the availability scale's "Non disponible": not counted as mobilised
@@ -64,8 +65,38 @@ ANSWER_OPTIONS: dict[QuestionKind, list[dict]] = {
         {"code": NOT_AVAILABLE, "label": "Non disponible"},
     ],
     QuestionKind.ACK: [{"code": "OK", "label": "Bien reçu"}],
+    QuestionKind.CELL: [
+        {"code": "A", "label": "J'arrive"},
+        {"code": "V", "label": "En visio"},
+        {"code": "N", "label": "Je ne peux pas"},
+    ],
     QuestionKind.NONE: [],
 }
+
+
+CELL_DECLINED = "N"  # the cellule's "Je ne peux pas": the roll call offers to call the suppléant
+CELL_JOINING = ("A", "V")
+
+# What the person is told once their answer is recorded: what happens next.
+_AFTER_ANSWER: dict[tuple[str, str | None], str] = {
+    ("availability", "1"): "La cellule de crise vous recontacte pour vous dire où et quand intervenir : gardez votre "
+                           "téléphone à portée. Si votre disponibilité change, modifiez votre réponse ici.",
+    ("availability", "2"): "La cellule de crise vous recontacte pour vous dire où et quand intervenir, dans l'heure "
+                           "si besoin. Si votre disponibilité change, modifiez votre réponse ici.",
+    ("availability", "3"): "La cellule de crise vous recontacte si elle a besoin de vous dans les prochaines heures. "
+                           "Si votre disponibilité change, modifiez votre réponse ici.",
+    ("availability", NOT_AVAILABLE): "Merci de l'avoir dit : vous ne serez pas relancé pour cette alerte.",
+    ("ack", None): "Merci : la cellule de crise sait que vous avez reçu le message. Aucune autre réponse n'est "
+                   "attendue.",
+    ("cell", "A"): "La cellule vous attend au lieu indiqué dans le message, pour le premier point de situation.",
+    ("cell", "V"): "Rejoignez la visioconférence avec le lien du message, à l'heure du premier point de situation.",
+    ("cell", CELL_DECLINED): "Merci de l'avoir dit : le référent appelle votre suppléant.",
+}
+
+
+def after_answer(question: str, code: str | None) -> str:
+    """What happens next, told to the person who just answered (empty when nothing more to say)."""
+    return _AFTER_ANSWER.get((question, code)) or _AFTER_ANSWER.get((question, None), "")
 
 
 def options_for(question: str) -> list[dict]:
@@ -101,7 +132,8 @@ class Preset:
         return {k: v for k, v in asdict(self).items() if k not in ("typology", "gradation")}
 
 
-_SIGNATURE = "La cellule de crise — {cpts}"
+# Built-in SMS texts fit GSM-7 (core.gsm; a test checks each): no "—", « », ê, â, ç or ’ in them.
+_SIGNATURE = "La cellule de crise, {cpts}"
 
 BUILT_IN_PRESETS = (
     Preset(
@@ -116,7 +148,7 @@ BUILT_IN_PRESETS = (
     Preset(
         "infectieux-g2", "Agent infectieux émergent — gradation 2", 3, 2,
         "Mobilisation : centre de consultation dédié",
-        "{cpts} : épidémie, gradation 2. Un centre de consultation dédié ouvre. Êtes-vous disponible ?",
+        "{cpts} : épidémie, gradation 2. Un centre de consultation dédié ouvre. Etes-vous disponible ?",
         "Bonjour,\n\nFace à l'épidémie ({titre}), les autorités ont porté la gradation à {gradation} : la CPTS ouvre "
         "une structure dédiée à la prise en charge des patients. Nous recherchons des professionnels pour les "
         f"premières vacations.\n\nMerci d'indiquer votre disponibilité.\n\n{_SIGNATURE}",
@@ -124,7 +156,8 @@ BUILT_IN_PRESETS = (
     Preset(
         "canicule-g1", "Canicule — personnes vulnérables — gradation 1", 4, 1,
         "Canicule : vigilance patients fragiles",
-        "{cpts} : canicule. Merci de contacter vos patients âgés et en ALD les plus fragiles.",
+        "{cpts} : canicule (gradation {gradation}). Appelez vos patients fragiles (plus de 75 ans, isolés, ALD) "
+        "et signalez toute situation inquiétante à la cellule.",
         "Bonjour,\n\nL'épisode de canicule ({titre}) place la CPTS en gradation {gradation}. Merci de contacter vos "
         "patients âgés, isolés ou en ALD et de signaler toute situation préoccupante à la cellule de crise.\n\n"
         f"{_SIGNATURE}",
@@ -132,14 +165,20 @@ BUILT_IN_PRESETS = (
     Preset(
         "nrc-g2", "NRC — gradation 2", 2, 2,
         "Événement NRC : consignes",
-        "{cpts} : événement NRC. Consignes par e-mail. Confirmez la réception.",
-        "Bonjour,\n\nUn événement nucléaire, radiologique ou chimique ({titre}) est en cours. Appliquez les consignes "
-        f"de protection de l'ARS et orientez les patients selon le schéma transmis.\n\n{_SIGNATURE}",
+        "{cpts} : événement NRC, gradation {gradation}. Ne recevez pas au cabinet un patient exposé : orientez-le "
+        "vers le 15. Protégez-vous (FFP2, gants). Confirmez la réception.",
+        "Bonjour,\n\nUn événement nucléaire, radiologique ou chimique ({titre}) est en cours "
+        "(gradation {gradation}).\n\n"
+        "Consignes :\n- ne recevez pas au cabinet un patient exposé ou contaminé : orientez-le vers le 15, qui "
+        "indique le lieu de prise en charge ;\n- protégez-vous : masque FFP2, gants, surblouse ; ne touchez pas les "
+        "vêtements du patient sans protection ;\n- signalez à la cellule de crise tout patient exposé vu ou appelé "
+        "(sans nom : âge, heure, symptômes) ;\n- suivez les consignes de l'ARS transmises par la cellule.\n\n"
+        f"Merci de confirmer la réception.\n\n{_SIGNATURE}",
         QuestionKind.ACK.value),
     Preset(
         "blesses-g2", "Afflux de blessés — gradation 2", 5, 2,
         "Afflux de blessés : renforts",
-        "{cpts} : afflux de blessés (gradation {gradation}). Êtes-vous disponible pour renforcer ?",
+        "{cpts} : afflux de blessés (gradation {gradation}). Etes-vous disponible pour renforcer ?",
         "Bonjour,\n\nUn événement ({titre}) entraîne un afflux de blessés somatiques ou psychiques. La CPTS organise "
         f"des renforts.\n\nMerci d'indiquer votre disponibilité.\n\n{_SIGNATURE}",
         QuestionKind.AVAILABILITY.value),

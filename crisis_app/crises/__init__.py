@@ -13,4 +13,17 @@ def init_app(app, api) -> None:
     cli.register(app)
     subscribers.connect()
     services.register_context()
+    from crisis_app.core.audit_labels import register_labels
+
+    register_labels(actions={
+        "crisis.level": "Changement de niveau d'une crise", "crisis.close": "Clôture d'une crise",
+        "crisis.cell_activate": "Activation de la cellule de crise",
+        "crisis.journal_entry": "Ligne du journal de bord", "crisis.need_add": "Besoin identifié",
+        "crisis.need_update": "Suivi d'un besoin", "crisis.evaluation_save": "RETEX enregistré",
+        "crisis.evaluation_validate": "RETEX validé", "crisis.evaluation_send": "RETEX envoyé",
+        "crisis.evaluation_resend": "RETEX renvoyé à un destinataire"})
+    from crisis_app.core.notifications import outbox
+    from crisis_app.crises.retex import TOPIC
+
+    outbox.TOPIC_LABELS[TOPIC] = "Retour d'expérience (RETEX)"
     views_mission.register(app, api)

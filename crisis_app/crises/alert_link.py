@@ -107,3 +107,35 @@ def figures(crisis_id: int) -> dict:
         .where(Alert.crisis_id == crisis_id, AlertRecipient.answered_at.isnot(None),
                sa.or_(AlertRecipient.answer_code.is_(None), AlertRecipient.answer_code != NOT_AVAILABLE)))
     return {"alerts": rows, "channels": channels, "mobilised": mobilised or 0}
+
+
+ANSWER_WINDOWS = (15, 30)  # minutes: the ARS's grid asks how many answered within each
+
+
+def figures_by_profession(crisis_id: int) -> list[dict]:
+    """Per profession, over the crisis's alerts that asked a question: people alerted, answers, answers within
+    15 and 30 minutes of the alert, people who said they were available."""
+    from crisis_app.directory.professionals.models import Professional
+
+    rows = db.session.execute(
+        sa.select(AlertRecipient, Alert, Professional.profession).join(Alert, AlertRecipient.alert_id == Alert.id)
+        .outerjoin(Professional, Professional.id == AlertRecipient.professional_id)
+        .where(Alert.crisis_id == crisis_id, Alert.question_kind != QuestionKind.NONE)).all()
+    groups: dict[str, Counter] = {}
+    for recipient, alert, profession in rows:
+        c = groups.setdefault(profession or "Profession non renseignée", Counter())
+        c["alerted"] += 1
+        if recipient.answered_at is None:
+            continue
+        c["answered"] += 1
+        delay = (recipient.answered_at - alert.created_at).total_seconds() / 60
+        for window in ANSWER_WINDOWS:
+            c[f"within_{window}"] += 1 if delay <= window else 0
+        if alert.question_kind == QuestionKind.AVAILABILITY and recipient.answer_code != NOT_AVAILABLE:
+            c["available"] += 1
+    return [{"profession": name, "alerted": c["alerted"], "answered": c["answered"],
+             "within_15": c["within_15"], "within_30": c["within_30"], "available": c["available"],
+             "answer_rate": c["answered"] / c["alerted"] if c["alerted"] else None,
+             "rate_15": c["within_15"] / c["alerted"] if c["alerted"] else None,
+             "rate_30": c["within_30"] / c["alerted"] if c["alerted"] else None}
+            for name, c in sorted(groups.items())]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import abort
+from flask import abort, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
 
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.api import error_responses
+from crisis_app.core.errors import ServiceError
 from crisis_app.crises import alert_link, journal, retex, services
 from crisis_app.crises.models import Crisis
 from crisis_app.crises.schemas import (
@@ -22,6 +24,7 @@ from crisis_app.crises.schemas import (
     CurrentListSchema,
     EvaluationInputSchema,
     EvaluationSchema,
+    EvaluationSendSchema,
     JournalEntrySchema,
     JournalInputSchema,
     JournalListSchema,
@@ -74,7 +77,7 @@ class Current(MethodView):
         """Whether a crisis (or an exercise) is on, and what the caller was asked during it (every role)."""
         person = directory_services.professional_for_user(_actor())
         items = []
-        for crisis in (services.current_crisis(), services.current_exercise()):
+        for crisis in services.open_crises():
             if crisis is not None:
                 items.append({"id": crisis.id, "title": crisis.title, "typology_label": crisis.typology_label,
                               "gradation": crisis.gradation, "gradation_label": crisis.gradation_label,
@@ -163,11 +166,30 @@ class EvaluationValidate(MethodView):
         return retex.validate(actor=_actor(), crisis=_crisis(crisis_id, "crisis.manage"))
 
 
+def _send_body() -> dict:
+    """The optional body of a send: absent or empty means the plan in force's recipients."""
+    if not request.get_data():
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ServiceError("validation_error", "Corps de requête invalide : envoyez un objet JSON.", field="json")
+    try:
+        return EvaluationSendSchema().load(body)
+    except ValidationError as exc:
+        raise ServiceError("validation_error", "Destinataires invalides : rien n'est envoyé.",
+                           fields={k: v if isinstance(v, list) else [str(v)] for k, v in exc.messages.items()}) \
+            from None
+
+
 @bp.route("/<int:crisis_id>/evaluation/send")
 class EvaluationSend(MethodView):
     @permission_required("crisis.manage")
-    @_errors(*AUTH, 404, 409)
+    @_errors(*AUTH, 404, 409, 422)
     @bp.response(200, EvaluationSchema)
     def post(self, crisis_id: int):
-        """Send the validated evaluation by e-mail, PDF attached, to the plan's recipients (through the outbox)."""
-        return retex.send(actor=_actor(), crisis=_crisis(crisis_id, "crisis.manage"))
+        """Send the validated evaluation by e-mail, PDF attached, through the outbox: to the contacts given in an
+        optional JSON body (``EvaluationSendSchema``), else to those of the organisations the plan in force names;
+        plus any extra address."""
+        data = _send_body()
+        return retex.send(actor=_actor(), crisis=_crisis(crisis_id, "crisis.manage"),
+                          contact_ids=data.get("contact_ids"), extra_emails=data.get("extra_emails") or [])

@@ -6,8 +6,9 @@ import hashlib
 import json
 from collections import defaultdict
 
-from crisis_app.crises import alert_link, needs
+from crisis_app.crises import alert_link, needs, plan_link
 from crisis_app.crises.models import Crisis
+from crisis_app.plan.outline import MEASURE_FIELDS
 from crisis_app.stock import query as stock_query
 from crisis_app.stock.models import MovementKind
 
@@ -27,10 +28,31 @@ def handed_out(crisis: Crisis) -> tuple[list, dict[str, int]]:
     return lines, dict(sorted(totals.items()))
 
 
+def equipment_lines(lines: list[dict]) -> list[dict]:
+    """Quantities handed out per item and unit (« Masques FFP2 », 73, « boîte de 20 »), by item."""
+    per_item: dict[tuple[str, str], int] = {}
+    for line in lines:
+        per_item[(line["item"], line["unit"])] = per_item.get((line["item"], line["unit"]), 0) + line["quantity"]
+    return [{"item": i, "unit": u, "quantity": q} for (i, u), q in sorted(per_item.items())]
+
+
+def plan_needs(crisis: Crisis, recorded: list) -> list[str]:
+    """The needs the published plan foresees for the crisis's typology at its gradation (one per line of its
+    "besoins" text), those not on the board yet: one tap adds each."""
+    section = plan_link.typology_section(crisis.typology, crisis.gradation) or []
+    text = next((t for label, t in section if label == MEASURE_FIELDS["needs"]), "")
+    have = {n.title.strip().lower() for n in recorded}
+    lines = [line.strip(" -•*\t").rstrip(" ;.") for line in text.replace(";", "\n").splitlines()]
+    return [line[:200] for line in dict.fromkeys(lines) if line and line.lower() not in have]
+
+
 def snapshot(crisis: Crisis) -> dict:
     """Everything the board shows."""
     lines, totals = handed_out(crisis)
-    return {"needs": needs.needs_of(crisis), "need_counts": needs.counts(crisis),
+    recorded = needs.needs_of(crisis)
+    return {"needs": recorded, "need_counts": needs.counts(crisis),
+            "plan_needs": plan_needs(crisis, recorded) if crisis.active else [],
+            "handed_out_lines": equipment_lines(lines),
             "people": alert_link.available_people(crisis.id), "handed_out": lines, "handed_out_totals": totals,
             "stock": stock_query.item_stocks(include_inactive=False)}
 

@@ -48,6 +48,14 @@ def cellule_members() -> list[dict]:
     return [{"role": p.crisis_role.label, "professional_id": p.id, "backup_id": None} for p in people]
 
 
+def cellule_meeting() -> dict[str, str]:
+    """Where and when the cellule meets (place, visio link, first briefing), from the published plan."""
+    version = plan_services.published_plan()
+    if version is None:
+        return {"place": "", "visio": "", "first_briefing": ""}
+    return plan_services.cellule_meeting(version)
+
+
 def retex_organisation_ids() -> list[int] | None:
     """The organisations the plan names for the RETEX; None when there is no published plan."""
     version = plan_services.published_plan()

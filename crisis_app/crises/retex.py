@@ -19,19 +19,22 @@ from crisis_app.actionplan.vocab import ActionStatus, ActionType, SourceKind
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
 from crisis_app.core.timez import paris_datetime
 from crisis_app.core.vocabulary import Gradation
-from crisis_app.crises import alert_link, board, journal, needs, plan_link, services
+from crisis_app.crises import alert_link, board, cellule, journal, needs, plan_link, services
 from crisis_app.crises.models import (
     Crisis,
     EntryKind,
     Evaluation,
     EvaluationStatus,
 )
+from crisis_app.stock.units import quantity_text
 
 MAX_TEXT = 20_000
+TOPIC = "crises.retex"
 MAX_ACTIONS = 50
 
 
@@ -39,15 +42,23 @@ def compute_figures(crisis: Crisis) -> dict[str, Any]:
     """Duration, gradation timeline, alerts and their rates, mobilisation, equipment, needs, journal by kind."""
     end = crisis.closed_at or utcnow()
     alerts = alert_link.figures(crisis.id)
-    _, equipment = board.handed_out(crisis)
+    lines, equipment = board.handed_out(crisis)
     need_counts = needs.counts(crisis)
     by_kind = journal.counts_by_kind(crisis)
     timeline = [{"at": c.at, "from": label_of(Gradation, c.from_gradation, "—"),
                  "to": label_of(Gradation, c.to_gradation, "Clôture"), "reason": c.reason, "by": c.author_label}
                 for c in services.level_changes(crisis)]
+    decisions = [{"at": e.at, "text": e.text, "by": e.author_label} for e in journal.entries(crisis)
+                 if e.kind is EntryKind.DECISION]
+    roster = [{"name": r["name"], "role": r["role"], "state": r["state"], "answer": r["answer"],
+               "answered_at": r["answered_at"], "comment": r["comment"]} for r in cellule.roll_call(crisis)]
     return _plain({
         "opened_at": crisis.opened_at, "closed_at": crisis.closed_at,
         "duration_hours": round((end - crisis.opened_at).total_seconds() / 3600, 1),
+        "duration_seconds": round((end - crisis.opened_at).total_seconds()),
+        "decisions": decisions, "cellule": roster, "by_profession": alert_link.figures_by_profession(crisis.id),
+        "equipment_lines": [{**line, "text": quantity_text(line["quantity"], line["unit"])}
+                            for line in board.equipment_lines(lines)],
         "timeline": timeline, "alerts": alerts["alerts"], "alerts_sent": len(alerts["alerts"]),
         "channels": alerts["channels"], "mobilised": alerts["mobilised"],
         "equipment": equipment, "needs_total": need_counts["total"], "needs_met": need_counts["met"],
@@ -199,6 +210,8 @@ def follow_action(*, actor: User, action: CorrectiveAction, status: str,
                   evidence_note: str | None = None) -> CorrectiveAction:
     """Follow a decided action (also after validation and sending): en cours, réalisée with its evidence, then its
     effect verified or not — the action plan's moves."""
+    if not status:
+        raise ServiceError("validation_error", "Choisissez le nouveau statut de l'action.", field="status")
     target = _status(status)
     if target is None:
         raise ServiceError("validation_error", "Statut inconnu.", field="status")
@@ -224,16 +237,61 @@ def validate(*, actor: User, crisis: Crisis) -> Evaluation:
     return evaluation
 
 
-def recipients(crisis: Crisis) -> list:
-    """Contacts of the organisations the plan names for the RETEX (ARS, CPAM, MSA, neighbouring CPTS); without a
-    published plan, of the organisations the directory marks as receiving evaluations."""
-    from crisis_app.directory import contacts
+def recipient_choices(crisis: Crisis) -> list[dict]:
+    """Every partner contact with an e-mail the RETEX may go to, those of the plan in force first and ticked (the
+    latest published version; without one, the organisations the directory marks for evaluations), then the other
+    active partners, unticked, to add the crisis's own partners (a hospital, a neighbouring CPTS)."""
     from crisis_app.directory.organisations import services as organisations
+    from crisis_app.directory.organisations.models import Organisation, OrganisationContact
 
-    ids = plan_link.retex_organisation_ids()
-    if ids is None:
-        ids = sorted({c.organisation_id for c in organisations.evaluation_recipients()})
-    return [r for r in contacts.recipients_for_organisations(ids) if r.email]
+    planned = plan_link.retex_organisation_ids()
+    if planned is None:
+        planned = sorted({c.organisation_id for c in organisations.evaluation_recipients()})
+    contacts = db.session.scalars(
+        sa.select(OrganisationContact).join(Organisation)
+        .where(Organisation.active.is_(True), OrganisationContact.email.isnot(None), OrganisationContact.email != "")
+        .order_by(Organisation.name, OrganisationContact.name)).all()
+    rows = [{"contact_id": c.id, "name": c.name, "organisation": c.organisation.name, "email": c.email,
+             "planned": c.organisation_id in set(planned)} for c in contacts]
+    return sorted(rows, key=lambda r: not r["planned"])  # stable: by organisation within each group
+
+
+def recipients(crisis: Crisis, contact_ids: list[int] | None = None, extra_emails: list[str] | None = None) -> list:
+    """The outbox recipients: the contacts chosen (by default, the plan in force's) and any extra address.
+    Unknown contacts or invalid addresses are refused (422) and nothing is sent."""
+    from crisis_app.core.notifications.outbox import Recipient
+    from crisis_app.directory.validation import normalize_email
+
+    choices = recipient_choices(crisis)
+    by_id = {r["contact_id"]: r for r in choices}
+    errors: dict[str, list[str]] = {}
+    if contact_ids is None:
+        chosen = [r for r in choices if r["planned"]]
+    else:
+        if unknown := [i for i in contact_ids if i not in by_id]:
+            errors["contact_ids"] = [f"Destinataire inconnu ou sans adresse e-mail ({len(unknown)})."]
+        chosen = [by_id[i] for i in dict.fromkeys(contact_ids) if i in by_id]
+    people = [Recipient(name=f"{r['name']} ({r['organisation']})", email=r["email"],
+                        ref_type="organisation_contact", ref_id=r["contact_id"]) for r in chosen]
+    seen = {r["email"].lower() for r in chosen}
+    extras = [e.strip() for e in (extra_emails or []) if e.strip()]
+    if len(extras) > 20:
+        errors["extra_emails"] = ["20 adresses supplémentaires au plus."]
+    bad = []
+    for raw in extras[:20]:
+        try:
+            email = normalize_email(raw)
+        except ValueError:
+            bad.append(raw[:80])
+            continue
+        if email not in seen:
+            seen.add(email)
+            people.append(Recipient(name=email, email=email))
+    if bad:
+        errors["extra_emails"] = [f"Adresse e-mail invalide : {', '.join(bad)}."]
+    if errors:
+        raise ServiceError("validation_error", "Destinataires invalides : rien n'est envoyé.", fields=errors)
+    return people
 
 
 def document(evaluation: Evaluation) -> bytes:
@@ -245,8 +303,10 @@ def document(evaluation: Evaluation) -> bytes:
 
 
 @atomic()
-def send(*, actor: User, crisis: Crisis) -> Evaluation:
-    """Send the validated evaluation by e-mail, PDF attached, to the plan's recipients, through the outbox."""
+def send(*, actor: User, crisis: Crisis, contact_ids: list[int] | None = None,
+         extra_emails: list[str] | None = None) -> Evaluation:
+    """Send the validated evaluation by e-mail, PDF attached, through the outbox, to the recipients chosen on the
+    confirmation step (by default, the contacts of the organisations the plan in force names)."""
     evaluation = evaluation_of(crisis)
     if evaluation.status is EvaluationStatus.SENT:
         raise ServiceError("already_sent", f"Ce retour d'expérience a déjà été envoyé le "
@@ -255,14 +315,14 @@ def send(*, actor: User, crisis: Crisis) -> Evaluation:
         raise ServiceError("not_validated", "Le retour d'expérience doit être validé avant l'envoi.", status=409)
     from crisis_app.core.notifications import outbox
 
-    people = recipients(crisis)
+    people = recipients(crisis, contact_ids, extra_emails)
     if not people:
-        raise ServiceError("no_recipients", "Aucun destinataire : le plan ne nomme aucun organisme (ARS, CPAM, MSA, "
-                           "CPTS voisines) dont un contact a une adresse e-mail.", status=409)
+        raise ServiceError("no_recipients", "Aucun destinataire : cochez au moins un organisme (ARS, CPAM, MSA, "
+                           "CPTS voisines) ou ajoutez une adresse e-mail.", status=409)
     cpts = current_app.config.get("CPTS_NAME", "CPTS")
     label = "Exercice" if crisis.is_exercise else "Crise"
     message = outbox.send_message(
-        topic="crises.retex", subject=f"{cpts} — retour d'expérience : {crisis.title}",
+        topic=TOPIC, subject=f"{cpts} — retour d'expérience : {crisis.title}",
         email_text=(f"Bonjour,\n\nVeuillez trouver ci-joint le retour d'expérience de la CPTS {cpts} sur "
                     f"« {crisis.title} » ({label.lower()} du {paris_datetime(crisis.opened_at)} au "
                     f"{paris_datetime(crisis.closed_at)}), validé par le référent crise sanitaire.\n\n"
@@ -273,9 +333,32 @@ def send(*, actor: User, crisis: Crisis) -> Evaluation:
                                        content=document(evaluation))])
     evaluation.status, evaluation.sent_at, evaluation.message_id = EvaluationStatus.SENT, utcnow(), message.id
     audit.record(actor=actor, action="crisis.evaluation_send", object_type="crisis", object_id=crisis.id,
-                 summary=f"Retour d'expérience de « {crisis.title} » envoyé à {message.recipient_count} "
-                         f"destinataire(s)", changes={"message": [None, message.id]})
+                 summary=f"Retour d'expérience de « {crisis.title} » envoyé à "
+                         f"{pluriel(message.recipient_count, 'destinataire', 'destinataires')}",
+                 changes={"message": [None, message.id], "recipients": [None, [p.email for p in people]]})
     return evaluation
+
+
+@atomic()
+def resend(*, actor: User, crisis: Crisis, delivery_id: int):
+    """Send the evaluation again to one recipient (a bounce, a lost e-mail): one more delivery of the same message,
+    PDF included; its state shows beside the first one."""
+    from crisis_app.core.notifications import outbox
+    from crisis_app.core.notifications.models import PURPOSE_MESSAGE, Delivery, DeliveryState
+
+    evaluation = evaluation_of(crisis)
+    delivery = db.session.get(Delivery, delivery_id) if evaluation.message_id else None
+    if delivery is None or delivery.message_id != evaluation.message_id or delivery.recipient is None:
+        raise ServiceError("not_found", "Cet envoi n'appartient pas à ce retour d'expérience.", status=404)
+    if delivery.state in (DeliveryState.QUEUED, DeliveryState.SENDING):
+        raise ServiceError("in_progress", "Cet envoi est encore en cours : attendez son résultat avant de renvoyer.",
+                           status=409)
+    added = outbox.add_deliveries(delivery.message, delivery.recipient, ["email"], purpose=PURPOSE_MESSAGE,
+                                  round_number=delivery.round + 1)
+    audit.record(actor=actor, action="crisis.evaluation_resend", object_type="crisis", object_id=crisis.id,
+                 summary=f"Retour d'expérience de « {crisis.title} » renvoyé à {delivery.recipient.name}"[:500],
+                 changes={"delivery": [delivery.id, added[0].id if added else None]})
+    return added
 
 
 def deliveries(evaluation: Evaluation) -> list:
@@ -287,3 +370,22 @@ def deliveries(evaluation: Evaluation) -> list:
     return list(db.session.scalars(sa.select(Delivery).where(Delivery.message_id == evaluation.message_id)
                                    .order_by(Delivery.id)))
 
+
+
+def pending_evaluations(limit: int = 10) -> list[tuple[Crisis, Evaluation]]:
+    """Closed crises whose RETEX is not sent yet (not written, draft or validated), most recently closed first."""
+    rows = db.session.execute(
+        sa.select(Crisis, Evaluation).outerjoin(Evaluation, Evaluation.crisis_id == Crisis.id)
+        .where(Crisis.closed_at.isnot(None),
+               sa.or_(Evaluation.id.is_(None), Evaluation.status != EvaluationStatus.SENT))
+        .order_by(Crisis.closed_at.desc()).limit(limit)).all()
+    return [(crisis, evaluation or Evaluation(crisis_id=crisis.id, status=EvaluationStatus.DRAFT))
+            for crisis, evaluation in rows]
+
+
+def sent_evaluations(limit: int = 5) -> list[tuple[Crisis, Evaluation]]:
+    """The evaluations sent, most recent first."""
+    rows = db.session.execute(
+        sa.select(Crisis, Evaluation).join(Evaluation, Evaluation.crisis_id == Crisis.id)
+        .where(Evaluation.status == EvaluationStatus.SENT).order_by(Evaluation.sent_at.desc()).limit(limit)).all()
+    return [(crisis, evaluation) for crisis, evaluation in rows]

@@ -35,7 +35,8 @@ class CloseSchema(Schema):
     notify_end = StrictBoolean(load_default=True, metadata={
         "description": "Send the end message to everyone the crisis's running alerts reached (default: yes)."})
     end_message = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=480),
-                                metadata={"description": "The end message; by default « La crise … est close … »."})
+                                metadata={"description": "The end message; by default « Crise \"…\" close : merci de "
+                                                         "votre mobilisation… » (GSM-7)."})
 
 
 class CrisisSchema(Schema):
@@ -151,6 +152,16 @@ class EvaluationInputSchema(Schema):
     worked = fields.String(load_default="", validate=validate.Length(max=20_000))
     not_worked = fields.String(load_default="", validate=validate.Length(max=20_000))
     actions = fields.List(fields.Nested(ActionSchema), load_default=list, validate=validate.Length(max=50))
+
+
+class EvaluationSendSchema(Schema):
+    contact_ids = fields.List(fields.Integer(strict=True), load_default=None, allow_none=True,
+                              validate=validate.Length(max=200), metadata={
+                                  "description": "Partner contacts to send to; by default those of the organisations "
+                                                 "the plan in force names."})
+    extra_emails = fields.List(fields.String(validate=validate.Length(max=254)), load_default=list,
+                               validate=validate.Length(max=20),
+                               metadata={"description": "Other addresses (a neighbouring CPTS, a hospital)."})
 
 
 class DeliverySchema(Schema):

@@ -41,6 +41,14 @@ def current_exercise() -> Crisis | None:
         .order_by(Crisis.opened_at.desc(), Crisis.id.desc()).limit(1))
 
 
+def open_crises(*, exercise: bool | None = None) -> list[Crisis]:
+    """Every open crisis (``exercise``: only exercises, only real crises, or both when None), newest first."""
+    query = sa.select(Crisis).where(Crisis.closed_at.is_(None))
+    if exercise is not None:
+        query = query.where(Crisis.is_exercise.is_(exercise))
+    return list(db.session.scalars(query.order_by(Crisis.is_exercise, Crisis.opened_at.desc(), Crisis.id.desc())))
+
+
 def list_crises(*, limit: int = 100) -> list[Crisis]:
     """Crises and exercises, open ones first, then most recent first."""
     return list(db.session.scalars(sa.select(Crisis).order_by(Crisis.closed_at.is_(None).desc(),
@@ -188,6 +196,7 @@ def register_context() -> None:
     """Let alerts and stock know the crises through core, without importing this package."""
     crisis_context.register(
         current=lambda: info(current_crisis()),
+        open_crises=lambda: [info(c) for c in open_crises()],
         get=lambda crisis_id: info(db.session.get(Crisis, crisis_id)),
         all_crises=lambda: [info(c) for c in db.session.scalars(
             sa.select(Crisis).order_by(Crisis.opened_at.desc()))])

@@ -12,10 +12,13 @@ from flask_login import current_user
 
 from crisis_app.alerts import services as alert_services
 from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.db import abandon
+from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.home import Card, card_provider
-from crisis_app.core.timez import PARIS, paris_datetime
+from crisis_app.core.outcome import refusal_text
+from crisis_app.core.roles import Role
+from crisis_app.core.timez import PARIS, paris_datetime, to_paris
 from crisis_app.core.vocabulary import Gradation, Typology
 from crisis_app.crises import alert_link, cellule, plan_link, services
 from crisis_app.crises.models import Authority, Crisis
@@ -44,20 +47,89 @@ def bounded(object_id: int) -> int:
 def inject_crisis_banner():
     if not getattr(current_user, "is_authenticated", False):  # no user at all: a PDF rendered outside a request
         return {}
-    return {"active_crisis": services.current_crisis(), "active_exercise": services.current_exercise(),
+    crises = services.open_crises()
+    real = [c for c in crises if not c.is_exercise]
+    exercises = [c for c in crises if c.is_exercise]
+    return {"active_crises": real, "active_exercises": exercises,
+            "active_crisis": real[0] if real else None, "active_exercise": exercises[0] if exercises else None,
             "show_crisis_banner": True}
 
 
 @card_provider("crisis.read", order=0)
 def _crisis_card(user):
-    crisis = services.current_crisis()
-    if crisis is None:
+    """One card per open crisis (two crises at once show as two), exercises apart, below them."""
+    crises = services.open_crises()
+    real = [c for c in crises if not c.is_exercise]
+    if not real:
         yield Card(title="Crise sanitaire", value="Aucune crise active", tone="ok", detail="Vigie est en veille.",
                    url=url_for("crises.index"))
+    for crisis in real:
+        yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert", urgent=True,
+                   detail=f"{crisis.title} — {crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
+                   url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
+    for crisis in crises:
+        if crisis.is_exercise:
+            yield Card(title="Exercice en cours", value=crisis.gradation_label, tone="neutral",
+                       detail=f"{crisis.title} — {crisis.typology_label}, ouvert le "
+                              f"{paris_datetime(crisis.opened_at)}",
+                       url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre l'exercice")
+
+
+def _days_since(moment) -> str:
+    days = (to_paris(utcnow()).date() - to_paris(moment).date()).days
+    return "aujourd'hui" if days == 0 else "hier" if days == 1 else f"il y a {pluriel(days, 'jour', 'jours')}"
+
+
+@card_provider("crisis.manage", order=1)
+def _referent_todo_cards(user):
+    """What the référent has to do now: silent or absent cellule members and needs not covered, per open crisis;
+    a RETEX to write, validate or send per closed crisis."""
+    from crisis_app.crises import needs, retex
+
+    for crisis in services.open_crises():
+        absent = cellule.absent(crisis) if cellule.latest(crisis) else []
+        if absent:
+            declined = sum(1 for r in absent if r["state"] == "declined")
+            yield Card(title=f"Cellule : {crisis.title}", tone="warn",
+                       value=f"{pluriel(len(absent), 'membre absent ou silencieux', 'membres absents ou silencieux')}",
+                       detail=", ".join(r["name"] for r in absent[:5])
+                       + (f" ({pluriel(declined, 'refus', 'refus')})" if declined else ""),
+                       url=url_for("crises.cell", crisis_id=crisis.id), action="Appeler un suppléant")
+        open_needs = [n for n in needs.needs_of(crisis) if n.status.value in ("identified", "in_progress")]
+        if open_needs:
+            yield Card(title=f"Besoins non couverts : {crisis.title}", tone="warn",
+                       value=pluriel(len(open_needs), "besoin à couvrir", "besoins à couvrir"),
+                       detail=", ".join(n.title for n in open_needs[:4]),
+                       url=url_for("crises.board_page", crisis_id=crisis.id), action="Voir les besoins")
+    for crisis, evaluation in retex.pending_evaluations():
+        step = {"draft": "à rédiger", "validated": "à envoyer"}[evaluation.status.value]
+        yield Card(title=f"RETEX {step} : {crisis.title}", tone="warn",
+                   value=f"Close {_days_since(crisis.closed_at)}",
+                   detail=f"{'Exercice' if crisis.is_exercise else 'Crise'} close le {paris_datetime(crisis.closed_at)}"
+                          " : le retour d'expérience est attendu par l'ARS.",
+                   url=url_for("crises.retex_page", crisis_id=crisis.id),
+                   action="Rédiger le RETEX" if step == "à rédiger" else "Envoyer le RETEX")
+
+
+@card_provider("crisis.evaluation.read", order=2)
+def _evaluations_received_cards(user):
+    """The ARS observer (and who reads without writing) finds each evaluation sent, with its link."""
+    if user.may("crisis.manage"):
         return
-    yield Card(title="Crise sanitaire", value=crisis.gradation_label, tone="alert", urgent=True,
-               detail=f"{crisis.title} — {crisis.typology_label}, ouverte le {paris_datetime(crisis.opened_at)}",
-               url=url_for("crises.detail", crisis_id=crisis.id), action="Suivre la crise")
+    from crisis_app.crises import retex
+
+    sent = retex.sent_evaluations(limit=5)
+    if not sent:
+        if user.role is Role.ARS_OBSERVER:
+            yield Card(title="Évaluations reçues (RETEX)", value="Aucune pour l'instant",
+                       detail="Chaque retour d'expérience envoyé par la CPTS s'affichera ici, avec son lien.")
+        return
+    for crisis, evaluation in sent:
+        day = "%d/%m/%Y"
+        yield Card(title=f"RETEX : {crisis.title}", value=f"Envoyé le {paris_datetime(evaluation.sent_at, day)}",
+                   detail=f"{'Exercice' if crisis.is_exercise else 'Crise'} du {paris_datetime(crisis.opened_at, day)}"
+                          f" au {paris_datetime(crisis.closed_at, day)} · {crisis.typology_label}",
+                   url=url_for("crises.retex_page", crisis_id=crisis.id), action="Lire le retour d'expérience")
 
 
 @bp.app_template_filter("paris_iso")
@@ -120,7 +192,18 @@ def detail(crisis_id: int):
                            presets=plan_link.presets_for(crisis.typology, crisis.gradation),
                            gradations=Gradation, activation=cellule.latest(crisis),
                            running_alerts=alert_services.running_alerts_of_crisis(crisis.id) if crisis.active else [],
-                           end_text=alert_services.crisis_end_text(crisis.title))
+                           end_text=alert_services.crisis_end_text(crisis.title),
+                           retex_reminder=_retex_reminder(crisis))
+
+
+def _retex_reminder(crisis: Crisis) -> dict | None:
+    """After the close: where the RETEX stands, and since when the crisis is closed."""
+    if crisis.active:
+        return None
+    from crisis_app.crises import retex
+
+    evaluation = retex.evaluation_of(crisis)
+    return {"status": evaluation.status.value, "label": evaluation.status.label, "since": _days_since(crisis.closed_at)}
 
 
 @bp.route("/<int:crisis_id>/niveau", methods=["GET", "POST"])
@@ -128,6 +211,20 @@ def detail(crisis_id: int):
 def level(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
     target = _int(request.values.get("gradation"))
+    if request.method == "POST" and not confirmed() and target in set(Gradation) and target < crisis.gradation \
+            and (request.form.get("reason") or "").strip():
+        return confirm_page(
+            crisis=crisis, heading="Abaisser le niveau",
+            sentence=f"La crise « {crisis.title} » passera de {crisis.gradation_label.lower()} à "
+                     f"{Gradation(target).label.lower()} : les mesures du plan pour "
+                     f"{crisis.gradation_label.lower()} ne s'appliquent plus, et le changement est inscrit au "
+                     f"journal de bord.",
+            details=[f"Motif : {request.form.get('reason', '').strip()}",
+                     "Les personnes déjà alertées ne sont pas prévenues automatiquement : envoyez-leur une "
+                     "information si besoin."],
+            action=url_for("crises.level", crisis_id=crisis.id), confirm_label="Confirmer la baisse de niveau",
+            back=url_for("crises.detail", crisis_id=crisis.id),
+            hidden={"gradation": str(target), "reason": request.form.get("reason", "")})
     if request.method == "POST":
         try:
             services.change_level(actor=actor(), crisis=crisis, gradation=target, reason=request.form.get("reason"))
@@ -148,19 +245,54 @@ def _level_page(crisis: Crisis, target, errors: dict):
                            presets=plan_link.presets_for(crisis.typology, target) if valid else [])
 
 
+def confirm_page(*, crisis: Crisis | None, heading: str, sentence: str, action: str, confirm_label: str,
+                 back: str, hidden: dict | None = None, details: list[str] | None = None,
+                 template: str = "crises/confirm.html", **context):
+    """The step before an irreversible change: one sentence saying what happens and to whom, then "Confirmer"."""
+    return render_template(template, crisis=crisis, heading=heading, sentence=sentence, action=action,
+                           confirm_label=confirm_label, back=back, hidden=list((hidden or {}).items()),
+                           details=details or [], **context)
+
+
+def confirmed() -> bool:
+    return request.form.get("confirm") == "1"
+
+
 @bp.route("/<int:crisis_id>/cloture", methods=["POST"])
 @permission_required("crisis.manage")
 def close(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
+    reason = request.form.get("reason", "")
+    notify = request.form.get("notify_end") == "1"
+    if not confirmed():
+        if not reason.strip():
+            flash("Le motif de la clôture est obligatoire.", "error")
+            return redirect(url_for("crises.detail", crisis_id=crisis.id)), 303
+        running = alert_services.running_alerts_of_crisis(crisis.id)
+        people = sum(len(a.recipients) for a in running)
+        end_message = (request.form.get("end_message") or "").strip() or alert_services.crisis_end_text(crisis.title)
+        details = [f"Motif : {reason.strip()}"]
+        if running:
+            details.append(f"{pluriel(len(running), 'alerte en cours arrêtée', 'alertes en cours arrêtées')} "
+                           f"aussitôt : plus de relance, plus de réponse attendue.")
+            details.append(f"Message de fin envoyé à {pluriel(people, 'personne alertée', 'personnes alertées')} : "
+                           f"« {end_message} »" if notify else "Aucun message de fin n'est envoyé.")
+        details.append("Le retour d'expérience sera ensuite à rédiger, puis à envoyer à l'ARS.")
+        return confirm_page(
+            crisis=crisis, heading="Clore la crise",
+            sentence=f"La crise « {crisis.title} » sera close maintenant : elle ne pourra plus changer de niveau, "
+                     f"ni recevoir d'alerte.",
+            details=details, action=url_for("crises.close", crisis_id=crisis.id),
+            confirm_label="Confirmer la clôture", back=url_for("crises.detail", crisis_id=crisis.id),
+            hidden={"reason": reason, "notify_end": "1" if notify else "", "end_message": end_message})
     try:
-        services.close_crisis(actor=actor(), crisis=crisis, reason=request.form.get("reason", ""),
-                              notify_end=request.form.get("notify_end") == "1",
+        services.close_crisis(actor=actor(), crisis=crisis, reason=reason, notify_end=notify,
                               end_message=request.form.get("end_message"))
     except ServiceError as exc:
         abandon()
         flash(exc.message, "error")
         return redirect(url_for("crises.detail", crisis_id=crisis.id)), 303
-    flash("Crise close. Le retour d'expérience est prêt à être rédigé.", "success")
+    flash("Crise close. Il reste à rédiger le retour d'expérience, puis à l'envoyer à l'ARS.", "success")
     return redirect(url_for("crises.retex_page", crisis_id=crisis.id))
 
 
@@ -183,15 +315,34 @@ def cell(crisis_id: int):
             status = exc.status
     activation = cellule.latest(crisis)
     return render_template("crises/cell.html", crisis=crisis, activation=activation,
-                           roll=cellule.roll_call(activation) if activation else [],
+                           roll=cellule.roll_call(crisis) if activation else [],
                            candidates=cellule.candidates(crisis) if crisis.active else []), status
+
+
+@bp.route("/<int:crisis_id>/cellule/suppleant", methods=["POST"])
+@permission_required("crisis.manage")
+def call_backup(crisis_id: int):
+    """One tap: alert the suppléant (or the next backup) of a member who declined or stays silent."""
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    member = _int(request.form.get("professional_id"))
+    if not isinstance(member, int) or not 0 < member <= MAX_ID:
+        flash("Membre inconnu.", "error")
+        return redirect(url_for("crises.cell", crisis_id=crisis.id)), 303
+    try:
+        activation = cellule.call_backup(actor=actor(), crisis=crisis, professional_id=member)
+    except ServiceError as exc:
+        abandon()
+        flash(refusal_text(exc), "error")
+    else:
+        flash(f"{activation.members[0].name} est alerté(e) à la place du membre absent.", "success")
+    return redirect(url_for("crises.cell", crisis_id=crisis.id)), 303
 
 
 @bp.route("/en-cours")
 @permission_required("crisis.status")
 def status():
     """What every professional may see: whether a crisis is on, and what they were asked during it."""
-    crises = [c for c in (services.current_crisis(), services.current_exercise()) if c is not None]
+    crises = services.open_crises()
     person = directory_services.professional_for_user(actor())
     asked = {c.id: alert_link.asked_of(person.id, c.id) if person else [] for c in crises}
     return render_template("crises/status.html", crises=crises, asked=asked, person=person)

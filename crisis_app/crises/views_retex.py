@@ -9,8 +9,8 @@ from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.outcome import act_and_go_back
-from crisis_app.crises import retex
-from crisis_app.crises.views import actor, bounded, bp, crisis_for
+from crisis_app.crises import plan_link, retex
+from crisis_app.crises.views import actor, bounded, bp, confirm_page, confirmed, crisis_for
 
 BLANK_ACTIONS = 3
 
@@ -60,18 +60,62 @@ def retex_save(crisis_id: int):
 @permission_required("crisis.manage")
 def retex_validate(crisis_id: int):
     crisis = crisis_for(crisis_id, "crisis.manage")
+    if not confirmed():
+        return confirm_page(
+            crisis=crisis, heading="Valider le retour d'expérience",
+            sentence=f"Le retour d'expérience de « {crisis.title} » sera validé en votre nom : ses chiffres et son "
+                     f"texte sont figés, il ne se modifie plus (seul le suivi des actions reste ouvert).",
+            details=["Il pourra ensuite être envoyé à l'ARS et aux partenaires, après vérification des "
+                     "destinataires."],
+            action=url_for("crises.retex_validate", crisis_id=crisis.id), confirm_label="Confirmer la validation",
+            back=url_for("crises.retex_page", crisis_id=crisis.id))
     return act_and_go_back(lambda: retex.validate(actor=actor(), crisis=crisis),
                            "Retour d'expérience validé : les chiffres sont figés.",
                            url_for("crises.retex_page", crisis_id=crisis.id))
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 10]
+
+
+def _extra_emails(value: str) -> list[str]:
+    return [e for e in value.replace(";", ",").replace("\n", ",").split(",") if e.strip()]
+
+
 @bp.route("/<int:crisis_id>/retex/envoi", methods=["POST"])
 @permission_required("crisis.manage")
 def retex_send(crisis_id: int):
+    """First the recipients, shown and editable (the plan in force's ticked, other partners to add, extra
+    addresses); then the confirmed send."""
     crisis = crisis_for(crisis_id, "crisis.manage")
-    return act_and_go_back(lambda: retex.send(actor=actor(), crisis=crisis),
-                           "Retour d'expérience envoyé : suivez chaque envoi ci-dessous.",
-                           url_for("crises.retex_page", crisis_id=crisis.id))
+    form = request.form
+    chosen = _ids(form.getlist("contact_ids")) if form.get("step") else None
+    extra = form.get("extra_emails", "")
+    if form.get("confirm") == "1":
+        return act_and_go_back(
+            lambda: retex.send(actor=actor(), crisis=crisis, contact_ids=chosen, extra_emails=_extra_emails(extra)),
+            "Retour d'expérience envoyé : suivez chaque envoi ci-dessous.",
+            url_for("crises.retex_page", crisis_id=crisis.id))
+    choices = retex.recipient_choices(crisis)
+    selected = {r["contact_id"] for r in choices if r["planned"]} if chosen is None else set(chosen)
+    error = None
+    try:
+        people = retex.recipients(crisis, sorted(selected), _extra_emails(extra))
+    except ServiceError as exc:
+        people, error = [], " ".join(m for ms in exc.fields.values() for m in ms) or exc.message
+    return render_template("crises/retex_send.html", crisis=crisis, choices=choices, selected=selected,
+                           extra=extra, people=people, error=error, plan=plan_link.published_plan(),
+                           ready=form.get("step") == "review" and not error and bool(people)), \
+        400 if error else 200
+
+
+@bp.route("/<int:crisis_id>/retex/envois/<int:delivery_id>/renvoi", methods=["POST"])
+@permission_required("crisis.manage")
+def retex_resend(crisis_id: int, delivery_id: int):
+    crisis = crisis_for(crisis_id, "crisis.manage")
+    return act_and_go_back(lambda: retex.resend(actor=actor(), crisis=crisis, delivery_id=bounded(delivery_id)),
+                           "Retour d'expérience renvoyé à ce destinataire : suivez l'envoi ci-dessous.",
+                           url_for("crises.retex_page", crisis_id=crisis.id, _anchor="envois"))
 
 
 @bp.route("/<int:crisis_id>/retex/actions/<int:action_id>", methods=["POST"])

@@ -12,5 +12,12 @@ def init_app(app, api) -> None:
     from crisis_app.plan.views import bp
 
     app.register_blueprint(bp)
+    from crisis_app.core.audit_labels import register_labels
+
+    register_labels(actions={"plan.draft": "Brouillon du plan créé", "plan.edit": "Modification du plan",
+                             "plan.validate": "Validation du plan", "plan.publish": "Publication du plan",
+                             "plan.activity.create": "Action de l'année ajoutée",
+                             "plan.activity.update": "Action de l'année modifiée"},
+                    objects={"plan": "Plan d'action", "plan_activity": "Action de l'année"})
     api.register_blueprint(api_bp)
     presets.register_provider(presets_for)

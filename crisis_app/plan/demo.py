@@ -14,7 +14,7 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.roles import Role
-from crisis_app.core.vocabulary import QuestionKind, plan_defaults
+from crisis_app.core.vocabulary import QuestionKind, Typology, plan_defaults
 from crisis_app.directory.organisations import services as organisations
 from crisis_app.directory.organisations.models import OrganisationKind
 from crisis_app.directory.professionals import query as directory_query
@@ -64,10 +64,11 @@ def _preset(typology: int, gradation: int) -> dict:
         if (preset.typology, preset.gradation) == (typology, gradation):
             return preset.stored()
     ask = "availability" if gradation == 2 else "ack"
-    request = "Êtes-vous disponible ?" if ask == "availability" else "Confirmez la réception."
-    return {"key": f"t{typology}-g{gradation}", "question": ask, "name": f"{QuestionKind(ask).label} — typologie "
-            f"{typology}, gradation {gradation}", "title": f"Crise : consignes (gradation {gradation})",
-            "sms": "{cpts} : {titre}. Consignes par e-mail. " + request,
+    request = "Etes-vous disponible ?" if ask == "availability" else "Confirmez la réception."
+    return {"key": f"t{typology}-g{gradation}", "question": ask,
+            "name": f"{Typology(typology).label} : {QuestionKind(ask).label.lower()} (gradation {gradation})",
+            "title": f"Crise : consignes (gradation {gradation})",
+            "sms": "{cpts} : {titre}. " + request,
             "email": "Bonjour,\n\n{titre} : la CPTS passe en gradation {gradation}. " + request +
                      "\n\nLa cellule de crise — {cpts}"}
 
@@ -111,6 +112,8 @@ def _sections(people: dict[str, Professional], organisation_ids: list[int]) -> d
         "pilotage": {"members": [{"role": role, "professional_id": people[who].id,
                                   "backup_id": people[backup].id if backup else None} for role, who, backup in members],
                      "cellule_place": "Local de la CPTS, 12 rue des Lilas, Toulouse ; repli à la MSP de Colomiers.",
+                     "cellule_visio": "https://visio.example.org/cpts-cellule",
+                     "cellule_first_briefing": "1 h après l'activation",
                      "cellule_mode": "Convocation par SMS par le référent ; visioconférence possible ; point "
                                      "quotidien à 8 h 30 pendant la crise.",
                      "communication_professionals": "Alertes SMS et e-mail depuis Vigie ; point hebdomadaire.",

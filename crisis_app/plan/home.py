@@ -7,6 +7,7 @@ from datetime import date
 from flask import url_for
 
 from crisis_app.core.db import utcnow
+from crisis_app.core.formats import pluriel
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import paris_date, to_paris
 from crisis_app.plan import services
@@ -39,13 +40,13 @@ def _plan_card(user):
     draft = next((p for p in services.list_plans() if p.year == today.year), None)
     detail = (f"Brouillon {today.year} : {draft.status.label.lower()}." if draft
               else f"Aucune version {today.year} : démarrez-la à partir de la précédente.")
+    update = "Mettre à jour le plan" if user.may("plan.edit") else "Ouvrir le plan"
     if status == "due":
         yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} à faire", tone="warn", url=url,
-                   detail=f"{detail} À publier avant fin {LATE_MONTH_NAME}.", action="Mettre à jour le plan")
+                   detail=f"{detail} À publier avant fin {LATE_MONTH_NAME}.", action=update)
     else:
         yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} en retard", tone="warn", url=url,
-                   detail=f"{detail} L'échéance de fin {LATE_MONTH_NAME} est dépassée.",
-                   action="Mettre à jour le plan")
+                   detail=f"{detail} L'échéance de fin {LATE_MONTH_NAME} est dépassée.", action=update)
 
 
 @card_provider("plan.self", order=30)
@@ -55,6 +56,7 @@ def _my_part_card(user):
     part = services.my_part(user)
     if part["roles"]:
         yield Card(title="Mon rôle dans le plan de crise", value=part["roles"][0],
-                   detail=f"Plan d'action {part['year']}" + (f" — et {len(part['roles']) - 1} autre(s) rôle(s)"
-                                                             if len(part["roles"]) > 1 else ""),
+                   detail=f"Plan d'action {part['year']}" + (
+                       f", et {pluriel(len(part['roles']) - 1, 'autre rôle', 'autres rôles')}"
+                       if len(part["roles"]) > 1 else ""),
                    url=url_for("plan.my_part"), action="Voir ce que le plan me demande")

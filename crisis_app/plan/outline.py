@@ -27,6 +27,8 @@ MEASURE_FIELDS = {
 ANTICIPATION_FIELDS = {"directory_notes": "Tenue de l'annuaire", "stock_notes": "Stock de matériel et dispositifs"}
 PILOTAGE_FIELDS = {
     "cellule_place": "Lieu de réunion de la cellule",
+    "cellule_visio": "Lien de visioconférence de la cellule",
+    "cellule_first_briefing": "Premier point de situation (heure ou délai après l'activation)",
     "cellule_mode": "Modalités de réunion (convocation, visioconférence, rythme)",
     "communication_professionals": "Communication vers les professionnels",
     "communication_population": "Communication vers la population",

@@ -101,6 +101,10 @@ class CelluleMemberSchema(Schema):
 class PilotageSchema(Schema):
     members = fields.List(fields.Nested(CelluleMemberSchema), load_default=list, validate=validate.Length(max=40))
     cellule_place = _long(metadata={"description": PILOTAGE_FIELDS["cellule_place"]})
+    cellule_visio = Text(load_default="", validate=validate.Length(max=300),
+                         metadata={"description": PILOTAGE_FIELDS["cellule_visio"]})
+    cellule_first_briefing = Text(load_default="", validate=validate.Length(max=120),
+                                  metadata={"description": PILOTAGE_FIELDS["cellule_first_briefing"]})
     cellule_mode = _long(metadata={"description": PILOTAGE_FIELDS["cellule_mode"]})
     communication_professionals = _long()
     communication_population = _long()

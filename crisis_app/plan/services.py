@@ -65,6 +65,13 @@ def cellule_members(plan: PlanVersion) -> list[dict]:
             for m in (plan.pilotage or {}).get("members", [])]
 
 
+def cellule_meeting(plan: PlanVersion) -> dict[str, str]:
+    """Where and when the cellule meets, as the plan says: ``{"place", "visio", "first_briefing"}`` ("" if unsaid)."""
+    pil = plan.pilotage or {}
+    return {"place": (pil.get("cellule_place") or "").strip(), "visio": (pil.get("cellule_visio") or "").strip(),
+            "first_briefing": (pil.get("cellule_first_briefing") or "").strip()}
+
+
 def retex_recipients(plan: PlanVersion) -> list[int]:
     """Organisation ids that receive the post-crisis evaluation."""
     return list((plan.retex or {}).get("recipient_ids", []))

@@ -182,6 +182,18 @@ def validate(plan_id: int):
 @permission_required("plan.publish")
 def publish(plan_id: int):
     plan = _plan(plan_id, "plan.publish")
+    if request.form.get("confirm") != "1":
+        current = services.published_plan()
+        replaces = (f" Il remplace le plan {current.year} : la cellule, les modèles d'alerte et les destinataires "
+                    f"du RETEX de ce plan s'appliquent dès maintenant." if current and current.id != plan.id else "")
+        return render_template(
+            "plan/confirm.html", heading="Publier le plan",
+            sentence=f"Le plan {plan.year} sera publié : ses chiffres sont figés et il ne pourra plus être modifié "
+                     f"(la version suivante repartira d'une copie).{replaces}",
+            details=["Les crises ouvertes ensuite suivent ses mesures, sa cellule et ses modèles d'alerte.",
+                     "Le RETEX de chaque crise est envoyé aux organismes qu'il nomme."],
+            action=url_for("plan.publish", plan_id=plan.id), confirm_label="Confirmer la publication",
+            back=url_for("plan.version", plan_id=plan.id), hidden=[])
     return act_and_go_back(lambda: services.publish_plan(actor=_actor(), plan=plan),
                            f"Plan {plan.year} publié : ses chiffres sont figés.",
                            url_for("plan.version", plan_id=plan.id))

@@ -12,6 +12,11 @@ def init_app(app, api) -> None:
     from crisis_app.stock.views import bp
 
     app.register_blueprint(bp)
+    from crisis_app.core.audit_labels import register_labels
+
+    register_labels(actions={**{f"stock.{k.value}": f"Stock : {k.label.lower()}" for k in models.MovementKind},
+                             "stock.location.update": "Modification d'un lieu de stockage",
+                             "stock.notify": "Alerte de stock envoyée"})
     api.register_blueprint(api_bp)
     openapi_rules.document(api)
     app.extensions["celery"].conf.beat_schedule["stock-daily-check"] = {

@@ -120,9 +120,17 @@ def _movement_page(form: FlaskForm, title: str, record: Callable[[dict], Any], s
     return render_template(template, form=form, title=title, **context), status
 
 
+@bp.app_template_filter("quantite")
+def _quantite(quantity: int, unit: str) -> str:
+    """« 73 boîtes de 20 », « 1 flacon » : a quantity said with its unit."""
+    return quantity_text(quantity, unit)
+
+
 def _current_crisis_id() -> int | None:
-    crisis = crisis_context.current()
-    return crisis.id if crisis else None
+    """The crisis a movement is for by default: the only real crisis open (an exercise running beside it does not
+    count); with several real crises open, the form asks."""
+    real = [c for c in crisis_context.open_crises() if not c.is_exercise]
+    return real[0].id if len(real) == 1 else None
 
 
 @bp.route("/reception", methods=["GET", "POST"])

@@ -1,5 +1,7 @@
 """Pages and API of alerts: a référent sends and follows; other roles are refused what they may not do."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -8,6 +10,8 @@ from crisis_app.alerts.models import Alert
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
+from crisis_app.directory.audiences import services as audiences
+from tests import factories
 from tests.alerts.conftest import alert_data
 from tests.conftest import csrf_token
 
@@ -179,3 +183,23 @@ def test_ids_beyond_the_database_integer_are_refused_not_a_500(client, personas,
     for field in ("audience_id", "crisis_id"):
         response = client.post("/api/v1/alerts", json={**alert_data(audience), field: 2**31}, headers=headers)
         assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
+
+
+def test_a_long_alert_page_is_paged_and_searchable(client, login, personas):
+    referent = personas[Role.CRISIS_REFERENT]
+    people = [factories.reachable_professional(channels=("sms",)) for _ in range(60)]
+    audience = audiences.save_audience(actor=referent.user, data={"name": "Tout le territoire", "kind": "list",
+                                                                   "professional_ids": [p.id for p in people]})
+    alert = services.send_alert(actor=referent.user, data={
+        "title": "Renfort", "sms_text": "Renfort demandé.", "email_text": "Renfort demandé.",
+        "audience_id": audience.id, "channels": ["sms"], "question": "availability"})
+    login(referent)
+    first = client.get(f"/alertes/{alert.id}").text
+    assert first.count('data-testid="person"') == 50 and "page 1 sur 2" in first and "Page suivante" in first
+    second = client.get(f"/alertes/{alert.id}?page=2").text
+    assert second.count('data-testid="person"') == 10 and "Page précédente" in second
+    target = people[17]
+    found = client.get(f"/alertes/{alert.id}?q={target.last_name}").text
+    names = re.findall(r'<div class="person-head">\s*<strong>([^<]+)</strong>', found)
+    assert target.display_name in names and len(names) < 60
+    assert client.get(f"/alertes/{alert.id}?q=%25&page=99999999999").status_code == 200

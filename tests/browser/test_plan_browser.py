@@ -33,6 +33,8 @@ def test_referent_writes_validates_publishes_downloads_and_starts_next_year(serv
     page.get_by_role("button", name="Valider le plan").click()
     assert page.get_by_test_id("plan-status").inner_text() == "Validé"
     page.get_by_role("button", name="Publier le plan").click()
+    assert "sera publié" in page.get_by_test_id("confirm-sentence").inner_text()
+    page.get_by_role("button", name="Confirmer la publication").click()
     assert page.get_by_test_id("plan-status").inner_text() == "Publié"
     screenshot(page, "plan-3-published.png")
 

@@ -47,7 +47,7 @@ def test_closing_the_crisis_ends_its_alert_and_no_relance_follows(crisis, refere
             assert engine.sweep(utcnow() + timedelta(minutes=11))["escalated"] == 0
     assert _deliveries(alert, PURPOSE_ESCALATION) == 0
     assert _deliveries(alert, PURPOSE_END) == len(alert.recipients), "the end message goes to each person alerted"
-    assert "« Canicule juillet » est close" in alert.end_text
+    assert 'Crise "Canicule juillet" close' in alert.end_text
 
 
 def test_an_answer_after_the_close_is_refused_and_the_page_says_the_crisis_is_closed(crisis, referent, alert,
@@ -87,5 +87,5 @@ def test_the_close_form_says_what_will_stop(crisis, alert, client, login, person
 
     login(personas[Role.CRISIS_REFERENT])
     page = client.get(f"/crises/{crisis.id}")
-    assert "La clôture arrête aussitôt 1 alerte en cours" in page.text
+    assert "La clôture arrête aussitôt 1\u00a0alerte en cours" in page.text
     assert alert.title in page.text and 'name="notify_end" value="1" checked' in page.text

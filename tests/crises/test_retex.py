@@ -136,3 +136,54 @@ def test_the_pdf_carries_the_figures_and_the_sections(lived, referent):
 
 def test_no_evaluation_sent_this_year_counts_zero(lived):
     assert mission.evaluations_sent(utcnow().year) == 0
+
+
+def test_the_evaluation_tells_the_run_as_the_ars_reads_it(lived, referent, client, login, personas):
+    """Key decisions from the journal, the cellule and who came, answers per profession within 15 / 30 minutes,
+    equipment in its unit, figures in French formats."""
+    from datetime import timedelta
+
+    from crisis_app.alerts.models import Alert
+    from crisis_app.core.roles import Role
+    from crisis_app.crises import cellule
+
+    journal.write(actor=referent, crisis=lived, kind="decision", text="Ouverture d'un accueil rafraîchi à la MSP")
+    nurse = factories.reachable_professional(profession_code="60", profession="Infirmier")
+    doctor = factories.reachable_professional(profession_code="10", profession="Médecin")
+    empty = {"within_15": 0, "within_30": 0}
+    before = {r["profession"]: r for r in retex.evaluation_of(lived).figures["by_profession"]}
+    activation = cellule.activate(actor=referent, crisis=lived, professional_ids=[nurse.id, doctor.id])
+    cell_alert = db.session.get(Alert, activation.alert_id)
+    by_person = {r.professional_id: r for r in cell_alert.recipients}
+    alert_services.record_answer(recipient=by_person[doctor.id], code="N", comment="En garde", via="link")
+    alert_services.record_answer(recipient=by_person[nurse.id], code="A", comment=None, via="link")
+    by_person[nurse.id].answered_at = cell_alert.created_at + timedelta(minutes=10)
+    by_person[doctor.id].answered_at = cell_alert.created_at + timedelta(minutes=25)
+    db.session.flush()
+    figures = retex.evaluation_of(lived).figures
+    rows = {r["profession"]: r for r in figures["by_profession"]}
+
+    def added(profession, key):
+        return rows[profession][key] - before.get(profession, empty)[key]
+
+    assert (added("Infirmier", "within_15"), added("Infirmier", "within_30")) == (1, 1)
+    assert (added("Médecin", "within_15"), added("Médecin", "within_30")) == (0, 1)
+    assert [d["text"] for d in figures["decisions"]] == ["Ouverture d'un accueil rafraîchi à la MSP"]
+    roster = {m["name"]: m for m in figures["cellule"]}
+    assert roster[doctor.display_name]["state"] == "declined" and roster[nurse.display_name]["answer"] == "J'arrive"
+    login(personas[Role.CRISIS_REFERENT])
+    page = client.get(f"/crises/{lived.id}/retex").text
+    assert "Ouverture d&#39;un accueil rafraîchi à la MSP" in page
+    assert "Je ne peux pas : « En garde »" in page
+    assert "Masques FFP2 : 4 boîtes" in page
+    assert "ouverture en gradation 1" in page and "— →" not in page
+    assert "100\u00a0%" in page and "100.0 %" not in page
+
+
+def test_the_board_says_quantities_with_their_unit_in_the_plural(lived, client, login, personas):
+    from crisis_app.core.roles import Role
+
+    login(personas[Role.CRISIS_CELL])
+    page = client.get(f"/crises/{lived.id}/tableau").text
+    assert "Masques FFP2 : <strong>4 boîtes</strong>" in page and "4 boîte<" not in page
+    assert "Masques FFP2 : 6 boîtes" in page  # 10 received, 4 handed out

@@ -85,10 +85,14 @@ def test_the_email_and_its_pdf_reach_the_smtp_server(app, validated, referent, a
 def test_the_referent_sends_from_the_page_and_sees_each_delivery(client, login, personas, validated, ars):
     login(personas[Role.CRISIS_REFERENT])
     url = f"/crises/{validated.id}/retex"
-    response = client.post(f"{url}/envoi", data={"csrf_token": csrf_token(client, url)})
+    token = csrf_token(client, url)
+    step = client.post(f"{url}/envoi", data={"csrf_token": token})
+    assert step.status_code == 200 and "veille@ars.example.org" in step.text  # shown before anything leaves
+    response = client.post(f"{url}/envoi", data={"csrf_token": token, "step": "review", "confirm": "1",
+                                                 "contact_ids": str(ars.contacts[0].id)})
     assert response.status_code == 302
     page = client.get(url).text
-    assert "Envoyée" in page and "veille@ars.example.org" in page
+    assert "envoyé le" in page and "Validée —" not in page and "veille@ars.example.org" in page
 
 
 def test_the_ars_observer_reads_the_sent_evaluation_and_may_not_send_it(client, login, personas, validated, ars,
@@ -113,3 +117,143 @@ def test_the_api_sends_the_evaluation(client, personas, validated, ars):
     assert response.status_code == 200, response.text
     body = response.get_json()
     assert body["status"] == "sent" and body["deliveries"][0]["address"] == "veille@ars.example.org"
+
+
+def _publish(referent, year, partner):
+    from crisis_app.plan import services as plan_services
+    from tests.plan.conftest import complete_data
+
+    people = [factories.reachable_professional() for _ in range(4)]
+    plan = plan_services.create_draft(actor=referent, year=year)
+    plan_services.update_sections(actor=referent, plan=plan, data=complete_data(people, partner))
+    plan_services.validate_plan(actor=referent, plan=plan)
+    return plan_services.publish_plan(actor=referent, plan=plan)
+
+
+@pytest.fixture
+def two_plans(referent):
+    """Last year's plan named a CPTS that left; this year's names the neighbouring CPTS."""
+    old = factories.organisation(name="CPTS du Lauragais", kind="cpts", receives_evaluations=False,
+                                 contacts=[{"name": "Référent", "email": "crise@lauragais.example.org"}])
+    new = factories.organisation(name="CPTS Sud Toulousain", kind="cpts", receives_evaluations=False,
+                                 contacts=[{"name": "Référente", "email": "crise@sud31.example.org"}])
+    year = utcnow().year
+    _publish(referent, year - 1, old)
+    _publish(referent, year, new)
+    return {"old": old, "new": new}
+
+
+def test_the_recipients_are_those_of_the_plan_in_force_not_last_years(validated, referent, two_plans):
+    evaluation = retex.send(actor=referent, crisis=validated)
+    assert [d.address for d in retex.deliveries(evaluation)] == ["crise@sud31.example.org"]
+
+
+def test_the_recipients_are_shown_and_edited_then_the_send_is_confirmed(client, login, personas, validated,
+                                                                        two_plans):
+    hospital = factories.organisation(name="CHU de Toulouse", kind="hopital", receives_evaluations=False,
+                                      contacts=[{"name": "Direction de crise", "email": "crise@chu.example.org"}])
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/crises/{validated.id}/retex"
+    token = csrf_token(client, url)
+    step = client.post(f"{url}/envoi", data={"csrf_token": token})
+    assert step.status_code == 200 and "plan en vigueur" in step.text
+    new_contact = two_plans["new"].contacts[0].id
+    assert f'value="{new_contact}" checked' in step.text
+    assert f'value="{two_plans["old"].contacts[0].id}" checked' not in step.text  # listed, not ticked
+    review = client.post(f"{url}/envoi", data={
+        "csrf_token": token, "step": "review", "contact_ids": [str(new_contact), str(hospital.contacts[0].id)],
+        "extra_emails": "veille@ars-oc.example.org"})
+    assert review.status_code == 200 and "partira par e-mail à 3" in review.text
+    assert retex.evaluation_of(validated).status is EvaluationStatus.VALIDATED  # nothing sent yet
+    sent = client.post(f"{url}/envoi", data={
+        "csrf_token": token, "step": "review", "confirm": "1",
+        "contact_ids": [str(new_contact), str(hospital.contacts[0].id)], "extra_emails": "veille@ars-oc.example.org"})
+    assert sent.status_code == 302
+    evaluation = retex.evaluation_of(validated)
+    assert evaluation.status is EvaluationStatus.SENT
+    assert sorted(d.address for d in retex.deliveries(evaluation)) == [
+        "crise@chu.example.org", "crise@sud31.example.org", "veille@ars-oc.example.org"]
+    page = client.get(url).text
+    assert page.count('data-testid="delivery-state-') == 3
+
+
+def test_an_invalid_extra_address_is_refused_and_nothing_is_sent(client, login, personas, validated, two_plans):
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/crises/{validated.id}/retex"
+    token = csrf_token(client, url)
+    review = client.post(f"{url}/envoi", data={"csrf_token": token, "step": "review",
+                                               "extra_emails": "pas-une-adresse"})
+    assert review.status_code == 400 and "Adresse e-mail invalide" in review.text
+    assert 'data-testid="confirm-step"' not in review.text
+    forced = client.post(f"{url}/envoi", data={"csrf_token": token, "step": "review", "confirm": "1",
+                                               "extra_emails": "pas-une-adresse"}, follow_redirects=True)
+    assert "Adresse e-mail invalide" in forced.text
+    assert retex.evaluation_of(validated).status is EvaluationStatus.VALIDATED
+
+
+def test_validation_asks_first(client, login, personas, crisis, referent):
+    retex.save(actor=referent, crisis=crisis, worked="a", not_worked="b", actions=[])
+    services.close_crisis(actor=referent, crisis=crisis, reason="Fin")
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/crises/{crisis.id}/retex"
+    token = csrf_token(client, url)
+    step = client.post(f"{url}/validation", data={"csrf_token": token})
+    assert step.status_code == 200 and "sera validé en votre nom" in step.text
+    assert retex.evaluation_of(crisis).status is EvaluationStatus.DRAFT
+    assert client.post(f"{url}/validation", data={"csrf_token": token, "confirm": "1"}).status_code == 302
+    assert retex.evaluation_of(crisis).status is EvaluationStatus.VALIDATED
+
+
+def test_one_recipient_gets_the_evaluation_again_on_renvoyer(client, login, personas, validated, referent, ars):
+    from crisis_app.core.notifications.models import DeliveryState
+
+    evaluation = retex.send(actor=referent, crisis=validated)
+    first = retex.deliveries(evaluation)[0]
+    first.state = DeliveryState.PERMANENT_FAILURE
+    db.session.flush()
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/crises/{validated.id}/retex"
+    assert f'data-testid="resend-{first.id}"' in client.get(url).text
+    token = csrf_token(client, url)
+    assert client.post(f"{url}/envois/{first.id}/renvoi", data={"csrf_token": token}).status_code == 302
+    again = retex.deliveries(evaluation)
+    assert len(again) == 2 and again[1].address == first.address and again[1].round == 1
+    assert "(renvoi)" in client.get(url).text
+
+
+def test_a_delivery_still_queued_is_not_resent(validated, referent, ars):
+    evaluation = retex.send(actor=referent, crisis=validated)
+    with pytest.raises(ServiceError) as caught:
+        retex.resend(actor=referent, crisis=validated, delivery_id=retex.deliveries(evaluation)[0].id)
+    assert caught.value.status == 409 and len(retex.deliveries(evaluation)) == 1
+
+
+@pytest.mark.parametrize("role", [Role.CRISIS_CELL, Role.COORDINATOR, Role.ARS_OBSERVER])
+def test_only_the_referent_resends(client, login, personas, validated, referent, ars, role):
+    from crisis_app.core.notifications.models import DeliveryState
+
+    evaluation = retex.send(actor=referent, crisis=validated)
+    first = retex.deliveries(evaluation)[0]
+    first.state = DeliveryState.SENT
+    db.session.flush()
+    login(personas[role])
+    url = f"/crises/{validated.id}/retex"
+    assert f'data-testid="resend-{first.id}"' not in client.get(url).text
+    token = csrf_token(client, url)
+    assert client.post(f"{url}/envois/{first.id}/renvoi", data={"csrf_token": token}).status_code == 403
+    assert len(retex.deliveries(evaluation)) == 1
+
+
+def test_the_api_sends_to_the_recipients_given_and_refuses_a_bad_address(client, personas, validated, ars):
+    from crisis_app.core.auth import services as auth_services
+
+    token = auth_services.issue_token(actor=None, user=personas[Role.CRISIS_REFERENT].user)
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/crises/{validated.id}/evaluation/send"
+    bad = client.post(url, json={"extra_emails": ["pas-une-adresse"]}, headers=headers)
+    assert bad.status_code == 422 and "extra_emails" in bad.get_json()["error"]["fields"]
+    assert retex.evaluation_of(validated).status is EvaluationStatus.VALIDATED
+    sent = client.post(url, json={"contact_ids": [], "extra_emails": ["crise@cpts-voisine.example.org"]},
+                       headers=headers)
+    assert sent.status_code == 200, sent.text
+    assert [d["address"] for d in sent.get_json()["deliveries"]] == ["crise@cpts-voisine.example.org"]

@@ -64,9 +64,11 @@ def test_an_unknown_gradation_in_the_form_is_refused_with_422(as_referent, crisi
 
 def test_closing_from_the_page_then_again_is_refused_with_a_message(as_referent, crisis):
     url = f"/crises/{crisis.id}"
-    assert form_post(as_referent, f"{url}/cloture", {"reason": "Fin"}, token_from=url).status_code == 302
+    assert form_post(as_referent, f"{url}/cloture", {"reason": "Fin", "confirm": "1"},
+                     token_from=url).status_code == 302
     token = csrf_token(as_referent, f"{url}/journal")
-    again = as_referent.post(f"{url}/cloture", data={"reason": "Encore", "csrf_token": token}, follow_redirects=True)
+    again = as_referent.post(f"{url}/cloture", data={"reason": "Encore", "csrf_token": token, "confirm": "1"},
+                             follow_redirects=True)
     assert "déjà close" in again.text
     assert db.session.get(Crisis, crisis.id).close_reason == "Fin"
 
@@ -74,7 +76,7 @@ def test_closing_from_the_page_then_again_is_refused_with_a_message(as_referent,
 def test_an_exercise_is_marked_on_every_page(as_referent, referent):
     services.open_crisis(actor=referent, title="Exercice NRC", typology=2, is_exercise=True)
     page = as_referent.get("/").text
-    assert "Aucune crise active" in page and "EXERCICE</span> en cours" in page
+    assert "Aucune crise active hors exercice" in page and "EXERCICE</span> en cours" in page
 
 
 def test_members_write_and_correct_the_journal(login, personas, crisis):
@@ -159,7 +161,7 @@ def test_the_cellule_page_activates_the_members_and_shows_who_joined(as_referent
     response = form_post(as_referent, url, {"professional_ids": str(member.id)})
     assert response.status_code == 302
     page = as_referent.get(url).text
-    assert "Activée le" in page and "pas encore" in page
+    assert "Activée le" in page and "sans réponse" in page
 
 
 @pytest.mark.parametrize("url", ["/crises/99999999999999999999", "/crises/1/besoins/99999999999999999999",
@@ -185,3 +187,33 @@ def test_hostile_journal_values_are_refused_or_ignored(as_referent, crisis):
     assert as_referent.get(f"{url}?corrige=99999999999999999999999").status_code == 200
     response = form_post(as_referent, url, {"kind": "correction", "text": "x", "corrects": "99999999999999999999"})
     assert response.status_code == 422 and len(journal.entries(crisis)) == 1
+
+
+def test_closing_asks_first_saying_what_stops_and_to_whom_then_closes(as_referent, crisis):
+    url = f"/crises/{crisis.id}"
+    step = form_post(as_referent, f"{url}/cloture", {"reason": "Fin de l'épisode", "notify_end": "1"},
+                     token_from=url)
+    assert step.status_code == 200 and 'data-testid="confirm-step"' in step.text
+    assert "sera close maintenant" in step.text and "Fin de l&#39;épisode" in step.text
+    assert db.session.get(Crisis, crisis.id).active  # nothing closed before the confirmation
+    done = form_post(as_referent, f"{url}/cloture", {"reason": "Fin de l'épisode", "notify_end": "1",
+                                                      "confirm": "1"}, token_from=url)
+    assert done.status_code == 302 and not db.session.get(Crisis, crisis.id).active
+
+
+def test_lowering_the_gradation_asks_first_raising_does_not(as_referent, crisis):
+    url = f"/crises/{crisis.id}/niveau"
+    assert form_post(as_referent, url, {"gradation": "2", "reason": "Décision ARS"},
+                     token_from=url).status_code == 302 and crisis.gradation == 2
+    step = form_post(as_referent, url, {"gradation": "1", "reason": "Fin du pic"}, token_from=url)
+    assert step.status_code == 200 and "passera de gradation 2 à gradation 1" in step.text
+    assert db.session.get(Crisis, crisis.id).gradation == 2
+    done = form_post(as_referent, url, {"gradation": "1", "reason": "Fin du pic", "confirm": "1"}, token_from=url)
+    assert done.status_code == 302 and db.session.get(Crisis, crisis.id).gradation == 1
+
+
+def test_the_crisis_tabs_show_which_one_is_open(as_referent, crisis):
+    page = as_referent.get(f"/crises/{crisis.id}/cellule").text
+    nav = page.split('class="actions crisis-tabs"')[1].split("</nav>")[0]
+    assert nav.count('aria-current="page"') == 1
+    assert f'href="/crises/{crisis.id}/cellule" aria-current="page">Cellule de crise' in nav

@@ -19,7 +19,7 @@ from crisis_app.plan.outline import empty_sections
 def test_stored_values_are_unchanged():
     assert [t.value for t in Typology] == [1, 2, 3, 4, 5]
     assert labels(Gradation) == {0: "Veille", 1: "Gradation 1", 2: "Gradation 2"}
-    assert [q.value for q in QuestionKind] == ["none", "ack", "availability"]
+    assert [q.value for q in QuestionKind] == ["none", "ack", "availability", "cell"]
 
 
 def test_typology_labels_are_the_national_outlines_wording():
@@ -36,7 +36,7 @@ def test_a_first_plan_draft_starts_from_the_composers_built_in_presets():
 
 def test_every_built_in_preset_signs_the_same_way_and_asks_a_known_question():
     signed = [p for p in BUILT_IN_PRESETS if p.typology is not None]
-    assert all(p.email.endswith("La cellule de crise — {cpts}") for p in signed)
+    assert all(p.email.endswith("La cellule de crise, {cpts}") for p in signed)
     assert all(QuestionKind(p.question) for p in BUILT_IN_PRESETS)
     assert [p.key for p in built_in_presets(2, 2)] == ["nrc-g2", "information"]
 

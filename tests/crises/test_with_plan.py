@@ -47,6 +47,23 @@ def test_the_cellule_proposed_is_the_plans(offre, published):
     assert not rows[backup.id]["checked"]
 
 
+def test_the_cellule_message_gives_the_plans_place_visio_link_and_first_briefing_in_gsm7(offre, published, referent):
+    from crisis_app.alerts import messages
+    from crisis_app.alerts.models import Alert
+    from crisis_app.core import gsm
+    from crisis_app.core.db import db
+
+    _, _, member, _ = published["people"]
+    activation = cellule.activate(actor=referent, crisis=offre, professional_ids=[member.id])
+    alert = db.session.get(Alert, activation.alert_id)
+    for text in (alert.sms_text, alert.email_text):
+        assert "Local de la CPTS" in text and "https://visio.example.org/cellule" in text
+        assert "30 min après l'activation" in text
+    sms = messages.sms_body(alert, "message", "https://vigie.example.org/r/" + "x" * 40)
+    assert gsm.check(sms).is_gsm7, gsm.offending(sms)
+    assert gsm.check(sms).segments == 3  # 364 septets; with one "—" (UCS-2) the same text would cost 6
+
+
 def test_the_sent_evaluation_reaches_the_plans_recipients_and_counts_in_its_indicators(offre, referent):
     year = utcnow().year
     before = mission.for_year(year)["evaluations_done"]
@@ -67,3 +84,23 @@ def test_a_closed_exercise_counts_as_a_preparation_exercise_in_the_plans_indicat
     services.close_crisis(actor=referent, crisis=drill, reason="Exercice terminé")
     services.close_crisis(actor=referent, crisis=real, reason="Fin de l'épisode")
     assert mission.for_year(year)["exercises_done"] == before + 1  # the real crisis is not an exercise
+
+
+def test_the_board_offers_the_plans_needs_and_a_covered_need_looks_covered(client, login, personas, offre,
+                                                                          referent):
+    from crisis_app.crises import needs
+    from tests.conftest import form_post
+
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/crises/{offre.id}/tableau"
+    page = client.get(url).text
+    offered = page.split('data-testid="plan-needs"')[1].split("</div>")[0]
+    assert "Besoins 1/1" in offered
+    assert form_post(client, f"/crises/{offre.id}/besoins", {"title": "Besoins 1/1"},
+                     token_from=url).status_code == 302
+    page = client.get(url).text
+    assert 'data-testid="plan-needs"' not in page  # added: no longer offered
+    need = needs.needs_of(offre)[0]
+    needs.update_need(actor=referent, need=need, status="met", owner="Dr Martin")
+    row = client.get(url).text.split(f'data-testid="need-{need.id}"')[1].split("</tr>")[0]
+    assert "✓ Couvert" in row and "<s>Besoins 1/1</s>" in row

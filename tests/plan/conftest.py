@@ -37,7 +37,8 @@ def complete_data(people, partner) -> dict:
         "adaptation": {"measures": [measure(1, 1), measure(1, 2)]},
         "pilotage": {"members": [{"role": "Pilote de la cellule", "professional_id": member.id,
                                   "backup_id": backup.id}],
-                     "cellule_place": "Local de la CPTS"},
+                     "cellule_place": "Local de la CPTS", "cellule_visio": "https://visio.example.org/cellule",
+                     "cellule_first_briefing": "30 min après l'activation"},
         "retex": {"method": "RETEX à chaud puis à froid.", "recipient_ids": [partner.id]},
     }
 

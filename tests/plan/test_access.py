@@ -46,7 +46,7 @@ def html_writes(stage, partner) -> list[tuple[str, dict]]:
                                               "preset-0-sms": "Alerte NRC", "preset-0-email": "Alerte NRC",
                                               "preset-0-question": "ack"}),
         (f"/plan/{draft.id}/valider", {}),
-        (f"/plan/{stage['validated'].id}/publier", {}),
+        (f"/plan/{stage['validated'].id}/publier", {"confirm": "1"}),
         ("/plan/actions?annee=2026", {"kind": "sensibilisation", "title": "Soirée", "planned_on": "2026-10-02"}),
         (f"/plan/actions/{stage['activity'].id}/realisee", {"done_on": "2026-06-01"}),
     ]
@@ -119,3 +119,15 @@ def test_a_professional_reads_only_what_the_plan_asks_of_them(client, login, per
         assert client.get(url).status_code == 403, url
     assert client.get("/plan/mon-role").status_code == 200
     assert client.get("/api/v1/plans/mine").status_code == 200
+
+
+def test_publishing_asks_first_in_one_sentence_then_publishes(client, login, personas, stage):
+    login(personas[Role.CRISIS_REFERENT])
+    url = f"/plan/{stage['validated'].id}/publier"
+    token = csrf_token(client, "/compte")
+    step = client.post(url, data={"csrf_token": token})
+    assert step.status_code == 200 and "Le plan 2024 sera publié" in step.text
+    assert 'name="confirm" value="1"' in step.text
+    assert services.published_plan(2024) is None
+    assert client.post(url, data={"csrf_token": token, "confirm": "1"}).status_code == 302
+    assert services.published_plan(2024) is not None
