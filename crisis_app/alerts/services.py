@@ -23,6 +23,7 @@ from crisis_app.alerts.schemas import AlertInputSchema
 from crisis_app.core import audit, crisis_context, gsm
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.models import User
 from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.models import PURPOSE_END, PURPOSE_ESCALATION, Delivery
@@ -137,8 +138,9 @@ def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
                            "(coordonnées ou consentement manquants).", field="audience_id")
     message = _write(alert, people, actor=actor)
     summary = (f"{'Exercice' if alert.is_exercise else 'Alerte'} « {alert.title} » envoyée à "
-               f"{len(alert.recipients)} personne(s) de l'audience « {audience.name} » "
-               f"({alert.unreachable_count} injoignable(s)), {message.delivery_count} message(s) par "
+               f"{pluriel(len(alert.recipients), 'personne', 'personnes')} de l'audience « {audience.name} » "
+               f"({pluriel(alert.unreachable_count, 'injoignable', 'injoignables')}), "
+               f"{pluriel(message.delivery_count, 'message', 'messages')} par "
                f"{', '.join(CHANNEL_NAMES.get(c, c) for c in alert.channels)}")
     audit.record(actor=actor, action="alert.send", object_type="alert", object_id=alert.id, summary=summary,
                  changes={"recipients": [None, len(alert.recipients)], "deliveries": [None, message.delivery_count]})
@@ -177,7 +179,8 @@ def cancel_alert(*, actor: User, alert: Alert) -> int:
         raise ServiceError("not_active", "Cette alerte n'est plus en cours.", status=409)
     cancelled = outbox.cancel_pending(alert.message_id) if alert.message_id else 0
     alert.status, alert.cancelled_at = AlertStatus.CANCELLED, utcnow()
-    summary = f"Alerte « {alert.title} » annulée : {cancelled} message(s) non envoyé(s) retenu(s)"
+    summary = (f"Alerte « {alert.title} » annulée : "
+               f"{pluriel(cancelled, 'message non envoyé retenu', 'messages non envoyés retenus')}")
     audit.record(actor=actor, action="alert.cancel", object_type="alert", object_id=alert.id, summary=summary)
     signals.alert_cancelled.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
     return cancelled
@@ -202,8 +205,8 @@ def end_alert(*, actor: User, alert: Alert, text: str) -> int:
             sent += len(outbox.add_deliveries(alert.message, recipient.message_recipient, recipient.channels,
                                               purpose=PURPOSE_END))
     figures = counts(alert)
-    summary = (f"Fin de l'alerte « {alert.title} » : {figures['answered']} réponse(s) sur {figures['recipients']} "
-               f"personne(s) ; message de fin envoyé ({sent})")
+    summary = (f"Fin de l'alerte « {alert.title} » : {pluriel(figures['answered'], 'réponse', 'réponses')} sur "
+               f"{pluriel(figures['recipients'], 'personne', 'personnes')} ; message de fin envoyé ({sent})")
     audit.record(actor=actor, action="alert.end", object_type="alert", object_id=alert.id, summary=summary)
     signals.alert_ended.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
     return sent
@@ -234,7 +237,7 @@ def end_alerts_of_crisis(*, actor: User, crisis_id: int, text: str | None) -> di
         held = outbox.cancel_pending(alert.message_id) if alert.message_id else 0
         alert.status, alert.ended_at = AlertStatus.ENDED, utcnow()
         summary = (f"Alerte « {alert.title} » terminée avec la crise, sans message de fin ; "
-                   f"{held} message(s) non envoyé(s) retenu(s)")
+                   f"{pluriel(held, 'message non envoyé retenu', 'messages non envoyés retenus')}")
         audit.record(actor=actor, action="alert.end", object_type="alert", object_id=alert.id, summary=summary)
         signals.alert_ended.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
     return figures

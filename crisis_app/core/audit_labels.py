@@ -16,6 +16,11 @@ ACTION_LABELS: dict[str, str] = {
     "auth.logout": "Déconnexion",
     "user.create": "Création d'un compte",
     "user.update": "Modification d'un compte",
+    "user.invite": "Invitation à choisir un mot de passe",
+    "user.password_reset_requested": "Demande de nouveau mot de passe",
+    "user.password_set": "Mot de passe choisi par lien",
+    "professional.contact_code": "Code envoyé pour confirmer une coordonnée",
+    "professional.contact_verified": "Coordonnée confirmée par code",
     "user.attach_organisation": "Rattachement d'un compte à une organisation",
     "user.detach_organisation": "Détachement d'un compte de son organisation",
     "user.password": "Changement de mot de passe",
@@ -164,6 +169,8 @@ FIELD_LABELS: dict[str, str] = {
     "eigs_part1_sent_on": "EIGS partie 1 envoyée le", "eigs_part2_due_on": "EIGS partie 2 attendue le",
     "message": "Message", "reference": "Référence", "owner": "Responsable", "due_on": "Échéance",
     "text": "Texte", "description": "Description", "location": "Lieu", "item": "Article",
+    "recipients": "Destinataires", "deliveries": "Envois", "organisation_id": "Organisation partenaire",
+    "session_version": "Version de session", "mobile_shared": "Mobile partagé",
 }
 
 

@@ -114,7 +114,8 @@ def activate(*, actor: User, crisis: Crisis, professional_ids: list[int],
             f"Cellule de crise activée : {pluriel(len(people), 'membre appelé', 'membres appelés')} ({names})")
     journal.append(crisis=crisis, actor=actor, kind=EntryKind.ACTION, text=text)
     audit.record(actor=actor, action="crisis.cell_activate", object_type="crisis", object_id=crisis.id,
-                 summary=f"Cellule de crise activée pour « {crisis.title} » : {len(people)} membre(s)",
+                 summary=f"Cellule de crise activée pour « {crisis.title} » : "
+                         f"{pluriel(len(people), 'membre', 'membres')}",
                  changes={"members": [None, ids], "alert": [None, alert.id]})
     return activation
 

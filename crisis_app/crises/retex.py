@@ -193,7 +193,8 @@ def save(*, actor: User, crisis: Crisis, worked: str, not_worked: str, actions: 
     db.session.flush()
     _write_actions(actor, crisis, rows, existing)
     audit.record(actor=actor, action="crisis.evaluation_save", object_type="crisis", object_id=crisis.id,
-                 summary=f"Retour d'expérience de « {crisis.title} » enregistré ({len(rows)} action(s))")
+                 summary=f"Retour d'expérience de « {crisis.title} » enregistré "
+                         f"({pluriel(len(rows), 'action', 'actions')})")
     return evaluation
 
 

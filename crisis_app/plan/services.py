@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.models import User
 from crisis_app.core.vocabulary import Preset
 from crisis_app.directory.professionals import services as directory_services
@@ -308,7 +309,7 @@ def validate_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
         raise ServiceError("already_validated", f"Le {_label(plan)} est déjà validé.", status=409)
     if missing := missing_items(plan):
         raise ServiceError("incomplete", f"Le {_label(plan)} ne peut pas être validé : "
-                                         f"{len(missing)} élément(s) manquant(s).",
+                                         f"{pluriel(len(missing), 'élément manquant', 'éléments manquants')}.",
                            fields={"missing": [m.message for m in missing]}, status=409)
     by_id, by_label = actor.id, actor.full_name or actor.email  # read before the change: a load would autoflush
     plan.status, plan.validated_at, plan.validated_by_id, plan.validated_by_label = \

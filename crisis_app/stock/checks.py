@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
+from crisis_app.core.formats import pluriel
 from crisis_app.core.notifications import outbox
 from crisis_app.directory import contacts
 from crisis_app.stock import query
@@ -35,7 +36,8 @@ def expiry_warning(lot: StockLot, *, today: date, days: int) -> StockWarning | N
     where = f"{lot.item.name} ({lot.location.name}{', lot ' + lot.lot_number if lot.lot_number else ''})"
     if lot.expires_on < today:
         return StockWarning(kind=WarningKind.EXPIRED, item_id=lot.item_id, lot_id=lot.id, tone="alert",
-                            message=f"{where} : {lot.quantity} périmé(s) depuis le {lot.expires_on:%d/%m/%Y}")
+                            message=f"{where} : {pluriel(lot.quantity, 'périmé', 'périmés')} "
+                                    f"depuis le {lot.expires_on:%d/%m/%Y}")
     return StockWarning(kind=WarningKind.EXPIRING, item_id=lot.item_id, lot_id=lot.id, tone="warn",
                         message=f"{where} : {lot.quantity} expirent le {lot.expires_on:%d/%m/%Y}")
 
@@ -53,7 +55,7 @@ def run_daily_check(*, today: date | None = None, warning_days: int = query.DEFA
         warning.checked_at = now
         db.session.add(warning)
     audit.record(actor=None, action="stock.check", object_type="stock", summary=(
-        f"Contrôle du stock : {len(found)} alerte(s) (péremption à {warning_days} jours)"))
+        f"Contrôle du stock : {pluriel(len(found), 'alerte', 'alertes')} (péremption à {warning_days} jours)"))
     return found
 
 
@@ -79,8 +81,9 @@ def notify_referents(found: list[StockWarning]) -> int:
     try:
         with atomic(savepoint=True):
             message = outbox.send_message(
-                topic=TOPIC, subject=f"Stock : {len(found)} alerte(s)",
-                sms_text=f"Stock de crise : {len(found)} alerte(s) (seuils, péremptions). Détail sur Vigie.",
+                topic=TOPIC, subject=f"Stock : {pluriel(len(found), 'alerte', 'alertes')}",
+                sms_text=(f"Stock de crise : {pluriel(len(found), 'alerte', 'alertes')} (seuils, péremptions). "
+                          "Détail sur Vigie.").replace("\u00a0", " "),  # GSM-7: no non-breaking space
                 email_text=f"Bonjour,\n\nLe contrôle quotidien du stock signale :\n{lines}\n\nVigie",
                 recipients=contacts.recipients_for(contacts.crisis_referents(), channels), channels=channels,
                 first_channel_only=True, label="Référents crise (contrôle du stock)", about=("stock", 0))
@@ -89,7 +92,8 @@ def notify_referents(found: list[StockWarning]) -> int:
     except _NobodyToTell:
         return 0
     audit.record(actor=None, action="stock.notify", object_type="message", object_id=message.id,
-                 summary=f"Message « {message.subject} » envoyé à {message.recipient_count} référent(s)")
+                 summary=f"Message « {message.subject} » envoyé à "
+                         f"{pluriel(message.recipient_count, 'référent', 'référents')}")
     return message.recipient_count
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from crisis_app.core import audit, crisis_context
 from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.labels import labels
 from crisis_app.core.models import User
 from crisis_app.directory.organisations.models import Organisation
@@ -210,7 +211,7 @@ def _insufficient(lot: StockLot, wanted: int) -> ServiceError:
     remaining = db.session.scalar(sa.select(StockLot.quantity).where(StockLot.id == lot_id))
     return ServiceError("insufficient_stock",
                         f"Stock insuffisant : il reste {remaining} × {unit} de « {item_name} » dans ce lot "
-                        f"({location_name}), {wanted} demandé(s).", field="quantity", status=409)
+                        f"({location_name}), {pluriel(wanted, 'demandé', 'demandés')}.", field="quantity", status=409)
 
 
 def _ledger(*, actor: User | None, kind: MovementKind, lot: StockLot, delta: int, after: int, summary: str,

@@ -14,6 +14,7 @@ from crisis_app.core import crisis_context
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.labels import labels
 from crisis_app.core.pagination import link_args, page_number
@@ -88,7 +89,8 @@ def _fill_choices(form: FlaskForm, *, all_lots: bool = False) -> FlaskForm:
 def _lot_choice(lot) -> SelectChoice:
     """A lot with what is left said in its unit; the unit and pack count ride along for the quantity's hint."""
     item = lot.item
-    return SelectChoice(lot.id, f"{lot.label} — {quantity_text(lot.quantity, item.unit)} disponible(s)",
+    return SelectChoice(lot.id, f"{lot.label} — {quantity_text(lot.quantity, item.unit)} "
+                        f"{pluriel(lot.quantity, 'disponible', 'disponibles', with_count=False)}",
                         render_kw={"data-unit": item.unit, "data-pack-size": item.pack_size or "",
                                    "data-pack-content": item.pack_content or ""})
 
@@ -243,7 +245,7 @@ def location_edit(location_id: int):
 @permission_required("stock.manage")
 def run_check():
     found = checks.run_daily_check(warning_days=_warning_days())
-    flash(f"Contrôle effectué : {len(found)} alerte(s).", "success" if not found else "info")
+    flash(f"Contrôle effectué : {pluriel(len(found), 'alerte', 'alertes')}.", "success" if not found else "info")
     return redirect(url_for("stock.overview"))
 
 
@@ -273,5 +275,5 @@ def _stock_card(user):
                    detail="Seuils d'alerte et dates de péremption en ordre au dernier contrôle.")
         return
     detail = " · ".join(w.message for w in found[:3]) + (" …" if len(found) > 3 else "")
-    yield Card(title="Stock de matériel", value=f"{len(found)} alerte(s)", detail=detail, url=url,
+    yield Card(title="Stock de matériel", value=pluriel(len(found), "alerte", "alertes"), detail=detail, url=url,
                action="Voir le stock", tone="alert" if any(w.tone == "alert" for w in found) else "warn")

@@ -51,7 +51,7 @@ def test_the_distribution_form_says_the_unit_beside_the_quantity(client, persona
     page = _text(client.get(f"/stock/distribution?lot_id={masks_in_boxes.lot.id}"))
     assert '<span id="quantity-unit" data-testid="quantity-unit">× boîte de 20</span>' in page
     assert 'data-unit="boîte de 20"' in page and 'data-pack-size="20"' in page and 'data-pack-content="masque"' in page
-    assert "10 boîtes de 20 disponible(s)" in page
+    assert "10 boîtes de 20 disponibles" in page
     assert "js/stock-distribution.js" in page
 
 

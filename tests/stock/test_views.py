@@ -146,4 +146,4 @@ def test_manual_check_from_the_overview_refreshes_the_warnings(client, personas,
     response = form_post(client, "/stock/controle", {}, token_from="/stock/")
     assert response.status_code == 302
     page = html.unescape(client.get("/stock/").text)
-    assert "Contrôle effectué : 1 alerte(s)." in page and "sous le seuil d'alerte (5)" in page
+    assert "Contrôle effectué : 1\u00a0alerte." in page and "sous le seuil d'alerte (5)" in page
