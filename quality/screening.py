@@ -188,7 +188,8 @@ _STREET = (r"(?:rue|avenue|av\.|bd|boulevard|chemin|allée|allées|impasse|route
            r"lotissement|résidence|hameau|faubourg|cité|cours|chaussée|esplanade|promenade)")
 _ADDRESS = re.compile(
     rf"(?<![\w,.])\d{{1,4}}\s*(?:bis|ter)?\s*,?\s+(?i:{_STREET})\b(?:[ \-']+[\w\-']+){{1,5}}"
-    rf"|(?<!la )(?<!en )(?<!sur )\b(?i:{_STREET})\s+(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d'|la\s+|le\s+)?[A-ZÀ-Ý][\w\-']+"
+    rf"|(?<!la )(?<!en )(?<!sur )\b(?i:{_STREET})\s+"
+    r"(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d'|la\s+|le\s+)?[A-ZÀ-Ý][\w\-']+"
     r"(?:\s+[A-ZÀ-Ý][\w\-']+)*"
     r"|(?<![\w.,])(?:0[1-9]|[1-8]\d|9[0-8])\d{3}\s+[A-ZÀ-Ý][a-zà-ÿ]+(?:[\- ](?:sur|sous|en|le|la|[A-ZÀ-Ý][a-zà-ÿ]+))*")
 _NOT_CITY = frozenset({"unites", "unite", "doses", "ui", "patients", "euros"})
@@ -233,7 +234,8 @@ _CAP = r"(?:[A-ZÀ-ÖØ-Þ][\w'’\-]*|(?:d'|D'|O'|N')[A-ZÀ-Þ][\w\-]*)"
 _PARTICLE = r"(?:(?:de|du|des|van|von|da|dos|ben|el|al|le|la)\s+)?"
 _TITLE = (r"(?:(?<![\w.])(?:M\.|MM\.|Mme\b\.?|Mmes\b|Mlle\b\.?|Dr\b\.?|Pr\b\.?|Me\b)"
           r"|\b(?i:madame|monsieur|mademoiselle|messieurs|docteur|professeur)\b)")
-_TITLED = re.compile(rf"{_TITLE}\s*(?P<name>{_PARTICLE}{_CAP}(?:\s+{_CAP})*|[a-zà-ÿ][\w'’\-]+(?:\s+[a-zà-ÿ][\w'’\-]+)?)")
+_TITLED = re.compile(rf"{_TITLE}\s*(?P<name>{_PARTICLE}{_CAP}(?:\s+{_CAP})*"
+                     r"|[a-zà-ÿ][\w'’\-]+(?:\s+[a-zà-ÿ][\w'’\-]+)?)")
 _MAIDEN = re.compile(rf"(?<![\w\-])(?i:née|épouse|ép\.|veuve)\s+(?P<name>{_CAP}(?:\s+{_CAP})*)")
 _INITIALS = re.compile(r"(?<![\w.])[A-Z]\.\s?-?\s?[A-Z]\.(?:\s?[A-Z]\.)*")
 _NOT_INITIALS = frozenset({"N.B.", "P.S.", "P.J.", "C.A.", "O.K.", "S.A.", "U.S."})
@@ -352,7 +354,7 @@ def _model_names(text: str) -> list[tuple[int, int]]:
                 continue  # an acronym (EHPAD, SAMU)
             if words[0].lower() in ("les", "la", "le", "l'") and context:
                 continue  # « EHPAD Les Tilleuls »
-            if len(kept) == 1 and _sentence_start(text, ent.start_char) and not lex.fold(kept[0]) in lex.SURNAMES:
+            if len(kept) == 1 and _sentence_start(text, ent.start_char) and lex.fold(kept[0]) not in lex.SURNAMES:
                 continue  # one capitalised word opening a sentence: a common word as often as a name
             if not any(w[0].isupper() for w in kept):
                 continue
