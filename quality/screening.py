@@ -342,7 +342,7 @@ def _model_names(text: str) -> list[tuple[int, int]]:
         if ent.label_ != "PER" and not any(_is_name_word(w) for w in words):
             continue
         has_first_name = any(_is_name_word(w) and lex.fold(w) not in lex.AMBIGUOUS_FIRST_NAMES for w in words)
-        kept = [w for w in words if not _not_a_name(w) and lex.fold(w) not in lex.STOP_WORDS
+        kept = [w for w in words if not any(c.isdigit() for c in w) and not _not_a_name(w) and lex.fold(w) not in lex.STOP_WORDS
                 and lex.fold(w).rstrip(".") not in _TITLE_WORDS and lex.fold(w) not in PLACEHOLDERS]
         if not kept:
             continue
@@ -354,9 +354,11 @@ def _model_names(text: str) -> list[tuple[int, int]]:
                 continue  # an acronym (EHPAD, SAMU)
             if words[0].lower() in ("les", "la", "le", "l'") and context:
                 continue  # « EHPAD Les Tilleuls »
-            if len(kept) == 1 and _sentence_start(text, ent.start_char) and lex.fold(kept[0]) not in lex.SURNAMES:
-                continue  # one capitalised word opening a sentence: a common word as often as a name
-            if not any(w[0].isupper() for w in kept):
+            capitalised = [w for w in kept if w[0].isupper()]
+            if words[0] in capitalised and _sentence_start(text, ent.start_char) \
+                    and lex.fold(words[0]) not in lex.SURNAMES:
+                capitalised.remove(words[0])  # a capital opening a sentence: a common word as often as a name
+            if not capitalised:
                 continue
         spans.append((ent.start_char, ent.end_char))
     return spans
