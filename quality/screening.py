@@ -354,10 +354,11 @@ def _model_names(text: str) -> list[tuple[int, int]]:
                 continue  # an acronym (EHPAD, SAMU)
             if words[0].lower() in ("les", "la", "le", "l'") and context:
                 continue  # « EHPAD Les Tilleuls »
-            capitalised = [w for w in kept if w[0].isupper()]
-            if words[0] in capitalised and _sentence_start(text, ent.start_char) \
-                    and lex.fold(words[0]) not in lex.SURNAMES:
-                capitalised.remove(words[0])  # a capital opening a sentence: a common word as often as a name
+            # a capital opening a sentence (or a line, or following a dash) is a common word as often as a name
+            capitalised = [m.group(0) for m in re.finditer(r"[\w'’\-]+", ent.text)
+                           if m.group(0) in kept and m.group(0)[0].isupper()
+                           and (lex.fold(m.group(0)) in lex.SURNAMES
+                                or not _sentence_start(text, ent.start_char + m.start()))]
             if not capitalised:
                 continue
         spans.append((ent.start_char, ent.end_char))
