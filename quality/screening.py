@@ -342,8 +342,9 @@ def _model_names(text: str) -> list[tuple[int, int]]:
         if ent.label_ != "PER" and not any(_is_name_word(w) for w in words):
             continue
         has_first_name = any(_is_name_word(w) and lex.fold(w) not in lex.AMBIGUOUS_FIRST_NAMES for w in words)
-        kept = [w for w in words if not any(c.isdigit() for c in w) and not _not_a_name(w) and lex.fold(w) not in lex.STOP_WORDS
-                and lex.fold(w).rstrip(".") not in _TITLE_WORDS and lex.fold(w) not in PLACEHOLDERS]
+        kept = [w for w in words if not any(c.isdigit() for c in w) and not _not_a_name(w)
+                and lex.fold(w) not in lex.STOP_WORDS and lex.fold(w).rstrip(".") not in _TITLE_WORDS
+                and lex.fold(w) not in PLACEHOLDERS]
         if not kept:
             continue
         context = _context_word(text, ent.start_char)

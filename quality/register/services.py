@@ -24,7 +24,7 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
-from quality import notify, validation
+from quality import notify, screening, validation
 from quality.register import messages, rules
 from quality.register import validation as declaration_checks
 from quality.register.models import AdverseEvent, AdverseEventNote, AdverseEventStep, QualitySettings
@@ -336,6 +336,8 @@ def record_eigs(*, actor: User, event: AdverseEvent, part1_sent_on: date | None 
     reference = validation.clean_text(ars_reference)
     if reference and len(reference) > 60:
         errors["ars_reference"] = ["Au plus 60 caractères."]
+    elif reference:
+        errors.update(screening.as_field_errors(validation.findings({"ars_reference": reference})))
     if errors:
         raise ServiceError("validation_error", "Dates EIGS invalides : corrigez les champs signalés.", fields=errors)
     before = {f: getattr(event, f) for f in ("eigs_part1_sent_on", "eigs_part2_due_on", "eigs_part2_sent_on",

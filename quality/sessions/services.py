@@ -17,6 +17,8 @@ from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
+from crisis_app.core.singleline import MESSAGE as SINGLE_LINE
+from crisis_app.core.singleline import is_single_line
 from crisis_app.core.timez import paris_date
 from crisis_app.directory.professionals.models import Professional
 from quality import validation
@@ -89,6 +91,8 @@ def _clean(data: dict[str, Any], *, session: QualitySession | None) -> dict[str,
             text = validation.clean_text(data.get(name))
             if text and len(text) > limit:
                 raise _refuse(f"Au plus {limit} caractères.", **{name: f"Au plus {limit} caractères."})
+            if not is_single_line(text):
+                raise _refuse(SINGLE_LINE, **{name: SINGLE_LINE})
             values[name] = text
     video = values.get("video_url")
     if video and not video.startswith(("https://", "http://")):
@@ -97,7 +101,7 @@ def _clean(data: dict[str, Any], *, session: QualitySession | None) -> dict[str,
                     values.get("video_url", session.video_url if session else None))
     if not place and not video:
         raise _refuse("Indiquez un lieu ou un lien de visioconférence.", place="Lieu ou visioconférence requis.")
-    validation.refuse_patient_data({k: values.get(k) for k in ("title", "place")})
+    validation.refuse_patient_data({k: values.get(k) for k in ("title", "place", "video_url")})
     if "lead_user_id" in data:
         lead = db.session.get(User, data["lead_user_id"]) if isinstance(data["lead_user_id"], int) else None
         if data["lead_user_id"] is not None and (lead is None or not lead.active):
