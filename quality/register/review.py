@@ -13,7 +13,8 @@ from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
 from crisis_app.core.timez import paris_datetime
-from quality.register import documents, forms, query, rules, services, vocab
+from quality.blueprints import run_and_go_back
+from quality.register import documents, forms, query, redaction, rules, services, vocab
 from quality.register.views import show_errors
 
 bp = Blueprint("quality_review", __name__, url_prefix="/qualite")
@@ -90,7 +91,8 @@ def _event_page(event, *, status: int = 200, **form_overrides):
         "quality/event.html", event=event, vocab=vocab, zones=services.zones(), triage_form=triage_form,
         transition_form=transition_form, feedback_form=form_overrides.get("feedback_form") or forms.FeedbackForm(
             feedback=event.feedback), can_triage=event.state in rules.TO_TRIAGE,
-        asks_eigs=rules.asks_eigs_question(event.severity)), status
+        asks_eigs=rules.asks_eigs_question(event.severity), passages=redaction.passages(event),
+        redactable=redaction.FIELDS, replacements=redaction.Replacement), status
 
 
 def _submit(event, form, action, success: str, form_key: str):
@@ -211,3 +213,13 @@ def renew_link():
         services.renew_public_link(actor=_actor())
         flash("Nouvelle adresse de déclaration créée : l'ancienne ne fonctionne plus.", "success")
     return redirect(url_for("quality_review.settings"))
+
+
+@bp.route("/evenements/<int:event_id>/caviarder", methods=["POST"])
+@permission_required("quality.manage")
+def redact(event_id: int):
+    event = query.get_event_for_user(_actor(), event_id)
+    target = url_for("quality_review.event", event_id=event.id) + "#caviarder"
+    return run_and_go_back(lambda: redaction.redact(
+        actor=_actor(), event=event, field=request.form.get("field", ""), passage=request.form.get("passage", ""),
+        replacement=request.form.get("replacement", "")), "Passage caviardé : l'ancien texte est effacé.", target)
