@@ -13,6 +13,7 @@ from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
 from crisis_app.core.timez import paris_datetime
+from quality import gate
 from quality.blueprints import run_and_go_back
 from quality.register import documents, forms, query, redaction, rules, services, vocab
 from quality.register.views import show_errors
@@ -165,7 +166,8 @@ def eigs(event_id: int):
         status = 400
     cpts = current_app.config["CPTS_NAME"]
     return render_template("quality/eigs.html", event=event, form=form, part1=documents.part1(event, cpts_name=cpts),
-                           part2=documents.part2(event, cpts_name=cpts)), status
+                           part2=documents.part2(event, cpts_name=cpts),
+                           blockers=gate.check(documents.sources(event))), status
 
 
 @bp.route("/evenements/<int:event_id>/eigs/partie-<int:part>.pdf")
@@ -174,6 +176,11 @@ def eigs_pdf(event_id: int, part: int):
     event = query.get_event_for_user(_actor(), event_id)
     if part not in (1, 2) or not event.is_eigs:
         abort(404)
+    blockers = gate.check(documents.sources(event))
+    if blockers:
+        return render_template("errors/error.html", status=409, title="Document bloqué",
+                               message=f"Le filtre trouve {blockers[0].sentence} : caviardez-le sur la page de "
+                                       "l'événement avant de produire ce document."), 409
     cpts = current_app.config["CPTS_NAME"]
     text = (documents.part1 if part == 1 else documents.part2)(event, cpts_name=cpts)
     body = documents.pdf(f"EIGS {event.reference} — partie {part}", text, cpts_name=cpts,

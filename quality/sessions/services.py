@@ -21,7 +21,7 @@ from crisis_app.core.singleline import MESSAGE as SINGLE_LINE
 from crisis_app.core.singleline import is_single_line
 from crisis_app.core.timez import paris_date
 from crisis_app.directory.professionals.models import Professional
-from quality import validation
+from quality import gate, validation
 from quality.analyses.models import Analysis
 from quality.register import closure, eventflow
 from quality.register.models import AdverseEvent
@@ -351,10 +351,23 @@ def agenda(session: QualitySession) -> list[dict]:
     return session_messages.agenda_lines(session, events)
 
 
+def agenda_sources(session: QualitySession) -> list[gate.Source]:
+    """The texts the agenda prints: the session's title and place, each event's description."""
+    sources = [gate.Source("Séance — titre", session.title, session_id=session.id),
+               gate.Source("Séance — lieu", session.place, session_id=session.id)]
+    ids = [i.event_id for i in session.items]
+    for event in db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.id.in_(ids))
+                                    .order_by(AdverseEvent.id)) if ids else []:
+        sources.append(gate.Source(f"{event.reference} — récit", event.description, event_id=event.id))
+    return sources
+
+
 @atomic()
 def send_agenda(*, session_id: int) -> bool:
     """Send the anonymised agenda once: the guarded UPDATE on ``agenda_sent_at`` decides, not a prior read."""
     now = utcnow()
+    if gate.check(agenda_sources(db.session.get(QualitySession, session_id))):
+        return False  # blocked: the session's page shows what to redact; the next beat tries again
     claimed = db.session.execute(sa.update(QualitySession).where(
         QualitySession.id == session_id, QualitySession.agenda_sent_at.is_(None),
         QualitySession.status == SessionStatus.SCHEDULED).values(agenda_sent_at=now)

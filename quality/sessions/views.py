@@ -14,6 +14,7 @@ from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.directory.professionals.models import Professional
+from quality import gate
 from quality.analyses.models import Analysis
 from quality.blueprints import actor, admin_bp, form_ints, run_and_go_back
 from quality.blueprints import programme_bp as bp
@@ -78,6 +79,7 @@ def session_page(session_id: int):
                            agenda=sessions.agenda(session), decisions=list(words.Decision),
                            pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
                            words=words, followed=minutes.followed_actions(session) if manage else [],
+                           blockers=gate.check(minutes.sources(session)) if manage else [],
                            today=utcnow().date())
 
 
