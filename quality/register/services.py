@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from crisis_app.actionplan.vocab import SourceKind
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.models import User
+from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.roles import Role
 from quality import notify, screening, validation
 from quality.register import messages, rules
@@ -47,6 +47,11 @@ def hash_secret(secret: str) -> str:
 
 def _coarse(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _day(moment: datetime) -> datetime:
+    """An anonymous declaration keeps its day only: no time to set beside a named row."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _label(actor: User | None) -> str:
@@ -124,7 +129,7 @@ def declare(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Dec
 def _record_declaration(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Declared:
     values = declaration_checks.clean_declaration(data, today=utcnow().date())
     severity, likelihood = values["declarer_severity"], values["declarer_likelihood"]
-    now = _coarse(utcnow()) if anonymous else utcnow()
+    now = _day(utcnow()) if anonymous else utcnow()
     secret = secrets.token_urlsafe(24) if anonymous else None
     event = AdverseEvent(**values, severity=severity, criticality=rules.criticality(severity, likelihood),
                          anonymous=anonymous, declarer_user_id=None if anonymous else actor.id,
@@ -134,16 +139,40 @@ def _record_declaration(*, actor: User | None, anonymous: bool, data: dict[str, 
     db.session.flush()
     db.session.add(AdverseEventStep(event_id=event.id, at=now, from_state=None, to_state=State.DECLARE,
                                     actor_label=ANONYMOUS_LABEL if anonymous else actor.full_name))
-    summary = (f"{event.reference} déclaré{' anonymement' if anonymous else ''} : {event.category_label}, "
-               f"gravité {severity}, vraisemblance {likelihood}")
-    row = audit.record(actor=None if anonymous else actor, action="quality.event.declare", object_type=OBJECT,
-                       object_id=event.id, summary=summary,
-                       changes={"state": [None, State.DECLARE.value], "anonymous": [None, anonymous]})
-    if anonymous:
-        row.actor_label, row.at = ANONYMOUS_LABEL, now
-    else:
+    if not anonymous:  # an anonymous one is journaled the next night, with others of its day, in random order
+        audit.record(actor=actor, action="quality.event.declare", object_type=OBJECT, object_id=event.id,
+                     summary=_declared_summary(event), changes={"state": [None, State.DECLARE.value],
+                                                                "anonymous": [None, False]})
         notify.send(messages.acknowledgement(event, actor))
     return Declared(event=event, follow_up_secret=secret)
+
+
+def _declared_summary(event: AdverseEvent) -> str:
+    return (f"{event.reference} déclaré{' anonymement' if event.anonymous else ''} : {event.category_label}, "
+            f"gravité {event.declarer_severity}, vraisemblance {event.declarer_likelihood}")
+
+
+def journal_anonymous_declarations(*, now: datetime | None = None, lookback_days: int = 31) -> int:
+    """The audit rows of the anonymous declarations of the days before today, written together in random order,
+    dated with their day only: neither their ids nor their times can be set beside another row. Idempotent."""
+    today = _day(now or utcnow())
+    events = list(db.session.scalars(sa.select(AdverseEvent).where(
+        AdverseEvent.anonymous.is_(True), AdverseEvent.created_at < today,
+        AdverseEvent.created_at >= today - timedelta(days=lookback_days))))
+    if not events:
+        return 0
+    journaled = set(db.session.scalars(sa.select(AuditEvent.object_id).where(
+        AuditEvent.action == "quality.event.declare", AuditEvent.object_type == OBJECT,
+        AuditEvent.object_id.in_([str(e.id) for e in events]))))
+    pending = [e for e in events if str(e.id) not in journaled]
+    secrets.SystemRandom().shuffle(pending)
+    for event in pending:
+        row = audit.record(actor=None, action="quality.event.declare", object_type=OBJECT, object_id=event.id,
+                           summary=_declared_summary(event),
+                           changes={"state": [None, State.DECLARE.value], "anonymous": [None, True]})
+        row.actor_label, row.at = ANONYMOUS_LABEL, _day(event.created_at)
+    db.session.flush()
+    return len(pending)
 
 
 def event_for_secret(secret: str) -> AdverseEvent | None:

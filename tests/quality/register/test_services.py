@@ -49,10 +49,14 @@ def test_an_anonymous_declaration_keeps_only_the_hash_of_its_follow_up_secret(pe
     assert event.follow_up_hash == services.hash_secret(secret) and len(secret) >= 32
     assert services.event_for_secret(secret).id == event.id and services.event_for_secret(secret + "x") is None
     assert not any(secret in str(row) for rows in snapshot().values() for row in rows)
+    assert _audit(event.id) == []  # journaled the next night, with the others of its day
+    assert (event.created_at.hour, event.created_at.minute, event.created_at.second) == (0, 0, 0)
+    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=2)) == 1
     audit_row = _audit(event.id)[0]
     assert audit_row.actor_id is None and audit_row.actor_label == services.ANONYMOUS_LABEL
     assert author.full_name not in audit_row.summary and author.email not in audit_row.summary
-    assert event.created_at.minute == 0 and event.created_at.second == 0 and audit_row.at == event.created_at
+    assert audit_row.at == event.created_at
+    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=3)) == 0
 
 
 def test_without_an_account_a_declaration_must_be_anonymous():
