@@ -445,7 +445,8 @@ def screen_text(field: str, text: str | None, *, today: date | None = None, peop
             if _overlaps(span, taken):
                 continue
             found = text[span[0]:span[1]].strip()
-            if kind == "name" and dismissed and all(lex.fold(w) in dismissed for w in found.split()):
+            if kind == "name" and dismissed and not titled(found) \
+                    and all(lex.fold(w) in dismissed for w in found.split()):
                 continue
             taken.append(span)
             findings.append(Finding(field=field, kind=kind, text=found, start=span[0], end=span[1]))
@@ -458,6 +459,11 @@ def screen(texts: Mapping[str, str | None], *, today: date | None = None, people
     not_persons = tuple(not_persons)
     return [f for field, text in texts.items()
             for f in screen_text(field, text, today=today, people=people, not_persons=not_persons)]
+
+
+def titled(found: str) -> bool:
+    """A passage opening with a title (Mme, M., Dr…) names a person: it cannot be marked as not one."""
+    return re.match(_TITLE, found) is not None
 
 
 def people_pattern(people: Iterable[tuple[str, str]]) -> re.Pattern | None:

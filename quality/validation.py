@@ -41,5 +41,15 @@ def refuse_patient_data(texts: Mapping[str, str | None], *, not_persons: Iterabl
     """Refuse (422, nothing stored) while a free text holds something that may identify a patient or names a person."""
     found = findings(texts, not_persons=not_persons)
     if found:
-        raise ServiceError("patient_data", "Des données pouvant identifier une personne ont été trouvées : "
-                           "réécrivez-les, rien n'a été enregistré.", fields=screening.as_field_errors(found))
+        error = ServiceError("patient_data", "Des données pouvant identifier une personne ont été trouvées : "
+                             "réécrivez-les, rien n'a été enregistré.", fields=screening.as_field_errors(found))
+        error.findings = found  # a form offers "this is not a person" for each flagged name
+        raise error
+
+
+def not_persons(values: Any) -> list[str]:
+    """The words a writer marked as not a person (a place, a drug): short words only, twenty at most."""
+    if not isinstance(values, list | tuple):
+        return []
+    words = [clean_text(v) for v in values if isinstance(v, str)]
+    return [w for w in words if w and len(w) <= 80][:20]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -104,7 +105,8 @@ class DeclarationForm(FlaskForm):
         return {name: self[name].data for name in (
             "occurred_on", "discovered_on", "place", "professions", "nature", "reached_patient", "category",
             "description", "immediate_measures", "barrier", "handover", "avoidability", "patient_informed",
-            "patient_informed_on", "patient_informed_by", "age_band", "sex", "severity", "likelihood")}
+            "patient_informed_on", "patient_informed_by", "age_band", "sex", "severity", "likelihood")} | {
+            "not_persons": request.form.getlist("not_person")}
 
 
 class PublicDeclarationForm(DeclarationForm):

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from crisis_app.core.access import permission_required, public
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
+from quality import screening
 from quality.register import forms, query, ratelimit, services, vocab
 
 bp = Blueprint("quality", __name__, url_prefix="/qualite")
@@ -41,7 +42,7 @@ def _declared_page(declared: services.Declared):
 
 
 def _declaration_page(form: forms.DeclarationForm, *, template_args: dict, submit):
-    status = 200
+    status, flagged = 200, []
     if form.validate_on_submit():
         try:
             return _declared_page(submit())
@@ -49,9 +50,12 @@ def _declaration_page(form: forms.DeclarationForm, *, template_args: dict, submi
             abandon()
             status = exc.status
             show_errors(form, exc)
+            flagged = list(dict.fromkeys(f.text for f in getattr(exc, "findings", [])
+                                         if f.kind == "name" and not screening.titled(f.text)))
     elif request.method == "POST":
         status = 400
-    return render_template("quality/declare.html", form=form, vocab=vocab, **template_args), status
+    return render_template("quality/declare.html", form=form, vocab=vocab, flagged_names=flagged,
+                           **template_args), status
 
 
 @bp.route("/declarer", methods=["GET", "POST"])

@@ -275,3 +275,27 @@ def test_each_eigs_part_downloads_as_a_pdf_holding_the_prefilled_text(client, lo
     assert client.get(f"/qualite/evenements/{event.id}/eigs/partie-3.pdf").status_code == 404
     plain = declare(personas[Role.PROFESSIONAL].user).event
     assert client.get(f"/qualite/evenements/{plain.id}/eigs/partie-1.pdf").status_code == 404
+
+
+def test_a_flagged_word_marked_as_not_a_person_is_accepted_and_only_counted(client, personas):
+    database = db
+    link = services.renew_public_link(actor=personas[Role.COORDINATOR].user)
+    text = "Relais par Zorvexil oublié à la sortie, patiente revue le lendemain."
+    refused = form_post(client, f"/declarer/{link}", _form(description=text))
+    assert refused.status_code == 422 and 'data-testid="not-a-person"' in refused.text
+    assert "« Zorvexil »" in refused.text and "« Mme X »" in refused.text
+    accepted = form_post(client, f"/declarer/{link}", {**_form(description=text), "not_person": "Zorvexil"})
+    assert accepted.status_code == 201
+    event = database.session.scalar(sa.select(AdverseEvent).order_by(AdverseEvent.id.desc()))
+    assert event.not_person_marks == 1 and event.description == text
+    row = " ".join(str(c) for c in database.session.execute(
+        sa.select(AdverseEvent.__table__).where(AdverseEvent.id == event.id)).one() if c != text)
+    assert "Zorvexil" not in row.replace(event.search_text, "")
+
+
+def test_marking_a_name_as_not_a_person_does_not_let_a_title_through(client, personas):
+    link = services.renew_public_link(actor=personas[Role.COORDINATOR].user)
+    text = "Mme Lefèvre a reçu une double dose."
+    for marked in ("Lefèvre", "Mme Lefèvre"):
+        response = form_post(client, f"/declarer/{link}", {**_form(description=text), "not_person": marked})
+        assert response.status_code == 422 and 'data-testid="not-a-person"' not in response.text
