@@ -23,7 +23,9 @@ from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent, User
+from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
+from crisis_app.directory.professionals.models import Professional
 from quality import notify, screening, validation
 from quality.register import messages, rules
 from quality.register import validation as declaration_checks
@@ -144,7 +146,37 @@ def _record_declaration(*, actor: User | None, anonymous: bool, data: dict[str, 
                      summary=_declared_summary(event), changes={"state": [None, State.DECLARE.value],
                                                                 "anonymous": [None, False]})
         notify.send(messages.acknowledgement(event, actor))
+        notify.send(messages.new_event(event, referent_people()))
     return Declared(event=event, follow_up_secret=secret)
+
+
+def referent_people() -> list[notify.Person]:
+    """The quality referents to tell, with the mobile of their directory entry when they have one."""
+    referents = quality_referents()
+    mobiles = dict(db.session.execute(sa.select(Professional.user_id, Professional.mobile_phone).where(
+        Professional.user_id.in_([u.id for u in referents]), Professional.active.is_(True),
+        Professional.mobile_phone.is_not(None))).all()) if referents else {}
+    return [notify.Person(name=u.full_name, email=u.email, ref_id=u.id, mobile=mobiles.get(u.id))
+            for u in referents]
+
+
+def announce_anonymous_declarations(*, now: datetime | None = None) -> int:
+    """Tell the referents of the anonymous declarations not announced yet, all at once (run hourly by beat): the
+    messages say in which hour, not at which second, a declaration came."""
+    since = _day(now or utcnow()) - timedelta(days=2)
+    events = list(db.session.scalars(sa.select(AdverseEvent).where(
+        AdverseEvent.anonymous.is_(True), AdverseEvent.state == State.DECLARE, AdverseEvent.created_at >= since)
+        .order_by(AdverseEvent.id)))
+    if not events:
+        return 0
+    told = set(db.session.scalars(sa.select(Message.about_id).where(
+        Message.topic == "quality.new_event", Message.about_type == OBJECT,
+        Message.about_id.in_([e.id for e in events]))))
+    people = referent_people()
+    pending = [e for e in events if e.id not in told]
+    for event in pending:
+        notify.send(messages.new_event(event, people))
+    return len(pending)
 
 
 def _declared_summary(event: AdverseEvent) -> str:

@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 EIGS_REMINDERS = "quality.tasks.eigs_reminders"
 ANONYMOUS_JOURNAL = "quality.tasks.anonymous_journal"
+ANNOUNCE_ANONYMOUS = "quality.tasks.announce_anonymous"
 
 
 @shared_task(name=EIGS_REMINDERS, ignore_result=True)
@@ -28,3 +29,11 @@ def anonymous_journal() -> int:
     written = services.journal_anonymous_declarations()
     log.info("quality: %d anonymous declaration(s) journaled", written)
     return written
+
+
+@shared_task(name=ANNOUNCE_ANONYMOUS, ignore_result=True)
+def announce_anonymous() -> int:
+    """Tell the referents of the anonymous declarations of the past hour, together."""
+    told = services.announce_anonymous_declarations()
+    log.info("quality: %d anonymous declaration(s) announced", told)
+    return told
