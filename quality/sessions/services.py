@@ -19,7 +19,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
 from crisis_app.core.singleline import MESSAGE as SINGLE_LINE
 from crisis_app.core.singleline import is_single_line
-from crisis_app.core.timez import paris_date
+from crisis_app.core.timez import paris_date, paris_datetime
 from crisis_app.directory.professionals.models import Professional
 from quality import gate, validation
 from quality.analyses.models import Analysis
@@ -331,6 +331,10 @@ def _open_analysis(event: AdverseEvent, pilot: User, method: str, actor: User) -
 def hold(*, actor: User, session: QualitySession, summary: str | None = None) -> QualitySession:
     """Mark the session held (its attendance taken); its summary goes into the minutes."""
     _require_scheduled(session, "la marquer tenue")
+    if session.starts_at > utcnow():
+        when = paris_datetime(session.starts_at, "%d/%m/%Y à %H:%M")
+        raise ServiceError("too_early", f"La séance est prévue le {when} : elle se marque tenue une fois commencée.",
+                           status=409)
     if session.present_count == 0:
         raise _refuse("Relevez d'abord les présents.", present_ids="Aucun présent relevé.")
     text = validation.clean_text(summary)
