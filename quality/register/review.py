@@ -15,7 +15,7 @@ from crisis_app.core.labels import label_of, labels
 from crisis_app.core.timez import paris_datetime
 from quality import gate
 from quality.blueprints import run_and_go_back
-from quality.register import documents, forms, query, redaction, rules, services, vocab
+from quality.register import documents, forms, keeplink, query, redaction, rules, services, vocab
 from quality.register.views import show_errors
 
 bp = Blueprint("quality_review", __name__, url_prefix="/qualite")
@@ -216,10 +216,26 @@ def settings():
 @bp.route("/parametres/lien-public", methods=["POST"])
 @permission_required("quality.configure")
 def renew_link():
-    if forms.ConfirmForm().validate_on_submit():
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.settings().public_token and request.form.get("confirm") != "oui":
+        flash("Cochez « l'ancienne adresse cessera de fonctionner » pour confirmer : rien n'a changé.", "error")
+    else:
         services.renew_public_link(actor=_actor())
-        flash("Nouvelle adresse de déclaration créée : l'ancienne ne fonctionne plus.", "success")
+        flash("Nouvelle adresse de déclaration créée : l'ancienne ne fonctionne plus. Imprimez la nouvelle "
+              "affiche.", "success")
     return redirect(url_for("quality_review.settings"))
+
+
+@bp.route("/parametres/affiche.pdf")
+@permission_required("quality.configure")
+def poster():
+    row = services.settings()
+    if not row.public_token:
+        abort(404)
+    link = url_for("quality_public.public_declare", token=row.public_token, _external=True)
+    return Response(keeplink.poster_pdf(link), mimetype="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="affiche-declaration-eias.pdf"', "Cache-Control": "no-store"})
 
 
 @bp.route("/evenements/<int:event_id>/caviarder", methods=["POST"])
