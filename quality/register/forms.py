@@ -126,7 +126,8 @@ class TriageForm(FlaskForm):
                             validate_choice=False, validators=[Optional()])
     decision = RadioField("Décision", choices=[(s.value, s.label) for s in DECISIONS], validate_choice=False,
                           validators=[Optional()])
-    duplicate_of_id = WholeNumber("Doublon de l'événement n°", validators=[Optional()])
+    duplicate_of_id = StringField("Doublon de (code EIAS, par exemple EIAS-00012)", validators=[Optional()],
+                                  render_kw={"autocomplete": "off", "placeholder": "EIAS-00012", "maxlength": 20})
     reason = TextAreaField("Motif (obligatoire pour « non retenu » et, à gravité 4 ou 5, hors EIGS et RMM)")
     feedback = TextAreaField("Retour au déclarant (facultatif, visible sur sa page de suivi)")
 

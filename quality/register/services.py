@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -282,10 +283,21 @@ def _reason(reason: Any, *, required: bool, message: str) -> str | None:
     return text
 
 
+def _event_number(value: Any) -> int | None:
+    """The number an EIAS code or a bare number names (« EIAS-00012 », « eias 12 », « 12 »)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        digits = re.fullmatch(r"\s*(?:eias\s*[-–]?\s*)?0*(\d{1,9})\s*", value, re.IGNORECASE)
+        return int(digits.group(1)) if digits else None
+    return None
+
+
 def _duplicate_target(event: AdverseEvent, duplicate_of_id: Any) -> AdverseEvent:
-    if not isinstance(duplicate_of_id, int) or isinstance(duplicate_of_id, bool):
-        raise ServiceError("validation_error", "Indiquez le numéro de l'événement que celui-ci répète.",
-                           field="duplicate_of_id")
+    duplicate_of_id = _event_number(duplicate_of_id)
+    if duplicate_of_id is None:
+        raise ServiceError("validation_error", "Indiquez le code de l'événement que celui-ci répète "
+                           "(par exemple EIAS-00012).", field="duplicate_of_id")
     original = db.session.get(AdverseEvent, duplicate_of_id) if 0 < duplicate_of_id < 2**31 else None
     if original is None or original.id == event.id:
         raise ServiceError("validation_error", "Événement d'origine introuvable (il doit être un autre "

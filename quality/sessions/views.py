@@ -12,9 +12,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.models import User
 from crisis_app.directory.professionals.models import Professional
 from quality import gate
+from quality import people as who
 from quality.analyses.models import Analysis
 from quality.blueprints import actor, admin_bp, form_ints, run_and_go_back
 from quality.blueprints import programme_bp as bp
@@ -84,7 +84,7 @@ def session_page(session_id: int):
 
 
 def sessions_pilots():
-    return db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+    return who.acting_accounts()
 
 
 @bp.route("/seances/<int:session_id>/<step>", methods=["POST"])
