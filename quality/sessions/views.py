@@ -16,6 +16,7 @@ from crisis_app.directory.professionals.models import Professional
 from quality import gate
 from quality import people as who
 from quality.analyses.models import Analysis
+from quality.analyses.vocab import AnalysisMethod
 from quality.blueprints import actor, admin_bp, form_ints, run_and_go_back
 from quality.blueprints import programme_bp as bp
 from quality.register import forms
@@ -80,6 +81,8 @@ def session_page(session_id: int):
                            pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
                            words=words, followed=minutes.followed_actions(session) if manage else [],
                            blockers=gate.check(minutes.sources(session)) if manage else [],
+                           methods=[(m.value, m.label) for m in AnalysisMethod],
+                           default_method="alarm" if session.kind.value == "rmm" else "orion",
                            today=utcnow().date())
 
 
@@ -102,6 +105,7 @@ def session_step(session_id: int, step: str):
                                              event_id=request.form.get("event_id", type=int),
                                              decision=request.form.get("decision"),
                                              pilot_user_id=request.form.get("pilot_user_id", type=int),
+                                             method=request.form.get("method") or None,
                                              note=request.form.get("note")), "Décision enregistrée."),
         "tenue": (lambda: sessions.hold(actor=actor(), session=session, summary=request.form.get("summary")),
                   "Séance marquée tenue."),

@@ -67,3 +67,18 @@ def test_a_duplicate_is_named_by_its_eias_code(login, personas, referent):
                     duplicate_of_id=first.reference, reason="Même déclaration.")
     db.session.refresh(second)
     assert second.state is State.DOUBLON and second.duplicate_of_id == first.id
+
+
+def test_the_method_is_the_referents_choice_defaulting_by_session_type(login, personas, referent):
+    from tests.conftest import csrf_token
+
+    event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
+    session = crex(referent, [event], days=3)
+    client = login(personas[Role.QUALITY_REFERENT])
+    page = client.get(f"/qualite/seances/{session.id}").text
+    assert '<option value="orion" selected>' in page and 'value="alarm"' in page
+    response = client.post(f"/qualite/seances/{session.id}/decision", data={
+        "csrf_token": csrf_token(client, f"/qualite/seances/{session.id}"), "event_id": event.id,
+        "decision": "analysis", "pilot_user_id": referent.id, "method": "alarm"})
+    assert response.status_code == 302
+    assert db.session.query(Analysis).filter_by(event_id=event.id).one().method == "alarm"
