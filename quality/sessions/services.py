@@ -220,7 +220,10 @@ def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Qua
         setattr(session, key, value)
     _set_people(session, data)
     people_changed = sorted(p.person_key for p in session.participants) != people_before
+    events_before = [i.event_id for i in session.items]
     _set_agenda(session, data)
+    if session.agenda_sent_at and [i.event_id for i in session.items] != events_before:
+        session.agenda_sent_at = None  # the next beat sends the agenda again, as it now stands
     _set_themes(session, data)
     session.updated_at = utcnow()
     db.session.flush()
