@@ -41,19 +41,22 @@ class Passage:
             Replacement.PLACE if self.finding.kind == "address" else Replacement.PATIENT)
 
 
-def _texts(event: AdverseEvent) -> dict[str, tuple[str, str | None]]:
+def _texts(event: AdverseEvent, *, steps: bool = True) -> dict[str, tuple[str, str | None]]:
     texts = {name: (label, getattr(event, name)) for name, label in FIELDS.items()}
     for note in event.notes:
         texts[f"note-{note.id}"] = (f"Information ajoutée le {note.at:%d/%m/%Y}", note.text)
-    for step in event.history:
+    for step in event.history if steps else ():
         if step.reason:
             texts[f"step-{step.id}"] = (f"Commentaire du {step.at:%d/%m/%Y}", step.reason)
     return texts
 
 
 def passages(event: AdverseEvent) -> list[Passage]:
-    """What the screen flags in the event's texts today (a text stored before the screen learnt a pattern too)."""
-    texts = _texts(event)
+    """What the screen flags in the event's texts today (a text stored before the screen learnt a pattern too).
+
+    The history's comments are left out: they were screened when written, and Vigie's own ones name the pilot an
+    analysis is given to (a fact of the internal follow-up, printed in no document)."""
+    texts = _texts(event, steps=False)
     found = validation.findings({name: text for name, (_, text) in texts.items()})
     return [Passage(field=f.field, field_label=texts[f.field][0], finding=f) for f in found]
 
