@@ -389,13 +389,14 @@ def _people_pattern(people: Iterable[tuple[str, str]]) -> re.Pattern | None:
     return re.compile(rf"(?<![\w\-])(?:{'|'.join(alternatives)})(?![\w\-])")
 
 
-def _professionals(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+def _professionals(text: str, pattern: re.Pattern | None, *, full: bool) -> list[tuple[int, int]]:
+    """The directory's people named in ``text``: by first and last name (``full``), or by surname alone."""
     if pattern is None:
         return []
     return [m.span() for m in pattern.finditer(text)
-            if " " in m.group(0).strip() or (not _sentence_start(text, m.start())
-                                             and _context_word(text, m.start()) not in lex.PLACE_CONTEXT
-                                             and not _not_a_name(m.group(0)))]
+            if (" " in m.group(0).strip()) == full and (full or (
+                not _sentence_start(text, m.start()) and _context_word(text, m.start()) not in lex.PLACE_CONTEXT
+                and not _not_a_name(m.group(0))))]
 
 
 # --- the screen --------------------------------------------------------------------------------------------------
@@ -433,10 +434,13 @@ def screen_text(field: str, text: str | None, *, today: date | None = None, peop
         ("phone", _phones(plain) + [(s, e) for k, s, e in digit_runs if k == "phone"] + _spelled_numbers(plain)),
         ("birth_date", _birth_dates(plain, today)),
         ("address", _addresses(plain)),
-        ("professional", _professionals(plain, people)),
+        ("professional", _professionals(plain, people, full=True)),
     ]
     if names:
         ordered.append(("name", _merge(_titled_names(plain) + _listed_names(plain) + _model_names(plain))))
+    # a surname alone that a professional of the directory bears: after the names (« Mme Josette Martin » is a
+    # person named, whoever else is called Martin)
+    ordered.append(("professional", _professionals(plain, people, full=False)))
     dismissed = {lex.fold(w) for w in not_persons}
     findings: list[Finding] = []
     taken: list[tuple[int, int]] = []

@@ -133,3 +133,12 @@ def test_a_professional_of_the_directory_named_in_a_text_is_found():
                                                    today=TODAY, people=people)]
     assert found == [("professional", "odile sarrazin"), ("professional", "Sarrazin")]
     assert screen_text("d", "Pansement blanc refait.", today=TODAY, people=people) == []
+
+
+def test_a_titled_name_is_a_name_even_when_a_professional_bears_the_surname():
+    people = people_pattern([("Paul", "Martin")])
+    found = [(f.kind, f.text) for f in screen_text("d", "Mme Josette Martin a reçu une double dose.",
+                                                   today=TODAY, people=people)]
+    assert found == [("name", "Mme Josette Martin")]
+    assert [(f.kind, f.text) for f in screen_text("d", "Vu avec paul martin hier.", today=TODAY, people=people)] \
+        == [("professional", "paul martin")]
