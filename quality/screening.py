@@ -80,7 +80,8 @@ class Finding:
 
     @property
     def message(self) -> str:
-        return (f"Ce texte contient ce qui ressemble à un(e) {self.label} : « {self.text} ». "
+        article = "une" if self.kind in ("email", "birth_date", "address") else "un"
+        return (f"Ce texte contient ce qui ressemble à {article} {self.label} : « {self.text} ». "
                 f"Réécrivez-le : {self.advice}.")
 
 

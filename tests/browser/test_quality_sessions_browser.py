@@ -220,8 +220,9 @@ def _plan_held_crex(page, server: str, reference: str) -> str:
 
 
 def _database(tmp_path_factory) -> str:
-    [path] = sorted(tmp_path_factory.getbasetemp().glob("embedded*/vigie.sqlite"))
-    return str(path)
+    """The browser server's database: the one this run's server wrote last."""
+    paths = list(tmp_path_factory.getbasetemp().glob("**/vigie.sqlite"))
+    return str(max(paths, key=lambda p: p.stat().st_mtime))
 
 
 def test_the_quality_programme_as_one_story(server, browser, tmp_path_factory):
@@ -251,7 +252,7 @@ def test_the_quality_programme_as_one_story(server, browser, tmp_path_factory):
     _no_error(page)
     page.get_by_role("button", name="Établir le compte rendu (PDF)").click()
     _no_error(page)
-    minutes = page.request.get(page.get_by_role("link", name="Compte rendu (PDF)").get_attribute("href"))
+    minutes = page.request.get(server + page.get_by_role("link", name="Compte rendu (PDF)").get_attribute("href"))
     assert minutes.ok and minutes.body().startswith(b"%PDF")
     page.goto(analysis_url)
     page.get_by_label("Retour au déclarant").fill(FEEDBACK)

@@ -17,7 +17,7 @@
         var box = item.querySelector("input");
         var match = words.every(function (w) { return keys[n].indexOf(w) >= 0; });
         var visible = box.checked || (words.length ? match : n < 30);
-        item.hidden = !visible;
+        item.style.display = visible ? "" : "none";  // not [hidden]: the label's own display would win
         if (visible) { shown += 1; }
         if (box.checked) { ticked += 1; }
       });
