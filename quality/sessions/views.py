@@ -48,7 +48,7 @@ def _with_groups(professional_ids: list[int], audience_ids: list[int]) -> list[i
     """The people ticked one by one and the members of the groups ticked (an audience of the directory)."""
     ids = list(professional_ids)
     for audience_id in audience_ids:
-        audience = db.session.get(Audience, audience_id)
+        audience = db.session.get(Audience, audience_id) if 0 < audience_id < 2**31 else None
         if audience is not None:
             ids += [p.id for p in audiences.resolve(audience) if p.id not in ids]
     return ids
