@@ -17,6 +17,7 @@ of the text as typed): full-width digits, « ＠ » and non-breaking spaces are 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -472,6 +473,12 @@ def titled(found: str) -> bool:
 
 
 def people_pattern(people: Iterable[tuple[str, str]]) -> re.Pattern | None:
+    """The directory's people as one compiled pattern, kept while the directory's names stay the same."""
+    return _cached_people_pattern(tuple(sorted((first or "", last or "") for first, last in people)))
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_people_pattern(people: tuple[tuple[str, str], ...]) -> re.Pattern | None:
     return _people_pattern(people)
 
 
