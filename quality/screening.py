@@ -257,7 +257,7 @@ def _sentence_start(text: str, start: int) -> bool:
 
 def _not_a_name(word: str) -> bool:
     key = lex.fold(word)
-    return (key in lex.DRUGS or key in lex.EPONYMS or key in lex.PLACES
+    return (key in lex.DRUGS or key in lex.EPONYMS or key in lex.PLACES or key in lex.LABEL_WORDS
             or (key.endswith(lex.DRUG_SUFFIXES) and not _is_name_word(word)))
 
 

@@ -157,3 +157,13 @@ def _stop_words() -> frozenset[str]:
 
 # French function words and the vocabulary of a declaration: never a surname after a first name or a title.
 STOP_WORDS = _stop_words()
+
+# Common nouns that open the programme's labels (categories, places, steps) and so often carry a capital.
+LABEL_WORDS = _words("""
+medicament medicaments chute chutes infection infections soins prise charge organisation communication transport
+materiel dispositif dispositifs vaccination vaccin prescription dispensation administration domicile officine
+cabinet hopital clinique laboratoire urgence urgences sortie sorties entree transfert coordination information
+identification identite douleur nutrition escarre pansement perfusion injection retard erreur oubli confusion
+diagnostic suivi parcours consultation visite tournee pilulier ordonnance evenement evenements action actions
+analyse seance compte rendu synthese theme themes professionnel professionnels patient patiente equipe
+""")
