@@ -34,7 +34,7 @@ def init_app(app, api) -> None:
     from quality.analyses.views import bp as analyses_bp
     from quality.register.api import bp as api_bp
     from quality.register.review import bp as review_bp
-    from quality.register.tasks import EIGS_REMINDERS
+    from quality.register.tasks import ANNOUNCE_ANONYMOUS, ANONYMOUS_JOURNAL, EIGS_REMINDERS
     from quality.register.views import bp, public_bp
     from quality.sessions.tasks import AGENDAS
 
@@ -48,5 +48,7 @@ def init_app(app, api) -> None:
     api.register_blueprint(blueprints.programme_api_bp)
     beat = app.extensions["celery"].conf.beat_schedule
     beat["quality-eigs-reminders"] = {"task": EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}
+    beat["quality-anonymous-journal"] = {"task": ANONYMOUS_JOURNAL, "schedule": crontab(hour=2, minute=40)}
+    beat["quality-announce-anonymous"] = {"task": ANNOUNCE_ANONYMOUS, "schedule": crontab(minute=5)}
     beat["quality-session-agendas"] = {"task": AGENDAS, "schedule": crontab(minute=15)}
     beat["quality-action-reminders"] = {"task": ACTION_REMINDERS, "schedule": crontab(hour=7, minute=10)}

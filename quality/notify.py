@@ -20,6 +20,7 @@ class Person:
     email: str
     ref_type: str = "user"
     ref_id: int | None = None
+    mobile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Outgoing:
     recipients: list[Person] = field(default_factory=list)
     about: tuple[str, int] | None = None
     label: str = ""
+    sms_text: str = ""  # when set, the message also goes by SMS to whoever has a mobile
 
 
 def send(message: Outgoing) -> int:
@@ -37,9 +39,10 @@ def send(message: Outgoing) -> int:
     if not message.recipients:
         return 0
     queued = outbox.send_message(
-        topic=message.topic, subject=message.subject, sms_text="", email_text=message.email_text,
-        recipients=[Recipient(name=p.name, email=p.email, ref_type=p.ref_type, ref_id=p.ref_id)
-                    for p in message.recipients],
-        channels=("email",), first_channel_only=True, about=message.about, label=message.label,
+        topic=message.topic, subject=message.subject, sms_text=message.sms_text, email_text=message.email_text,
+        recipients=[Recipient(name=p.name, email=p.email, ref_type=p.ref_type, ref_id=p.ref_id,
+                              sms=p.mobile if message.sms_text else None) for p in message.recipients],
+        channels=("email", "sms") if message.sms_text else ("email",), first_channel_only=not message.sms_text,
+        about=message.about, label=message.label,
         read_permission="quality.manage")
     return queued.recipient_count

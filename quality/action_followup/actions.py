@@ -29,6 +29,9 @@ from quality.sessions.models import PatientTraceur, QualitySession
 __all__ = ["EVIDENCE_MAX_BYTES", "EVIDENCE_TYPES", "attach_evidence", "create", "for_event", "next_statuses",
            "refuse_unverified", "transition"]
 
+# The evidence form says "5 Mo au plus": the request may carry the file and the form around it.
+EVIDENCE_UPLOAD_MAX_BYTES = EVIDENCE_MAX_BYTES + 64 * 1024
+
 
 def _refuse(message: str, field: str) -> ServiceError:
     return ServiceError("validation_error", message, field=field)
@@ -101,7 +104,13 @@ def transition(*, actor: User, action: CorrectiveAction, to: str, evidence_note:
 
 def attach_evidence(*, actor: User, action: CorrectiveAction, filename: str, media_type: str,
                     content: bytes) -> CorrectiveAction:
-    """Keep a file as the action's evidence (PDF, image or text, 5 Mo at most)."""
+    """Keep a file as the action's evidence (PDF, image or text, 5 Mo at most); a text file and the file's name are
+    screened like every free text."""
+    name = validation.clean_text(filename) or "preuve"
+    texts = {"evidence_file": name}
+    if media_type == "text/plain" and content:
+        texts["evidence_file_text"] = content[:plan.EVIDENCE_MAX_BYTES].decode("utf-8", errors="replace")
+    validation.refuse_patient_data(texts)
     return plan.attach_evidence(actor=actor, action=action, filename=validation.clean_text(filename) or "preuve",
                                 media_type=media_type, content=content)
 

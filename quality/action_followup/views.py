@@ -8,6 +8,7 @@ from flask import Response, abort, render_template, request, url_for
 
 from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.core.access import permission_required
+from crisis_app.core.bodies import body_limit
 from crisis_app.core.db import db, utcnow
 from quality.action_followup import actions
 from quality.action_followup import services as followup
@@ -34,6 +35,7 @@ def action_transition(action_id: int):
 
 @programme_bp.route("/actions/<int:action_id>/preuve", methods=["GET", "POST"])
 @permission_required("quality.manage")
+@body_limit(actions.EVIDENCE_UPLOAD_MAX_BYTES)
 def action_evidence(action_id: int):
     action = followup.get_action(action_id)
     if request.method == "GET":

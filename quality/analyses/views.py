@@ -12,9 +12,8 @@ from crisis_app.actionplan.vocab import ActionType
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import db
 from crisis_app.core.labels import labels
-from crisis_app.core.models import User
 from crisis_app.directory.audiences.models import Audience
-from crisis_app.directory.professionals.models import Professional
+from quality import people
 from quality.action_followup import actions
 from quality.analyses import services as analyses
 from quality.analyses import vocab as words
@@ -50,9 +49,7 @@ def _page_data(analysis: Analysis) -> dict:
         "sessions": db.session.scalars(sa.select(QualitySession).where(
             QualitySession.status != SessionStatus.CANCELLED).order_by(QualitySession.starts_at.desc())
             .limit(20)).all(),
-        "users": db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all(),
-        "people": db.session.scalars(sa.select(Professional).where(Professional.active.is_(True))
-                                     .order_by(Professional.last_name).limit(500)).all(),
+        "owners": people.acting_accounts() + people.directory_people(),
         "audiences": db.session.scalars(sa.select(Audience).order_by(Audience.name)).all(),
     }
 

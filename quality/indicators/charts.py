@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from markupsafe import Markup, escape
 
 BAR_HEIGHT = 26
 WIDTH = 380
-LABEL_WIDTH = 170
+LINE = 18
+LABEL_CHARS = 44  # characters of a label line at 14 px in the 380-wide chart
 
 
 def bars(items: list[tuple[str, float]], *, title: str, unit: str = "") -> Markup:
-    """Horizontal bars, one per (label, value), each labelled with its value."""
+    """Horizontal bars, one per (label, value), each labelled whole (wrapped above its bar) and with its value."""
     top = max([v for _, v in items] + [1])
-    height = BAR_HEIGHT * max(len(items), 1) + 8
-    rows = []
-    for n, (label, value) in enumerate(items):
-        y = 4 + n * BAR_HEIGHT
-        width = int((WIDTH - LABEL_WIDTH - 40) * value / top)
-        short = label if len(label) <= 22 else label[:21] + "…"
-        rows.append(f'<text x="0" y="{y + 18}" font-size="14" fill="#222"><title>{escape(label)}</title>'
-                    f'{escape(short)}</text>'
-                    f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{width}" height="{BAR_HEIGHT - 8}" fill="#2b6cb0"/>'
-                    f'<text x="{LABEL_WIDTH + 4 + width}" y="{y + 18}" font-size="14" fill="#222">'
-                    f'{value:g}{escape(unit)}</text>')
+    rows, y = [], 4
+    for label, value in items:
+        lines = textwrap.wrap(label, LABEL_CHARS) or [""]
+        text = "".join(f'<tspan x="0" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
+                       for i, line in enumerate(lines))
+        rows.append(f'<text x="0" y="{y + 14}" font-size="14" fill="#222"><title>{escape(label)}</title>{text}</text>')
+        y += LINE * len(lines)
+        width = int((WIDTH - 60) * value / top)
+        rows.append(f'<rect x="0" y="{y}" width="{width}" height="{BAR_HEIGHT - 10}" fill="#2b6cb0"/>'
+                    f'<text x="{width + 4}" y="{y + 13}" font-size="14" fill="#222">{value:g}{escape(unit)}</text>')
+        y += BAR_HEIGHT
     if not items:
         rows.append('<text x="0" y="18" font-size="14" fill="#222">Aucune donnée</text>')
-    return Markup(f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
+        y = BAR_HEIGHT + 8
+    return Markup(f'<svg viewBox="0 0 {WIDTH} {y + 4}" role="img" aria-label="{escape(title)}" '
                   f'class="chart"><title>{escape(title)}</title>{"".join(rows)}</svg>')
 
 

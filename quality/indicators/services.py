@@ -41,7 +41,7 @@ def _held(year: int) -> list[QualitySession]:
     start, end = year_bounds(year)
     return list(db.session.scalars(sa.select(QualitySession).where(
         QualitySession.status == SessionStatus.HELD, QualitySession.starts_at >= start,
-        QualitySession.starts_at < end)))
+        QualitySession.starts_at < end, QualitySession.starts_at <= utcnow())))  # never a session still to come
 
 
 def _events(year: int) -> list[AdverseEvent]:

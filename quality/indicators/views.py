@@ -13,6 +13,7 @@ from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.pdf import render_pdf
+from quality import gate
 from quality.blueprints import actor, admin_bp, programme_bp, run_and_go_back
 from quality.indicators import charts
 from quality.indicators import services as indicators
@@ -53,6 +54,11 @@ def report_csv(year: int):
 @permission_required("quality.indicators.read")
 def report_pdf(year: int):
     figures = indicators.compute(year if 2000 <= year <= 2100 else utcnow().year)
+    blockers = gate.check(gate.Source("Thème", theme) for theme in figures["themes"])
+    if blockers:
+        return render_template("errors/error.html", status=409, title="Rapport bloqué",
+                               message=f"Le filtre trouve {blockers[0].sentence} : renommez ce thème "
+                                       "avant de produire le rapport."), 409
     html = current_app.jinja_env.get_template("quality/pdf/report.html").render(
         figures=figures, rows=indicators.contract_rows(figures), cpts=current_app.config.get("CPTS_NAME", ""))
     return Response(render_pdf(html), mimetype="application/pdf", headers={

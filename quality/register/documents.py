@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from crisis_app.core.labels import label_of
 from crisis_app.core.pdf import render_pdf
+from quality import gate
 from quality.register import vocab
 from quality.register.models import AdverseEvent
+
+
+def sources(event: AdverseEvent) -> list[gate.Source]:
+    """The free texts the EIGS drafts print."""
+    return [gate.Source(f"{event.reference} — {label}", getattr(event, name), event_id=event.id)
+            for name, label in (("description", "récit"), ("immediate_measures", "mesures immédiates"),
+                                ("barrier", "détection, récupération"), ("patient_informed_by", "patient informé par"),
+                                ("ars_reference", "référence ARS"))]
 
 
 def _line(label: str, value) -> str:

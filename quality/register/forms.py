@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -104,7 +105,8 @@ class DeclarationForm(FlaskForm):
         return {name: self[name].data for name in (
             "occurred_on", "discovered_on", "place", "professions", "nature", "reached_patient", "category",
             "description", "immediate_measures", "barrier", "handover", "avoidability", "patient_informed",
-            "patient_informed_on", "patient_informed_by", "age_band", "sex", "severity", "likelihood")}
+            "patient_informed_on", "patient_informed_by", "age_band", "sex", "severity", "likelihood")} | {
+            "not_persons": request.form.getlist("not_person")}
 
 
 class PublicDeclarationForm(DeclarationForm):
@@ -124,7 +126,8 @@ class TriageForm(FlaskForm):
                             validate_choice=False, validators=[Optional()])
     decision = RadioField("Décision", choices=[(s.value, s.label) for s in DECISIONS], validate_choice=False,
                           validators=[Optional()])
-    duplicate_of_id = WholeNumber("Doublon de l'événement n°", validators=[Optional()])
+    duplicate_of_id = StringField("Doublon de (code EIAS, par exemple EIAS-00012)", validators=[Optional()],
+                                  render_kw={"autocomplete": "off", "placeholder": "EIAS-00012", "maxlength": 20})
     reason = TextAreaField("Motif (obligatoire pour « non retenu » et, à gravité 4 ou 5, hors EIGS et RMM)")
     feedback = TextAreaField("Retour au déclarant (facultatif, visible sur sa page de suivi)")
 

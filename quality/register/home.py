@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from crisis_app.core.db import utcnow
+from crisis_app.core.formats import pluriel
 from crisis_app.core.home import Card, card_provider
 from quality.register import query
 
@@ -35,7 +36,8 @@ def _eigs_card(user):
         value, detail, tone = "Partie 1 à transmettre", f"{first.reference} : sans délai à l'ARS.", "alert"
     else:
         days = (first.eigs_part2_due_on - today).days
-        value = f"J{days:+d}" if days else "Échéance aujourd'hui"
+        value = (f"dans {pluriel(days, 'jour', 'jours')}" if days > 0 else "Échéance aujourd'hui" if days == 0
+                 else f"en retard de {pluriel(-days, 'jour', 'jours')}")
         detail = f"{first.reference} : partie 2 attendue le {first.eigs_part2_due_on:%d/%m/%Y}."
         tone = "alert" if days <= 7 else "warn" if days <= 30 else "neutral"
     yield Card(title=f"EIGS en cours ({len(pending)})", value=value, detail=detail, tone=tone,

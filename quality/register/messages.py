@@ -10,6 +10,8 @@ from crisis_app.core.models import User
 from quality.notify import Outgoing, Person
 from quality.register.models import AdverseEvent
 
+# A declared severity from which the referents are told by SMS too (EIGS possible).
+GRAVE = 4
 STEP_WORDS = {"j-30": "dans 30 jours", "j-7": "dans 7 jours", "echeance": "aujourd'hui"}
 
 
@@ -60,3 +62,21 @@ def eigs_reminder(event: AdverseEvent, step: str, referents: list[User]) -> Outg
     return Outgoing(topic="quality.eigs_reminder", subject=f"EIGS {event.reference} : partie 2 {phrase}",
                     email_text=text, about=("adverse_event", event.id), label="Référents qualité",
                     recipients=[Person(name=u.full_name, email=u.email, ref_id=u.id) for u in referents])
+
+
+def new_event(event: AdverseEvent, referents: list[Person]) -> Outgoing:
+    """Tell the quality referents an event waits for triage; a grave one (gravité 4 or 5) by SMS too, with the
+    ARS deadline. The message names the event, never its declarer."""
+    grave = (event.declarer_severity or 0) >= GRAVE
+    url = _public_url(f"/qualite/evenements/{event.id}")
+    text = (f"Bonjour,\n\nUne déclaration est à trier : {event.reference} — {event.category_label}, gravité "
+            f"{event.declarer_severity} selon le déclarant.\n"
+            + ("Gravité 4 ou 5 : si c'est un EIGS, la partie 1 se transmet à l'ARS sans délai, la partie 2 dans "
+               "les 3 mois.\n" if grave else "")
+            + f"Ouvrir : {url}\n\nVigie — qualité et sécurité des soins")
+    sms = (f"Vigie : {event.reference} déclaré, gravité {event.declarer_severity}. EIGS possible : partie 1 à "
+           f"l'ARS sans délai. {url}") if grave else ""
+    return Outgoing(topic="quality.new_event", subject=f"{event.reference} à trier"
+                    + (f" — gravité {event.declarer_severity}" if grave else ""),
+                    email_text=text, sms_text=sms, recipients=referents, about=("adverse_event", event.id),
+                    label="Référents qualité")

@@ -69,6 +69,8 @@ class AdverseEvent(db.Model):
     declarer_user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     follow_up_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # how many words the screen flagged the declarer marked as not a person (the words themselves are not kept)
+    not_person_marks: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
 
     # triage and its outcome
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("adverse_event.id", ondelete="SET NULL"))

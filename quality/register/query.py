@@ -69,7 +69,12 @@ def register_statement(filters: Mapping[str, Any], *, zones: rules.Zones) -> sa.
     search = (filters.get("q") or "").strip()
     if search:
         stmt = stmt.where(_search(search))
-    return stmt.order_by(AdverseEvent.id.desc())
+    return stmt.order_by(*REGISTER_ORDER)
+
+
+# Newest first by the time received; an anonymous declaration keeps its day only (midnight), so it lists after the
+# named ones of its day: its place says nothing of the moment it was made.
+REGISTER_ORDER = (AdverseEvent.created_at.desc(), AdverseEvent.id.desc())
 
 
 def _search(text: str):
@@ -99,7 +104,7 @@ def register_slice(filters: Mapping[str, Any], *, zones: rules.Zones, limit: int
         if len(ids) <= ID_SCAN_LIMIT:
             page_ids = ids[offset:offset + limit]
             rows = db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.id.in_(page_ids))
-                                      .order_by(AdverseEvent.id.desc())) if page_ids else []
+                                      .order_by(*REGISTER_ORDER)) if page_ids else []
             return list(rows), len(ids)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
     return list(db.session.scalars(stmt.limit(limit).offset(offset))), total

@@ -13,7 +13,9 @@ from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
 from crisis_app.core.timez import paris_datetime
-from quality.register import documents, forms, query, rules, services, vocab
+from quality import gate
+from quality.blueprints import run_and_go_back
+from quality.register import documents, forms, keeplink, query, redaction, rules, services, vocab
 from quality.register.views import show_errors
 
 bp = Blueprint("quality_review", __name__, url_prefix="/qualite")
@@ -90,7 +92,8 @@ def _event_page(event, *, status: int = 200, **form_overrides):
         "quality/event.html", event=event, vocab=vocab, zones=services.zones(), triage_form=triage_form,
         transition_form=transition_form, feedback_form=form_overrides.get("feedback_form") or forms.FeedbackForm(
             feedback=event.feedback), can_triage=event.state in rules.TO_TRIAGE,
-        asks_eigs=rules.asks_eigs_question(event.severity)), status
+        asks_eigs=rules.asks_eigs_question(event.severity), passages=redaction.passages(event),
+        redactable=redaction.FIELDS, replacements=redaction.Replacement), status
 
 
 def _submit(event, form, action, success: str, form_key: str):
@@ -163,7 +166,8 @@ def eigs(event_id: int):
         status = 400
     cpts = current_app.config["CPTS_NAME"]
     return render_template("quality/eigs.html", event=event, form=form, part1=documents.part1(event, cpts_name=cpts),
-                           part2=documents.part2(event, cpts_name=cpts)), status
+                           part2=documents.part2(event, cpts_name=cpts),
+                           blockers=gate.check(documents.sources(event))), status
 
 
 @bp.route("/evenements/<int:event_id>/eigs/partie-<int:part>.pdf")
@@ -172,6 +176,11 @@ def eigs_pdf(event_id: int, part: int):
     event = query.get_event_for_user(_actor(), event_id)
     if part not in (1, 2) or not event.is_eigs:
         abort(404)
+    blockers = gate.check(documents.sources(event))
+    if blockers:
+        return render_template("errors/error.html", status=409, title="Document bloqué",
+                               message=f"Le filtre trouve {blockers[0].sentence} : caviardez-le sur la page de "
+                                       "l'événement avant de produire ce document."), 409
     cpts = current_app.config["CPTS_NAME"]
     text = (documents.part1 if part == 1 else documents.part2)(event, cpts_name=cpts)
     body = documents.pdf(f"EIGS {event.reference} — partie {part}", text, cpts_name=cpts,
@@ -207,7 +216,33 @@ def settings():
 @bp.route("/parametres/lien-public", methods=["POST"])
 @permission_required("quality.configure")
 def renew_link():
-    if forms.ConfirmForm().validate_on_submit():
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.settings().public_token and request.form.get("confirm") != "oui":
+        flash("Cochez « l'ancienne adresse cessera de fonctionner » pour confirmer : rien n'a changé.", "error")
+    else:
         services.renew_public_link(actor=_actor())
-        flash("Nouvelle adresse de déclaration créée : l'ancienne ne fonctionne plus.", "success")
+        flash("Nouvelle adresse de déclaration créée : l'ancienne ne fonctionne plus. Imprimez la nouvelle "
+              "affiche.", "success")
     return redirect(url_for("quality_review.settings"))
+
+
+@bp.route("/parametres/affiche.pdf")
+@permission_required("quality.configure")
+def poster():
+    row = services.settings()
+    if not row.public_token:
+        abort(404)
+    link = url_for("quality_public.public_declare", token=row.public_token, _external=True)
+    return Response(keeplink.poster_pdf(link), mimetype="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="affiche-declaration-eias.pdf"', "Cache-Control": "no-store"})
+
+
+@bp.route("/evenements/<int:event_id>/caviarder", methods=["POST"])
+@permission_required("quality.manage")
+def redact(event_id: int):
+    event = query.get_event_for_user(_actor(), event_id)
+    target = url_for("quality_review.event", event_id=event.id) + "#caviarder"
+    return run_and_go_back(lambda: redaction.redact(
+        actor=_actor(), event=event, field=request.form.get("field", ""), passage=request.form.get("passage", ""),
+        replacement=request.form.get("replacement", "")), "Passage caviardé : l'ancien texte est effacé.", target)

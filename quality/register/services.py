@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,9 +23,11 @@ from crisis_app.actionplan.vocab import SourceKind
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.models import User
+from crisis_app.core.models import AuditEvent, User
+from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality import notify, validation
+from crisis_app.directory.professionals.models import Professional
+from quality import notify, screening, validation
 from quality.register import messages, rules
 from quality.register import validation as declaration_checks
 from quality.register.models import AdverseEvent, AdverseEventNote, AdverseEventStep, QualitySettings
@@ -47,6 +50,11 @@ def hash_secret(secret: str) -> str:
 
 def _coarse(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _day(moment: datetime) -> datetime:
+    """An anonymous declaration keeps its day only: no time to set beside a named row."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _label(actor: User | None) -> str:
@@ -124,7 +132,7 @@ def declare(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Dec
 def _record_declaration(*, actor: User | None, anonymous: bool, data: dict[str, Any]) -> Declared:
     values = declaration_checks.clean_declaration(data, today=utcnow().date())
     severity, likelihood = values["declarer_severity"], values["declarer_likelihood"]
-    now = _coarse(utcnow()) if anonymous else utcnow()
+    now = _day(utcnow()) if anonymous else utcnow()
     secret = secrets.token_urlsafe(24) if anonymous else None
     event = AdverseEvent(**values, severity=severity, criticality=rules.criticality(severity, likelihood),
                          anonymous=anonymous, declarer_user_id=None if anonymous else actor.id,
@@ -134,16 +142,70 @@ def _record_declaration(*, actor: User | None, anonymous: bool, data: dict[str, 
     db.session.flush()
     db.session.add(AdverseEventStep(event_id=event.id, at=now, from_state=None, to_state=State.DECLARE,
                                     actor_label=ANONYMOUS_LABEL if anonymous else actor.full_name))
-    summary = (f"{event.reference} déclaré{' anonymement' if anonymous else ''} : {event.category_label}, "
-               f"gravité {severity}, vraisemblance {likelihood}")
-    row = audit.record(actor=None if anonymous else actor, action="quality.event.declare", object_type=OBJECT,
-                       object_id=event.id, summary=summary,
-                       changes={"state": [None, State.DECLARE.value], "anonymous": [None, anonymous]})
-    if anonymous:
-        row.actor_label, row.at = ANONYMOUS_LABEL, now
-    else:
+    if not anonymous:  # an anonymous one is journaled the next night, with others of its day, in random order
+        audit.record(actor=actor, action="quality.event.declare", object_type=OBJECT, object_id=event.id,
+                     summary=_declared_summary(event), changes={"state": [None, State.DECLARE.value],
+                                                                "anonymous": [None, False]})
         notify.send(messages.acknowledgement(event, actor))
+        notify.send(messages.new_event(event, referent_people()))
     return Declared(event=event, follow_up_secret=secret)
+
+
+def referent_people() -> list[notify.Person]:
+    """The quality referents to tell, with the mobile of their directory entry when they have one."""
+    referents = quality_referents()
+    mobiles = dict(db.session.execute(sa.select(Professional.user_id, Professional.mobile_phone).where(
+        Professional.user_id.in_([u.id for u in referents]), Professional.active.is_(True),
+        Professional.mobile_phone.is_not(None))).all()) if referents else {}
+    return [notify.Person(name=u.full_name, email=u.email, ref_id=u.id, mobile=mobiles.get(u.id))
+            for u in referents]
+
+
+def announce_anonymous_declarations(*, now: datetime | None = None) -> int:
+    """Tell the referents of the anonymous declarations not announced yet, all at once (run hourly by beat): the
+    messages say in which hour, not at which second, a declaration came."""
+    since = _day(now or utcnow()) - timedelta(days=2)
+    events = list(db.session.scalars(sa.select(AdverseEvent).where(
+        AdverseEvent.anonymous.is_(True), AdverseEvent.state == State.DECLARE, AdverseEvent.created_at >= since)
+        .order_by(AdverseEvent.id)))
+    if not events:
+        return 0
+    told = set(db.session.scalars(sa.select(Message.about_id).where(
+        Message.topic == "quality.new_event", Message.about_type == OBJECT,
+        Message.about_id.in_([e.id for e in events]))))
+    people = referent_people()
+    pending = [e for e in events if e.id not in told]
+    for event in pending:
+        notify.send(messages.new_event(event, people))
+    return len(pending)
+
+
+def _declared_summary(event: AdverseEvent) -> str:
+    return (f"{event.reference} déclaré{' anonymement' if event.anonymous else ''} : {event.category_label}, "
+            f"gravité {event.declarer_severity}, vraisemblance {event.declarer_likelihood}")
+
+
+def journal_anonymous_declarations(*, now: datetime | None = None, lookback_days: int = 31) -> int:
+    """The audit rows of the anonymous declarations of the days before today, written together in random order,
+    dated with their day only: neither their ids nor their times can be set beside another row. Idempotent."""
+    today = _day(now or utcnow())
+    events = list(db.session.scalars(sa.select(AdverseEvent).where(
+        AdverseEvent.anonymous.is_(True), AdverseEvent.created_at < today,
+        AdverseEvent.created_at >= today - timedelta(days=lookback_days))))
+    if not events:
+        return 0
+    journaled = set(db.session.scalars(sa.select(AuditEvent.object_id).where(
+        AuditEvent.action == "quality.event.declare", AuditEvent.object_type == OBJECT,
+        AuditEvent.object_id.in_([str(e.id) for e in events]))))
+    pending = [e for e in events if str(e.id) not in journaled]
+    secrets.SystemRandom().shuffle(pending)
+    for event in pending:
+        row = audit.record(actor=None, action="quality.event.declare", object_type=OBJECT, object_id=event.id,
+                           summary=_declared_summary(event),
+                           changes={"state": [None, State.DECLARE.value], "anonymous": [None, True]})
+        row.actor_label, row.at = ANONYMOUS_LABEL, _day(event.created_at)
+    db.session.flush()
+    return len(pending)
 
 
 def event_for_secret(secret: str) -> AdverseEvent | None:
@@ -221,10 +283,21 @@ def _reason(reason: Any, *, required: bool, message: str) -> str | None:
     return text
 
 
+def _event_number(value: Any) -> int | None:
+    """The number an EIAS code or a bare number names (« EIAS-00012 », « eias 12 », « 12 »)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        digits = re.fullmatch(r"\s*(?:eias\s*[-–]?\s*)?0*(\d{1,9})\s*", value, re.IGNORECASE)
+        return int(digits.group(1)) if digits else None
+    return None
+
+
 def _duplicate_target(event: AdverseEvent, duplicate_of_id: Any) -> AdverseEvent:
-    if not isinstance(duplicate_of_id, int) or isinstance(duplicate_of_id, bool):
-        raise ServiceError("validation_error", "Indiquez le numéro de l'événement que celui-ci répète.",
-                           field="duplicate_of_id")
+    duplicate_of_id = _event_number(duplicate_of_id)
+    if duplicate_of_id is None:
+        raise ServiceError("validation_error", "Indiquez le code de l'événement que celui-ci répète "
+                           "(par exemple EIAS-00012).", field="duplicate_of_id")
     original = db.session.get(AdverseEvent, duplicate_of_id) if 0 < duplicate_of_id < 2**31 else None
     if original is None or original.id == event.id:
         raise ServiceError("validation_error", "Événement d'origine introuvable (il doit être un autre "
@@ -336,6 +409,8 @@ def record_eigs(*, actor: User, event: AdverseEvent, part1_sent_on: date | None 
     reference = validation.clean_text(ars_reference)
     if reference and len(reference) > 60:
         errors["ars_reference"] = ["Au plus 60 caractères."]
+    elif reference:
+        errors.update(screening.as_field_errors(validation.findings({"ars_reference": reference})))
     if errors:
         raise ServiceError("validation_error", "Dates EIGS invalides : corrigez les champs signalés.", fields=errors)
     before = {f: getattr(event, f) for f in ("eigs_part1_sent_on", "eigs_part2_due_on", "eigs_part2_sent_on",

@@ -1,4 +1,4 @@
-"""Quality background work: the EIGS part-2 reminders (Celery beat, daily)."""
+"""Quality background work (Celery beat, daily): the EIGS part-2 reminders, the anonymous declarations' journal."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import logging
 
 from celery import shared_task
 
-from quality.register import reminders
+from quality.register import reminders, services
 
 log = logging.getLogger(__name__)
 
 EIGS_REMINDERS = "quality.tasks.eigs_reminders"
+ANONYMOUS_JOURNAL = "quality.tasks.anonymous_journal"
+ANNOUNCE_ANONYMOUS = "quality.tasks.announce_anonymous"
 
 
 @shared_task(name=EIGS_REMINDERS, ignore_result=True)
@@ -19,3 +21,19 @@ def eigs_reminders() -> int:
     sent = reminders.run()
     log.info("quality: %d EIGS reminder(s) sent", sent)
     return sent
+
+
+@shared_task(name=ANONYMOUS_JOURNAL, ignore_result=True)
+def anonymous_journal() -> int:
+    """Journal the anonymous declarations of the days before, together, in random order, with their day only."""
+    written = services.journal_anonymous_declarations()
+    log.info("quality: %d anonymous declaration(s) journaled", written)
+    return written
+
+
+@shared_task(name=ANNOUNCE_ANONYMOUS, ignore_result=True)
+def announce_anonymous() -> int:
+    """Tell the referents of the anonymous declarations of the past hour, together."""
+    told = services.announce_anonymous_declarations()
+    log.info("quality: %d anonymous declaration(s) announced", told)
+    return told

@@ -9,7 +9,7 @@ from typing import Any
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import labels
 from quality.register import vocab
-from quality.validation import TEXT_MAX, clean_text, refuse_patient_data
+from quality.validation import TEXT_MAX, clean_text, findings, not_persons, refuse_patient_data
 
 REQUIRED = "Ce champ est obligatoire."
 # Free texts screened for patient data, with the limit each one has.
@@ -92,5 +92,16 @@ def clean_declaration(data: Mapping[str, Any], *, today: date) -> dict[str, Any]
     if errors:
         raise ServiceError("validation_error", "Déclaration incomplète : corrigez les champs signalés.",
                            fields=errors)
-    refuse_patient_data({name: values[name] for name in FREE_TEXTS})
+    marked = not_persons(data.get("not_persons"))
+    texts = {name: values[name] for name in FREE_TEXTS}
+    refuse_patient_data(texts, not_persons=marked)
+    # only the marks that dismissed a finding count; the words are not kept
+    values["not_person_marks"] = _dismissed(texts, marked)
     return values
+
+
+def _dismissed(texts: dict, marked: list[str]) -> int:
+    if not marked:
+        return 0
+    return len([f for f in findings(texts) if f.kind == "name"]) - len(
+        [f for f in findings(texts, not_persons=marked) if f.kind == "name"])

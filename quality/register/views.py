@@ -9,7 +9,8 @@ from flask_wtf import FlaskForm
 from crisis_app.core.access import permission_required, public
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
-from quality.register import forms, query, ratelimit, services, vocab
+from quality import screening
+from quality.register import forms, keeplink, query, ratelimit, services, vocab
 
 bp = Blueprint("quality", __name__, url_prefix="/qualite")
 public_bp = Blueprint("quality_public", __name__)
@@ -36,12 +37,18 @@ def _declared_page(declared: services.Declared):
         flash(f"Merci : votre déclaration {declared.event.reference} est enregistrée. Un accusé de réception vous "
               "est envoyé.", "success")
         return redirect(url_for("quality.mine"))
-    link = url_for("quality_public.follow_up", secret=declared.follow_up_secret, _external=True)
-    return _once(render_template("quality/declared.html", link=link), 201)
+    return _kept_link_page(declared.event, declared.follow_up_secret, 201)
+
+
+def _kept_link_page(event, secret: str, status: int, *, sent_to: bool = False, form=None):
+    """The follow-up link with what keeps it: reference, copy button, QR code, "m'envoyer ce lien"."""
+    link = url_for("quality_public.follow_up", secret=secret, _external=True)
+    return _once(render_template("quality/declared.html", link=link, secret=secret, reference=event.reference,
+                                 qr=keeplink.qr_svg(link), sent=sent_to, form=form or forms.ConfirmForm()), status)
 
 
 def _declaration_page(form: forms.DeclarationForm, *, template_args: dict, submit):
-    status = 200
+    status, flagged = 200, []
     if form.validate_on_submit():
         try:
             return _declared_page(submit())
@@ -49,9 +56,12 @@ def _declaration_page(form: forms.DeclarationForm, *, template_args: dict, submi
             abandon()
             status = exc.status
             show_errors(form, exc)
+            flagged = list(dict.fromkeys(f.text for f in getattr(exc, "findings", [])
+                                         if f.kind == "name" and not screening.titled(f.text)))
     elif request.method == "POST":
         status = 400
-    return render_template("quality/declare.html", form=form, vocab=vocab, **template_args), status
+    return render_template("quality/declare.html", form=form, vocab=vocab, flagged_names=flagged,
+                           **template_args), status
 
 
 @bp.route("/declarer", methods=["GET", "POST"])
@@ -113,6 +123,28 @@ def public_declare(token: str):
         return _limited()
     return _declaration_page(form, template_args={"public_page": True, "cpts": current_app.config["CPTS_NAME"]},
                              submit=lambda: services.declare(actor=None, anonymous=True, data=form.declaration()))
+
+
+@public_bp.route("/suivi/envoyer", methods=["POST"])
+@public
+def send_follow_up_link():
+    """Send the follow-up link to an address typed on the spot (the secret comes in the body, never in a URL)."""
+    if not ratelimit.allow("follow_up"):
+        return _limited()
+    form = forms.ConfirmForm()
+    secret = request.form.get("secret", "")
+    event = services.event_for_secret(secret) if form.validate_on_submit() else None
+    if event is None:
+        return render_template("errors/error.html", status=404, title="Lien de suivi inconnu",
+                               message="Ce lien de suivi n'est pas valable."), 404
+    link = url_for("quality_public.follow_up", secret=secret, _external=True)
+    try:
+        keeplink.send_link(address=request.form.get("email", ""), link=link, reference=event.reference)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _kept_link_page(event, secret, exc.status)
+    flash("Lien envoyé. L'adresse n'a pas été enregistrée.", "success")
+    return _kept_link_page(event, secret, 200, sent_to=True)
 
 
 @public_bp.route("/suivi/<secret>", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
+from quality import gate
 from quality.sessions import messages as session_messages
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
@@ -40,6 +41,20 @@ def _actions(session: QualitySession) -> list[dict]:
             for a in followed_actions(session)]
 
 
+def sources(session: QualitySession) -> list[gate.Source]:
+    """Every text the minutes print."""
+    found = sessions.agenda_sources(session)
+    found += [gate.Source(f"Action n° {a.id}", a.title, session_id=session.id) for a in followed_actions(session)]
+    found += [gate.Source("Thème", t.label, session_id=session.id) for t in session.themes]
+    found.append(gate.Source("Synthèse de la séance", session.summary, session_id=session.id))
+    if session.traceur:
+        found.append(gate.Source("Patient traceur — étiquette", session.traceur.label, session_id=session.id))
+        for n, step in enumerate(session.traceur.steps, 1):
+            found += [gate.Source(f"Patient traceur — étape {n}", step.description, session_id=session.id),
+                      gate.Source(f"Patient traceur — écart {n}", step.gap, session_id=session.id)]
+    return found
+
+
 def html(session: QualitySession) -> str:
     screened = session_messages.screened
     traceur = session.traceur
@@ -52,7 +67,7 @@ def html(session: QualitySession) -> str:
         present=session.present_count, invited=len(session.participants),
         professions=sorted({p.profession for p in session.participants if p.attended and p.profession}),
         themes=[t.label for t in session.themes], summary=screened(session.summary), traceur=traceur,
-        traceur_steps=steps, now=utcnow())
+        traceur_steps=steps, now=utcnow(), passed_sentence=gate.PASSED_SENTENCE)
 
 
 def render_pdf(session: QualitySession) -> bytes:
@@ -65,6 +80,7 @@ def make(*, actor: User, session: QualitySession, send: bool = False) -> Quality
     """Write the minutes of a held session, keep them, and optionally send them to the participants."""
     if session.status is not SessionStatus.HELD:
         raise ServiceError("invalid_transition", "Le compte rendu s'établit une fois la séance tenue.", status=409)
+    gate.refuse("Le compte rendu", gate.check(sources(session)))
     pdf = render_pdf(session)
     session.minutes_pdf, session.minutes_at = pdf, utcnow()
     count = session_messages.send_minutes(session, pdf, author=actor).recipient_count if send else 0

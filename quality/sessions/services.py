@@ -17,9 +17,11 @@ from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import User
-from crisis_app.core.timez import paris_date
+from crisis_app.core.singleline import MESSAGE as SINGLE_LINE
+from crisis_app.core.singleline import is_single_line
+from crisis_app.core.timez import paris_date, paris_datetime
 from crisis_app.directory.professionals.models import Professional
-from quality import validation
+from quality import gate, validation
 from quality.analyses.models import Analysis
 from quality.register import closure, eventflow
 from quality.register.models import AdverseEvent
@@ -89,6 +91,8 @@ def _clean(data: dict[str, Any], *, session: QualitySession | None) -> dict[str,
             text = validation.clean_text(data.get(name))
             if text and len(text) > limit:
                 raise _refuse(f"Au plus {limit} caractères.", **{name: f"Au plus {limit} caractères."})
+            if not is_single_line(text):
+                raise _refuse(SINGLE_LINE, **{name: SINGLE_LINE})
             values[name] = text
     video = values.get("video_url")
     if video and not video.startswith(("https://", "http://")):
@@ -97,7 +101,7 @@ def _clean(data: dict[str, Any], *, session: QualitySession | None) -> dict[str,
                     values.get("video_url", session.video_url if session else None))
     if not place and not video:
         raise _refuse("Indiquez un lieu ou un lien de visioconférence.", place="Lieu ou visioconférence requis.")
-    validation.refuse_patient_data({k: values.get(k) for k in ("title", "place")})
+    validation.refuse_patient_data({k: values.get(k) for k in ("title", "place", "video_url")})
     if "lead_user_id" in data:
         lead = db.session.get(User, data["lead_user_id"]) if isinstance(data["lead_user_id"], int) else None
         if data["lead_user_id"] is not None and (lead is None or not lead.active):
@@ -216,7 +220,10 @@ def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Qua
         setattr(session, key, value)
     _set_people(session, data)
     people_changed = sorted(p.person_key for p in session.participants) != people_before
+    events_before = [i.event_id for i in session.items]
     _set_agenda(session, data)
+    if session.agenda_sent_at and [i.event_id for i in session.items] != events_before:
+        session.agenda_sent_at = None  # the next beat sends the agenda again, as it now stands
     _set_themes(session, data)
     session.updated_at = utcnow()
     db.session.flush()
@@ -327,6 +334,10 @@ def _open_analysis(event: AdverseEvent, pilot: User, method: str, actor: User) -
 def hold(*, actor: User, session: QualitySession, summary: str | None = None) -> QualitySession:
     """Mark the session held (its attendance taken); its summary goes into the minutes."""
     _require_scheduled(session, "la marquer tenue")
+    if session.starts_at > utcnow():
+        when = paris_datetime(session.starts_at, "%d/%m/%Y à %H:%M")
+        raise ServiceError("too_early", f"La séance est prévue le {when} : elle se marque tenue une fois commencée.",
+                           status=409)
     if session.present_count == 0:
         raise _refuse("Relevez d'abord les présents.", present_ids="Aucun présent relevé.")
     text = validation.clean_text(summary)
@@ -347,10 +358,23 @@ def agenda(session: QualitySession) -> list[dict]:
     return session_messages.agenda_lines(session, events)
 
 
+def agenda_sources(session: QualitySession) -> list[gate.Source]:
+    """The texts the agenda prints: the session's title and place, each event's description."""
+    sources = [gate.Source("Séance — titre", session.title, session_id=session.id),
+               gate.Source("Séance — lieu", session.place, session_id=session.id)]
+    ids = [i.event_id for i in session.items]
+    for event in db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.id.in_(ids))
+                                    .order_by(AdverseEvent.id)) if ids else []:
+        sources.append(gate.Source(f"{event.reference} — récit", event.description, event_id=event.id))
+    return sources
+
+
 @atomic()
 def send_agenda(*, session_id: int) -> bool:
     """Send the anonymised agenda once: the guarded UPDATE on ``agenda_sent_at`` decides, not a prior read."""
     now = utcnow()
+    if gate.check(agenda_sources(db.session.get(QualitySession, session_id))):
+        return False  # blocked: the session's page shows what to redact; the next beat tries again
     claimed = db.session.execute(sa.update(QualitySession).where(
         QualitySession.id == session_id, QualitySession.agenda_sent_at.is_(None),
         QualitySession.status == SessionStatus.SCHEDULED).values(agenda_sent_at=now)

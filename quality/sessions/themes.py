@@ -23,6 +23,7 @@ def add_theme(*, actor: User, label: str) -> QualityTheme:
     text = validation.clean_text(label)
     if not text or len(text) > 120:
         raise _refuse("Nommez le thème (120 caractères au plus).", "label")
+    validation.refuse_patient_data({"label": text})
     if db.session.scalar(sa.select(QualityTheme.id).where(sa.func.lower(QualityTheme.label) == text.lower())):
         raise _refuse("Ce thème existe déjà.", "label")
     theme = QualityTheme(label=text, active=True)

@@ -36,6 +36,7 @@ def _label(value: Any) -> str:
                                       not any(c.isdigit() for c in label)):
         raise _refuse("Étiquette pseudonyme attendue, par exemple « Patient A » ou « PT-2026-03 » : jamais un "
                       "nom.", "label")
+    validation.refuse_patient_data({"label": label})
     return label
 
 

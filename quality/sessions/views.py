@@ -12,9 +12,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.models import User
+from crisis_app.directory.audiences import services as audiences
+from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.professionals.models import Professional
+from quality import gate
+from quality import people as who
 from quality.analyses.models import Analysis
+from quality.analyses.vocab import AnalysisMethod
 from quality.blueprints import actor, admin_bp, form_ints, run_and_go_back
 from quality.blueprints import programme_bp as bp
 from quality.register import forms
@@ -40,6 +44,16 @@ def _starts_at() -> datetime | None:
         return None
 
 
+def _with_groups(professional_ids: list[int], audience_ids: list[int]) -> list[int]:
+    """The people ticked one by one and the members of the groups ticked (an audience of the directory)."""
+    ids = list(professional_ids)
+    for audience_id in audience_ids:
+        audience = db.session.get(Audience, audience_id) if 0 < audience_id < 2**31 else None
+        if audience is not None:
+            ids += [p.id for p in audiences.resolve(audience) if p.id not in ids]
+    return ids
+
+
 @bp.route("/seances/nouvelle", methods=["GET", "POST"])
 @permission_required("quality.manage")
 def session_new():
@@ -47,7 +61,8 @@ def session_new():
         data = {"kind": request.form.get("kind"), "starts_at": _starts_at(), "title": request.form.get("title"),
                 "duration_minutes": request.form.get("duration_minutes", type=int),
                 "place": request.form.get("place"), "video_url": request.form.get("video_url"),
-                "professional_ids": form_ints("professional_ids"), "user_ids": [actor().id],
+                "professional_ids": _with_groups(form_ints("professional_ids"), form_ints("audience_ids")),
+                "user_ids": [actor().id],
                 "event_ids": form_ints("event_ids"), "theme_ids": form_ints("theme_ids")}
         try:
             session = sessions.schedule(actor=actor(), data=data, invite=request.form.get("invite") == "oui")
@@ -63,6 +78,7 @@ def session_new():
                                 .order_by(AdverseEvent.id)).all()
     themes = db.session.scalars(sa.select(QualityTheme).where(QualityTheme.active.is_(True))).all()
     return render_template("quality/session_new.html", form=forms.ConfirmForm(), people=people, events=events,
+                           groups=audiences.list_audiences(),
                            themes=themes, kinds=list(words.SessionKind))
 
 
@@ -78,11 +94,23 @@ def session_page(session_id: int):
                            agenda=sessions.agenda(session), decisions=list(words.Decision),
                            pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
                            words=words, followed=minutes.followed_actions(session) if manage else [],
+                           blockers=gate.check(minutes.sources(session)) if manage else [],
+                           methods=[(m.value, m.label) for m in AnalysisMethod],
+                           eligible=_eligible_events(session) if manage else [],
+                           default_method="alarm" if session.kind.value == "rmm" else "orion",
                            today=utcnow().date())
 
 
+def _eligible_events(session):
+    """Events that may be on the agenda: those oriented to a session, and those already on it."""
+    on_it = [i.event_id for i in session.items]
+    return db.session.scalars(sa.select(AdverseEvent).where(sa.or_(
+        AdverseEvent.state.in_(sessions.AGENDA_STATES), AdverseEvent.id.in_(on_it or [-1])))
+        .order_by(AdverseEvent.id)).all()
+
+
 def sessions_pilots():
-    return db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+    return who.acting_accounts()
 
 
 @bp.route("/seances/<int:session_id>/<step>", methods=["POST"])
@@ -100,6 +128,7 @@ def session_step(session_id: int, step: str):
                                              event_id=request.form.get("event_id", type=int),
                                              decision=request.form.get("decision"),
                                              pilot_user_id=request.form.get("pilot_user_id", type=int),
+                                             method=request.form.get("method") or None,
                                              note=request.form.get("note")), "Décision enregistrée."),
         "tenue": (lambda: sessions.hold(actor=actor(), session=session, summary=request.form.get("summary")),
                   "Séance marquée tenue."),
@@ -108,6 +137,9 @@ def session_step(session_id: int, step: str):
         "retour-patient": (lambda: traceur.patient_feedback(actor=actor(), traceur=session.traceur,
                                                             text=request.form.get("patient_feedback")),
                            "Retour au patient enregistré."),
+        "ordre-du-jour": (lambda: sessions.update(actor=actor(), session=session,
+                                                  data={"event_ids": form_ints("event_ids")}),
+                          "Ordre du jour mis à jour ; il sera renvoyé aux participants s'il l'avait été."),
         "compte-rendu": (lambda: minutes.make(actor=actor(), session=session,
                                               send=request.form.get("send") == "oui"), "Compte rendu établi."),
     }

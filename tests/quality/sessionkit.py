@@ -34,3 +34,17 @@ def action_for(referent, event, **overrides):
             "due_on": utcnow().date() + timedelta(days=30)}
     data.update(overrides)
     return actions.create(actor=referent, data=data)
+
+
+def started(session, *, hours: int = 2):
+    """The session moved to have begun ``hours`` ago (a session is held once begun)."""
+    import sqlalchemy as sa
+
+    from crisis_app.core.db import db
+    from quality.sessions.models import QualitySession
+
+    db.session.execute(sa.update(QualitySession).where(QualitySession.id == session.id)
+                       .values(starts_at=utcnow() - timedelta(hours=hours)))
+    db.session.commit()
+    db.session.refresh(session)
+    return session

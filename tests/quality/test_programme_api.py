@@ -14,10 +14,10 @@ from crisis_app.directory.professionals import services as directory_services
 from quality.action_followup import actions
 from quality.indicators import services as indicators
 from quality.sessions import services as sessions
-from quality.sessions.models import QualityTheme
+from quality.sessions.models import QualitySession, QualityTheme
 from tests import factories
 from tests.quality.conftest import row_counts
-from tests.quality.sessionkit import action_for, crex, event_for_crex
+from tests.quality.sessionkit import action_for, crex, event_for_crex, started
 
 NOT_REFERENTS = [r for r in Role if r is not Role.QUALITY_REFERENT]
 
@@ -48,6 +48,7 @@ def test_a_referent_schedules_invites_takes_attendance_and_writes_minutes(client
     present = [p["id"] for p in created.json["participants"]]
     answer = client.post(f"/api/v1/quality/sessions/{sid}/attendance", json={"present_ids": present}, headers=headers)
     assert answer.status_code == 200 and all(p["attended"] for p in answer.json["participants"])
+    started(db.session.get(QualitySession, sid))
     assert client.post(f"/api/v1/quality/sessions/{sid}/held", json={}, headers=headers).status_code == 200
     assert client.post(f"/api/v1/quality/sessions/{sid}/minutes", json={"send": True},
                        headers=headers).status_code == 200
@@ -136,7 +137,7 @@ def test_indicators_match_a_hand_counted_year(referent, personas):
     for ses, who in present.items():
         ids = [x.id for x in ses.participants if (x.professional_id in who) or (x.user_id and None in who)]
         sessions.set_attendance(actor=referent, session=ses, present_ids=ids)
-        sessions.hold(actor=referent, session=ses)
+        sessions.hold(actor=referent, session=started(ses, hours=1))
     sessions.cancel(actor=referent, session=cancelled)
     sessions.set_attendance(actor=referent, session=planned, present_ids=[planned.participants[0].id])
     verified = action_for(referent, events[0], due_on=date(year, 12, 31))

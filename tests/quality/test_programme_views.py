@@ -129,3 +129,30 @@ def test_an_executable_is_not_kept_as_evidence(login, personas, referent):
     assert "Formats acceptés" in response.text
     db.session.refresh(action)
     assert action.evidence_filename is None
+
+
+def test_the_referent_finds_analyses_and_actions_in_the_menu_and_others_do_not(login, personas):
+    page = login(personas[Role.QUALITY_REFERENT]).get("/").text
+    assert 'href="/qualite/analyses"' in page and 'href="/qualite/actions"' in page
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.PROFESSIONAL, Role.ARS_OBSERVER])
+def test_the_analyses_and_actions_links_are_not_shown_to_who_cannot_open_them(login, personas, role):
+    page = login(personas[role]).get("/").text
+    assert 'href="/qualite/analyses"' not in page and 'href="/qualite/actions"' not in page
+
+
+def test_the_eigs_card_says_how_many_days_are_left_in_words(login, personas, referent):
+    from datetime import date
+
+    from quality.register import services
+    from tests.quality.conftest import declare
+
+    event = declare(personas[Role.PROFESSIONAL].user, severity=5, likelihood=2).event
+    services.triage(actor=referent, event=event, severity=5, likelihood=2, decision="eigs")
+    services.record_eigs(actor=referent, event=event, part1_sent_on=date.today() - timedelta(days=30))
+    db.session.commit()
+    page = login(personas[Role.QUALITY_REFERENT]).get("/").text
+    left = (event.eigs_part2_due_on - date.today()).days
+    text = page.replace("\u00a0", " ").replace("\u202f", " ")
+    assert f"dans {left} jours" in text and "J+" not in text

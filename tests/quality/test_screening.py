@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from stdnum.fr import nir
 
-from quality.screening import as_field_errors, screen, screen_text
+from quality.screening import as_field_errors, people_pattern, screen, screen_text
+from tests.quality import screening_corpus as corpus
 
 TODAY = date(2026, 11, 30)
 VALID_NIR = "1850578006084" + nir.calc_check_digits("1850578006084")
@@ -31,10 +32,10 @@ def test_a_corsican_nir_is_found():
                  f"{number[10:13]} {number[13:]}")[-1][0] == "nir"
 
 
-def test_a_fifteen_digit_number_with_a_wrong_key_is_not_a_nir():
+def test_a_nir_with_a_wrong_key_or_without_its_key_is_still_found():
     wrong = VALID_NIR[:-2] + f"{(int(VALID_NIR[-2:]) + 1) % 97:02d}"
-    assert [k for k, _ in kinds(f"lot {wrong}")] != ["nir"]
-    assert all(k != "nir" for k, _ in kinds(f"lot {wrong}"))
+    assert [k for k, _ in kinds(f"NIR {wrong}")] == ["nir"]
+    assert [k for k, _ in kinds(f"carte vitale {VALID_NIR[:13]}")] == ["nir"]
 
 
 def test_a_nir_is_not_reported_a_second_time_as_a_phone_number():
@@ -93,3 +94,51 @@ def test_findings_name_their_field_and_what_was_found():
 def test_several_findings_in_one_text_come_in_reading_order():
     text = "Mme X, née le 2 mai 1941, tél 06 12 34 56 78, mail x@y.fr"
     assert [k for k, _ in kinds(text)] == ["birth_date", "phone", "email"]
+
+
+def test_the_corpus_meets_the_aims_of_the_issue():
+    """Counts, not times (times are bench/screening.py's): ≥ 95 % of names, ≤ 5 % name-free flagged, no escape."""
+    figures = corpus.measure(lambda field, text: screen_text(field, text, today=TODAY))
+    assert figures["names"] >= 80 and figures["name_free"] >= 100
+    assert figures["names_caught"] * 100 >= 95 * figures["names"], figures["names_missed"]
+    assert figures["name_free_flagged"] * 100 <= 5 * figures["name_free"], figures["flagged"]
+    assert figures["patient_data_missed"] == []
+
+
+@pytest.mark.parametrize("text,kind", corpus.PATIENT_DATA)
+def test_each_escape_of_issue_17_is_caught(text, kind):
+    assert kind in [k for k, _ in kinds(text)]
+
+
+def test_a_name_is_shown_with_how_to_rewrite_it():
+    [finding] = screen_text("description", "Mme Josette Martin a reçu une double dose.", today=TODAY)
+    assert (finding.kind, finding.text) == ("name", "Mme Josette Martin")
+    assert "« Mme X »" in finding.message and "« Mme Josette Martin »" in finding.message
+
+
+def test_the_rewrite_the_screen_advises_passes():
+    assert kinds("Mme X a reçu une double dose ; la patiente a été surveillée.") == []
+
+
+def test_a_word_marked_as_not_a_person_is_not_flagged_again():
+    text = "Traitement par Zorvexil interrompu par Mme Durand."
+    assert kinds(text) == [("name", "Zorvexil"), ("name", "Mme Durand")]  # an unknown drug the model reads as a name
+    left = screen_text("d", text, today=TODAY, not_persons=["Zorvexil"])
+    assert [(f.kind, f.text) for f in left] == [("name", "Mme Durand")]
+
+
+def test_a_professional_of_the_directory_named_in_a_text_is_found():
+    people = people_pattern([("Odile", "Sarrazin"), ("Paul", "Blanc")])
+    found = [(f.kind, f.text) for f in screen_text("d", "Oubli signalé par odile sarrazin, puis vu par Sarrazin.",
+                                                   today=TODAY, people=people)]
+    assert found == [("professional", "odile sarrazin"), ("professional", "Sarrazin")]
+    assert screen_text("d", "Pansement blanc refait.", today=TODAY, people=people) == []
+
+
+def test_a_titled_name_is_a_name_even_when_a_professional_bears_the_surname():
+    people = people_pattern([("Paul", "Martin")])
+    found = [(f.kind, f.text) for f in screen_text("d", "Mme Josette Martin a reçu une double dose.",
+                                                   today=TODAY, people=people)]
+    assert found == [("name", "Mme Josette Martin")]
+    assert [(f.kind, f.text) for f in screen_text("d", "Vu avec paul martin hier.", today=TODAY, people=people)] \
+        == [("professional", "paul martin")]

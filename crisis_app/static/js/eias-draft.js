@@ -5,6 +5,22 @@
 
   document.querySelectorAll("[data-draft-clear]").forEach(function (el) { clear(el.getAttribute("data-draft-clear")); });
 
+  // "Copier le lien": the follow-up link to the clipboard (selected for a manual copy where the API is refused).
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) { return; }
+      field.select();
+      var done = function () { button.textContent = button.getAttribute("data-copied") || "Copié"; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+      } else {
+        document.execCommand("copy");
+        done();
+      }
+    });
+  });
+
   var form = document.querySelector("form[data-draft-key]");
   if (!form) { return; }
   var key = form.getAttribute("data-draft-key");
@@ -54,6 +70,9 @@
   form.addEventListener("change", save);
   var button = form.querySelector("[data-draft-clear-button]");
   if (button) {
-    button.addEventListener("click", function () { clear(key); form.reset(); if (status) { status.hidden = true; } });
+    button.addEventListener("click", function () {
+      if (!window.confirm("Effacer le brouillon ? Ce que vous avez écrit sera perdu.")) { return; }
+      clear(key); form.reset(); if (status) { status.hidden = true; }
+    });
   }
 })();

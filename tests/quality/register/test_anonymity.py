@@ -113,3 +113,66 @@ def test_the_named_control_case_is_caught_by_the_same_scan(client, login, person
     assert response.status_code == 302
     with pytest.raises(AssertionError):
         _assert_no_trace(before, declarer, [])
+
+
+def test_audit_rows_say_nothing_of_when_an_anonymous_declaration_was_made(client, login, personas, declarer):
+    """Issue 17.1: the coordinator saw the professional's login, then the next audit id "déclaré anonymement"."""
+    from datetime import timedelta
+
+    from crisis_app.core.models import AuditEvent
+
+    login(personas[Role.PROFESSIONAL])
+    token = csrf_token(client, "/qualite/declarer")
+    last_before = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+    for _ in range(3):
+        response = client.post("/qualite/declarer", data={**_form(), "anonymous": "oui", "csrf_token": token})
+        assert response.status_code == 201
+    named = client.post("/qualite/declarer", data={**_form(), "anonymous": "non", "csrf_token": token})
+    assert named.status_code == 302
+    written = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.id > last_before)).all()
+    assert [r.summary for r in written if "anonymement" in r.summary] == []  # nothing at the moment
+    events = db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.anonymous.is_(True))).all()
+    assert len(events) == 3 and {(e.created_at.hour, e.created_at.minute) for e in events} == {(0, 0)}
+    # the night after: the day's anonymous declarations journaled together, dated with their day only
+    assert services.journal_anonymous_declarations(now=events[0].created_at + timedelta(days=1, hours=2)) == 3
+    db.session.commit()
+    rows = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.summary.like("%anonymement%"))
+                              .order_by(AuditEvent.id)).all()
+    assert len(rows) == 3 and min(r.id for r in rows) > max(r.id for r in written)
+    assert {r.at.replace(tzinfo=None) for r in rows} == {events[0].created_at.replace(tzinfo=None)}
+    assert all(r.actor_id is None and declarer.email not in r.actor_label for r in rows)
+
+
+def test_the_register_lists_an_anonymous_declaration_after_the_named_ones_of_its_day(login, personas, declarer):
+    from tests.quality.conftest import declare
+
+    first = declare(declarer).event
+    anonymous = declare(None, anonymous=True).event
+    last = declare(declarer).event
+    page = login(personas[Role.QUALITY_REFERENT]).get("/qualite/registre").text
+    positions = [page.index(e.reference) for e in (last, first, anonymous)]
+    assert positions == sorted(positions)
+
+
+def test_the_rate_limit_keeps_no_time_finer_than_the_hour_in_redis(app, client, personas, monkeypatch):
+    import redis
+
+    from tests.services import REDIS_URL, redis_error
+
+    if redis_error() is not None:
+        pytest.skip("needs Redis (VIGIE_TEST_REDIS_URL)")
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", REDIS_URL)
+    app.extensions.pop("vigie_quality_limiter", None)
+    store = redis.Redis.from_url(REDIS_URL)
+    for key in store.scan_iter("vigie:quality:tries:*"):
+        store.delete(key)
+    link = services.renew_public_link(actor=personas[Role.COORDINATOR].user)
+    client.environ_base["REMOTE_ADDR"] = ADDRESS
+    token = csrf_token(client, f"/declarer/{link}")
+    assert client.post(f"/declarer/{link}", data={**_form(), "csrf_token": token}).status_code == 201
+    keys = list(store.scan_iter("vigie:quality:*"))
+    assert len(keys) == 1 and ADDRESS.encode() not in keys[0]
+    assert store.get(keys[0]) == b"1"  # a counter, not a list of times
+    expires_at = store.execute_command("EXPIRETIME", keys[0])
+    assert expires_at % 3600 == 0  # it ends on a whole hour, whatever the moment of the declaration
+    app.extensions.pop("vigie_quality_limiter", None)

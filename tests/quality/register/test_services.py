@@ -14,6 +14,7 @@ from crisis_app.core.roles import Role
 from quality.register import reminders, rules, services
 from quality.register.models import AdverseEvent, AdverseEventStep
 from quality.register.vocab import State
+from tests import factories
 from tests.quality.conftest import declare, row_counts, snapshot
 
 VALID_NIR = "2690299341732" + nir.calc_check_digits("2690299341732")
@@ -31,12 +32,14 @@ def _audit(event_id):
 
 
 def test_a_named_declaration_keeps_its_author_and_thanks_them_through_the_outbox(people, sent):
-    author, _ = people
+    author, referent = people
     declared = declare(author)
     event = declared.event
     assert event.declarer_user_id == author.id and not event.anonymous and declared.follow_up_secret is None
     assert event.state is State.DECLARE and event.severity == 2 and event.criticality == 6
-    assert [m.topic for m in sent] == ["quality.ack"] and sent[0].recipients[0].email == author.email
+    assert [m.topic for m in sent] == ["quality.ack", "quality.new_event"]
+    assert sent[0].recipients[0].email == author.email and sent[1].recipients[0].email == referent.email
+    assert author.full_name not in sent[1].email_text and event.reference in sent[1].subject
     assert "Deux anticoagulants" not in sent[0].email_text  # an e-mail repeats no detail of the event
     assert _audit(event.id)[0].actor_id == author.id
 
@@ -49,10 +52,14 @@ def test_an_anonymous_declaration_keeps_only_the_hash_of_its_follow_up_secret(pe
     assert event.follow_up_hash == services.hash_secret(secret) and len(secret) >= 32
     assert services.event_for_secret(secret).id == event.id and services.event_for_secret(secret + "x") is None
     assert not any(secret in str(row) for rows in snapshot().values() for row in rows)
+    assert _audit(event.id) == []  # journaled the next night, with the others of its day
+    assert (event.created_at.hour, event.created_at.minute, event.created_at.second) == (0, 0, 0)
+    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=2)) == 1
     audit_row = _audit(event.id)[0]
     assert audit_row.actor_id is None and audit_row.actor_label == services.ANONYMOUS_LABEL
     assert author.full_name not in audit_row.summary and author.email not in audit_row.summary
-    assert event.created_at.minute == 0 and event.created_at.second == 0 and audit_row.at == event.created_at
+    assert audit_row.at == event.created_at
+    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=3)) == 0
 
 
 def test_without_an_account_a_declaration_must_be_anonymous():
@@ -294,3 +301,29 @@ def test_the_daily_beat_task_sends_what_is_due_and_nothing_twice(app, people, se
     assert tasks.eigs_reminders() == 1
     assert tasks.eigs_reminders() == 0
     assert "quality-eigs-reminders" in app.extensions["celery"].conf.beat_schedule
+
+
+def test_a_grave_declaration_reaches_the_referent_by_sms_too_with_the_ars_deadline(people, sent):
+    author, referent = people
+    entry = factories.reachable_professional(channels=("sms", "email"))
+    entry.user_id = referent.id
+    db.session.commit()
+    event = declare(author, severity=5, likelihood=2).event
+    [told] = [m for m in sent if m.topic == "quality.new_event"]
+    assert "sans délai" in told.sms_text and event.reference in told.sms_text
+    [recipient] = told.recipients
+    assert recipient.email == referent.email and recipient.sms == entry.mobile_phone
+    assert set(recipient.channels) == {"sms", "email"}
+
+
+def test_anonymous_declarations_are_announced_together_by_the_hourly_task(people, sent):
+    author, referent = people
+    first = declare(author, anonymous=True).event
+    second = declare(None, anonymous=True).event
+    assert [m.topic for m in sent] == []  # nothing at the moment of the declaration
+    assert services.announce_anonymous_declarations() == 2
+    db.session.commit()
+    told = [m for m in sent if m.topic == "quality.new_event"]
+    assert sorted(m.about_id for m in told) == sorted([first.id, second.id])
+    assert {r.email for m in told for r in m.recipients} == {referent.email}
+    assert services.announce_anonymous_declarations() == 0

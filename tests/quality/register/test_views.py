@@ -51,7 +51,7 @@ def test_a_named_declaration_from_the_form_lands_in_my_declarations(client, logi
     mine = _text(client.get("/qualite/mes-declarations"))
     assert event.reference in mine and "Déclaré" in mine
     assert client.get(f"/qualite/mes-declarations/{event.id}").status_code == 200
-    assert [m.topic for m in sent] == ["quality.ack"]
+    assert [m.topic for m in sent] == ["quality.ack", "quality.new_event"]
 
 
 def test_a_nir_in_the_form_is_named_with_its_field_and_nothing_is_stored(client, login, personas):
@@ -275,3 +275,81 @@ def test_each_eigs_part_downloads_as_a_pdf_holding_the_prefilled_text(client, lo
     assert client.get(f"/qualite/evenements/{event.id}/eigs/partie-3.pdf").status_code == 404
     plain = declare(personas[Role.PROFESSIONAL].user).event
     assert client.get(f"/qualite/evenements/{plain.id}/eigs/partie-1.pdf").status_code == 404
+
+
+def test_a_flagged_word_marked_as_not_a_person_is_accepted_and_only_counted(client, personas):
+    database = db
+    link = services.renew_public_link(actor=personas[Role.COORDINATOR].user)
+    text = "Relais par Zorvexil oublié à la sortie, patiente revue le lendemain."
+    refused = form_post(client, f"/declarer/{link}", _form(description=text))
+    assert refused.status_code == 422 and 'data-testid="not-a-person"' in refused.text
+    assert "« Zorvexil »" in refused.text and "« Mme X »" in refused.text
+    accepted = form_post(client, f"/declarer/{link}", {**_form(description=text), "not_person": "Zorvexil"})
+    assert accepted.status_code == 201
+    event = database.session.scalar(sa.select(AdverseEvent).order_by(AdverseEvent.id.desc()))
+    assert event.not_person_marks == 1 and event.description == text
+    row = " ".join(str(c) for c in database.session.execute(
+        sa.select(AdverseEvent.__table__).where(AdverseEvent.id == event.id)).one() if c != text)
+    assert "Zorvexil" not in row.replace(event.search_text, "")
+
+
+def test_marking_a_name_as_not_a_person_does_not_let_a_title_through(client, personas):
+    link = services.renew_public_link(actor=personas[Role.COORDINATOR].user)
+    text = "Mme Lefèvre a reçu une double dose."
+    for marked in ("Lefèvre", "Mme Lefèvre"):
+        response = form_post(client, f"/declarer/{link}", {**_form(description=text), "not_person": marked})
+        assert response.status_code == 422 and 'data-testid="not-a-person"' not in response.text
+
+
+def test_renewing_the_public_link_asks_first_and_the_poster_carries_the_new_one(client, login, personas):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    login(personas[Role.COORDINATOR])
+    form_post(client, "/qualite/parametres/lien-public", {}, token_from="/qualite/parametres")
+    first = services.settings().public_token
+    page = client.get("/qualite/parametres").text
+    assert 'name="confirm"' in page and "cessera aussitôt de fonctionner" in page
+    unconfirmed = form_post(client, "/qualite/parametres/lien-public", {}, token_from="/qualite/parametres")
+    assert unconfirmed.status_code == 302 and services.settings().public_token == first
+    form_post(client, "/qualite/parametres/lien-public", {"confirm": "oui"}, token_from="/qualite/parametres")
+    second = services.settings().public_token
+    assert second != first
+    poster = client.get("/qualite/parametres/affiche.pdf")
+    assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(poster.data)).pages).replace("\n", "")
+    assert second in text and first not in text and "anonyme" in text
+
+
+@pytest.mark.parametrize("role", NOT_COORDINATOR)
+def test_only_the_coordinator_prints_the_poster(client, login, personas, role):
+    services.renew_public_link(actor=personas[Role.COORDINATOR].user)
+    login(personas[role])
+    assert client.get("/qualite/parametres/affiche.pdf").status_code == 403
+
+
+def test_the_declarer_keeps_the_link_by_reference_qr_and_an_e_mail_not_stored(client, personas):
+    from crisis_app.core.notifications.models import MessageRecipient
+
+    link = services.renew_public_link(actor=personas[Role.COORDINATOR].user)
+    response = form_post(client, f"/declarer/{link}", _form())
+    assert response.status_code == 201
+    event = db.session.scalar(sa.select(AdverseEvent).order_by(AdverseEvent.id.desc()))
+    assert f'data-testid="declared-reference">{event.reference}<' in response.text
+    assert 'data-copy="follow-up"' in response.text and "<svg" in response.text
+    secret = re.search(r'name="secret" value="([^"]+)"', response.text).group(1)
+    before = row_counts()
+    sent = client.post("/suivi/envoyer", data={"csrf_token": csrf_token(client, f"/suivi/{secret}"),
+                                               "secret": secret, "email": "moi.perso@exemple.fr"})
+    assert sent.status_code == 200 and "Lien envoyé" in sent.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageRecipient)
+                             .where(MessageRecipient.email == "moi.perso@exemple.fr")) == 0
+    changed = {t: n for t, n in row_counts().items() if n != before.get(t)}
+    assert set(changed) <= {"outbox_message"}  # only the embedded mode's "what would have left" page
+    bad = client.post("/suivi/envoyer", data={"csrf_token": csrf_token(client, f"/suivi/{secret}"),
+                                              "secret": secret, "email": "pas-une-adresse"})
+    assert bad.status_code == 422 and "Adresse e-mail invalide" in bad.text
+    unknown = client.post("/suivi/envoyer", data={"csrf_token": csrf_token(client, f"/suivi/{secret}"),
+                                                  "secret": secret + "x", "email": "moi.perso@exemple.fr"})
+    assert unknown.status_code == 404

@@ -15,12 +15,12 @@ from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from quality import screening
 from quality.analyses.models import Analysis
-from quality.register import services
+from quality.register import redaction, services
 from quality.register.vocab import State
 from quality.sessions import services as sessions
 from quality.sessions.vocab import SessionStatus
 from tests.quality.conftest import declare, row_counts
-from tests.quality.sessionkit import crex, event_for_crex
+from tests.quality.sessionkit import crex, event_for_crex, started
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_a_cancelled_session_sends_method_cancel_and_cannot_be_cancelled_twice(r
 def test_every_session_change_writes_an_audit_row(referent):
     session = crex(referent, invite=True)
     sessions.set_attendance(actor=referent, session=session, present_ids=[p.id for p in session.participants[:2]])
-    sessions.hold(actor=referent, session=session, summary="Deux événements revus.")
+    sessions.hold(actor=referent, session=started(session), summary="Deux événements revus.")
     actions = set(db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "quality_session",
                                                                          AuditEvent.object_id == str(session.id))))
     assert {"quality.session.schedule", "quality.session.invite", "quality.session.attendance",
@@ -96,7 +96,7 @@ def test_every_session_change_writes_an_audit_row(referent):
 def test_holding_a_session_without_attendance_is_refused(referent):
     session = crex(referent)
     with pytest.raises(ServiceError) as refused:
-        sessions.hold(actor=referent, session=session)
+        sessions.hold(actor=referent, session=started(session))
     assert "present_ids" in refused.value.fields
 
 
@@ -141,6 +141,10 @@ def test_the_agenda_names_no_declarer_and_holds_no_text_the_screen_refuses(refer
                        {"d": "Patient joint au 06 12 34 56 78 pour le suivi.", "i": anonymous.id})
     db.session.commit()
     session = crex(referent, [named, anonymous], days=3)
+    assert sessions.agendas_due() == 0 and _messages("quality.session.agenda") == []  # blocked until redacted
+    redaction.redact(actor=referent, event=anonymous, field="description", passage="06 12 34 56 78",
+                     replacement="patient")
+    db.session.commit()
     sessions.agendas_due()
     [message] = _messages("quality.session.agenda")
     assert declarer.full_name not in message.email_text and declarer.email not in message.email_text
@@ -163,7 +167,13 @@ def test_the_minutes_pdf_holds_no_declarer_no_participant_name_and_nothing_the_s
     session = crex(referent, [event], invite=True)
     names = [p.name for p in session.participants]
     sessions.set_attendance(actor=referent, session=session, present_ids=[p.id for p in session.participants])
-    sessions.hold(actor=referent, session=session, summary="Revue des sorties d'hospitalisation.")
+    sessions.hold(actor=referent, session=started(session), summary="Revue des sorties d'hospitalisation.")
+    with pytest.raises(ServiceError):
+        minutes.make(actor=referent, session=session, send=True)  # blocked until redacted
+    db.session.rollback()
+    redaction.redact(actor=referent, event=event, field="description", passage="06 12 34 56 78",
+                     replacement="patient")
+    db.session.commit()
     minutes.make(actor=referent, session=session, send=True)
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(session.minutes_pdf)).pages)
     assert event.reference in text and "Revue des sorties" in text
@@ -242,3 +252,21 @@ def test_a_session_decision_that_closes_an_event_is_one_unit_of_work(referent, d
                                                                     AdverseEventStep.to_state == State.CLOTURE))
     decisions = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "quality.session.decision"))
     assert len(closures.all()) == 1 and len(decisions.all()) == 1
+
+
+def test_a_session_cannot_be_held_before_its_date_nor_counted_then(referent, declarer):
+    """Issue 17.12: a session dated 24/12 was marked held on 06/12 and counted in the annual report."""
+    from quality.indicators import services as indicators
+    from quality.sessions.models import QualitySession
+
+    session = crex(referent, [event_for_crex(referent, declarer)], days=10)
+    sessions.set_attendance(actor=referent, session=session, present_ids=[p.id for p in session.participants])
+    with pytest.raises(ServiceError) as refused:
+        sessions.hold(actor=referent, session=session, summary="Tenue en avance.")
+    assert refused.value.status == 409 and "une fois commencée" in refused.value.message
+    db.session.refresh(session)
+    assert session.status.value == "scheduled"
+    # a row marked held earlier (before this rule) is not counted while its date is to come
+    db.session.execute(sa.update(QualitySession).where(QualitySession.id == session.id).values(status="held"))
+    db.session.commit()
+    assert sum(indicators.compute(session.starts_at.year)["sessions_held"].values()) == 0
