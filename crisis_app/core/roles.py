@@ -53,8 +53,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "alerts.send": frozenset({Role.CRISIS_REFERENT}),
     # the outbox: every message sent and its deliveries; attachments (RETEX, minutes) are downloaded by the
     # coordinator and the référents; the demo's "my messages" lets anyone see what they would have received
+    # coordinator and the référents; the demo's "my messages" lets anyone see what they would have received.
+    # outbox.open opens the pages; what each reader sees there is the messages whose domain permission they hold
+    # (outbox.read for the general ones: stock, directory campaigns): the quality référent opens her invitations,
+    # minutes and .ics, and nothing of the crisis side.
+    "outbox.open": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL, Role.QUALITY_REFERENT}),
     "outbox.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
-    "outbox.attachments": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "outbox.attachments": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.QUALITY_REFERENT}),
     "outbox.mine": ALL_ROLES,
     # plan: the référent and the coordinator write it, the référent validates; the cellule and the ARS read it;
     # a professional sees only what it asks of them

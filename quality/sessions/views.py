@@ -12,6 +12,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.notifications import outbox
 from crisis_app.directory.audiences import services as audiences
 from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.professionals.models import Professional
@@ -95,6 +96,7 @@ def session_page(session_id: int):
                            pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
                            words=words, followed=minutes.followed_actions(session) if manage else [],
                            blockers=gate.check(minutes.sources(session)) if manage else [],
+                           sent=outbox.messages_about("quality_session", session.id, actor()),
                            methods=[(m.value, m.label) for m in AnalysisMethod],
                            eligible=_eligible_events(session) if manage else [],
                            default_method="alarm" if session.kind.value == "rmm" else "orion",

@@ -104,12 +104,22 @@ def test_the_coordinator_downloads_an_attachment_and_the_cellule_may_not(client,
     assert other.status_code == 404
 
 
-@pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.QUALITY_REFERENT, Role.ARS_OBSERVER])
+@pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.ARS_OBSERVER])
 def test_roles_outside_the_crisis_team_do_not_read_the_outbox(client, personas, login, role, enqueued):
     message = _send()
     db.session.commit()
     login(personas[role])
     for url in ("/messages", f"/messages/{message.id}", f"/messages/{message.id}/export.csv", "/boite-d-envoi"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_quality_referent_opens_the_outbox_but_not_the_crisis_side_s_messages(client, personas, login, enqueued):
+    message = _send()
+    db.session.commit()
+    login(personas[Role.QUALITY_REFERENT])
+    listing = client.get("/messages")
+    assert listing.status_code == 200 and message.subject not in listing.text
+    for url in (f"/messages/{message.id}", f"/messages/{message.id}/export.csv"):
         assert client.get(url).status_code == 403, url
 
 

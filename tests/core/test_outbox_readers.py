@@ -133,8 +133,12 @@ def test_a_copied_mobile_and_e_mail_do_not_give_a_colleague_s_messages(client, p
     colleague = factories.reachable_professional()
     mine = factories.reachable_professional()
     mine.user_id = me.id  # the entry linked to the account
+    # the copied details (the directory refuses a shared mobile unless the coordinator marks it shared: marked here,
+    # so that only what /mes-messages matches on is tested)
+    db.session.execute(sa.text("UPDATE professional SET mobile_shared = :t WHERE id IN (:a, :b)"),
+                       {"t": True, "a": colleague.id, "b": mine.id})
     db.session.execute(sa.text("UPDATE professional SET email = :e, mobile_phone = :m WHERE id = :id"),
-                       {"e": colleague.email, "m": colleague.mobile_phone, "id": mine.id})  # the copied details
+                       {"e": colleague.email, "m": colleague.mobile_phone, "id": mine.id})
     for person, subject in ((colleague, "Pour la collègue"), (mine, "Pour moi")):
         _send("stock.warnings", subject, recipients=[outbox.Recipient(
             name=person.display_name, email=person.email, ref_type="professional", ref_id=person.id)])

@@ -337,14 +337,25 @@ def receive_reply(reply: SmsReply) -> str | None:
 
 
 def readable_permissions(user) -> list[str]:
-    """The read permissions whose messages ``user`` may open in the outbox pages (none without ``outbox.read``)."""
-    if user is None or not user.may("outbox.read"):
+    """The read permissions whose messages ``user`` may open in the outbox pages (none without ``outbox.open``)."""
+    if user is None or not user.may("outbox.open"):
         return []
     return [p for p in PERMISSIONS if role_may(user.role, p)]
 
 
+def messages_about(about_type: str, about_id: int, user) -> list[Message]:
+    """The messages sent about one object (a session, a crisis) that ``user`` may read, newest first: the page of
+    the object lists them, with their attachments (the minutes, the .ics)."""
+    allowed = readable_permissions(user)
+    if not allowed:
+        return []
+    return list(db.session.scalars(sa.select(Message).where(
+        Message.about_type == about_type, Message.about_id == about_id, Message.read_permission.in_(allowed))
+        .order_by(Message.id.desc())))
+
+
 def may_read(user, message: Message) -> bool:
-    """``user`` may read ``message`` (its text, deliveries, attachments): outbox.read and the message's permission."""
+    """``user`` may read ``message`` (its text, deliveries, attachments): outbox.open and the message's permission."""
     return message.read_permission in readable_permissions(user)
 
 

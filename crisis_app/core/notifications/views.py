@@ -72,7 +72,7 @@ def readable(message_id: int, permission: str) -> Message:
 
 
 @bp.route("/messages")
-@permission_required("outbox.read")
+@permission_required("outbox.open")
 def messages():
     """Every message the reader may read (its domain's permission), newest first; searched and paged."""
     query = sa.select(Message).where(Message.read_permission.in_(outbox.readable_permissions(_reader())))
@@ -90,9 +90,9 @@ def _deliveries(message: Message, limit: int | None = None) -> list[Delivery]:
 
 
 @bp.route("/messages/<int:message_id>")
-@permission_required("outbox.read")
+@permission_required("outbox.open")
 def message(message_id: int):
-    msg = readable(message_id, "outbox.read")
+    msg = readable(message_id, "outbox.open")
     query = (sa.select(Delivery).outerjoin(MessageRecipient, MessageRecipient.id == Delivery.recipient_id)
              .where(Delivery.message_id == msg.id).options(selectinload(Delivery.recipient)))
     text = _search_text()
@@ -115,9 +115,9 @@ def message(message_id: int):
 
 
 @bp.route("/messages/<int:message_id>/export.csv")
-@permission_required("outbox.read")
+@permission_required("outbox.open")
 def export(message_id: int):
-    msg = readable(message_id, "outbox.read")
+    msg = readable(message_id, "outbox.open")
     rows = ([d.recipient.name if d.recipient else d.address, d.channel, d.address,
              label_of(DeliveryPurpose, d.purpose), d.state.label, d.attempts, d.sent_at, d.last_error]
             for d in _deliveries(msg))
@@ -150,7 +150,7 @@ def _sink_page(query: sa.Select, *, mine: bool):
 
 
 @bp.route("/boite-d-envoi")
-@permission_required("outbox.read")
+@permission_required("outbox.open")
 def sink():
     """What each person would have received (embedded mode), of the messages the reader may read; links masked."""
     allowed = outbox.readable_permissions(_reader())
