@@ -46,6 +46,15 @@ def init_app(app, api) -> None:
     app.register_blueprint(analyses_bp)
     app.register_blueprint(blueprints.admin_bp)
     api.register_blueprint(blueprints.programme_api_bp)
+    from crisis_app.core.notifications import outbox
+
+    outbox.TOPIC_LABELS.update({
+        "quality.ack": "Accusé de réception d'une déclaration", "quality.feedback": "Retour au déclarant",
+        "quality.eigs_reminder": "Rappel EIGS (partie 2)", "quality.new_event": "Événement indésirable à trier",
+        "quality.lessons": "Enseignements partagés", "quality.session.invite": "Invitation à une séance qualité",
+        "quality.session.update": "Séance qualité modifiée", "quality.session.cancel": "Séance qualité annulée",
+        "quality.session.agenda": "Ordre du jour d'une séance", "quality.session.minutes": "Compte rendu de séance",
+    })
     beat = app.extensions["celery"].conf.beat_schedule
     beat["quality-eigs-reminders"] = {"task": EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}
     beat["quality-anonymous-journal"] = {"task": ANONYMOUS_JOURNAL, "schedule": crontab(hour=2, minute=40)}

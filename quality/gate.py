@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from quality import screening, validation
 
 PASSED_SENTENCE = "Document sans donnée identifiant un patient ni un déclarant (vérifié à sa création)."
@@ -49,6 +50,6 @@ def refuse(document: str, blockers: list[Blocker]) -> None:
     if not blockers:
         return
     shown = "; ".join(b.sentence for b in blockers[:3])
-    more = f" (et {len(blockers) - 3} autre(s))" if len(blockers) > 3 else ""
+    more = f" (et {pluriel(len(blockers) - 3, 'autre', 'autres')})" if len(blockers) > 3 else ""
     raise ServiceError("document_blocked", f"{document} n'est pas produit : le filtre y trouve {shown}{more}. "
                        "Caviardez ces passages d'abord (lien « Caviarder » de chaque événement).", status=409)

@@ -84,6 +84,7 @@ ACTION_LABELS: dict[str, str] = {
     "quality.event.transition": "Événement indésirable : changement d'étape",
     "quality.event.rate": "Événement indésirable : cotation",
     "quality.event.note": "Événement indésirable : note",
+    "quality.event.redact": "Événement indésirable : passage caviardé",
     "quality.event.lessons": "Événement indésirable : enseignements",
     "quality.event.feedback": "Événement indésirable : retour au déclarant",
     "quality.eigs.update": "EIGS : déclaration à l'ARS",

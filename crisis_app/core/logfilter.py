@@ -1,7 +1,9 @@
 """Access logs that keep no secret and no declarer: a filter on werkzeug's (``make run``) and gunicorn's access logs.
 
 * A secret carried in a path (the anonymous declarer's follow-up link ``/suivi/<secret>``, the public declaration
-  link ``/declarer/<token>``) is masked wherever the line holds it: whoever reads the log cannot open the page.
+  link ``/declarer/<token>``, an answer link ``/r/<token>``, a password link ``/mot-de-passe/<token>``, a contact
+  confirmation ``/confirmer/<token>``) is masked wherever the line holds it: whoever reads the log cannot open the
+  page nor act as its owner.
 * A request about a declaration (the public page, ``/qualite/declarer``, the API's ``adverse-events``, the follow-up
   pages) is logged without the client's address, user agent, referrer or exact time, and with its status class
   only (a 201 told an anonymous declaration from a named one's 302).
@@ -16,7 +18,7 @@ import re
 from collections.abc import MutableMapping
 
 MASK = "[masqué]"
-_SECRET_PATH = re.compile(r"(/(?:suivi|declarer)/)[^\s/?#\"]+")
+_SECRET_PATH = re.compile(r"(/(?:suivi|declarer|mot-de-passe|confirmer|r)/)[^\s/?#\"]+")
 _DECLARATION = re.compile(r"/(?:suivi|declarer)/|/qualite/declarer\b|/qualite/mes-declarations|/adverse-events\b")
 # werkzeug's line: "<address> - - [<time>] " then the message with its arguments.
 _WERKZEUG_PREFIX = re.compile(r"^\S+ - - \[[^\]]*\]")
@@ -56,11 +58,11 @@ class AccessLogFilter(logging.Filter):
         line = " ".join(str(a) for a in args[:1])
         if isinstance(record.msg, str):
             record.msg = mask(record.msg)
+        masked = [mask(a) if isinstance(a, str) else a for a in args]  # every secret path, declaration or not
         if not _DECLARATION.search(line):
-            return args
+            return tuple(masked)
         if isinstance(record.msg, str):
             record.msg = _WERKZEUG_PREFIX.sub("- - - [-]", record.msg)
-        masked = [mask(a) if isinstance(a, str) else a for a in args]
         if len(masked) > 1:
             masked[1] = _status_class(masked[1])
         return tuple(masked)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from crisis_app.core import audit
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.models import User
 from crisis_app.core.notifications import outbox
 from crisis_app.directory.audiences import services as audiences
@@ -50,7 +51,7 @@ def share_lessons(*, actor: User, event: AdverseEvent, audience_id: int, lessons
                                   read_permission="quality.manage")
     audit.record(actor=actor, action="quality.event.lessons", object_type=OBJECT, object_id=event.id,
                  summary=f"{event.reference} : enseignements partagés avec « {audience.name} » "
-                         f"({message.recipient_count} destinataire(s))")
+                         f"({pluriel(message.recipient_count, 'destinataire', 'destinataires')})")
     return message
 
 

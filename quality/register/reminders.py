@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from crisis_app.actionplan import reminders as engine
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
+from crisis_app.core.formats import pluriel
 from quality import notify
 from quality.register import messages, rules
 from quality.register.models import AdverseEvent
@@ -36,7 +37,8 @@ def _send(event: AdverseEvent, step: str) -> int:
     count = notify.send(messages.eigs_reminder(event, step, quality_referents()))
     audit.record(actor=None, action="quality.eigs.reminder", object_type="adverse_event", object_id=event.id,
                  summary=f"{event.reference} : rappel partie 2 EIGS "
-                         f"{messages.step_phrase(step, event.eigs_part2_due_on)} ({count} destinataire(s))")
+                         f"{messages.step_phrase(step, event.eigs_part2_due_on)} "
+                         f"({pluriel(count, 'destinataire', 'destinataires')})")
     return count
 
 

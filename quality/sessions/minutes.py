@@ -16,6 +16,7 @@ from crisis_app.core import audit
 from crisis_app.core import pdf as core_pdf
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
 from quality import gate
@@ -86,5 +87,5 @@ def make(*, actor: User, session: QualitySession, send: bool = False) -> Quality
     count = session_messages.send_minutes(session, pdf, author=actor).recipient_count if send else 0
     audit.record(actor=actor, action="quality.session.minutes", object_type=sessions.OBJECT, object_id=session.id,
                  summary=f"{session.reference} : compte rendu établi"
-                         f"{f', envoyé à {count} participant(s)' if send else ''}")
+                         f"{', envoyé à ' + pluriel(count, 'participant', 'participants') if send else ''}")
     return session

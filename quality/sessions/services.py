@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.models import User
 from crisis_app.core.singleline import MESSAGE as SINGLE_LINE
 from crisis_app.core.singleline import is_single_line
@@ -175,8 +176,9 @@ def schedule(*, actor: User, data: dict[str, Any], invite: bool = False) -> Qual
     db.session.flush()
     _plan_events(session, actor)
     audit.record(actor=actor, action="quality.session.schedule", object_type=OBJECT, object_id=session.id,
-                 summary=f"{session.reference} planifiée le {session.starts_at:%Y-%m-%d %H:%M} UTC "
-                         f"({len(session.participants)} participant(s), {len(session.items)} événement(s))")
+                 summary=f"{session.reference} planifiée le {paris_datetime(session.starts_at)} "
+                         f"({pluriel(len(session.participants), 'participant', 'participants')}, "
+                         f"{pluriel(len(session.items), 'événement', 'événements')})")
     if invite:
         _invite(session, actor)
     return session
@@ -198,7 +200,8 @@ def _invite(session: QualitySession, actor: User) -> None:
     message = session_messages.send_calendar(session, kind=kind, author=actor)
     audit.record(actor=actor, action=f"quality.session.{kind}", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} : invitation{' mise à jour' if kind == 'update' else ''} envoyée "
-                         f"({message.recipient_count} destinataire(s), séquence {session.sequence})")
+                         f"({pluriel(message.recipient_count, 'destinataire', 'destinataires')}"
+                         f"{f', mise à jour n° {session.sequence}' if session.sequence else ''})")
 
 
 @atomic()
@@ -275,7 +278,8 @@ def set_attendance(*, actor: User, session: QualitySession, present_ids: list[in
     for participant in session.participants:
         participant.attended = participant.id in present
     audit.record(actor=actor, action="quality.session.attendance", object_type=OBJECT, object_id=session.id,
-                 summary=f"{session.reference} : {len(present)} présent(s) sur {len(session.participants)}")
+                 summary=f"{session.reference} : {pluriel(len(present), 'présent', 'présents')} "
+                         f"sur {len(session.participants)}")
     return session
 
 
@@ -346,7 +350,7 @@ def hold(*, actor: User, session: QualitySession, summary: str | None = None) ->
     session.summary = text or session.summary
     _guarded_status(session, SessionStatus.HELD)
     audit.record(actor=actor, action="quality.session.hold", object_type=OBJECT, object_id=session.id,
-                 summary=f"{session.reference} tenue ({session.present_count} présent(s))",
+                 summary=f"{session.reference} tenue ({pluriel(session.present_count, 'présent', 'présents')})",
                  changes={"status": ["scheduled", "held"]})
     return session
 
@@ -386,7 +390,7 @@ def send_agenda(*, session_id: int) -> bool:
     message = session_messages.send_agenda(session, agenda(session))
     audit.record(actor=None, action="quality.session.agenda", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} : ordre du jour anonymisé envoyé "
-                         f"({message.recipient_count} destinataire(s))")
+                         f"({pluriel(message.recipient_count, 'destinataire', 'destinataires')})")
     return True
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from crisis_app.core import audit
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.formats import pluriel
 from crisis_app.core.labels import labels
 from crisis_app.core.models import User
 from quality import validation
@@ -90,7 +91,8 @@ def save(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Patie
     db.session.flush()
     audit.record(actor=actor, action="quality.traceur.save", object_type=OBJECT, object_id=session.id,
                  summary=f"{session.reference} : patient traceur « {label} » enregistré "
-                         f"({len(traceur.steps)} étape(s), {sum(1 for s in traceur.steps if s.gap)} écart(s))")
+                         f"({pluriel(len(traceur.steps), 'étape', 'étapes')}, "
+                         f"{pluriel(sum(1 for s in traceur.steps if s.gap), 'écart', 'écarts')})")
     return traceur
 
 

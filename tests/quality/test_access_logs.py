@@ -95,3 +95,12 @@ def test_gunicorn_logs_a_declaration_without_address_nor_its_201(access_records)
 def test_gunicorn_keeps_other_lines_whole(access_records):
     line = _gunicorn_line(access_records, "/annuaire", "200 OK")
     assert ADDRESS in line and " 200 " in line
+
+
+@pytest.mark.parametrize("prefix", ["r", "mot-de-passe", "confirmer"])
+def test_answer_password_and_confirmation_links_are_masked_too(access_records, prefix):
+    """Whoever reads the log must not answer an alert, choose a password or confirm a contact as its owner."""
+    line = _gunicorn_line(access_records, f"/{prefix}/{SECRET}", "200 OK")
+    assert line and SECRET not in line and f"/{prefix}/[masqué]" in line
+    [served] = _werkzeug_lines(access_records, f"/{prefix}/{SECRET}")
+    assert SECRET not in served

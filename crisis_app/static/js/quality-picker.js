@@ -7,6 +7,7 @@
     var search = picker.querySelector("[data-picker-search]");
     var items = Array.prototype.slice.call(picker.querySelectorAll("[data-picker-item]"));
     var count = picker.querySelector("[data-picker-count]");
+    var word = picker.querySelector("[data-picker-word]");
     var empty = picker.querySelector("[data-picker-empty]");
     var keys = items.map(function (item) { return fold(item.getAttribute("data-search") || item.textContent); });
 
@@ -22,6 +23,7 @@
         if (box.checked) { ticked += 1; }
       });
       if (count) { count.textContent = String(ticked); }
+      if (word) { word.textContent = ticked > 1 ? "choisis" : "choisi"; }
       if (empty) { empty.hidden = shown > 0; }
     }
 
