@@ -297,12 +297,12 @@ def recipients(crisis: Crisis, contact_ids: list[int] | None = None, extra_email
 
 def document(evaluation: Evaluation) -> bytes:
     """The evaluation as a PDF."""
-    from crisis_app.crises.chain import head_line
+    from crisis_app.crises.chain import head_line, head_of
     from crisis_app.crises.pdf import render_pdf
 
     return render_pdf("crises/pdf_retex.html", evaluation=evaluation, crisis=evaluation.crisis,
                       cpts=current_app.config.get("CPTS_NAME", "CPTS"), generated_at=utcnow(),
-                      journal_head=head_line(evaluation.crisis))
+                      journal_head=head_line(evaluation.crisis), journal_hash=head_of(evaluation.crisis_id)[1])
 
 
 @atomic()
@@ -317,7 +317,7 @@ def send(*, actor: User, crisis: Crisis, contact_ids: list[int] | None = None,
     if evaluation.status is not EvaluationStatus.VALIDATED:
         raise ServiceError("not_validated", "Le retour d'expérience doit être validé avant l'envoi.", status=409)
     from crisis_app.core.notifications import outbox
-    from crisis_app.crises.chain import head_line
+    from crisis_app.crises.chain import head_line, head_of
 
     people = recipients(crisis, contact_ids, extra_emails)
     if not people:
@@ -332,7 +332,8 @@ def send(*, actor: User, crisis: Crisis, contact_ids: list[int] | None = None,
                     f"{paris_datetime(crisis.closed_at)}), validé par le référent crise sanitaire.\n\n"
                     f"Cordialement,\n{cpts}\n\n"
                     f"{head_line(crisis)} (empreinte du journal de bord à la date de cet envoi : gardez ce "
-                    f"message, il permet de vérifier plus tard que le journal n'a pas été modifié)."),
+                    f"message, il permet de vérifier plus tard que le journal n'a pas été modifié).\n"
+                    f"Empreinte complète : {head_of(crisis.id)[1] or '-'}"),
         recipients=people, channels=("email",), about=("crisis", crisis.id), author=actor,
         label=f"RETEX {crisis.title}",
         attachments=[outbox.Attachment(filename=f"retex-crise-{crisis.id}.pdf", media_type="application/pdf",

@@ -262,10 +262,10 @@ def test_the_api_sends_to_the_recipients_given_and_refuses_a_bad_address(client,
 def test_the_retex_carries_the_journal_head_so_its_readers_witness_the_journal(validated, referent, ars):
     from crisis_app.crises import chain
 
-    head = chain.head_line(validated)
+    head, full_hash = chain.head_line(validated), chain.head_of(validated.id)[1]
     evaluation = retex.send(actor=referent, crisis=validated)
     message = db.session.get(Message, evaluation.message_id)
-    assert head in message.email_text
+    assert head in message.email_text and f"Empreinte complète : {full_hash}" in message.email_text
     [attachment] = db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.message_id == message.id))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.content)).pages)
     count = head.split(":")[1].split(",")[0].strip()  # "12 entrées"
