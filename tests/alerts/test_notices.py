@@ -24,7 +24,7 @@ def test_stock_warnings_reach_the_referents_by_email(db_session, eager):
     notice = db.session.scalar(sa.select(Message).where(Message.topic == checks.TOPIC))
     [message] = db.session.scalars(sa.select(OutboxMessage)).all()
     assert message.address == referent.email and "Masques FFP2 : 40 expirent bientôt" in message.body
-    assert notice.subject == "Stock : 1 alerte(s)"
+    assert notice.subject == "Stock : 1\u00a0alerte"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Alert)) == 0  # a message, not an alert
 
 

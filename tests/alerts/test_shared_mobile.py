@@ -17,12 +17,13 @@ from tests.core.webhooks import SECRET, signed
 
 @pytest.fixture
 def shared(app, audience, monkeypatch):
-    """The audience's first two people on one mobile (the practice's phone); the third on their own."""
+    """The audience's first two people on one mobile (the practice's phone, marked shared by the coordinator); the
+    third on their own."""
     monkeypatch.setitem(app.config, "WEBHOOK_SECRET", SECRET)
     anne, paul, solo = audience.people[:3]
-    db.session.execute(sa.text("UPDATE professional SET first_name = 'Anne', mobile_phone = :m WHERE id = :id"),
+    db.session.execute(sa.text("UPDATE professional SET first_name = 'Anne', mobile_phone = :m, mobile_shared = TRUE WHERE id = :id"),
                        {"m": "+33639989911", "id": anne.id})
-    db.session.execute(sa.text("UPDATE professional SET first_name = 'Paul', mobile_phone = :m WHERE id = :id"),
+    db.session.execute(sa.text("UPDATE professional SET first_name = 'Paul', mobile_phone = :m, mobile_shared = TRUE WHERE id = :id"),
                        {"m": "+33639989911", "id": paul.id})
     db.session.commit()
     db.session.expire_all()
