@@ -38,7 +38,27 @@ def row_ids(connection: sa.Connection, metadata: sa.MetaData) -> dict[str, list[
     for alias, source in ALIASES.items():
         if source in ids:
             ids.setdefault(alias, ids[source])
+    # a message is read with the permission of the domain that sent it: each role walks the messages it may read,
+    # and each message's own attachments
+    if "message" in metadata.tables and "message_attachment" in metadata.tables:
+        message, attachment = metadata.tables["message"], metadata.tables["message_attachment"]
+        ids["_message_permissions"] = dict(connection.execute(
+            sa.select(message.c.id, message.c.read_permission).order_by(message.c.id)).all())
+        ids["_attachments_of"] = {}
+        for attachment_id, message_id in connection.execute(
+                sa.select(attachment.c.id, attachment.c.message_id).order_by(attachment.c.id)):
+            ids["_attachments_of"].setdefault(message_id, []).append(attachment_id)
     return ids
+
+
+def _messages_for(role: Role, ids: dict) -> list[int]:
+    """The messages ``role`` may read (one with an attachment first, so its download is walked too)."""
+    permissions = ids.get("_message_permissions")
+    if permissions is None:
+        return ids.get("message_id", [1])
+    readable = [m for m, permission in permissions.items() if role_may(role, permission)]
+    with_attachment = [m for m in readable if m in ids.get("_attachments_of", {})]
+    return (with_attachment + [m for m in readable if m not in with_attachment]) or [0]
 
 
 def pages_for(app, role: Role, ids: dict[str, list[int]]) -> list[tuple[str, str]]:
@@ -53,6 +73,10 @@ def pages_for(app, role: Role, ids: dict[str, list[int]]) -> list[tuple[str, str
         variants: list[dict] = [{}]
         for name in sorted(rule.arguments):
             values = [FIXED_PARAMS[name]] if name in FIXED_PARAMS else ids.get(name, [1])
+            if name == "message_id":
+                values = _messages_for(role, ids)
+            elif name == "attachment_id" and "message_id" in rule.arguments:
+                values = ids.get("_attachments_of", {}).get(_messages_for(role, ids)[0], [0])
             if name not in ALL_ROWS:
                 values = values[:1]
             variants = [{**v, name: value} for v in variants for value in values]
