@@ -21,9 +21,11 @@ def shared(app, audience, monkeypatch):
     third on their own."""
     monkeypatch.setitem(app.config, "WEBHOOK_SECRET", SECRET)
     anne, paul, solo = audience.people[:3]
-    db.session.execute(sa.text("UPDATE professional SET first_name = 'Anne', mobile_phone = :m, mobile_shared = TRUE WHERE id = :id"),
+    db.session.execute(sa.text("UPDATE professional SET first_name = 'Anne', mobile_phone = :m, mobile_shared = TRUE "
+                               "WHERE id = :id"),
                        {"m": "+33639989911", "id": anne.id})
-    db.session.execute(sa.text("UPDATE professional SET first_name = 'Paul', mobile_phone = :m, mobile_shared = TRUE WHERE id = :id"),
+    db.session.execute(sa.text("UPDATE professional SET first_name = 'Paul', mobile_phone = :m, mobile_shared = TRUE "
+                               "WHERE id = :id"),
                        {"m": "+33639989911", "id": paul.id})
     db.session.commit()
     db.session.expire_all()

@@ -70,8 +70,10 @@ def server(tmp_path_factory):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    # No beat here: the worker records its heartbeat once, when ready; the period says so, so that a session longer
+    # than three periods does not show "Tâches de fond : à l'arrêt" while the worker is there.
     env.update({"VIGIE_ENV": "embedded", "VIGIE_INSTANCE_DIR": str(instance), "VIGIE_PUBLIC_URL": base,
-                "VIGIE_ALERT_SWEEP_SECONDS": "2"})
+                "VIGIE_ALERT_SWEEP_SECONDS": "2", "VIGIE_WORKER_HEARTBEAT_SECONDS": "3600"})
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for args in (["db", "upgrade"], ["demo", "seed", "--if-empty"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
