@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.timez import paris_date, paris_datetime
 from crisis_app.directory.professionals.forms import CONSENT_METHODS
 from crisis_app.directory.professionals.models import (
     Channel,
@@ -48,12 +49,12 @@ bp.add_app_template_filter(format_phone_for_display, "phone")
 
 @bp.app_template_filter("local_day")
 def _local_day_filter(moment: datetime | None) -> str:
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y") if moment else ""
+    return paris_date(moment)  # a naive stored value is UTC (astimezone would take the server's zone)
 
 
 @bp.app_template_filter("local_datetime")
 def _local_datetime_filter(moment: datetime | None) -> str:
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if moment else ""
+    return paris_datetime(moment)
 
 
 def search_criteria(source) -> tuple[dict, dict]:

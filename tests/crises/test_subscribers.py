@@ -64,7 +64,7 @@ def test_an_alert_sent_through_the_alerts_service_writes_exactly_one_journal_lin
         "title": "Renfort", "sms_text": "Renfort demandé", "email_text": "Renfort demandé", "audience_id": audience.id,
         "channels": ["sms"], "question": "availability", "crisis_id": crisis.id})
     lines = journal.entries(crisis)[before:]
-    assert [e.kind for e in lines] == [EntryKind.ALERT] and "« Renfort » envoyée à 2 personne(s)" in lines[0].text
+    assert [e.kind for e in lines] == [EntryKind.ALERT] and "« Renfort » envoyée à 2\u00a0personnes" in lines[0].text
 
 
 def test_a_real_distribution_during_a_crisis_writes_its_line_in_the_same_commit(crisis, referent, db_session):

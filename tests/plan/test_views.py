@@ -32,7 +32,7 @@ def test_validating_an_incomplete_plan_in_the_browser_is_refused_and_changes_not
     response = form_post(client, f"/plan/{draft.id}/valider", {}, token_from="/plan/")
     assert response.status_code == 302
     page = client.get(response.location).text
-    assert "ne peut pas être validé : 4 élément(s) manquant(s)" in page
+    assert "ne peut pas être validé : 4\u00a0éléments manquants" in page
     assert services.current_plan().status is PlanStatus.DRAFT
 
 

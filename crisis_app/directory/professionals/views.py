@@ -13,6 +13,7 @@ from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.pagination import MAX_PAGE
+from crisis_app.core.timez import to_paris
 from crisis_app.directory.professionals import contact_changes, exports, forms, query, services
 from crisis_app.directory.professionals.models import ContactField, Professional
 from crisis_app.directory.views import LOCAL_TZ, actor, bp, refuse, search_criteria
@@ -173,9 +174,7 @@ def my_entry():
     professional = services.professional_for_user(actor())
     if professional is None:
         return render_template("directory/my_entry.html", p=None, form=None)
-    form = forms.SelfServiceForm(obj=professional, unavailable_until=_local_day(professional.unavailable_until),
-                                 consent_sms=_granted(professional, "sms"),
-                                 consent_email=_granted(professional, "email"))
+    form = _self_service_form(professional)
     status = 200
     if form.validate_on_submit():
         try:
@@ -213,9 +212,7 @@ def my_entry_code():
         return redirect(url_for("directory.my_entry"))
     code_form = forms.ContactCodeForm()
     if not code_form.validate_on_submit():
-        form = forms.SelfServiceForm(obj=professional, unavailable_until=_local_day(professional.unavailable_until),
-                                     consent_sms=_granted(professional, "sms"),
-                                     consent_email=_granted(professional, "email"))
+        form = _self_service_form(professional, shown=True)
         return _render_my_entry(professional, form, {code_form.field.data: code_form}), 400
     field = ContactField(code_form.field.data)
     if code_form.cancel.data:
@@ -237,8 +234,20 @@ def _granted(professional: Professional, channel: str) -> bool:
     return bool(consent and consent.granted)
 
 
+def _self_service_form(professional: Professional, *, shown: bool = False):
+    """The professional's own form; the unavailability shows as its Paris day (WTForms takes a field's value from
+    ``obj`` before keyword arguments: the stored UTC moment would show the day before after midnight Paris)."""
+    form = forms.SelfServiceForm(obj=professional, consent_sms=_granted(professional, "sms"),
+                                 consent_email=_granted(professional, "email"))
+    if shown or not form.is_submitted():
+        form.unavailable_until.data = _local_day(professional.unavailable_until)
+    return form
+
+
 def _local_day(moment: datetime | None):
-    return moment.astimezone(LOCAL_TZ).date() if moment else None
+    """The Paris day of a stored moment (a naive value is UTC, as every stored timestamp is: ``astimezone`` on it
+    would take the server's zone and give the day before, between midnight Paris and midnight UTC)."""
+    return to_paris(moment).date() if moment else None
 
 
 def _end_of_local_day(day) -> datetime | None:

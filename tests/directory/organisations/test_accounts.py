@@ -24,7 +24,7 @@ def test_the_coordinator_attaches_the_observer_who_then_sees_it_on_her_account(c
     assert answer.status_code == 302
     assert observer.user.organisation_id == org.id
     assert db.session.query(AuditEvent).filter_by(action="user.attach_organisation",
-                                                  object_id=observer.user.id).count() == 1
+                                                  object_id=str(observer.user.id)).count() == 1
     assert "ARS Occitanie (ARS)" in client.get(f"/admin/utilisateurs/{observer.user.id}").text
     form_post(client, f"{url}/comptes", {"user_id": observer.user.id, "action": "detacher"}, token_from=url)
     assert observer.user.organisation_id is None
