@@ -40,3 +40,15 @@ def redis_error(url: str = REDIS_URL) -> str | None:
         return None
     except Exception as exc:  # noqa: BLE001
         return f"{type(exc).__name__}: {exc}"
+
+
+def need_redis() -> None:
+    """Inside a test that needs Redis: skipped without it on a laptop, a failure under VIGIE_REQUIRE_SERVICES=1."""
+    import pytest
+
+    error = redis_error()
+    if error is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"Redis is required (VIGIE_REQUIRE_SERVICES=1) but {REDIS_URL} failed: {error}")
+    pytest.skip(f"needs Redis (VIGIE_TEST_REDIS_URL): {error}")

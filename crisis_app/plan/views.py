@@ -187,7 +187,7 @@ def publish(plan_id: int):
         replaces = (f" Il remplace le plan {current.year} : la cellule, les modèles d'alerte et les destinataires "
                     f"du RETEX de ce plan s'appliquent dès maintenant." if current and current.id != plan.id else "")
         return render_template(
-            "plan/confirm.html", heading="Publier le plan",
+            "_confirm.html", heading="Publier le plan",
             sentence=f"Le plan {plan.year} sera publié : ses chiffres sont figés et il ne pourra plus être modifié "
                      f"(la version suivante repartira d'une copie).{replaces}",
             details=["Les crises ouvertes ensuite suivent ses mesures, sa cellule et ses modèles d'alerte.",

@@ -172,10 +172,10 @@ def test_trusted_proxies_come_from_the_environment():
     assert not isinstance(direct.wsgi_app, ProxyFix)
 
 
-@pytest.mark.skipif(services.redis_error() is not None, reason="needs Redis (VIGIE_TEST_REDIS_URL)")
 def test_redis_keeps_hashed_keys_counts_and_expiring_flags_only(app, client, personas, monkeypatch):
     import redis
 
+    services.need_redis()
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", services.REDIS_URL)
     app.extensions.pop("vigie_login_limiter", None)
     store = redis.Redis.from_url(services.REDIS_URL)

@@ -19,6 +19,7 @@ def test_the_coordinator_attaches_the_observer_who_then_sees_it_on_her_account(c
     url = f"/annuaire/organisations/{org.id}"
     page = client.get(url)
     assert "Aucun compte rattaché." in page.text and observer.user.full_name in page.text
+    assert page.text.count("Comptes rattachés") == 1 and "<title>ARS Occitanie" in page.text
     answer = form_post(client, f"{url}/comptes", {"user_id": observer.user.id, "action": "attacher"},
                        token_from=url)
     assert answer.status_code == 302

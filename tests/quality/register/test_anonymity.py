@@ -157,10 +157,9 @@ def test_the_register_lists_an_anonymous_declaration_after_the_named_ones_of_its
 def test_the_rate_limit_keeps_no_time_finer_than_the_hour_in_redis(app, client, personas, monkeypatch):
     import redis
 
-    from tests.services import REDIS_URL, redis_error
+    from tests.services import REDIS_URL, need_redis
 
-    if redis_error() is not None:
-        pytest.skip("needs Redis (VIGIE_TEST_REDIS_URL)")
+    need_redis()
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", REDIS_URL)
     app.extensions.pop("vigie_quality_limiter", None)
     store = redis.Redis.from_url(REDIS_URL)
