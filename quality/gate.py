@@ -20,7 +20,7 @@ PASSED_SENTENCE = "Document sans donnée identifiant un patient ni un déclarant
 
 @dataclass(frozen=True)
 class Source:
-    label: str  # where the text is, in French: « EIAS-00003 — récit »
+    label: str  # where the text is, in French: « EIAS-K3F7Q9 — récit »
     text: str | None
     event_id: int | None = None  # redacted on the event's page
     session_id: int | None = None  # or corrected on the session's page

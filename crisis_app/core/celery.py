@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from celery.signals import worker_process_init
 from flask import Flask, has_app_context
 
@@ -50,6 +51,10 @@ def celery_init_app(app: Flask) -> Celery:
         "worker-heartbeat": {
             "task": "crisis_app.core.tasks.record_heartbeat",
             "schedule": float(app.config["WORKER_HEARTBEAT_SECONDS"]),
+        },
+        "forget-old-sms-replies": {
+            "task": "crisis_app.core.tasks.forget_old_sms_replies",
+            "schedule": crontab(hour=3, minute=20),
         },
     }
     celery_app.set_default()

@@ -23,6 +23,7 @@ from quality.analyses.models import Analysis
 from quality.indicators.models import QualityIndicator
 from quality.register import eventflow
 from quality.register.models import AdverseEvent
+from quality.register.reference import reference as event_reference
 from quality.register.vocab import State
 from quality.sessions.models import PatientTraceur, QualitySession
 
@@ -58,7 +59,7 @@ def _source(source_type: Any, source_id: Any) -> Source:
     if isinstance(row, AdverseEvent):
         return Source(kind, row.id, f"{kind.label} {row.reference}", row.id)
     if isinstance(row, Analysis) and row.event_id:
-        return Source(kind, row.id, f"Analyse n° {row.id} — EIAS-{row.event_id:05d}", row.event_id)
+        return Source(kind, row.id, f"Analyse n° {row.id} — {event_reference(row.event_id)}", row.event_id)
     if isinstance(row, QualitySession):
         return Source(kind, row.id, f"{row.kind.label} « {row.title[:120]} »")
     if isinstance(row, QualityIndicator):

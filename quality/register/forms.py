@@ -17,6 +17,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crisis_app.core.labels import LabelledStrEnum, labels
+from quality.register import reference as reference_code
 from quality.register import vocab
 from quality.register.vocab import DECISIONS
 
@@ -126,8 +127,9 @@ class TriageForm(FlaskForm):
                             validate_choice=False, validators=[Optional()])
     decision = RadioField("Décision", choices=[(s.value, s.label) for s in DECISIONS], validate_choice=False,
                           validators=[Optional()])
-    duplicate_of_id = StringField("Doublon de (code EIAS, par exemple EIAS-00012)", validators=[Optional()],
-                                  render_kw={"autocomplete": "off", "placeholder": "EIAS-00012", "maxlength": 20})
+    duplicate_of_id = StringField(f"Doublon de (code EIAS, par exemple {reference_code.EXAMPLE})",
+                                  validators=[Optional()], render_kw={"autocomplete": "off", "maxlength": 20,
+                                                                      "placeholder": reference_code.EXAMPLE})
     reason = TextAreaField("Motif (obligatoire pour « non retenu » et, à gravité 4 ou 5, hors EIGS et RMM)")
     feedback = TextAreaField("Retour au déclarant (facultatif, visible sur sa page de suivi)")
 

@@ -12,9 +12,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crisis_app.core.db import db, str_enum, utcnow
+from crisis_app.core.db import db, random_key, str_enum, utcnow
 from crisis_app.core.labels import label_of
 from crisis_app.core.models import User
+from quality.register import reference as reference_code
 from quality.register import vocab
 from quality.register.vocab import State
 
@@ -30,7 +31,9 @@ class AdverseEvent(db.Model):
 
     __tablename__ = "adverse_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # drawn at random, as the reference it gives (see reference.py): no order of declaration to read from it
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False,
+                                    default=random_key(reference_code.LOW, reference_code.HIGH))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     state: Mapped[State] = mapped_column(str_enum(State), default=State.DECLARE)
@@ -87,8 +90,9 @@ class AdverseEvent(db.Model):
     declarer: Mapped[User | None] = relationship()
     duplicate_of: Mapped[AdverseEvent | None] = relationship(remote_side=[id])
     history: Mapped[list[AdverseEventStep]] = relationship(back_populates="event",
-                                                           order_by="AdverseEventStep.id")
-    notes: Mapped[list[AdverseEventNote]] = relationship(back_populates="event", order_by="AdverseEventNote.id")
+                                                           order_by="(AdverseEventStep.at, AdverseEventStep.id)")
+    notes: Mapped[list[AdverseEventNote]] = relationship(back_populates="event",
+                                                         order_by="(AdverseEventNote.at, AdverseEventNote.id)")
 
     __table_args__ = (
         sa.CheckConstraint("NOT anonymous OR declarer_user_id IS NULL", name="anonymous_has_no_declarer"),
@@ -110,7 +114,7 @@ class AdverseEvent(db.Model):
 
     @property
     def reference(self) -> str:
-        return f"EIAS-{self.id:05d}"
+        return reference_code.reference(self.id)
 
     @property
     def state_label(self) -> str:
@@ -142,7 +146,7 @@ class AdverseEventStep(db.Model):
 
     __tablename__ = "adverse_event_step"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=random_key(1, 2**31))
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("adverse_event.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     from_state: Mapped[State | None] = mapped_column(str_enum(State))
@@ -158,10 +162,12 @@ class AdverseEventNote(db.Model):
 
     __tablename__ = "adverse_event_note"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=random_key(1, 2**31))
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("adverse_event.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     text: Mapped[str] = mapped_column(sa.Text)
+    # an anonymous declarer's note gets its audit row in the nightly batch, with the others of its day
+    journaled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     event: Mapped[AdverseEvent] = relationship(back_populates="notes")
 

@@ -12,6 +12,7 @@ from flask import abort
 
 from crisis_app.core.db import db
 from crisis_app.core.models import User
+from quality.register import reference as reference_code
 from quality.register import rules
 from quality.register.models import AdverseEvent, search_text
 from quality.register.vocab import State
@@ -79,9 +80,9 @@ REGISTER_ORDER = (AdverseEvent.created_at.desc(), AdverseEvent.id.desc())
 
 def _search(text: str):
     text = text.replace("\x00", "")  # PostgreSQL refuses NUL in a parameter
-    number = text.upper().removeprefix("EIAS-").lstrip("0")
-    if number.isdigit() and int(number) <= MAX_ID:
-        return AdverseEvent.id == int(number)
+    key = reference_code.parse(text)
+    if key is not None and 0 < key <= MAX_ID:
+        return AdverseEvent.id == key
     # One LIKE on a folded copy of the texts: no per-row case folding, accents do not matter, and SQLite's LIKE
     # measured twice as fast as instr() over 100,000 rows.
     needle = search_text(text)[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -132,7 +133,7 @@ def eigs_deadlines(limit: int = 5) -> list[AdverseEvent]:
 def own_declarations(user: User, limit: int = 100) -> list[AdverseEvent]:
     return list(db.session.scalars(sa.select(AdverseEvent).where(
         AdverseEvent.declarer_user_id == user.id, AdverseEvent.anonymous.is_(False))
-        .order_by(AdverseEvent.id.desc()).limit(limit)))
+        .order_by(*REGISTER_ORDER).limit(limit)))
 
 
 def state_choices() -> list[tuple[str, str]]:

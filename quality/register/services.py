@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +28,7 @@ from crisis_app.core.roles import Role
 from crisis_app.directory.professionals.models import Professional
 from quality import notify, screening, validation
 from quality.register import messages, rules
+from quality.register import reference as reference_code
 from quality.register import validation as declaration_checks
 from quality.register.models import AdverseEvent, AdverseEventNote, AdverseEventStep, QualitySettings
 from quality.register.vocab import DECISIONS, State
@@ -167,7 +167,7 @@ def announce_anonymous_declarations(*, now: datetime | None = None) -> int:
     since = _day(now or utcnow()) - timedelta(days=2)
     events = list(db.session.scalars(sa.select(AdverseEvent).where(
         AdverseEvent.anonymous.is_(True), AdverseEvent.state == State.DECLARE, AdverseEvent.created_at >= since)
-        .order_by(AdverseEvent.id)))
+        .order_by(AdverseEvent.created_at, AdverseEvent.category)))
     if not events:
         return 0
     told = set(db.session.scalars(sa.select(Message.about_id).where(
@@ -186,26 +186,32 @@ def _declared_summary(event: AdverseEvent) -> str:
 
 
 def journal_anonymous_declarations(*, now: datetime | None = None, lookback_days: int = 31) -> int:
-    """The audit rows of the anonymous declarations of the days before today, written together in random order,
-    dated with their day only: neither their ids nor their times can be set beside another row. Idempotent."""
+    """The audit rows of the anonymous declarations and of their declarers' notes of the days before today, written
+    together in random order, dated with their day only: neither their ids nor their times can be set beside another
+    row. Idempotent."""
     today = _day(now or utcnow())
     events = list(db.session.scalars(sa.select(AdverseEvent).where(
         AdverseEvent.anonymous.is_(True), AdverseEvent.created_at < today,
         AdverseEvent.created_at >= today - timedelta(days=lookback_days))))
-    if not events:
-        return 0
     journaled = set(db.session.scalars(sa.select(AuditEvent.object_id).where(
         AuditEvent.action == "quality.event.declare", AuditEvent.object_type == OBJECT,
-        AuditEvent.object_id.in_([str(e.id) for e in events]))))
+        AuditEvent.object_id.in_([str(e.id) for e in events])))) if events else set()
     pending = [e for e in events if str(e.id) not in journaled]
-    secrets.SystemRandom().shuffle(pending)
-    for event in pending:
-        row = audit.record(actor=None, action="quality.event.declare", object_type=OBJECT, object_id=event.id,
-                           summary=_declared_summary(event),
-                           changes={"state": [None, State.DECLARE.value], "anonymous": [None, True]})
-        row.actor_label, row.at = ANONYMOUS_LABEL, _day(event.created_at)
+    notes = list(db.session.scalars(sa.select(AdverseEventNote).where(
+        AdverseEventNote.journaled.is_(False), AdverseEventNote.at < today)))
+    rows = [(event, "quality.event.declare", _declared_summary(event), event.created_at) for event in pending]
+    rows += [(note.event, "quality.event.note", _note_summary(note.event), note.at) for note in notes]
+    secrets.SystemRandom().shuffle(rows)
+    for event, action, summary, moment in rows:
+        changes = ({"state": [None, State.DECLARE.value], "anonymous": [None, True]}
+                   if action == "quality.event.declare" else {})
+        row = audit.record(actor=None, action=action, object_type=OBJECT, object_id=event.id, summary=summary,
+                           changes=changes)
+        row.actor_label, row.at = ANONYMOUS_LABEL, _day(moment)
+    for note in notes:
+        note.journaled = True
     db.session.flush()
-    return len(pending)
+    return len(rows)
 
 
 def event_for_secret(secret: str) -> AdverseEvent | None:
@@ -225,14 +231,17 @@ def add_information(*, event: AdverseEvent, text: str, actor: User | None) -> Ad
         raise ServiceError("validation_error", f"Au plus {validation.TEXT_MAX} caractères.", field="text")
     validation.refuse_patient_data({"text": text})
     now = _coarse(utcnow()) if event.anonymous else utcnow()
-    note = AdverseEventNote(event_id=event.id, text=text, at=now)
+    note = AdverseEventNote(event_id=event.id, text=text, at=now, journaled=not event.anonymous)
     db.session.add(note)
     db.session.flush()
-    row = audit.record(actor=None if event.anonymous else actor, action="quality.event.note", object_type=OBJECT,
-                       object_id=event.id, summary=f"{event.reference} : information ajoutée par le déclarant")
-    if event.anonymous:
-        row.actor_label, row.at = ANONYMOUS_LABEL, now
+    if not event.anonymous:  # an anonymous declarer's note is journaled the next night (journal_anonymous_…)
+        audit.record(actor=actor, action="quality.event.note", object_type=OBJECT, object_id=event.id,
+                     summary=_note_summary(event))
     return note
+
+
+def _note_summary(event: AdverseEvent) -> str:
+    return f"{event.reference} : information ajoutée par le déclarant"
 
 
 # --- the state machine ---------------------------------------------------------------------------
@@ -283,21 +292,11 @@ def _reason(reason: Any, *, required: bool, message: str) -> str | None:
     return text
 
 
-def _event_number(value: Any) -> int | None:
-    """The number an EIAS code or a bare number names (« EIAS-00012 », « eias 12 », « 12 »)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        digits = re.fullmatch(r"\s*(?:eias\s*[-–]?\s*)?0*(\d{1,9})\s*", value, re.IGNORECASE)
-        return int(digits.group(1)) if digits else None
-    return None
-
-
 def _duplicate_target(event: AdverseEvent, duplicate_of_id: Any) -> AdverseEvent:
-    duplicate_of_id = _event_number(duplicate_of_id)
+    duplicate_of_id = reference_code.parse(duplicate_of_id)
     if duplicate_of_id is None:
         raise ServiceError("validation_error", "Indiquez le code de l'événement que celui-ci répète "
-                           "(par exemple EIAS-00012).", field="duplicate_of_id")
+                           f"(par exemple {reference_code.EXAMPLE}).", field="duplicate_of_id")
     original = db.session.get(AdverseEvent, duplicate_of_id) if 0 < duplicate_of_id < 2**31 else None
     if original is None or original.id == event.id:
         raise ServiceError("validation_error", "Événement d'origine introuvable (il doit être un autre "

@@ -187,6 +187,26 @@ def test_forgot_password_is_rate_limited_the_same_for_every_address(client, pers
     assert [_forgot(app_client, "personne@example.org").status_code for _ in range(1)] == [429]  # same address
 
 
+def test_forgot_password_does_the_same_work_in_the_request_whether_the_account_exists(client, personas,
+                                                                                     monkeypatch):
+    from crisis_app.core import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_password_reset, "delay", queued.append)
+    persona = personas[Role.CRISIS_REFERENT]
+    for email in (persona.user.email.upper(), "personne@example.org"):
+        assert _forgot(client, email).status_code == 200
+    # the request only queued the work, the same for both: no message, no audit row tells them apart
+    assert queued == [persona.user.email, "personne@example.org"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)
+                             .where(Message.topic == passwords.RESET)) == 0
+    sent = [passwords.send_reset_link(email) for email in queued]
+    db.session.commit()
+    assert sent == [True, False]
+    [message] = db.session.scalars(sa.select(Message).where(Message.topic == passwords.RESET)).all()
+    assert message.label.endswith(persona.user.email)
+
+
 def test_the_login_page_offers_forgot_password(client):
     assert 'href="/mot-de-passe-oublie"' in client.get("/connexion").text
 

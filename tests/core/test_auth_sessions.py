@@ -104,3 +104,36 @@ def test_logout_and_password_change_raise_the_version_in_the_database(client, pe
     client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/mon-compte")})
     db.session.expire_all()
     assert db.session.get(User, persona.user.id).session_version == before + 1
+
+
+def _api_status(app, token: str) -> int:
+    return app.test_client().get("/api/v1/crises", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_a_password_change_revokes_the_accounts_api_tokens_and_says_so(app, personas):
+    persona = personas[Role.CRISIS_REFERENT]
+    token = auth_services.issue_token(actor=None, user=persona.user)
+    other = auth_services.issue_token(actor=None, user=personas[Role.COORDINATOR].user)
+    assert _api_status(app, token) == 200
+    client = _login(app.test_client(), persona)
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/mon-compte")})
+    assert _api_status(app, token) == 200  # signing out of a browser leaves the integrations running
+
+    client = _login(app.test_client(), persona)
+    response = form_post(client, "/mon-compte", {"current": persona.password, "new": "une toute nouvelle phrase",
+                                                  "confirm": "une toute nouvelle phrase"})
+    assert response.status_code == 302
+    assert "votre jeton d&#39;API est révoqué" in client.get("/mon-compte").text
+    assert _api_status(app, token) == 401
+    assert _api_status(app, other) == 200  # another account's token is not touched
+
+
+def test_a_password_set_from_a_reset_link_revokes_the_api_tokens(app, personas):
+    from crisis_app.core.auth import passwords
+
+    persona = personas[Role.CRISIS_REFERENT]
+    token = auth_services.issue_token(actor=None, user=persona.user)
+    link = passwords.make_token(passwords.RESET, persona.user)
+    passwords.set_password_from_link(token=link, password="une toute nouvelle phrase")
+    db.session.commit()
+    assert _api_status(app, token) == 401

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 from datetime import timedelta
 
 from flask import current_app
@@ -24,6 +25,8 @@ from crisis_app.core.auth import ratelimit
 from crisis_app.core.db import atomic, db
 from crisis_app.core.models import User
 from crisis_app.core.notifications import outbox
+
+log = logging.getLogger(__name__)
 
 INVITATION = "auth.invitation"
 RESET = "auth.password_reset"
@@ -126,17 +129,37 @@ RESET_FREE_REQUESTS = 3  # per address and per e-mail, within the hour
 
 @atomic()
 def request_reset(*, email: str, address: str) -> bool:
-    """Send a reset link when ``email`` is an active account's; False when too many requests came from this
-    address or for this e-mail (the caller answers the same either way otherwise)."""
-    from crisis_app.core.auth.services import get_user_by_email, normalize_email
+    """Queue the sending of a reset link to ``email``; False when too many requests came from this address or for
+    this e-mail. The request does the same work whether the account exists or not (the worker finds out): its
+    answer and its time say nothing of who has an account."""
+    from crisis_app.core.auth.services import normalize_email
 
     email = normalize_email(email)
     keys = [ratelimit.Key("reset-address", address), ratelimit.Key("reset-account", email)]
     if not ratelimit.allow(keys, RESET_FREE_REQUESTS, 3600):
         return False
+    db.session().on_commit(lambda: _enqueue_reset(email))
+    return True
+
+
+def _enqueue_reset(email: str) -> None:
+    from crisis_app.core.tasks import send_password_reset
+
+    try:
+        send_password_reset.delay(email)
+    except Exception:  # noqa: BLE001 - the broker is down: send from here rather than lose the request
+        log.exception("password reset: the queue is unreachable, sending in the request")
+        with atomic():
+            send_reset_link(email)
+
+
+def send_reset_link(email: str) -> bool:
+    """Send the reset link when ``email`` is an active account's (run by the worker); whether it was sent."""
+    from crisis_app.core.auth.services import get_user_by_email
+
     user = get_user_by_email(email)
     if user is None or not user.active:
-        return True
+        return False
     cpts = current_app.config["CPTS_NAME"]
     text = (f"Bonjour {user.full_name},\n\nQuelqu'un (vous, sans doute) a demandé à changer le mot de passe de "
             "votre compte Vigie. Choisissez-en un nouveau en ouvrant ce lien personnel, valable 2 heures et une "
@@ -152,12 +175,13 @@ def request_reset(*, email: str, address: str) -> bool:
 @atomic()
 def set_password_from_link(*, token: str, password: str) -> User:
     """Set the password a link allows; the link (and every session of the account) stops working."""
-    from crisis_app.core.auth.services import check_password_strength
+    from crisis_app.core.auth.services import check_password_strength, revoke_tokens
 
     user, purpose = user_for_token(token)
     check_password_strength(password)
     user.set_password(password)
     user.end_sessions()
+    revoke_tokens(actor=user, user=user, why="mot de passe choisi depuis un lien")
     audit.record(actor=user, action="user.password_set", object_type="user", object_id=user.id,
                  summary="Mot de passe choisi depuis " + ("l'invitation" if purpose == INVITATION
                                                           else "un lien « mot de passe oublié »"))

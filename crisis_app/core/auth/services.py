@@ -187,6 +187,19 @@ def issue_token(*, actor: User | None, user: User) -> str:
     return token
 
 
+def revoke_tokens(*, actor: User | None, user: User, why: str) -> int:
+    """Revoke every API token of ``user`` still in force (a password changed or reset: whoever learnt the old one
+    may have made tokens with it); returns how many."""
+    rows = list(db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                             ApiToken.revoked_at.is_(None))))
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+        audit.record(actor=actor, action="token.revoke", object_type="user", object_id=user.id,
+                     summary=f"Jeton d'API {row.prefix}… révoqué ({why})")
+    return len(rows)
+
+
 def user_for_token(token: str) -> User | None:
     """The active user owning an unrevoked token, or None."""
     if not token.startswith(TOKEN_PREFIX):
@@ -199,15 +212,19 @@ def user_for_token(token: str) -> User | None:
 
 
 @atomic()
-def change_password(*, user: User, current: str, new: str) -> None:
-    """Replace the user's password once the current one is proven."""
+def change_password(*, user: User, current: str, new: str) -> int:
+    """Replace the user's password once the current one is proven; every other session ends and the account's API
+    tokens are revoked (their number is returned)."""
     if not user.check_password(current):
         raise ServiceError("wrong_password", "Le mot de passe actuel est incorrect.", field="current")
     check_password_strength(new)
     user.set_password(new)
     user.end_sessions()  # every other device signs in again; the caller renews this one's session
+    revoked = revoke_tokens(actor=user, user=user, why="mot de passe changé")
+    tokens = ", ses jetons d'API révoqués" if revoked else ""
     audit.record(actor=user, action="user.password", object_type="user", object_id=user.id,
-                 summary="Mot de passe changé (les autres sessions du compte sont fermées)")
+                 summary=f"Mot de passe changé (les autres sessions du compte sont fermées{tokens})")
+    return revoked
 
 
 def list_users() -> list[User]:

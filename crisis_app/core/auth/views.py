@@ -12,7 +12,7 @@ from crisis_app.core.access import get_for_user, permission_required, public, re
 from crisis_app.core.auth import devices, forms, passwords, profile, services
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.formats import duree
+from crisis_app.core.formats import duree, pluriel
 from crisis_app.core.models import User
 
 bp = Blueprint("auth", __name__)
@@ -64,8 +64,8 @@ def account():
     form = forms.PasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(user=current_user._get_current_object(), current=form.current.data,
-                                     new=form.new.data)
+            revoked = services.change_password(user=current_user._get_current_object(),
+                                               current=form.current.data, new=form.new.data)
         except ServiceError as exc:
             form.current.errors.append(exc.message)
         else:
@@ -73,7 +73,11 @@ def account():
             # token if it had one)
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(current_user._get_current_object(), remember=remembered)
-            flash("Votre mot de passe a été changé ; vos autres appareils devront se reconnecter.", "success")
+            message = "Votre mot de passe a été changé ; vos autres appareils devront se reconnecter"
+            if revoked:
+                message += " et " + pluriel(revoked, "votre jeton d'API est révoqué", "vos jetons d'API sont révoqués",
+                                            with_count=False)
+            flash(message + ".", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form,
                            linked=profile.linked_to(current_user._get_current_object())), \

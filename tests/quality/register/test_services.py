@@ -291,7 +291,12 @@ def test_the_declarer_adds_information_screened_like_the_declaration(people):
     with pytest.raises(ServiceError):
         services.add_information(event=declared.event, text="contact : marie@example.org", actor=None)
     assert [n.text for n in declared.event.notes] == ["Le lit a été livré avec ses barrières."]
-    assert _audit(declared.event.id)[-1].actor_label == services.ANONYMOUS_LABEL
+    # journaled with the night's batch, not beside the rows of the hour it was written in
+    assert [a.action for a in _audit(declared.event.id)] == []
+    services.journal_anonymous_declarations(now=declared.event.notes[0].at + timedelta(days=1))
+    db.session.commit()
+    note_rows = [a for a in _audit(declared.event.id) if a.action == "quality.event.note"]
+    assert [(a.actor_label, a.at.time().isoformat()) for a in note_rows] == [(services.ANONYMOUS_LABEL, "00:00:00")]
 
 
 def test_the_daily_beat_task_sends_what_is_due_and_nothing_twice(app, people, sent):
