@@ -8,10 +8,8 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from config.settings import load_settings
-from crisis_app import create_app
 from crisis_app.core.db import db
-from tests import services
+from tests.migrations import database_at
 
 NOW = "2026-11-01 08:00:00.000000"
 ROWS = [
@@ -39,24 +37,9 @@ ROWS = [
 
 @pytest.fixture
 def old_database(app, tmp_path):
-    """A second application on its own SQLite file, filled at 0020_crises; the suite's application is made
-    current again afterwards (Celery's shared tasks follow the last application created)."""
-    if services.DATABASE_URL.startswith("postgresql"):
-        pytest.skip("runs on its own SQLite file; the PostgreSQL pass upgrades the whole chain in the app fixture")
-    old = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}",
-                      "CELERY": {**load_settings()["CELERY"], "broker_url": "memory://"}})
-    try:
-        with old.app_context():
-            upgrade(revision="0020_crises")
-            for statement in ROWS:
-                db.session.execute(sa.text(statement))
-            db.session.commit()
+    """A database at 0020_crises, filled as SQLite stores it."""
+    with database_at(app, tmp_path, "0020_crises", ROWS, postgres=False) as old:
         yield old
-        with old.app_context():
-            db.engine.dispose()
-    finally:
-        app.extensions["celery"].set_default()
-        app.extensions["celery"].set_current()
 
 
 def _q(sql: str) -> list:

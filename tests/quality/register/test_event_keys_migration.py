@@ -5,17 +5,14 @@ summaries and the actions' titles name the events by their new references. Runs 
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from config.settings import load_settings
-from crisis_app import create_app
 from crisis_app.core.db import db
 from quality.register import reference
-from tests import services
+from tests.migrations import database_at
 
 NOW = "2026-11-01 08:00:00"
 EVENT = ("INSERT INTO adverse_event (id, created_at, updated_at, state, occurred_on, place, professions, nature, "
@@ -46,36 +43,9 @@ ROWS = [
 
 @pytest.fixture
 def old_database(app, tmp_path):
-    """A second application on its own database (a SQLite file, or a scratch PostgreSQL database when the suite
-    runs on PostgreSQL), filled at qual01, the last revision with keys in sequence."""
-    scratch = None
-    if services.DATABASE_URL.startswith("postgresql"):
-        scratch = f"vigie_sec01_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(services.DATABASE_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {scratch}"))
-        url = sa.engine.make_url(services.DATABASE_URL).set(database=scratch).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    old = create_app({"SQLALCHEMY_DATABASE_URI": url,
-                      "CELERY": {**load_settings()["CELERY"], "broker_url": "memory://"}})
-    try:
-        with old.app_context():
-            upgrade(revision="qual01")
-            for statement in ROWS:
-                db.session.execute(sa.text(statement))
-            db.session.commit()
+    """A database at qual01, the last revision with keys in sequence."""
+    with database_at(app, tmp_path, "qual01", ROWS) as old:
         yield old
-        with old.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        app.extensions["celery"].set_default()
-        app.extensions["celery"].set_current()
-        if scratch:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
-            admin.dispose()
 
 
 def _q(sql: str) -> list:
