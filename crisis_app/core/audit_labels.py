@@ -25,6 +25,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.detach_organisation": "Détachement d'un compte de son organisation",
     "user.password": "Changement de mot de passe",
     "token.create": "Création d'un jeton d'API",
+    "token.revoke": "Révocation d'un jeton d'API",
     "outbox.reply_unmatched": "Réponse SMS sans message qui l'attende",
     # domains (until each registers its own)
     "alert.send": "Envoi d'une alerte",
