@@ -53,7 +53,8 @@ def empty_sections() -> dict[str, dict]:
         measures.append(measure)
     return {
         "anticipation": {"referent_id": None, "suppleant_id": None, **{k: "" for k in ANTICIPATION_FIELDS}},
-        "adaptation": {"measures": sorted(measures, key=lambda m: (m["typology"], m["gradation"]))},
+        "adaptation": {"measures": sorted(measures, key=lambda m: (m["typology"], m["gradation"])),
+                       "not_applicable": []},
         "pilotage": {"members": [], **{k: "" for k in PILOTAGE_FIELDS}},
         "retex": {"recipient_ids": [], **{k: "" for k in RETEX_FIELDS}},
     }

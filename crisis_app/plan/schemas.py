@@ -82,14 +82,28 @@ class MeasureSchema(Schema):
             raise ValidationError("Deux modèles d'alerte portent la même clé.", "presets")
 
 
+class NotApplicableSchema(Schema):
+    """A typology the CPTS declares "sans objet sur notre territoire", with the reason the outline asks for."""
+
+    typology = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=5))
+    reason = Text(required=True, validate=validate.Length(min=3, max=1000,
+                                                          error="Raison : entre {min} et {max} caractères."))
+
+
 class AdaptationSchema(Schema):
     measures = fields.List(fields.Nested(MeasureSchema), load_default=list, validate=validate.Length(max=10))
+    not_applicable = fields.List(fields.Nested(NotApplicableSchema), load_default=list,
+                                 validate=validate.Length(max=5),
+                                 metadata={"description": "Typologies sans objet sur le territoire, avec la raison"})
 
     @validates_schema
     def _one_per_step(self, data, **kwargs):
         steps = [(m["typology"], m["gradation"]) for m in data.get("measures", [])]
         if len(steps) != len(set(steps)):
             raise ValidationError("Une typologie ne peut être décrite qu'une fois par gradation.", "measures")
+        typologies = [n["typology"] for n in data.get("not_applicable", [])]
+        if len(typologies) != len(set(typologies)):
+            raise ValidationError("Une typologie ne peut être déclarée sans objet qu'une fois.", "not_applicable")
 
 
 class CelluleMemberSchema(Schema):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.labels import labels
+from crisis_app.core.labels import label_of, labels
 from crisis_app.core.outcome import act_and_go_back
 from crisis_app.core.timez import to_paris
 from crisis_app.core.vocabulary import PLAN_GRADATIONS, QuestionKind, Typology
@@ -51,6 +51,8 @@ def _outline_labels():
 
 def fix_url(plan: PlanVersion, missing: services.Missing) -> str:
     """Where a missing item is fixed."""
+    if missing.section == "adaptation" and missing.typology:
+        return url_for("plan.edit_measure", plan_id=plan.id, typology=missing.typology, gradation=missing.gradation)
     if missing.section == "adaptation":
         return url_for("plan.version", plan_id=plan.id, _anchor="adaptation")
     return url_for(f"plan.edit_{missing.section}", plan_id=plan.id, _anchor=missing.anchor or None)
@@ -64,6 +66,7 @@ def _version_page(plan: PlanVersion | None):
     return render_template(
         "plan/index.html", plan=plan, plans=services.list_plans(), names=services.names(plan),
         missing=[(m, fix_url(plan, m)) for m in missing], this_year=_this_year(),
+        not_applicable=services.not_applicable(plan),
         directory=frozen.get("directory") or figures.directory_figures(),
         stock=frozen.get("stock") or figures.stock_figures(), activities=activities.for_year(plan.year),
         previous=_previous(plan), newer=any(p.year > plan.year for p in services.list_plans()))
@@ -167,7 +170,27 @@ def edit_measure(plan_id: int, typology: int, gradation: int):
     criteria = data.get("directory_filter") or {}
     return render_template("plan/edit_measure.html", plan=plan, data=data, errors=errors, typology=typology,
                            gradation=gradation, facets=figures.facets(),
+                           not_applicable_reason=services.not_applicable(plan).get(typology, ""),
                            reach=figures.reach_of_filter(criteria) if any(criteria.values()) else None), status
+
+
+@bp.post("/<int:plan_id>/adaptation/<int:typology>/sans-objet")
+@permission_required("plan.edit")
+def not_applicable(plan_id: int, typology: int):
+    plan = _editable(plan_id)
+    if typology not in set(Typology):
+        abort(404)
+    reason = request.form.get("reason", "")
+    try:
+        services.set_not_applicable(actor=_actor(), plan=plan, typology=typology, reason=reason)
+    except ServiceError as exc:
+        abandon()
+        flash(exc.message + " " + " ".join(m for ms in exc.fields.values() for m in ms), "error")
+        return redirect(url_for("plan.edit_measure", plan_id=plan.id, typology=typology, gradation=1,
+                                _anchor="sans-objet"))
+    done = "déclarée sans objet sur notre territoire" if reason.strip() else "de nouveau à décrire"
+    flash(f"{label_of(Typology, typology)} : {done}.", "success")
+    return redirect(url_for("plan.version", plan_id=plan.id, _anchor=f"t{typology}"))
 
 
 @bp.route("/<int:plan_id>/valider", methods=["POST"])
