@@ -11,7 +11,8 @@ class Role(LabelledStrEnum):
     CRISIS_CELL = "crisis_cell", "Membre de la cellule de crise"
     PROFESSIONAL = "professional", "Professionnel de santé"
     QUALITY_REFERENT = "quality_referent", "Référent qualité"
-    ARS_OBSERVER = "ars_observer", "Observateur ARS"
+    # an account attached to its organisation (ARS, CPAM, MSA): reads what that organisation receives
+    ARS_OBSERVER = "ars_observer", "Observateur (ARS, CPAM, MSA)"
 
 
 ALL_ROLES = frozenset(Role)
@@ -67,6 +68,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plan.edit": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "plan.validate": frozenset({Role.CRISIS_REFERENT}),
     "plan.publish": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    # observers (ARS, CPAM, MSA) comment on a draft's sections; the référent and the coordinator answer and resolve
+    "plan.comment": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.ARS_OBSERVER}),
+    "plan.comment.resolve": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "plan.self": frozenset({Role.PROFESSIONAL, Role.CRISIS_CELL, Role.CRISIS_REFERENT, Role.QUALITY_REFERENT}),
     # quality: everyone declares (a professional reads back only their own named declarations); the quality
     # referents triage and follow the register; the coordinator sets the zones and the public declaration link

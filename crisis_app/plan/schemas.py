@@ -222,3 +222,31 @@ class MyPartSchema(Schema):
     year = fields.Integer(allow_none=True)
     roles = fields.List(fields.String())
     activities = fields.List(fields.Dict())
+
+
+class CommentCreateSchema(Schema):
+    section = fields.String(validate=validate.OneOf(list(SECTION_SCHEMAS)),
+                            metadata={"description": "Section commentée (obligatoire pour un nouveau fil)"})
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    thread_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID),
+                               metadata={"description": "Fil auquel répondre"})
+
+
+class CommentSchema(Schema):
+    id = fields.Integer()
+    section = fields.String()
+    author = fields.String()
+    text = fields.String()
+    created_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by = fields.String(allow_none=True)
+
+
+class ThreadSchema(CommentSchema):
+    resolved = fields.Boolean()
+    answers = fields.List(fields.Nested(CommentSchema))
+
+
+class ThreadListSchema(Schema):
+    items = fields.List(fields.Nested(ThreadSchema))
+    total = fields.Integer()

@@ -11,10 +11,10 @@ from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
-from crisis_app.core.outcome import act_and_go_back
+from crisis_app.core.outcome import act_and_go_back, refusal_text
 from crisis_app.core.timez import to_paris
 from crisis_app.core.vocabulary import PLAN_GRADATIONS, QuestionKind, Typology
-from crisis_app.plan import activities, diff, figures, forms, pdf, services
+from crisis_app.plan import activities, comments, diff, figures, forms, pdf, services
 from crisis_app.plan.models import ActivityKind, PlanActivity, PlanVersion
 from crisis_app.plan.outline import (
     ACTIONS,
@@ -66,7 +66,7 @@ def _version_page(plan: PlanVersion | None):
     return render_template(
         "plan/index.html", plan=plan, plans=services.list_plans(), names=services.names(plan),
         missing=[(m, fix_url(plan, m)) for m in missing], this_year=_this_year(),
-        not_applicable=services.not_applicable(plan),
+        not_applicable=services.not_applicable(plan), threads=comments.by_section(plan),
         directory=frozen.get("directory") or figures.directory_figures(),
         stock=frozen.get("stock") or figures.stock_figures(), activities=activities.for_year(plan.year),
         previous=_previous(plan), newer=any(p.year > plan.year for p in services.list_plans()))
@@ -185,12 +185,37 @@ def not_applicable(plan_id: int, typology: int):
         services.set_not_applicable(actor=_actor(), plan=plan, typology=typology, reason=reason)
     except ServiceError as exc:
         abandon()
-        flash(exc.message + " " + " ".join(m for ms in exc.fields.values() for m in ms), "error")
+        flash(refusal_text(exc), "error")
         return redirect(url_for("plan.edit_measure", plan_id=plan.id, typology=typology, gradation=1,
                                 _anchor="sans-objet"))
     done = "déclarée sans objet sur notre territoire" if reason.strip() else "de nouveau à décrire"
     flash(f"{label_of(Typology, typology)} : {done}.", "success")
     return redirect(url_for("plan.version", plan_id=plan.id, _anchor=f"t{typology}"))
+
+
+def _thread_arg() -> int | None:
+    raw = request.form.get("thread_id", "")
+    return int(raw) if raw.isdigit() and len(raw) < 11 else None
+
+
+@bp.post("/<int:plan_id>/commentaires")
+@permission_required("plan.comment")
+def comment(plan_id: int):
+    plan, thread_id = _plan(plan_id, "plan.comment"), _thread_arg()
+    section = request.form.get("section", "")
+    return act_and_go_back(
+        lambda: comments.add_comment(actor=_actor(), plan=plan, text=request.form.get("text", ""),
+                                     section=section, thread_id=thread_id),
+        "Réponse enregistrée." if thread_id else "Commentaire enregistré.",
+        url_for("plan.version", plan_id=plan.id, _anchor=f"comments-{section}" if section else None))
+
+
+@bp.post("/<int:plan_id>/commentaires/<int:thread_id>/resoudre")
+@permission_required("plan.comment.resolve")
+def resolve_comment(plan_id: int, thread_id: int):
+    plan = _plan(plan_id, "plan.comment.resolve")
+    return act_and_go_back(lambda: comments.resolve(actor=_actor(), plan=plan, thread_id=thread_id),
+                           "Fil de commentaires résolu.", url_for("plan.version", plan_id=plan.id))
 
 
 @bp.route("/<int:plan_id>/valider", methods=["POST"])
