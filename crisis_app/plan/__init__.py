@@ -19,7 +19,12 @@ def init_app(app, api) -> None:
                              "plan.activity.create": "Action de l'année ajoutée",
                              "plan.activity.update": "Action de l'année modifiée",
                              "plan.comment": "Commentaire sur le plan",
-                             "plan.comment.resolve": "Fil de commentaires résolu"},
+                             "plan.comment.resolve": "Fil de commentaires résolu",
+                             "plan.send": "Plan envoyé aux tutelles", "plan.resend": "Plan renvoyé à une tutelle"},
                     objects={"plan": "Plan d'action", "plan_activity": "Action de l'année"})
     api.register_blueprint(api_bp)
     presets.register_provider(presets_for)
+    from crisis_app.core.notifications import outbox
+    from crisis_app.plan.dispatch import TOPIC
+
+    outbox.TOPIC_LABELS[TOPIC] = "Plan d'action publié"

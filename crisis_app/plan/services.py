@@ -366,7 +366,8 @@ def freeze(plan: PlanVersion) -> dict:
 
 @atomic()
 def publish_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
-    """Publish a validated version: its figures are frozen and it never changes again."""
+    """Publish a validated version: its figures are frozen, it never changes again, and its PDF goes to the
+    tutelles it names (ARS, CPAM, MSA) through the outbox."""
     _refuse_if_published(plan)
     if plan.status is not PlanStatus.VALIDATED:
         raise ServiceError("not_validated", f"Le {_label(plan)} doit être validé par le référent avant d'être "
@@ -378,6 +379,9 @@ def publish_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
     audit.record(actor=actor, action="plan.publish", object_type="plan", object_id=plan.id,
                  summary=f"{_label(plan).capitalize()} publié par {plan.published_by_label}",
                  changes={"status": [PlanStatus.VALIDATED.value, PlanStatus.PUBLISHED.value]})
+    from crisis_app.plan import dispatch
+
+    dispatch.send_published(actor=actor, plan=plan)
     return plan
 
 
