@@ -31,6 +31,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "crisis.journal.write": frozenset({Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "crisis.needs.manage": frozenset({Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "crisis.status": ALL_ROLES,
+    # points de situation to the partners: the référent and the coordinator write and send them, the cellule reads
+    # them; an observer reads those sent to their organisation (crises/situation.py: may_read)
+    "crisis.situation.write": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "crisis.situation.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL,
+                                        Role.ARS_OBSERVER}),
     "crisis.evaluation.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL,
                                          Role.ARS_OBSERVER}),
     # directory: the crisis team reads it to mobilise; the coordinator keeps it
