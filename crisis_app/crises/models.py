@@ -231,3 +231,26 @@ class SituationReport(TimestampMixin, db.Model):
     @property
     def sent(self) -> bool:
         return self.sent_at is not None
+
+
+class PublicPage(db.Model):
+    """The population's information page of a crisis, at an unguessable public address: what is happening (the
+    référent's words), the plan's consignes, where to go. Published and withdrawn by the référent; no personal data."""
+
+    __tablename__ = "crisis_public_page"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(43), unique=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    places: Mapped[str] = mapped_column(sa.Text, default="")  # the référent's list, one place per line
+    published_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_label: Mapped[str] = mapped_column(sa.String(254))
+
+    crisis: Mapped[Crisis] = relationship()
+
+    @property
+    def live(self) -> bool:
+        return self.published_at is not None and self.withdrawn_at is None

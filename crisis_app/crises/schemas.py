@@ -218,3 +218,20 @@ class SituationReportSchema(Schema):
 class SituationListSchema(Schema):
     items = fields.List(fields.Nested(SituationReportSchema))
     total = fields.Integer()
+
+
+class PublicPageInputSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                         metadata={"description": "Ce qui se passe, en quelques lignes, sans donnée personnelle"})
+    places = fields.String(load_default="", validate=validate.Length(max=3000),
+                           metadata={"description": "Lieux ouverts tenus par le référent, un par ligne"})
+
+
+class PublicPageSchema(Schema):
+    published = fields.Boolean(attribute="live")
+    url = fields.String()
+    text = fields.String()
+    places = fields.String()
+    published_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime()

@@ -355,4 +355,9 @@ def status():
     return render_template("crises/status.html", crises=crises, asked=asked, person=person)
 
 
-from crisis_app.crises import views_journal, views_retex, views_situation  # noqa: E402, F401 - same blueprint
+from crisis_app.crises import (  # noqa: E402, F401 - routes on the same blueprint
+    views_journal,
+    views_public,
+    views_retex,
+    views_situation,
+)

@@ -23,6 +23,7 @@ MEASURE_FIELDS = {
     "continuity_ald": "Continuité des soins des patients en ALD",
     "protocols": "Protocoles inter-structures",
     "equipment": "Matériel à distribuer",
+    "population": "Consignes à la population (page d'information publique)",
 }
 ANTICIPATION_FIELDS = {"directory_notes": "Tenue de l'annuaire", "stock_notes": "Stock de matériel et dispositifs"}
 PILOTAGE_FIELDS = {

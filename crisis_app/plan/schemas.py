@@ -74,6 +74,7 @@ class MeasureSchema(Schema):
     continuity_ald = _long(metadata={"description": MEASURE_FIELDS["continuity_ald"]})
     protocols = _long(metadata={"description": MEASURE_FIELDS["protocols"]})
     equipment = _long(metadata={"description": MEASURE_FIELDS["equipment"]})
+    population = _long(metadata={"description": MEASURE_FIELDS["population"]})
 
     @validates_schema
     def _unique_keys(self, data, **kwargs):
