@@ -87,6 +87,19 @@ def withdraw(*, actor: User, crisis: Crisis) -> PublicPage:
     return page
 
 
+def state_of(slug: str) -> tuple | None:
+    """What decides whether a rendered copy of the page is still right, in one small query: ``(page id, updated
+    at, crisis gradation, crisis closed at)`` of the live page behind ``slug``, or None (unknown, withdrawn)."""
+    if not slug or len(slug) > 43:
+        return None
+    row = db.session.execute(
+        sa.select(PublicPage.id, PublicPage.updated_at, Crisis.gradation, Crisis.closed_at)
+        .join(Crisis, Crisis.id == PublicPage.crisis_id)
+        .where(PublicPage.slug == slug, PublicPage.published_at.isnot(None), PublicPage.withdrawn_at.is_(None))
+    ).first()
+    return tuple(row) if row else None
+
+
 def live_page(slug: str) -> PublicPage | None:
     """The published page behind ``slug``, or None (unknown, withdrawn)."""
     if not slug or len(slug) > 43:

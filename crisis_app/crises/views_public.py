@@ -4,6 +4,7 @@ and the public page itself (its own blueprint, no login, cacheable for a minute)
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 
@@ -69,19 +70,43 @@ def population_poster(crisis_id: int):
                     headers={"Content-Disposition": f"attachment; filename=affiche-information-{crisis_id}.pdf"})
 
 
+# Rendered pages per worker process: {slug: (state, rendered at, body, etag, last modified)}. A copy serves while
+# the page's state (its text, the crisis's gradation, withdrawal) is unchanged — checked by one small query on each
+# request, so a withdrawal is a 404 at once in every worker — and for RENDER_SECONDS at most, after which the open
+# cabinets and pharmacies (alert answers) are read again.
+_RENDERED: dict[str, tuple] = {}
+RENDER_SECONDS = 20
+MAX_RENDERED = 200
+
+
+def _rendered(slug: str, state: tuple) -> tuple[bytes, str, object]:
+    now = time.monotonic()
+    cached = _RENDERED.get(slug)
+    if cached and cached[0] == state and now - cached[1] < RENDER_SECONDS:
+        return cached[2], cached[3], cached[4]
+    found = public_page.live_page(slug)
+    view = public_page.content(found)
+    body = render_template("public/page.html", **view).encode()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if len(_RENDERED) >= MAX_RENDERED:
+        _RENDERED.clear()
+    _RENDERED[slug] = (state, now, body, etag, view["updated_at"])
+    return body, etag, view["updated_at"]
+
+
 @public_bp.get("/info/<slug>")
 @public
 def page(slug: str):
     """Anyone with the address reads it: no session, no cookie, cacheable for a minute (a local news link may send
     thousands of readers), 404 once withdrawn."""
-    found = public_page.live_page(slug)
-    if found is None:
+    state = public_page.state_of(slug)
+    if state is None:
         response = make_response(render_template("public/gone.html"), 404)
     else:
-        view = public_page.content(found)
-        response = make_response(render_template("public/page.html", **view))
-        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-        response.last_modified = view["updated_at"]
+        body, etag, last_modified = _rendered(slug, state)
+        response = make_response(body)
+        response.set_etag(etag)
+        response.last_modified = last_modified
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response.public_cache = True  # read by the app's header hook, which otherwise forbids caching
     return response.make_conditional(request)
