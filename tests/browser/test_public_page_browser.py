@@ -37,16 +37,19 @@ def test_the_population_page_is_published_read_anonymously_and_withdrawn(server,
     assert reader.get_by_test_id("public-updated").is_visible()
     assert reader_context.cookies() == []
     screenshot(reader, "public-page-2-read-anonymously.png")
-    gone_context = browser.new_context(viewport=PHONE, locale="fr-FR")  # scripts on, to measure the width
-    gone = gone_context.new_page()
-    gone.goto(link)
-    assert gone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    width_context = browser.new_context(viewport=PHONE, locale="fr-FR")  # scripts on, to measure the width
+    width = width_context.new_page()
+    width.goto(link)
+    assert width.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.get_by_role("button", name="Retirer la page…").click()
     page.get_by_role("button", name="Confirmer le retrait").click()
     assert page.get_by_role("alert").filter(has_text="Page d'information retirée.").is_visible()
-    response = gone.goto(link, wait_until="load")
+    # a reader who never opened it (one who did keeps their copy a minute: max-age=60)
+    gone_context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    gone = gone_context.new_page()
+    response = gone.goto(link)
     assert response.status == 404 and gone.get_by_role("heading", name="Page introuvable").is_visible()
     screenshot(gone, "public-page-3-withdrawn.png")
-    for c in (context, reader_context, gone_context):
+    for c in (context, reader_context, width_context, gone_context):
         c.close()
