@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from crisis_app.core.roles import Role
 from tests.browser.conftest import log_in, screenshot
@@ -38,7 +39,10 @@ def test_a_point_de_situation_is_sent_to_two_partners(server, browser):
     assert "2\u00a0organisations" in sentence and "2\u00a0destinataires" in sentence
     screenshot(page, "situation-2-confirm.png")
     page.get_by_role("button", name="Confirmer l'envoi").click()
-    assert page.get_by_test_id("situation-deliveries").get_by_role("row").count() == 3  # header + 2
+    deliveries = page.get_by_test_id("situation-deliveries")
+    expect(deliveries).to_contain_text("Marc Lefèvre (CPAM de la Haute-Garonne)")
+    expect(deliveries).to_contain_text("Sandrine Faure (MSA Midi-Pyrénées Nord)")
+    screenshot(page, "situation-3-sent.png")
 
     subject = f"point de situation n° {number}"
     deadline = time.monotonic() + 60
@@ -48,7 +52,7 @@ def test_a_point_de_situation_is_sent_to_two_partners(server, browser):
             break
         time.sleep(1)
     assert page.get_by_test_id("total").inner_text().startswith("2\u00a0messages")
-    screenshot(page, "situation-3-outbox.png")
+    screenshot(page, "situation-4-outbox.png")
     page.goto(f"{crisis_url}/journal")
     assert f"Point de situation n° {number} envoyé à" in page.get_by_test_id("journal").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
