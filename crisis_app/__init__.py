@@ -149,7 +149,8 @@ def _register_hooks(app: Flask) -> None:
 
         # personal and quality data (pages, register, CSV exports, PDFs, API answers) is never kept by a browser
         # or a shared cache; only the static files (CSS, scripts, icons) are cacheable
-        if request.endpoint != "static":
+        # (and the pages meant for everyone, which mark their response: the population's information page)
+        if request.endpoint != "static" and not getattr(response, "public_cache", False):
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

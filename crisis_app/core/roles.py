@@ -11,7 +11,8 @@ class Role(LabelledStrEnum):
     CRISIS_CELL = "crisis_cell", "Membre de la cellule de crise"
     PROFESSIONAL = "professional", "Professionnel de santé"
     QUALITY_REFERENT = "quality_referent", "Référent qualité"
-    ARS_OBSERVER = "ars_observer", "Observateur ARS"
+    # an account attached to its organisation (ARS, CPAM, MSA): reads what that organisation receives
+    ARS_OBSERVER = "ars_observer", "Observateur (ARS, CPAM, MSA)"
 
 
 ALL_ROLES = frozenset(Role)
@@ -30,6 +31,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "crisis.journal.write": frozenset({Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "crisis.needs.manage": frozenset({Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "crisis.status": ALL_ROLES,
+    # points de situation to the partners: the référent and the coordinator write and send them, the cellule reads
+    # them; an observer reads those sent to their organisation (crises/situation.py: may_read)
+    "crisis.situation.write": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    "crisis.situation.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL,
+                                        Role.ARS_OBSERVER}),
     "crisis.evaluation.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL,
                                          Role.ARS_OBSERVER}),
     # directory: the crisis team reads it to mobilise; the coordinator keeps it
@@ -67,6 +73,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plan.edit": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "plan.validate": frozenset({Role.CRISIS_REFERENT}),
     "plan.publish": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    # observers (ARS, CPAM, MSA) comment on a draft's sections; the référent and the coordinator answer and resolve
+    "plan.comment": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.ARS_OBSERVER}),
+    "plan.comment.resolve": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     "plan.self": frozenset({Role.PROFESSIONAL, Role.CRISIS_CELL, Role.CRISIS_REFERENT, Role.QUALITY_REFERENT}),
     # quality: everyone declares (a professional reads back only their own named declarations); the quality
     # referents triage and follow the register; the coordinator sets the zones and the public declaration link

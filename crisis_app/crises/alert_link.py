@@ -14,6 +14,7 @@ from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
 from crisis_app.core.vocabulary import NOT_AVAILABLE, QuestionKind
+from crisis_app.directory.professionals.models import Professional, StructureType
 
 
 def person_channels() -> list[str]:
@@ -139,3 +140,28 @@ def figures_by_profession(crisis_id: int) -> list[dict]:
              "rate_15": c["within_15"] / c["alerted"] if c["alerted"] else None,
              "rate_30": c["within_30"] / c["alerted"] if c["alerted"] else None}
             for name, c in sorted(groups.items())]
+
+
+OPEN_TO_PUBLIC = (StructureType.CABINET, StructureType.MSP, StructureType.CENTRE_SANTE, StructureType.OFFICINE)
+
+
+def open_structures(crisis_id: int) -> list[dict]:
+    """Cabinets, MSP, centres de santé and pharmacies whose professionals said, at their latest answer to an
+    availability question of this crisis, that they are available: ``{"name", "kind", "commune", "phone"}`` per
+    structure (the structure's own details, no person's)."""
+    rows = db.session.execute(
+        sa.select(AlertRecipient.professional_id, AlertRecipient.answer_code, Professional)
+        .join(Alert, Alert.id == AlertRecipient.alert_id)
+        .join(Professional, Professional.id == AlertRecipient.professional_id)
+        .where(Alert.crisis_id == crisis_id, Alert.question_kind == QuestionKind.AVAILABILITY,
+               AlertRecipient.answered_at.isnot(None), Professional.active.is_(True))
+        .order_by(AlertRecipient.answered_at)).all()
+    latest = {pid: (code, pro) for pid, code, pro in rows}
+    places: dict[tuple, dict] = {}
+    for code, pro in latest.values():
+        if code == NOT_AVAILABLE or pro.structure_type not in OPEN_TO_PUBLIC or not pro.structure_name:
+            continue
+        key = (pro.structure_name.strip().lower(), (pro.commune_name or "").lower())
+        places.setdefault(key, {"name": pro.structure_name.strip(), "kind": pro.structure_type.label,
+                                "commune": pro.commune_name or "", "phone": pro.structure_phone or ""})
+    return sorted(places.values(), key=lambda p: (p["commune"], p["name"]))

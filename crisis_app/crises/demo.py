@@ -50,4 +50,8 @@ def seed(rng: random.Random) -> list[str]:
                                  authority="ars", is_exercise=True)
     journal.write(actor=referent, crisis=drill, kind="decision", text="Début de l'exercice : activation de la "
                   "cellule prévue à 10 h.")
-    return ["Crises : une canicule close avec son retour d'expérience validé, un exercice NRC en cours"]
+    from crisis_app.crises import situation
+
+    situation.create(actor=referent, crisis=drill)  # a first point de situation, still to send
+    return ["Crises : une canicule close avec son retour d'expérience validé, un exercice NRC en cours avec un "
+            "premier point de situation à envoyer"]

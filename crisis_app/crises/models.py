@@ -202,3 +202,55 @@ class Evaluation(TimestampMixin, db.Model):
         if self.crisis_id is None:
             return []
         return actions_for(SourceKind.RETEX, self.crisis_id)
+
+
+class SituationReport(TimestampMixin, db.Model):
+    """A point de situation for the partners: composed from the run since the previous one, edited, then sent by
+    e-mail (PDF attached) to the partner organisations chosen, and written in the journal."""
+
+    __tablename__ = "crisis_situation_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    since: Mapped[datetime]
+    gradation: Mapped[int] = mapped_column(sa.SmallInteger, info={"labels": Gradation})
+    text: Mapped[str] = mapped_column(sa.Text)
+    figures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(sa.String(254))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None]  # the outbox message that carried it
+    organisation_ids: Mapped[list] = mapped_column(sa.JSON, default=list)  # the partners it was sent to
+
+    crisis: Mapped[Crisis] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("crisis_id", "number", name="one_number"),)
+
+    @property
+    def sent(self) -> bool:
+        return self.sent_at is not None
+
+
+class PublicPage(db.Model):
+    """The population's information page of a crisis, at an unguessable public address: what is happening (the
+    référent's words), the plan's consignes, where to go. Published and withdrawn by the référent; no personal data."""
+
+    __tablename__ = "crisis_public_page"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crisis_id: Mapped[int] = mapped_column(sa.ForeignKey("crisis.id", ondelete="CASCADE"), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(43), unique=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    places: Mapped[str] = mapped_column(sa.Text, default="")  # the référent's list, one place per line
+    published_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_label: Mapped[str] = mapped_column(sa.String(254))
+
+    crisis: Mapped[Crisis] = relationship()
+
+    @property
+    def live(self) -> bool:
+        return self.published_at is not None and self.withdrawn_at is None

@@ -62,3 +62,12 @@ def retex_organisation_ids() -> list[int] | None:
     if version is None:
         return None
     return list(plan_services.retex_recipients(version))
+
+
+def population_consignes(typology: int, gradation: int) -> str:
+    """What the published plan tells the population for a typology at a gradation ("" if nothing; veille reads
+    gradation 1)."""
+    version = plan_services.published_plan()
+    if version is None:
+        return ""
+    return (plan_services.typology_section(version, typology, max(gradation, 1)).get("population") or "").strip()

@@ -350,18 +350,10 @@ def send(*, actor: User, crisis: Crisis, contact_ids: list[int] | None = None,
 def resend(*, actor: User, crisis: Crisis, delivery_id: int):
     """Send the evaluation again to one recipient (a bounce, a lost e-mail): one more delivery of the same message,
     PDF included; its state shows beside the first one."""
-    from crisis_app.core.notifications import outbox
-    from crisis_app.core.notifications.models import PURPOSE_MESSAGE, Delivery, DeliveryState
+    from crisis_app.core import tracked_sends
 
     evaluation = evaluation_of(crisis)
-    delivery = db.session.get(Delivery, delivery_id) if evaluation.message_id else None
-    if delivery is None or delivery.message_id != evaluation.message_id or delivery.recipient is None:
-        raise ServiceError("not_found", "Cet envoi n'appartient pas à ce retour d'expérience.", status=404)
-    if delivery.state in (DeliveryState.QUEUED, DeliveryState.SENDING):
-        raise ServiceError("in_progress", "Cet envoi est encore en cours : attendez son résultat avant de renvoyer.",
-                           status=409)
-    added = outbox.add_deliveries(delivery.message, delivery.recipient, ["email"], purpose=PURPOSE_MESSAGE,
-                                  round_number=delivery.round + 1)
+    delivery, added = tracked_sends.resend(evaluation.message_id, delivery_id, what="ce retour d'expérience")
     audit.record(actor=actor, action="crisis.evaluation_resend", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » renvoyé à {delivery.recipient.name}"[:500],
                  changes={"delivery": [delivery.id, added[0].id if added else None]})
@@ -370,13 +362,9 @@ def resend(*, actor: User, crisis: Crisis, delivery_id: int):
 
 def deliveries(evaluation: Evaluation) -> list:
     """Each delivery of the sent evaluation, with its state (read from the outbox)."""
-    if not evaluation.message_id:
-        return []
-    from crisis_app.core.notifications.models import Delivery
+    from crisis_app.core import tracked_sends
 
-    return list(db.session.scalars(sa.select(Delivery).where(Delivery.message_id == evaluation.message_id)
-                                   .order_by(Delivery.id)))
-
+    return tracked_sends.deliveries_of(evaluation.message_id)
 
 
 def pending_evaluations(limit: int = 10) -> list[tuple[Crisis, Evaluation]]:

@@ -189,3 +189,49 @@ class EvaluationSchema(Schema):
         from crisis_app.crises import retex
 
         return DeliverySchema(many=True).dump(retex.deliveries(evaluation))
+
+
+class SituationCreateSchema(Schema):
+    text = fields.String(validate=validate.Length(min=1, max=20_000),
+                         metadata={"description": "Texte (par défaut : composé à partir de ce qui s'est passé depuis "
+                                                  "le point précédent)"})
+
+
+class SituationSendSchema(Schema):
+    organisation_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
+                                   required=True, validate=validate.Length(min=1, max=50),
+                                   metadata={"description": "Organisations partenaires destinataires"})
+
+
+class SituationReportSchema(Schema):
+    number = fields.Integer()
+    since = fields.DateTime()
+    created_at = fields.DateTime()
+    author = fields.String(attribute="author_label")
+    gradation = fields.Integer()
+    text = fields.String()
+    figures = fields.Dict()
+    sent_at = fields.DateTime(allow_none=True)
+    organisation_ids = fields.List(fields.Integer())
+
+
+class SituationListSchema(Schema):
+    items = fields.List(fields.Nested(SituationReportSchema))
+    total = fields.Integer()
+
+
+class PublicPageInputSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                         metadata={"description": "Ce qui se passe, en quelques lignes, sans donnée personnelle"})
+    places = fields.String(load_default="", validate=validate.Length(max=3000),
+                           metadata={"description": "Lieux ouverts tenus par le référent, un par ligne"})
+
+
+class PublicPageSchema(Schema):
+    published = fields.Boolean(attribute="live")
+    url = fields.String()
+    text = fields.String()
+    places = fields.String()
+    published_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime()

@@ -193,7 +193,14 @@ def detail(crisis_id: int):
                            gradations=Gradation, activation=cellule.latest(crisis),
                            running_alerts=alert_services.running_alerts_of_crisis(crisis.id) if crisis.active else [],
                            end_text=alert_services.crisis_end_text(crisis.title),
-                           retex_reminder=_retex_reminder(crisis))
+                           retex_reminder=_retex_reminder(crisis), situation_proposed=_situation_proposed(crisis))
+
+
+def _situation_proposed(crisis: Crisis):
+    """The gradation change no point de situation followed yet, for who may write one."""
+    from crisis_app.crises import situation
+
+    return situation.proposed_after(crisis) if current_user.may("crisis.situation.write") else None
 
 
 def _retex_reminder(crisis: Crisis) -> dict | None:
@@ -348,4 +355,9 @@ def status():
     return render_template("crises/status.html", crises=crises, asked=asked, person=person)
 
 
-from crisis_app.crises import views_journal, views_retex  # noqa: E402, F401 - routes on the same blueprint
+from crisis_app.crises import (  # noqa: E402, F401 - routes on the same blueprint
+    views_journal,
+    views_public,
+    views_retex,
+    views_situation,
+)

@@ -17,7 +17,14 @@ def init_app(app, api) -> None:
     register_labels(actions={"plan.draft": "Brouillon du plan créé", "plan.edit": "Modification du plan",
                              "plan.validate": "Validation du plan", "plan.publish": "Publication du plan",
                              "plan.activity.create": "Action de l'année ajoutée",
-                             "plan.activity.update": "Action de l'année modifiée"},
+                             "plan.activity.update": "Action de l'année modifiée",
+                             "plan.comment": "Commentaire sur le plan",
+                             "plan.comment.resolve": "Fil de commentaires résolu",
+                             "plan.send": "Plan envoyé aux tutelles", "plan.resend": "Plan renvoyé à une tutelle"},
                     objects={"plan": "Plan d'action", "plan_activity": "Action de l'année"})
     api.register_blueprint(api_bp)
     presets.register_provider(presets_for)
+    from crisis_app.core.notifications import outbox
+    from crisis_app.plan.dispatch import TOPIC
+
+    outbox.TOPIC_LABELS[TOPIC] = "Plan d'action publié"

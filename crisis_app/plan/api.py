@@ -11,10 +11,12 @@ from flask_smorest import Blueprint
 
 from crisis_app.core.access import get_for_user, permission_required, require
 from crisis_app.core.api import error_responses
-from crisis_app.plan import diff, pdf, services
+from crisis_app.plan import comments, diff, pdf, services
 from crisis_app.plan.models import PlanVersion
 from crisis_app.plan.schemas import (
     MAX_ID,
+    CommentCreateSchema,
+    CommentSchema,
     DiffQuerySchema,
     DiffSchema,
     MyPartSchema,
@@ -22,6 +24,7 @@ from crisis_app.plan.schemas import (
     PlanListSchema,
     PlanSchema,
     SectionsUpdateSchema,
+    ThreadListSchema,
 )
 
 bp = Blueprint("api_plans", __name__, url_prefix="/api/v1/plans",
@@ -137,6 +140,39 @@ class PlanDiff(MethodView):
         """What changed from version ``against`` to this one, section by section."""
         plan, old = _plan(plan_id, "plan.read"), _plan(args["against"], "plan.read")
         return {"old_id": old.id, "new_id": plan.id, "sections": [s.as_dict() for s in diff.between(old, plan)]}
+
+
+@bp.route("/<int:plan_id>/comments")
+class PlanComments(MethodView):
+    @permission_required("plan.read")
+    @_errors(*AUTH_ERRORS, 404)
+    @bp.response(200, ThreadListSchema)
+    def get(self, plan_id: int):
+        """The version's comment threads (each remark with its answers, resolved or not), by section."""
+        found = [t.as_dict() for t in comments.threads(_plan(plan_id, "plan.read"))]
+        return {"items": found, "total": len(found)}
+
+    @permission_required("plan.comment")
+    @_errors(*AUTH_ERRORS, 404, 409, 422)
+    @bp.arguments(CommentCreateSchema)
+    @bp.response(201, CommentSchema)
+    def post(self, data, plan_id: int):
+        """A remark on a section of a draft (``section``), or an answer in a thread (``thread_id``): observers,
+        the référent and the coordinator."""
+        comment = comments.add_comment(actor=_actor(), plan=_plan(plan_id, "plan.comment"), text=data["text"],
+                                       section=data.get("section"), thread_id=data.get("thread_id"))
+        return comments.comment_dict(comment)
+
+
+@bp.route("/<int:plan_id>/comments/<int:thread_id>/resolve")
+class ResolveComment(MethodView):
+    @permission_required("plan.comment.resolve")
+    @_errors(*AUTH_ERRORS, 404, 409)
+    @bp.response(200, CommentSchema)
+    def post(self, plan_id: int, thread_id: int):
+        """The référent or the coordinator marks a thread resolved."""
+        plan = _plan(plan_id, "plan.comment.resolve")
+        return comments.comment_dict(comments.resolve(actor=_actor(), plan=plan, thread_id=thread_id))
 
 
 @bp.route("/mine")

@@ -56,6 +56,21 @@ MEASURES = {
 }
 PROFESSIONS = {1: ["10", "60"], 2: ["10", "21"], 3: ["10", "60", "21"], 4: ["60", "21", "70"], 5: ["10", "60"]}
 TEXT_KEYS = ("needs", "mobilisation", "circuits", "continuity_ald", "protocols", "equipment")
+# what the population's information page says, per typology at gradation 1, then gradation 2
+POPULATION = {
+    1: ("Appelez votre pharmacie avant de vous déplacer. Pour un avis médical sans rendez-vous, appelez le 116 117.",
+        "Les consultations avancées ont lieu à la MSP de Colomiers. En cas d'urgence vitale, appelez le 15."),
+    2: ("Ne vous rendez pas chez votre médecin si vous avez été exposé : appelez le 15 et suivez les consignes des "
+        "autorités.", "Rejoignez le point de regroupement indiqué par la préfecture. Ne quittez pas la zone sans "
+        "avis des secours."),
+    3: ("Portez un masque en cas de symptômes et appelez votre médecin avant de venir. Créneaux dédiés en fin de "
+        "journée.", "Le centre de consultation dédié est ouvert salle des fêtes de Balma. En cas de gêne "
+        "respiratoire, appelez le 15."),
+    4: ("Buvez régulièrement, restez au frais, prenez des nouvelles de vos proches âgés ou isolés.",
+        "Une salle rafraîchie est ouverte à l'EHPAD Les Tilleuls. Signalez les personnes isolées au CCAS."),
+    5: ("Pour les blessures légères, rendez-vous en MSP. Une écoute psychologique est proposée.",
+        "Laissez les secours travailler : n'allez pas sur les lieux. En cas d'urgence, appelez le 15 ou le 112."),
+}
 
 
 def _preset(typology: int, gradation: int) -> dict:
@@ -75,7 +90,8 @@ def _preset(typology: int, gradation: int) -> dict:
 
 def _measures() -> list[dict]:
     return [{"typology": t, "gradation": g, "directory_filter": {"profession_code": PROFESSIONS[t]},
-             "presets": [_preset(t, g)], **dict(zip(TEXT_KEYS, MEASURES[t][g - 1], strict=True))}
+             "presets": [_preset(t, g)], "population": POPULATION[t][g - 1],
+             **dict(zip(TEXT_KEYS, MEASURES[t][g - 1], strict=True))}
             for t in MEASURES for g in (1, 2)]
 
 

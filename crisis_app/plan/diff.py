@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crisis_app.core.labels import label_of
-from crisis_app.core.vocabulary import QuestionKind
+from crisis_app.core.vocabulary import QuestionKind, Typology
 from crisis_app.plan import services
 from crisis_app.plan.models import PlanVersion
 from crisis_app.plan.outline import (
@@ -54,6 +54,8 @@ def _adaptation(plan: PlanVersion) -> dict[str, str]:
         for p in m.get("presets", []):
             lines[f"{step} : modèle « {p['name']} »"] = (f"{p['title']} — {label_of(QuestionKind, p['question'], '')}\n"
                                                           f"SMS : {p['sms']}\nE-mail : {p['email']}")
+    for n in (plan.adaptation or {}).get("not_applicable", []):
+        lines[f"{label_of(Typology, n['typology'])} : sans objet sur notre territoire"] = n.get("reason") or ""
     return lines
 
 

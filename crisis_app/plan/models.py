@@ -86,3 +86,24 @@ def _published_never_changes(mapper, connection, target: PlanVersion) -> None:
     before = history.deleted[0] if history.deleted else target.status
     if before == PlanStatus.PUBLISHED:
         raise PublishedPlanChanged(f"plan version {target.id} is published and may not change")
+
+
+class PlanComment(TimestampMixin, db.Model):
+    """An observer's remark on a section of a draft, or an answer in its thread; kept with the version.
+
+    A thread is its first comment (``thread_id`` None) and the answers pointing to it; the référent or the
+    coordinator resolves the thread as a whole.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_version.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(sa.String(20))
+    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_comment.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(sa.String(254))
+    text: Mapped[str] = mapped_column(sa.String(4000))
+    resolved_at: Mapped[datetime | None]
+    resolved_by_label: Mapped[str | None] = mapped_column(sa.String(254))
+
+    __table_args__ = (sa.CheckConstraint("section IN ('anticipation', 'adaptation', 'pilotage', 'retex')",
+                                         name="comment_section"),)

@@ -23,6 +23,7 @@ MEASURE_FIELDS = {
     "continuity_ald": "Continuité des soins des patients en ALD",
     "protocols": "Protocoles inter-structures",
     "equipment": "Matériel à distribuer",
+    "population": "Consignes à la population (page d'information publique)",
 }
 ANTICIPATION_FIELDS = {"directory_notes": "Tenue de l'annuaire", "stock_notes": "Stock de matériel et dispositifs"}
 PILOTAGE_FIELDS = {
@@ -53,7 +54,8 @@ def empty_sections() -> dict[str, dict]:
         measures.append(measure)
     return {
         "anticipation": {"referent_id": None, "suppleant_id": None, **{k: "" for k in ANTICIPATION_FIELDS}},
-        "adaptation": {"measures": sorted(measures, key=lambda m: (m["typology"], m["gradation"]))},
+        "adaptation": {"measures": sorted(measures, key=lambda m: (m["typology"], m["gradation"])),
+                       "not_applicable": []},
         "pilotage": {"members": [], **{k: "" for k in PILOTAGE_FIELDS}},
         "retex": {"recipient_ids": [], **{k: "" for k in RETEX_FIELDS}},
     }

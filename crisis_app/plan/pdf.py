@@ -19,6 +19,7 @@ def context(plan: PlanVersion) -> dict:
     frozen = plan.frozen or {}
     measures = {(m["typology"], m["gradation"]): m for m in (plan.adaptation or {}).get("measures", [])}
     return {"plan": plan, "names": services.names(plan), "measures": measures,
+            "not_applicable": services.not_applicable(plan),
             "directory": frozen.get("directory") or figures.directory_figures(),
             "stock": frozen.get("stock") or figures.stock_figures(),
             "activities": frozen.get("activities") or [activities.as_dict(a) for a in activities.for_year(plan.year)],

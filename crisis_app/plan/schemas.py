@@ -74,6 +74,7 @@ class MeasureSchema(Schema):
     continuity_ald = _long(metadata={"description": MEASURE_FIELDS["continuity_ald"]})
     protocols = _long(metadata={"description": MEASURE_FIELDS["protocols"]})
     equipment = _long(metadata={"description": MEASURE_FIELDS["equipment"]})
+    population = _long(metadata={"description": MEASURE_FIELDS["population"]})
 
     @validates_schema
     def _unique_keys(self, data, **kwargs):
@@ -82,14 +83,28 @@ class MeasureSchema(Schema):
             raise ValidationError("Deux modèles d'alerte portent la même clé.", "presets")
 
 
+class NotApplicableSchema(Schema):
+    """A typology the CPTS declares "sans objet sur notre territoire", with the reason the outline asks for."""
+
+    typology = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=5))
+    reason = Text(required=True, validate=validate.Length(min=3, max=1000,
+                                                          error="Raison : entre {min} et {max} caractères."))
+
+
 class AdaptationSchema(Schema):
     measures = fields.List(fields.Nested(MeasureSchema), load_default=list, validate=validate.Length(max=10))
+    not_applicable = fields.List(fields.Nested(NotApplicableSchema), load_default=list,
+                                 validate=validate.Length(max=5),
+                                 metadata={"description": "Typologies sans objet sur le territoire, avec la raison"})
 
     @validates_schema
     def _one_per_step(self, data, **kwargs):
         steps = [(m["typology"], m["gradation"]) for m in data.get("measures", [])]
         if len(steps) != len(set(steps)):
             raise ValidationError("Une typologie ne peut être décrite qu'une fois par gradation.", "measures")
+        typologies = [n["typology"] for n in data.get("not_applicable", [])]
+        if len(typologies) != len(set(typologies)):
+            raise ValidationError("Une typologie ne peut être déclarée sans objet qu'une fois.", "not_applicable")
 
 
 class CelluleMemberSchema(Schema):
@@ -208,3 +223,31 @@ class MyPartSchema(Schema):
     year = fields.Integer(allow_none=True)
     roles = fields.List(fields.String())
     activities = fields.List(fields.Dict())
+
+
+class CommentCreateSchema(Schema):
+    section = fields.String(validate=validate.OneOf(list(SECTION_SCHEMAS)),
+                            metadata={"description": "Section commentée (obligatoire pour un nouveau fil)"})
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    thread_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID),
+                               metadata={"description": "Fil auquel répondre"})
+
+
+class CommentSchema(Schema):
+    id = fields.Integer()
+    section = fields.String()
+    author = fields.String()
+    text = fields.String()
+    created_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by = fields.String(allow_none=True)
+
+
+class ThreadSchema(CommentSchema):
+    resolved = fields.Boolean()
+    answers = fields.List(fields.Nested(CommentSchema))
+
+
+class ThreadListSchema(Schema):
+    items = fields.List(fields.Nested(ThreadSchema))
+    total = fields.Integer()

@@ -16,11 +16,11 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.formats import pluriel
 from crisis_app.core.models import User
-from crisis_app.core.vocabulary import Preset
+from crisis_app.core.vocabulary import Preset, Typology
 from crisis_app.directory.professionals import services as directory_services
 from crisis_app.plan import figures
 from crisis_app.plan.models import SECTIONS, PlanStatus, PlanVersion
-from crisis_app.plan.outline import ACTIONS, MEASURE_FIELDS, empty_sections
+from crisis_app.plan.outline import ACTIONS, MEASURE_FIELDS, empty_sections, measure_label
 from crisis_app.plan.schemas import SECTION_SCHEMAS
 
 # --- reading (the contract other packages code against) -----------------------------------------
@@ -138,17 +138,42 @@ class Missing:
     message: str
     section: str
     anchor: str = ""
+    typology: int | None = None
+    gradation: int | None = None
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "section": self.section, "anchor": self.anchor}
+        return {"code": self.code, "message": self.message, "section": self.section, "anchor": self.anchor,
+                "typology": self.typology, "gradation": self.gradation}
 
 
 def _described(measure: dict) -> bool:
     return any((measure.get(k) or "").strip() for k in MEASURE_FIELDS) and bool(measure.get("presets"))
 
 
+def not_applicable(plan: PlanVersion) -> dict[int, str]:
+    """Typologies declared "sans objet sur notre territoire", with their reason."""
+    return {n["typology"]: n["reason"] for n in (plan.adaptation or {}).get("not_applicable", [])
+            if (n.get("reason") or "").strip()}
+
+
+def _missing_steps(plan: PlanVersion) -> list[Missing]:
+    """Each typology of the national outline at both gradations, described or declared sans objet with a reason."""
+    described = {(m["typology"], m["gradation"]) for m in (plan.adaptation or {}).get("measures", [])
+                 if _described(m)}
+    excused, missing = not_applicable(plan), []
+    for typology in Typology:
+        if typology.value in excused:
+            continue
+        missing.extend(Missing("typology", f"{measure_label(typology.value, g)} : mesures et modèle d'alerte à "
+                                           "décrire, ou typologie à déclarer « sans objet sur notre territoire » "
+                                           "avec la raison.", "adaptation", f"t{typology.value}",
+                               typology.value, g)
+                       for g in (1, 2) if (typology.value, g) not in described)
+    return missing
+
+
 def missing_items(plan: PlanVersion) -> list[Missing]:
-    """What prevents validation: référent, suppléant, a typology at both gradations with presets, a cellule."""
+    """What prevents validation: référent, suppléant, each typology at both gradations (or sans objet), a cellule."""
     ant = plan.anticipation or {}
     missing = []
     if not ant.get("referent_id"):
@@ -157,11 +182,7 @@ def missing_items(plan: PlanVersion) -> list[Missing]:
     if not ant.get("suppleant_id"):
         missing.append(Missing("suppleant", "Aucun suppléant du référent n'est désigné.", "anticipation",
                                "suppleant_id"))
-    described = {(m["typology"], m["gradation"]) for m in (plan.adaptation or {}).get("measures", [])
-                 if _described(m)}
-    if not any((t, 1) in described and (t, 2) in described for t in range(1, 6)):
-        missing.append(Missing("typology", "Aucune typologie n'est décrite aux deux gradations avec au moins un "
-                                           "modèle d'alerte chacune.", "adaptation"))
+    missing.extend(_missing_steps(plan))
     if not cellule_members(plan):
         missing.append(Missing("cellule", "La cellule de crise n'a aucun membre.", "pilotage", "members"))
     return missing
@@ -298,7 +319,19 @@ def update_measure(*, actor: User | None, plan: PlanVersion, typology: int, grad
     if any((measure.get(k) or "").strip() for k in MEASURE_FIELDS) or measure.get("presets") \
             or any((measure.get("directory_filter") or {}).values()):
         measures.append(measure)
-    return update_section(actor=actor, plan=plan, section="adaptation", data={"measures": measures})
+    return update_section(actor=actor, plan=plan, section="adaptation",
+                          data={**(plan.adaptation or {}), "measures": measures})
+
+
+def set_not_applicable(*, actor: User | None, plan: PlanVersion, typology: int, reason: str) -> PlanVersion:
+    """Declare a typology "sans objet sur notre territoire" with its reason (an empty reason withdraws it)."""
+    adaptation = plan.adaptation or {}
+    kept = [n for n in adaptation.get("not_applicable", []) if n.get("typology") != typology]
+    if (reason or "").strip():
+        kept.append({"typology": typology, "reason": reason})
+    kept.sort(key=lambda n: n["typology"])
+    return update_section(actor=actor, plan=plan, section="adaptation",
+                          data={**adaptation, "measures": adaptation.get("measures", []), "not_applicable": kept})
 
 
 @atomic()
@@ -333,7 +366,8 @@ def freeze(plan: PlanVersion) -> dict:
 
 @atomic()
 def publish_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
-    """Publish a validated version: its figures are frozen and it never changes again."""
+    """Publish a validated version: its figures are frozen, it never changes again, and its PDF goes to the
+    tutelles it names (ARS, CPAM, MSA) through the outbox."""
     _refuse_if_published(plan)
     if plan.status is not PlanStatus.VALIDATED:
         raise ServiceError("not_validated", f"Le {_label(plan)} doit être validé par le référent avant d'être "
@@ -345,6 +379,9 @@ def publish_plan(*, actor: User, plan: PlanVersion) -> PlanVersion:
     audit.record(actor=actor, action="plan.publish", object_type="plan", object_id=plan.id,
                  summary=f"{_label(plan).capitalize()} publié par {plan.published_by_label}",
                  changes={"status": [PlanStatus.VALIDATED.value, PlanStatus.PUBLISHED.value]})
+    from crisis_app.plan import dispatch
+
+    dispatch.send_published(actor=actor, plan=plan)
     return plan
 
 

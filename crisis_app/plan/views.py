@@ -10,11 +10,12 @@ from flask_login import current_user
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
-from crisis_app.core.labels import labels
-from crisis_app.core.outcome import act_and_go_back
+from crisis_app.core.formats import pluriel
+from crisis_app.core.labels import label_of, labels
+from crisis_app.core.outcome import act_and_go_back, refusal_text
 from crisis_app.core.timez import to_paris
 from crisis_app.core.vocabulary import PLAN_GRADATIONS, QuestionKind, Typology
-from crisis_app.plan import activities, diff, figures, forms, pdf, services
+from crisis_app.plan import activities, comments, diff, dispatch, figures, forms, pdf, services
 from crisis_app.plan.models import ActivityKind, PlanActivity, PlanVersion
 from crisis_app.plan.outline import (
     ACTIONS,
@@ -51,6 +52,8 @@ def _outline_labels():
 
 def fix_url(plan: PlanVersion, missing: services.Missing) -> str:
     """Where a missing item is fixed."""
+    if missing.section == "adaptation" and missing.typology:
+        return url_for("plan.edit_measure", plan_id=plan.id, typology=missing.typology, gradation=missing.gradation)
     if missing.section == "adaptation":
         return url_for("plan.version", plan_id=plan.id, _anchor="adaptation")
     return url_for(f"plan.edit_{missing.section}", plan_id=plan.id, _anchor=missing.anchor or None)
@@ -64,6 +67,8 @@ def _version_page(plan: PlanVersion | None):
     return render_template(
         "plan/index.html", plan=plan, plans=services.list_plans(), names=services.names(plan),
         missing=[(m, fix_url(plan, m)) for m in missing], this_year=_this_year(),
+        not_applicable=services.not_applicable(plan), threads=comments.by_section(plan),
+        deliveries=dispatch.deliveries(plan) if plan.is_published else [],
         directory=frozen.get("directory") or figures.directory_figures(),
         stock=frozen.get("stock") or figures.stock_figures(), activities=activities.for_year(plan.year),
         previous=_previous(plan), newer=any(p.year > plan.year for p in services.list_plans()))
@@ -167,7 +172,52 @@ def edit_measure(plan_id: int, typology: int, gradation: int):
     criteria = data.get("directory_filter") or {}
     return render_template("plan/edit_measure.html", plan=plan, data=data, errors=errors, typology=typology,
                            gradation=gradation, facets=figures.facets(),
+                           not_applicable_reason=services.not_applicable(plan).get(typology, ""),
                            reach=figures.reach_of_filter(criteria) if any(criteria.values()) else None), status
+
+
+@bp.post("/<int:plan_id>/adaptation/<int:typology>/sans-objet")
+@permission_required("plan.edit")
+def not_applicable(plan_id: int, typology: int):
+    plan = _editable(plan_id)
+    if typology not in set(Typology):
+        abort(404)
+    reason = request.form.get("reason", "")
+    try:
+        services.set_not_applicable(actor=_actor(), plan=plan, typology=typology, reason=reason)
+    except ServiceError as exc:
+        abandon()
+        flash(refusal_text(exc), "error")
+        return redirect(url_for("plan.edit_measure", plan_id=plan.id, typology=typology, gradation=1,
+                                _anchor="sans-objet"))
+    done = "déclarée sans objet sur notre territoire" if reason.strip() else "de nouveau à décrire"
+    flash(f"{label_of(Typology, typology)} : {done}.", "success")
+    return redirect(url_for("plan.version", plan_id=plan.id, _anchor=f"t{typology}"))
+
+
+def _thread_arg() -> int | None:
+    raw = request.form.get("thread_id", "")
+    return int(raw) if raw.isdigit() and len(raw) < 11 else None
+
+
+@bp.post("/<int:plan_id>/commentaires")
+@permission_required("plan.comment")
+def comment(plan_id: int):
+    plan, thread_id = _plan(plan_id, "plan.comment"), _thread_arg()
+    section = request.form.get("section", "")
+    return act_and_go_back(
+        lambda: comments.add_comment(actor=_actor(), plan=plan, text=request.form.get("text", ""),
+                                     section=section, thread_id=thread_id),
+        "Réponse enregistrée." if thread_id else "Commentaire enregistré.",
+        url_for("plan.version", plan_id=plan.id, _anchor=f"comments-{section}" if section else None))
+
+
+@bp.post("/<int:plan_id>/commentaires/<int:thread_id>/resoudre")
+@permission_required("plan.comment.resolve")
+def resolve_comment(plan_id: int, thread_id: int):
+    plan = _plan(plan_id, "plan.comment.resolve")
+    return act_and_go_back(lambda: comments.resolve(actor=_actor(), plan=plan, thread_id=thread_id),
+                           "Fil de commentaires résolu.", url_for("plan.version", plan_id=plan.id))
 
 
 @bp.route("/<int:plan_id>/valider", methods=["POST"])
@@ -186,17 +236,32 @@ def publish(plan_id: int):
         current = services.published_plan()
         replaces = (f" Il remplace le plan {current.year} : la cellule, les modèles d'alerte et les destinataires "
                     f"du RETEX de ce plan s'appliquent dès maintenant." if current and current.id != plan.id else "")
+        people = dispatch.recipients(plan)
+        sending = ([f"Le PDF du plan est envoyé par e-mail aux tutelles qu'il nomme "
+                    f"({pluriel(len(people), 'destinataire', 'destinataires')}) : "
+                    + ", ".join(f"{p.name} <{p.email}>" for p in people) + "."] if people else
+                   ["Aucune tutelle (ARS, CPAM, MSA) avec une adresse e-mail n'est nommée dans le plan : il ne sera "
+                    "envoyé à personne. Ajoutez-les dans « Retour d'expérience » pour qu'elles le reçoivent."])
         return render_template(
             "_confirm.html", heading="Publier le plan",
             sentence=f"Le plan {plan.year} sera publié : ses chiffres sont figés et il ne pourra plus être modifié "
                      f"(la version suivante repartira d'une copie).{replaces}",
-            details=["Les crises ouvertes ensuite suivent ses mesures, sa cellule et ses modèles d'alerte.",
+            details=[*sending, "Les crises ouvertes ensuite suivent ses mesures, sa cellule et ses modèles d'alerte.",
                      "Le RETEX de chaque crise est envoyé aux organismes qu'il nomme."],
             action=url_for("plan.publish", plan_id=plan.id), confirm_label="Confirmer la publication",
             back=url_for("plan.version", plan_id=plan.id), hidden=[])
     return act_and_go_back(lambda: services.publish_plan(actor=_actor(), plan=plan),
                            f"Plan {plan.year} publié : ses chiffres sont figés.",
                            url_for("plan.version", plan_id=plan.id))
+
+
+@bp.post("/<int:plan_id>/envois/<int:delivery_id>/renvoi")
+@permission_required("plan.publish")
+def resend(plan_id: int, delivery_id: int):
+    plan = _plan(plan_id, "plan.publish")
+    return act_and_go_back(lambda: dispatch.resend(actor=_actor(), plan=plan, delivery_id=delivery_id),
+                           "Plan renvoyé à ce destinataire : suivez l'envoi ci-dessous.",
+                           url_for("plan.version", plan_id=plan.id, _anchor="envois"))
 
 
 @bp.route("/<int:plan_id>/pdf")

@@ -66,7 +66,7 @@ def test_core_enums_carry_their_labels():
     from crisis_app.core.notifications.models import DeliveryPurpose, DeliveryState
     from crisis_app.core.roles import Role
 
-    assert Role.CRISIS_REFERENT == "crisis_referent" and Role("ars_observer").label == "Observateur ARS"
+    assert Role.CRISIS_REFERENT == "crisis_referent" and Role("ars_observer").label == "Observateur (ARS, CPAM, MSA)"
     assert labels(DeliveryState)["temporary_failure"].startswith("échec temporaire")
     assert label_of(DeliveryPurpose, "escalation") == "relance" and label_of(DeliveryPurpose, "x") == "x"
     for enum_cls in (Role, DeliveryState, DeliveryPurpose):

@@ -29,12 +29,16 @@ def measure(typology: int, gradation: int, **overrides) -> dict:
             "presets": [preset], **overrides}
 
 
+NOT_APPLICABLE = [{"typology": t, "reason": f"Aucun risque de ce type recensé sur le territoire ({t})."}
+                  for t in (2, 3, 4, 5)]
+
+
 def complete_data(people, partner) -> dict:
     referent, suppleant, member, backup = people
     return {
         "anticipation": {"referent_id": referent.id, "suppleant_id": suppleant.id,
                          "directory_notes": "Annuaire revu chaque trimestre."},
-        "adaptation": {"measures": [measure(1, 1), measure(1, 2)]},
+        "adaptation": {"measures": [measure(1, 1), measure(1, 2)], "not_applicable": NOT_APPLICABLE},
         "pilotage": {"members": [{"role": "Pilote de la cellule", "professional_id": member.id,
                                   "backup_id": backup.id}],
                      "cellule_place": "Local de la CPTS", "cellule_visio": "https://visio.example.org/cellule",

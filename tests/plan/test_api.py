@@ -24,7 +24,7 @@ def test_a_referent_writes_validates_publishes_and_starts_next_year_through_the_
 
     refused = client.post(f"/api/v1/plans/{plan_id}/validate", headers=referent_headers)
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "incomplete"
-    assert len(refused.get_json()["error"]["fields"]["missing"]) == 4
+    assert len(refused.get_json()["error"]["fields"]["missing"]) == 13  # 3 + each typology × gradation
     assert client.get(f"/api/v1/plans/{plan_id}", headers=referent_headers).get_json()["status"] == "draft"
 
     patched = client.patch(f"/api/v1/plans/{plan_id}", json=complete_data(people, partner), headers=referent_headers)

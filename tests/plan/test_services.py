@@ -10,7 +10,7 @@ from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
 from crisis_app.plan import diff, services
 from crisis_app.plan.models import PlanStatus, PlanVersion, PublishedPlanChanged
-from tests.plan.conftest import measure
+from tests.plan.conftest import NOT_APPLICABLE, measure
 
 
 def _audit(action: str, plan_id: int) -> list[AuditEvent]:
@@ -33,9 +33,12 @@ def test_validating_an_incomplete_draft_is_refused_with_what_is_missing_and_chan
     with pytest.raises(ServiceError) as refused:
         services.validate_plan(actor=personas[Role.CRISIS_REFERENT].user, plan=draft)
     assert refused.value.code == "incomplete"
-    codes = {m.code for m in services.missing_items(draft)}
-    assert codes == {"referent", "suppleant", "typology", "cellule"}
-    assert len(refused.value.fields["missing"]) == 4
+    missing = services.missing_items(draft)
+    assert {m.code for m in missing} == {"referent", "suppleant", "typology", "cellule"}
+    # the blank outline: each of the five typologies at both gradations is listed on its own
+    assert sorted((m.typology, m.gradation) for m in missing if m.code == "typology") == \
+        [(t, g) for t in range(1, 6) for g in (1, 2)]
+    assert len(refused.value.fields["missing"]) == 13
     db_session.expire_all()
     assert db_session.get(PlanVersion, draft.id).status is PlanStatus.DRAFT
     assert db_session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before_audit
@@ -44,8 +47,40 @@ def test_validating_an_incomplete_draft_is_refused_with_what_is_missing_and_chan
 def test_one_gradation_only_is_not_enough_to_validate(complete_draft, personas):
     referent = personas[Role.CRISIS_REFERENT].user
     services.update_section(actor=referent, plan=complete_draft, section="adaptation",
-                            data={"measures": [measure(1, 1), measure(2, 2)]})
-    assert [m.code for m in services.missing_items(complete_draft)] == ["typology"]
+                            data={"measures": [measure(1, 1), measure(2, 2)], "not_applicable": NOT_APPLICABLE[1:]})
+    assert [(m.code, m.typology, m.gradation) for m in services.missing_items(complete_draft)] == \
+        [("typology", 1, 2), ("typology", 2, 1)]
+
+
+def test_a_plan_covering_one_typology_only_is_refused_with_the_four_others_listed(complete_draft, personas):
+    referent = personas[Role.CRISIS_REFERENT].user
+    services.update_section(actor=referent, plan=complete_draft, section="adaptation",
+                            data={"measures": [measure(1, 1), measure(1, 2)]})
+    with pytest.raises(ServiceError) as refused:
+        services.validate_plan(actor=referent, plan=complete_draft)
+    listed = refused.value.fields["missing"]
+    assert len(listed) == 8 and all("sans objet sur notre territoire" in m for m in listed)
+    assert any(m.startswith("Patients atteints par un agent infectieux") for m in listed)
+    assert complete_draft.status is PlanStatus.DRAFT
+
+
+def test_sans_objet_needs_a_reason_and_covers_both_gradations(complete_draft, personas):
+    referent = personas[Role.CRISIS_REFERENT].user
+    services.update_section(actor=referent, plan=complete_draft, section="adaptation",
+                            data={"measures": [measure(1, 1), measure(1, 2)], "not_applicable": NOT_APPLICABLE[:3]})
+    assert {(m.typology, m.gradation) for m in services.missing_items(complete_draft)} == {(5, 1), (5, 2)}
+    with pytest.raises(ServiceError) as refused:
+        services.set_not_applicable(actor=referent, plan=complete_draft, typology=5, reason="x")
+    assert "reason" in str(refused.value.fields)
+    services.set_not_applicable(actor=referent, plan=complete_draft, typology=5, reason="Pas de site à risque.")
+    assert services.missing_items(complete_draft) == []
+    assert services.not_applicable(complete_draft)[5] == "Pas de site à risque."
+    # the measures stay when a typology is declared sans objet, and a measure edit keeps the declarations
+    services.update_measure(actor=referent, plan=complete_draft, typology=1, gradation=1, data=measure(1, 1,
+                            needs="Autres besoins"))
+    assert services.missing_items(complete_draft) == []
+    services.set_not_applicable(actor=referent, plan=complete_draft, typology=5, reason="  ")
+    assert {(m.typology, m.gradation) for m in services.missing_items(complete_draft)} == {(5, 1), (5, 2)}
 
 
 def test_a_complete_draft_is_validated_then_published_with_frozen_figures(complete_draft, personas, people):
@@ -109,7 +144,7 @@ def test_next_year_starts_as_a_copy_and_the_diff_shows_what_changed(published, p
     assert all(not d.added and not d.removed and not d.changed for d in diff.between(published, nxt))
     services.update_sections(actor=referent, plan=nxt, data={
         "anticipation": {**nxt.anticipation, "suppleant_id": people[3].id},
-        "adaptation": {"measures": [*nxt.adaptation["measures"], measure(4, 1)]},
+        "adaptation": {**nxt.adaptation, "measures": [*nxt.adaptation["measures"], measure(4, 1)]},
         "retex": {"method": nxt.retex["method"], "recipient_ids": []},
     })
     sections = {d.key: d for d in diff.between(published, nxt)}

@@ -23,7 +23,27 @@ def test_the_plan_page_shows_the_four_actions_and_lists_what_is_missing_with_lin
     links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', completeness))
     assert links["Aucun référent crise sanitaire n&#39;est désigné."] == f"/plan/{draft.id}/anticipation#referent_id"
     assert links["La cellule de crise n&#39;a aucun membre."] == f"/plan/{draft.id}/pilotage#members"
-    assert any(href == f"/plan/{draft.id}#adaptation" for href in links.values())
+    # each typology × gradation is listed with a link to its own form (where "sans objet" is declared too)
+    steps = [href for text, href in links.items() if "sans objet sur notre territoire" in text]
+    assert sorted(steps) == sorted(f"/plan/{draft.id}/adaptation/{t}/{g}" for t in range(1, 6) for g in (1, 2))
+
+
+def test_a_typology_declared_sans_objet_leaves_the_list_and_shows_its_reason(client, login, personas, draft):
+    login(personas[Role.CRISIS_REFERENT])
+    form = client.get(f"/plan/{draft.id}/adaptation/2/1").text
+    assert "Sans objet sur notre territoire" in form
+    refused = form_post(client, f"/plan/{draft.id}/adaptation/2/sans-objet", {"reason": "x"},
+                        token_from=f"/plan/{draft.id}/adaptation/2/1")
+    assert refused.status_code == 302 and services.not_applicable(draft) == {}
+    assert "Raison : entre 3 et 1000 caractères." in client.get(refused.location).text
+    saved = form_post(client, f"/plan/{draft.id}/adaptation/2/sans-objet",
+                      {"reason": "Aucun site nucléaire ni chimique sur le territoire."},
+                      token_from=f"/plan/{draft.id}/adaptation/2/1")
+    assert saved.status_code == 302
+    page = client.get(f"/plan/{draft.id}").text
+    assert "Aucun site nucléaire ni chimique sur le territoire." in page
+    assert f"/plan/{draft.id}/adaptation/2/1\"" not in page[page.index('data-testid="plan-completeness"'):
+                                                          page.index('id="anticipation"')]
 
 
 def test_validating_an_incomplete_plan_in_the_browser_is_refused_and_changes_nothing(client, login, personas,
@@ -32,7 +52,7 @@ def test_validating_an_incomplete_plan_in_the_browser_is_refused_and_changes_not
     response = form_post(client, f"/plan/{draft.id}/valider", {}, token_from="/plan/")
     assert response.status_code == 302
     page = client.get(response.location).text
-    assert "ne peut pas être validé : 4\u00a0éléments manquants" in page
+    assert "ne peut pas être validé : 13\u00a0éléments manquants" in page
     assert services.current_plan().status is PlanStatus.DRAFT
 
 
