@@ -29,6 +29,7 @@ from quality.register.models import AdverseEvent
 from quality.register.vocab import State
 from quality.sessions import messages as session_messages
 from quality.sessions.calendar import PARIS
+from quality.sessions.discussion import participants_by_profession  # noqa: F401 - the indicators read it here
 from quality.sessions.models import QualitySession, QualityTheme, SessionItem, SessionParticipant
 from quality.sessions.vocab import Decision, SessionKind, SessionStatus
 
@@ -77,7 +78,7 @@ def _clean(data: dict[str, Any], *, session: QualitySession | None) -> dict[str,
         try:
             values["kind"] = SessionKind(data.get("kind"))
         except ValueError:
-            raise _refuse("Choisissez CREX, RMM ou patient traceur.", kind="Type de séance inconnu.") from None
+            raise _refuse("Choisissez le type de séance.", kind="Type de séance inconnu.") from None
     if session is None or "starts_at" in data:
         values["starts_at"] = _starts_at(data.get("starts_at"))
         if values["starts_at"] < utcnow() - timedelta(days=1) and session is None:
@@ -155,6 +156,12 @@ def _set_themes(session: QualitySession, data: dict[str, Any]) -> None:
         session.themes = _rows(QualityTheme, _ids(data.get("theme_ids"), "theme_ids"), "theme_ids", "Thème")
 
 
+def _require_theme(session: QualitySession) -> None:
+    """A practice-analysis group works on a theme (plaies chroniques, HTA…): the indicator counts themes addressed."""
+    if session.kind is SessionKind.PRACTICE_GROUP and not session.themes:
+        raise _refuse("Choisissez le thème du groupe d'analyse des pratiques.", theme_ids="Thème requis.")
+
+
 def _plan_events(session: QualitySession, actor: User) -> None:
     for item in session.items:
         event = db.session.get(AdverseEvent, item.event_id)
@@ -173,6 +180,7 @@ def schedule(*, actor: User, data: dict[str, Any], invite: bool = False) -> Qual
     _set_people(session, data)
     _set_agenda(session, data)
     _set_themes(session, data)
+    _require_theme(session)
     db.session.flush()
     _plan_events(session, actor)
     audit.record(actor=actor, action="quality.session.schedule", object_type=OBJECT, object_id=session.id,
@@ -228,6 +236,7 @@ def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Qua
     if session.agenda_sent_at and [i.event_id for i in session.items] != events_before:
         session.agenda_sent_at = None  # the next beat sends the agenda again, as it now stands
     _set_themes(session, data)
+    _require_theme(session)
     session.updated_at = utcnow()
     db.session.flush()
     _plan_events(session, actor)

@@ -25,7 +25,7 @@ from quality.blueprints import programme_bp as bp
 from quality.register import forms
 from quality.register.models import AdverseEvent
 from quality.sessions import access as programme_access
-from quality.sessions import minutes, themes, traceur
+from quality.sessions import discussion, minutes, themes, traceur
 from quality.sessions import services as sessions
 from quality.sessions import vocab as words
 from quality.sessions.models import QualityTheme
@@ -142,6 +142,10 @@ def session_step(session_id: int, step: str):
         "ordre-du-jour": (lambda: sessions.update(actor=actor(), session=session,
                                                   data={"event_ids": form_ints("event_ids")}),
                           "Ordre du jour mis à jour ; il sera renvoyé aux participants s'il l'avait été."),
+        "conclusions": (lambda: discussion.record(actor=actor(), session=session,
+                                                  case_summary=request.form.get("case_summary"),
+                                                  conclusions=request.form.get("conclusions")),
+                        "Cas discuté et conclusions enregistrés."),
         "compte-rendu": (lambda: minutes.make(actor=actor(), session=session,
                                               send=request.form.get("send") == "oui"), "Compte rendu établi."),
     }
