@@ -36,7 +36,7 @@ def init_app(app, api) -> None:
     from quality.register.review import bp as review_bp
     from quality.register.tasks import ANNOUNCE_ANONYMOUS, ANONYMOUS_JOURNAL, EIGS_REMINDERS
     from quality.register.views import bp, public_bp
-    from quality.sessions.tasks import AGENDAS
+    from quality.sessions.tasks import AGENDAS, SERIES_TOP_UP
 
     app.register_blueprint(bp)
     app.register_blueprint(review_bp)
@@ -54,10 +54,12 @@ def init_app(app, api) -> None:
         "quality.lessons": "Enseignements partagés", "quality.session.invite": "Invitation à une séance qualité",
         "quality.session.update": "Séance qualité modifiée", "quality.session.cancel": "Séance qualité annulée",
         "quality.session.agenda": "Ordre du jour d'une séance", "quality.session.minutes": "Compte rendu de séance",
+        "quality.series.invite": "Invitation à des séances qualité récurrentes",
     })
     beat = app.extensions["celery"].conf.beat_schedule
     beat["quality-eigs-reminders"] = {"task": EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}
     beat["quality-anonymous-journal"] = {"task": ANONYMOUS_JOURNAL, "schedule": crontab(hour=2, minute=40)}
     beat["quality-announce-anonymous"] = {"task": ANNOUNCE_ANONYMOUS, "schedule": crontab(minute=5)}
     beat["quality-session-agendas"] = {"task": AGENDAS, "schedule": crontab(minute=15)}
+    beat["quality-session-series"] = {"task": SERIES_TOP_UP, "schedule": crontab(hour=3, minute=20)}
     beat["quality-action-reminders"] = {"task": ACTION_REMINDERS, "schedule": crontab(hour=7, minute=10)}
