@@ -15,8 +15,10 @@ import importlib
 # document lists them), home cards, Celery tasks, demo seeders.
 REGISTERING = (
     "quality.register.models", "quality.sessions.models", "quality.analyses.models", "quality.indicators.models",
-    "quality.sessions.views", "quality.action_followup.views", "quality.indicators.views",
-    "quality.sessions.api", "quality.analyses.api", "quality.action_followup.api", "quality.indicators.api",
+    "quality.sessions.views", "quality.sessions.series_views", "quality.action_followup.views",
+    "quality.indicators.views",
+    "quality.sessions.api", "quality.sessions.series_api", "quality.analyses.api", "quality.action_followup.api",
+    "quality.indicators.api",
     "quality.register.home", "quality.sessions.home", "quality.action_followup.home",
     "quality.register.tasks", "quality.sessions.tasks", "quality.action_followup.tasks",
     "quality.register.demo", "quality.sessions.demo",
@@ -56,6 +58,16 @@ def init_app(app, api) -> None:
         "quality.session.agenda": "Ordre du jour d'une séance", "quality.session.minutes": "Compte rendu de séance",
         "quality.series.invite": "Invitation à des séances qualité récurrentes",
     })
+    from crisis_app.core.audit_labels import register_labels
+
+    register_labels(actions={
+        "quality.session.discussion": "Séance qualité : cas discuté et conclusions",
+        "quality.series.create": "Séances récurrentes : série planifiée",
+        "quality.series.invite": "Séances récurrentes : invitation envoyée",
+        "quality.series.top_up": "Séances récurrentes : séances créées d'avance",
+    }, objects={"quality_session_series": "Série de séances qualité"}, fields={
+        "case_summary": "Cas discuté", "conclusions": "Conclusions", "rrule": "Règle de répétition",
+        "recurrence_at": "Début prévu par la série"})
     beat = app.extensions["celery"].conf.beat_schedule
     beat["quality-eigs-reminders"] = {"task": EIGS_REMINDERS, "schedule": crontab(hour=7, minute=0)}
     beat["quality-anonymous-journal"] = {"task": ANONYMOUS_JOURNAL, "schedule": crontab(hour=2, minute=40)}

@@ -72,6 +72,9 @@ class QualitySessionSchema(Schema):
     themes = fields.List(fields.Pluck("QualityThemeSchema", "label"))
     case_summary = fields.String(allow_none=True)
     conclusions = fields.String(allow_none=True)
+    series_id = fields.Integer(allow_none=True)
+    recurrence_at = fields.DateTime(allow_none=True, metadata={"description": "Début prévu par la règle de la série "
+                                                                              "(RECURRENCE-ID)"})
     participants = fields.List(fields.Nested(QualityParticipantSchema))
     items = fields.List(fields.Nested(QualitySessionItemSchema))
 

@@ -45,7 +45,7 @@ def _starts_at() -> datetime | None:
         return None
 
 
-def _with_groups(professional_ids: list[int], audience_ids: list[int]) -> list[int]:
+def with_groups(professional_ids: list[int], audience_ids: list[int]) -> list[int]:
     """The people ticked one by one and the members of the groups ticked (an audience of the directory)."""
     ids = list(professional_ids)
     for audience_id in audience_ids:
@@ -62,7 +62,7 @@ def session_new():
         data = {"kind": request.form.get("kind"), "starts_at": _starts_at(), "title": request.form.get("title"),
                 "duration_minutes": request.form.get("duration_minutes", type=int),
                 "place": request.form.get("place"), "video_url": request.form.get("video_url"),
-                "professional_ids": _with_groups(form_ints("professional_ids"), form_ints("audience_ids")),
+                "professional_ids": with_groups(form_ints("professional_ids"), form_ints("audience_ids")),
                 "user_ids": [actor().id],
                 "event_ids": form_ints("event_ids"), "theme_ids": form_ints("theme_ids")}
         try:
