@@ -14,14 +14,16 @@ import importlib
 # Modules that register something when imported: tables, routes on the shared blueprints (in the order the OpenAPI
 # document lists them), home cards, Celery tasks, demo seeders.
 REGISTERING = (
-    "quality.register.models", "quality.sessions.models", "quality.analyses.models", "quality.indicators.models",
+    "quality.register.models", "quality.sessions.models", "quality.surveys.models", "quality.analyses.models",
+    "quality.indicators.models",
     "quality.sessions.views", "quality.sessions.series_views", "quality.action_followup.views",
     "quality.indicators.views",
-    "quality.sessions.api", "quality.sessions.series_api", "quality.analyses.api", "quality.action_followup.api",
+    "quality.sessions.api", "quality.sessions.series_api", "quality.surveys.api", "quality.analyses.api",
+    "quality.action_followup.api",
     "quality.indicators.api",
     "quality.register.home", "quality.sessions.home", "quality.action_followup.home",
     "quality.register.tasks", "quality.sessions.tasks", "quality.action_followup.tasks",
-    "quality.register.demo", "quality.sessions.demo",
+    "quality.register.demo", "quality.sessions.demo", "quality.surveys.demo", "quality.surveys.messages",
 )
 
 
@@ -39,6 +41,8 @@ def init_app(app, api) -> None:
     from quality.register.tasks import ANNOUNCE_ANONYMOUS, ANONYMOUS_JOURNAL, EIGS_REMINDERS
     from quality.register.views import bp, public_bp
     from quality.sessions.tasks import AGENDAS, SERIES_TOP_UP
+    from quality.surveys.views import bp as surveys_bp
+    from quality.surveys.views import public_bp as surveys_public_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(review_bp)
@@ -46,6 +50,8 @@ def init_app(app, api) -> None:
     api.register_blueprint(api_bp)
     app.register_blueprint(blueprints.programme_bp)
     app.register_blueprint(analyses_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(surveys_public_bp)
     app.register_blueprint(blueprints.admin_bp)
     api.register_blueprint(blueprints.programme_api_bp)
     from crisis_app.core.notifications import outbox
@@ -57,6 +63,7 @@ def init_app(app, api) -> None:
         "quality.session.update": "Séance qualité modifiée", "quality.session.cancel": "Séance qualité annulée",
         "quality.session.agenda": "Ordre du jour d'une séance", "quality.session.minutes": "Compte rendu de séance",
         "quality.series.invite": "Invitation à des séances qualité récurrentes",
+        "quality.survey.invite": "Invitation à un questionnaire de culture de sécurité",
     })
     from crisis_app.core.audit_labels import register_labels
 
@@ -65,7 +72,10 @@ def init_app(app, api) -> None:
         "quality.series.create": "Séances récurrentes : série planifiée",
         "quality.series.invite": "Séances récurrentes : invitation envoyée",
         "quality.series.top_up": "Séances récurrentes : séances créées d'avance",
-    }, objects={"quality_session_series": "Série de séances qualité"}, fields={
+        "quality.survey.create": "Questionnaire : création", "quality.survey.open": "Questionnaire : ouverture",
+        "quality.survey.closed": "Questionnaire : clôture", "quality.survey.invite": "Questionnaire : invitations",
+        "quality.survey.point": "Questionnaire : lien public créé",
+    }, objects={"quality_session_series": "Série de séances qualité", "quality_survey": "Questionnaire"}, fields={
         "case_summary": "Cas discuté", "conclusions": "Conclusions", "rrule": "Règle de répétition",
         "recurrence_at": "Début prévu par la série"})
     beat = app.extensions["celery"].conf.beat_schedule
