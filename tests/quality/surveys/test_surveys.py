@@ -10,7 +10,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
@@ -26,7 +25,8 @@ from tests.quality.conftest import row_counts, snapshot
 
 LINK = re.compile(r"https?://[^\s]+/questionnaire/[^\s]+")
 CSV = ("dimension;question;sens\nTravail en équipe;Nous nous entraidons.;\n"
-       "Travail en équipe;Chacun travaille seul dans son coin.;inversé\nSignalement;Je signale sans crainte.;\n").encode()
+       "Travail en équipe;Chacun travaille seul dans son coin.;inversé\n"
+       "Signalement;Je signale sans crainte.;\n").encode()
 
 
 @pytest.fixture
