@@ -14,7 +14,8 @@ import importlib
 # Modules that register something when imported: tables, routes on the shared blueprints (in the order the OpenAPI
 # document lists them), home cards, Celery tasks, demo seeders.
 REGISTERING = (
-    "quality.register.models", "quality.sessions.models", "quality.surveys.models", "quality.analyses.models",
+    "quality.register.models", "quality.sessions.models", "quality.surveys.models", "quality.pacte.models",
+    "quality.analyses.models",
     "quality.indicators.models",
     "quality.sessions.views", "quality.sessions.series_views", "quality.action_followup.views",
     "quality.indicators.views",
@@ -23,7 +24,8 @@ REGISTERING = (
     "quality.indicators.api",
     "quality.register.home", "quality.sessions.home", "quality.action_followup.home",
     "quality.register.tasks", "quality.sessions.tasks", "quality.action_followup.tasks",
-    "quality.register.demo", "quality.sessions.demo", "quality.surveys.demo", "quality.surveys.messages",
+    "quality.register.demo", "quality.sessions.demo", "quality.surveys.demo", "quality.pacte.demo",
+    "quality.surveys.messages",
 )
 
 
@@ -36,6 +38,7 @@ def init_app(app, api) -> None:
     from quality import blueprints
     from quality.action_followup.tasks import ACTION_REMINDERS
     from quality.analyses.views import bp as analyses_bp
+    from quality.pacte.views import bp as pacte_bp
     from quality.register.api import bp as api_bp
     from quality.register.review import bp as review_bp
     from quality.register.tasks import ANNOUNCE_ANONYMOUS, ANONYMOUS_JOURNAL, EIGS_REMINDERS
@@ -52,6 +55,7 @@ def init_app(app, api) -> None:
     app.register_blueprint(analyses_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(surveys_public_bp)
+    app.register_blueprint(pacte_bp)
     app.register_blueprint(blueprints.admin_bp)
     api.register_blueprint(blueprints.programme_api_bp)
     from crisis_app.core.notifications import outbox
@@ -75,7 +79,10 @@ def init_app(app, api) -> None:
         "quality.survey.create": "Questionnaire : création", "quality.survey.open": "Questionnaire : ouverture",
         "quality.survey.closed": "Questionnaire : clôture", "quality.survey.invite": "Questionnaire : invitations",
         "quality.survey.point": "Questionnaire : lien public créé",
-    }, objects={"quality_session_series": "Série de séances qualité", "quality_survey": "Questionnaire"}, fields={
+        "quality.pacte.start": "PACTE : programme démarré", "quality.pacte.step": "PACTE : étape faite",
+        "quality.pacte.maturity": "PACTE : auto-évaluation de la maturité",
+    }, objects={"quality_session_series": "Série de séances qualité", "quality_survey": "Questionnaire",
+                "quality_pacte": "Programme PACTE"}, fields={
         "case_summary": "Cas discuté", "conclusions": "Conclusions", "rrule": "Règle de répétition",
         "recurrence_at": "Début prévu par la série"})
     beat = app.extensions["celery"].conf.beat_schedule

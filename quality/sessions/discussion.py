@@ -8,7 +8,7 @@ The actions a group decides go into the one action plan (source: the session), a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,6 +54,11 @@ def participants_by_profession(year: int, kinds: Iterable[SessionKind | str] = A
     """The professionals present at held sessions of ``kinds`` in the Paris civil ``year``, each counted once, per
     profession (the contract indicator "nombre de professionnels participant aux groupes d'analyse")."""
     start, end = paris_day_bounds(date(year, 1, 1))[0], paris_day_bounds(date(year + 1, 1, 1))[0]
+    return participants_between(start, end, kinds)
+
+
+def participants_between(start: datetime, end: datetime, kinds: Iterable[SessionKind | str]) -> dict[str, int]:
+    """Per profession, the people present at held sessions of ``kinds`` starting in [start, end), each once."""
     rows = db.session.execute(
         sa.select(SessionParticipant.professional_id, SessionParticipant.user_id, SessionParticipant.profession)
         .join(QualitySession, QualitySession.id == SessionParticipant.session_id)
