@@ -15,7 +15,8 @@ def comparison(result: dict, before: dict | None, *, title: str, before_title: s
     items: list[tuple[str, float]] = []
     earlier = {d["label"]: d["positive_pct"] for d in before["dimensions"]} if before and before["shown"] else {}
     for dimension in result["dimensions"]:
-        items.append((f"{dimension['label']} — ce questionnaire", dimension["positive_pct"] or 0))
+        # whole percentages: the bar helper writes its value as is, and a decimal point is not French
+        items.append((f"{dimension['label']} — ce questionnaire", round(dimension["positive_pct"] or 0)))
         if dimension["label"] in earlier and earlier[dimension["label"]] is not None:
-            items.append((f"{dimension['label']} — précédent ({before_title})", earlier[dimension["label"]]))
+            items.append((f"{dimension['label']} — précédent ({before_title})", round(earlier[dimension["label"]])))
     return bars(items, title=f"Réponses positives par dimension — {title}", unit=" %")
