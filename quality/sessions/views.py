@@ -35,7 +35,11 @@ from quality.sessions.models import QualityTheme
 @permission_required("quality.sessions.read")
 def sessions_list():
     rows, _ = programme_access.sessions_for_user(actor())
-    return render_template("quality/sessions.html", sessions=rows, form=forms.ConfirmForm())
+    year = utcnow().year
+    counted = discussion.participants_by_profession(year, words.DISCUSSION_KINDS) \
+        if programme_access.may_manage(actor()) else None
+    return render_template("quality/sessions.html", sessions=rows, form=forms.ConfirmForm(), counted=counted,
+                           year=year)
 
 
 def _starts_at() -> datetime | None:
@@ -142,6 +146,8 @@ def session_step(session_id: int, step: str):
         "ordre-du-jour": (lambda: sessions.update(actor=actor(), session=session,
                                                   data={"event_ids": form_ints("event_ids")}),
                           "Ordre du jour mis à jour ; il sera renvoyé aux participants s'il l'avait été."),
+        "deplacer": (lambda: sessions.update(actor=actor(), session=session, data={"starts_at": _starts_at()}),
+                     "Séance déplacée ; les invités reçoivent la mise à jour."),
         "conclusions": (lambda: discussion.record(actor=actor(), session=session,
                                                   case_summary=request.form.get("case_summary"),
                                                   conclusions=request.form.get("conclusions")),
