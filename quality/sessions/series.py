@@ -28,6 +28,7 @@ from quality import validation
 from quality.sessions import messages as session_messages
 from quality.sessions.calendar import PARIS
 from quality.sessions.models import QualitySession, QualityTheme, SeriesMember, SessionParticipant, SessionSeries
+from quality.sessions.services import clean_ids, rows_by_id
 from quality.sessions.vocab import SessionKind, SessionStatus
 
 OBJECT = "quality_session_series"
@@ -116,22 +117,6 @@ def _first_at(value: Any) -> datetime:
     return value
 
 
-def _ids(value: Any, field: str) -> list[int]:
-    if value is None:
-        return []
-    if not isinstance(value, list | tuple) or not all(isinstance(v, int) and not isinstance(v, bool)
-                                                      and 0 < v < 2**31 for v in value):
-        raise _refuse("Liste d'identifiants invalide.", **{field: "Liste d'identifiants invalide."})
-    return list(dict.fromkeys(value))
-
-
-def _existing(model, ids: list[int], field: str) -> list:
-    rows = list(db.session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
-    if len(rows) != len(ids):
-        raise _refuse("Introuvable.", **{field: "Introuvable."})
-    return sorted(rows, key=lambda r: ids.index(r.id))
-
-
 def _texts(data: dict[str, Any]) -> dict[str, str | None]:
     values = {}
     for name, limit in (("title", 200), ("place", 300), ("video_url", 500)):
@@ -199,9 +184,10 @@ def _top_up(series: SessionSeries, now: datetime) -> list[QualitySession]:
 def create(*, actor: User, data: dict[str, Any], invite: bool = False) -> SessionSeries:
     """Plan a series and its occurrences for the next six months; ``invite`` sends one .ics with its RRULE."""
     values = _clean(data)
-    people = _existing(Professional, _ids(data.get("professional_ids"), "professional_ids"), "professional_ids")
-    users = _existing(User, _ids(data.get("user_ids"), "user_ids"), "user_ids")
-    themes = _existing(QualityTheme, _ids(data.get("theme_ids"), "theme_ids"), "theme_ids")
+    people = rows_by_id(Professional, clean_ids(data.get("professional_ids"), "professional_ids"), "professional_ids",
+                        "Professionnel")
+    users = rows_by_id(User, clean_ids(data.get("user_ids"), "user_ids"), "user_ids", "Compte")
+    themes = rows_by_id(QualityTheme, clean_ids(data.get("theme_ids"), "theme_ids"), "theme_ids", "Thème")
     if values["kind"] is SessionKind.PRACTICE_GROUP and not themes:
         raise _refuse("Choisissez le thème du groupe d'analyse des pratiques.", theme_ids="Thème requis.")
     if not people and not users:

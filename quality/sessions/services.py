@@ -46,7 +46,8 @@ def _refuse(message: str, **fields: str) -> ServiceError:
     return ServiceError("validation_error", message, fields={k: [v] for k, v in fields.items()})
 
 
-def _ids(value: Any, field: str) -> list[int]:
+def clean_ids(value: Any, field: str) -> list[int]:
+    """Distinct database ids from a list, in order; 422 on ``field`` for anything else."""
     if value is None:
         return []
     if not isinstance(value, list | tuple) or not all(isinstance(v, int) and not isinstance(v, bool)
@@ -55,7 +56,8 @@ def _ids(value: Any, field: str) -> list[int]:
     return list(dict.fromkeys(value))
 
 
-def _rows(model, ids: list[int], field: str, what: str) -> list:
+def rows_by_id(model, ids: list[int], field: str, what: str) -> list:
+    """The rows of ``model`` with ``ids``, in that order; 422 on ``field`` when one is missing."""
     rows = list(db.session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
     if len(rows) != len(ids):
         raise _refuse(f"{what} introuvable.", **{field: f"{what} introuvable."})
@@ -120,9 +122,9 @@ def _set_people(session: QualitySession, data: dict[str, Any]) -> None:
     """Replace the participants with the directory people and accounts named (attendance kept for those kept)."""
     if "professional_ids" not in data and "user_ids" not in data:
         return
-    people = _rows(Professional, _ids(data.get("professional_ids"), "professional_ids"), "professional_ids",
+    people = rows_by_id(Professional, clean_ids(data.get("professional_ids"), "professional_ids"), "professional_ids",
                    "Professionnel")
-    users = _rows(User, _ids(data.get("user_ids"), "user_ids"), "user_ids", "Compte")
+    users = rows_by_id(User, clean_ids(data.get("user_ids"), "user_ids"), "user_ids", "Compte")
     kept = {p.person_key: p for p in session.participants}
     wanted: list[SessionParticipant] = []
     for person in people:
@@ -139,7 +141,7 @@ def _set_people(session: QualitySession, data: dict[str, Any]) -> None:
 def _set_agenda(session: QualitySession, data: dict[str, Any]) -> None:
     if "event_ids" not in data:
         return
-    events = _rows(AdverseEvent, _ids(data.get("event_ids"), "event_ids"), "event_ids", "Événement")
+    events = rows_by_id(AdverseEvent, clean_ids(data.get("event_ids"), "event_ids"), "event_ids", "Événement")
     refused = [e.reference for e in events if e.state not in AGENDA_STATES]
     if refused:
         raise _refuse(f"Pas encore orienté vers une séance : {', '.join(refused)}.",
@@ -153,7 +155,7 @@ def _set_agenda(session: QualitySession, data: dict[str, Any]) -> None:
 
 def _set_themes(session: QualitySession, data: dict[str, Any]) -> None:
     if "theme_ids" in data:
-        session.themes = _rows(QualityTheme, _ids(data.get("theme_ids"), "theme_ids"), "theme_ids", "Thème")
+        session.themes = rows_by_id(QualityTheme, clean_ids(data.get("theme_ids"), "theme_ids"), "theme_ids", "Thème")
 
 
 def _require_theme(session: QualitySession) -> None:
@@ -280,7 +282,7 @@ def set_attendance(*, actor: User, session: QualitySession, present_ids: list[in
     """Who was there (participant ids); the others are recorded absent. Not on a cancelled session."""
     if session.status is SessionStatus.CANCELLED:
         raise ServiceError("invalid_transition", f"{session.reference} est annulée.", status=409)
-    present = set(_ids(present_ids, "present_ids"))
+    present = set(clean_ids(present_ids, "present_ids"))
     unknown = present - {p.id for p in session.participants}
     if unknown:
         raise _refuse("Participant inconnu pour cette séance.", present_ids="Participant inconnu.")
