@@ -94,6 +94,16 @@ def describe(series: SessionSeries) -> str:
     return f"le {weekday}, {every}, à {at}"
 
 
+def first_of_rule(rule: str, start: datetime) -> datetime:
+    """The rule's first date at or after ``start`` (same Paris time): DTSTART must be an occurrence, or a calendar
+    shows one more event on the day typed (RFC 5545 counts DTSTART as the first instance)."""
+    local = start.astimezone(PARIS).replace(tzinfo=None)
+    first = rrulestr(rule, dtstart=local).after(local, inc=True)
+    if first is None:
+        raise _refuse("La règle ne donne aucune séance.", rrule="Règle sans date.")
+    return first.replace(tzinfo=PARIS).astimezone(UTC)
+
+
 def occurrences(series: SessionSeries, start: datetime, end: datetime) -> list[datetime]:
     """The UTC starts the rule gives between ``start`` and ``end`` (both included), up to ``until``."""
     first_local = series.first_at.astimezone(PARIS).replace(tzinfo=None)
@@ -145,7 +155,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     until = data.get("until")
     if until is not None and not isinstance(until, date):
         raise _refuse("Date de fin invalide.", until="Date attendue.")
-    values = {"kind": kind, "rrule": _rule(data.get("rrule")), "first_at": _first_at(data.get("first_at")),
+    rule = _rule(data.get("rrule"))
+    values = {"kind": kind, "rrule": rule, "first_at": first_of_rule(rule, _first_at(data.get("first_at"))),
               "duration_minutes": duration, "until": until, **_texts(data)}
     if until is not None and until < values["first_at"].astimezone(PARIS).date():
         raise _refuse("La fin précède la première séance.", until="Date de fin trop tôt.")

@@ -80,6 +80,16 @@ def _occurrences(series):
     return series_service.upcoming(series)
 
 
+def test_the_series_starts_on_the_rules_first_date_not_on_the_day_typed(referent):
+    """DTSTART is the first instance in RFC 5545: a Thursday typed for "2nd Tuesday" would add a Thursday event."""
+    typed = _next_second_tuesday() + timedelta(days=2)
+    series = _series(referent, first_at=typed)
+    [master] = _ics(_messages("quality.series.invite")[0]).walk("VEVENT")
+    first = master.decoded("dtstart")
+    assert first.weekday() == 1 and 8 <= first.day <= 14 and first > typed
+    assert first == _occurrences(series)[0].starts_at
+
+
 def test_occurrences_are_the_second_tuesdays_at_half_past_twelve_paris_six_months_ahead(referent):
     series = _series(referent, invite=False)
     rows = _occurrences(series)
