@@ -22,9 +22,12 @@ FIXED_PARAMS = {"typology": 4, "gradation": 2, "part": 1, "year": date.today().y
 ALL_ROWS = {"crisis_id", "plan_id", "event_id", "session_id"}
 # Public pages reached through a personal token in a message, not from an id; logging out ends the walk.
 NOT_WALKED = {"directory_campaign.confirm", "quality_public.public_declare", "quality_public.follow_up",
-              "answers.answer", "auth.logout", "static",
+              "answers.answer", "auth.logout", "static", "quality_surveys_public.personal",
+              "quality_surveys_public.point_answer",
               "crisis_public.page"}  # the population page: its unguessable address, not an id (own browser test)
-ALIASES = {"user_id": "user_account_id", "item_id": "stock_item_id", "location_id": "stock_location_id"}
+ALIASES = {"user_id": "user_account_id", "item_id": "stock_item_id", "location_id": "stock_location_id",
+           "series_id": "quality_session_series_id", "survey_id": "quality_survey_id",
+           "point_id": "quality_survey_point_id"}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 

@@ -2,11 +2,13 @@
 
 * A secret carried in a path (the anonymous declarer's follow-up link ``/suivi/<secret>``, the public declaration
   link ``/declarer/<token>``, an answer link ``/r/<token>``, a password link ``/mot-de-passe/<token>``, a contact
-  confirmation ``/confirmer/<token>``) is masked wherever the line holds it: whoever reads the log cannot open the
+  confirmation ``/confirmer/<token>``, a survey's personal link ``/questionnaire/<token>`` or a cabinet's
+  satisfaction link ``/avis/<token>``) is masked wherever the line holds it: whoever reads the log cannot open the
   page nor act as its owner.
-* A request about a declaration (the public page, ``/qualite/declarer``, the API's ``adverse-events``, the follow-up
-  pages) is logged without the client's address, user agent, referrer or exact time, and with its status class
-  only (a 201 told an anonymous declaration from a named one's 302).
+* A request about a declaration or a survey answer (the public page, ``/qualite/declarer``, the API's
+  ``adverse-events``, the follow-up pages, the questionnaires) is logged without the client's address, user agent,
+  referrer or exact time, and with its status class only (a 201 told an anonymous declaration from a named one's
+  302).
 
 ``install()`` adds the filter to both loggers (``wsgi.py`` calls it); it is idempotent.
 """
@@ -18,8 +20,9 @@ import re
 from collections.abc import MutableMapping
 
 MASK = "[masqué]"
-_SECRET_PATH = re.compile(r"(/(?:suivi|declarer|mot-de-passe|confirmer|r)/)[^\s/?#\"]+")
-_DECLARATION = re.compile(r"/(?:suivi|declarer)/|/qualite/declarer\b|/qualite/mes-declarations|/adverse-events\b")
+_SECRET_PATH = re.compile(r"(/(?:suivi|declarer|mot-de-passe|confirmer|r|questionnaire|avis)/)[^\s/?#\"]+")
+_DECLARATION = re.compile(r"/(?:suivi|declarer|questionnaire|avis)/|/qualite/declarer\b|/qualite/mes-declarations|"
+                          r"/adverse-events\b")
 # werkzeug's line: "<address> - - [<time>] " then the message with its arguments.
 _WERKZEUG_PREFIX = re.compile(r"^\S+ - - \[[^\]]*\]")
 # gunicorn's atoms that say who or when: address, user agent, referrer, time, and the headers/environ holding them.

@@ -87,6 +87,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
                                         Role.CRISIS_REFERENT}),
     # the programme's indicators and the annual report: read by the coordinator and the ARS too
     "quality.indicators.read": frozenset({Role.QUALITY_REFERENT, Role.COORDINATOR, Role.ARS_OBSERVER}),
+    # surveys (safety culture, patient satisfaction) and PACTE: results per dimension or question, from 5 answers
+    # up, never an answer; the referents write, the coordinator and the ARS read the results
+    "quality.surveys.results": frozenset({Role.QUALITY_REFERENT, Role.COORDINATOR, Role.ARS_OBSERVER}),
 }
 
 

@@ -1,7 +1,7 @@
 """plan: plan_comment, observers' remarks on a section of a draft and their threads, kept with the version
 
 Revision ID: plan01
-Revises: qual01
+Revises: sec01
 Create Date: 2026-12-07 01:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "plan01"
-down_revision = "qual01"
+down_revision = "sec01"
 branch_labels = None
 depends_on = None
 

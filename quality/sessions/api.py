@@ -13,7 +13,7 @@ from quality.blueprints import AUTH, actor, api_errors
 from quality.blueprints import programme_api_bp as bp
 from quality.schemas import QualityPageSchema
 from quality.sessions import access as programme_access
-from quality.sessions import minutes, traceur
+from quality.sessions import discussion, minutes, traceur
 from quality.sessions import schemas as s
 from quality.sessions import services as sessions
 
@@ -84,6 +84,9 @@ _session_action("attendance", s.QualityAttendanceSchema,
 _session_action("decisions", s.QualityDecisionSchema,
                 lambda ses, d: (sessions.decide(actor=actor(), session=ses, **d), ses)[1],
                 "Record the session's decision on one agenda event.")
+_session_action("conclusions", s.QualityDiscussionSchema,
+                lambda ses, d: discussion.record(actor=actor(), session=ses, **d),
+                "Practice group or case concertation: the case discussed (screened) and the group's conclusions.")
 _session_action("held", s.QualityHoldSchema, lambda ses, d: sessions.hold(actor=actor(), session=ses, **d),
                 "Mark the session held, with its summary (attendance must be taken first).")
 

@@ -4,7 +4,7 @@ agenda, an RMM for the EIGS, two own indicators. Everything goes through the ser
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -19,8 +19,10 @@ from quality.analyses.models import Analysis
 from quality.indicators import services as indicators
 from quality.register.models import AdverseEvent
 from quality.register.vocab import State
+from quality.sessions import discussion, series
 from quality.sessions import services as sessions
 from quality.sessions import themes as session_themes
+from quality.sessions.calendar import PARIS
 from quality.sessions.models import QualitySession, QualityTheme
 
 
@@ -52,6 +54,8 @@ def seed(rng: random.Random) -> list[str]:
             "kind": "rmm", "starts_at": utcnow() + timedelta(days=18), "duration_minutes": 120,
             "video_url": "https://visio.example.org/rmm-cpts", "professional_ids": people[2:7],
             "user_ids": [referent.id], "event_ids": [eigs.id], "theme_ids": [themes["Iatrogénie médicamenteuse"]]})
+    _practice_group(referent, people, themes)
+    _monthly_crex(referent, people)
     indicators.create_indicator(actor=referent, data={
         "name": "Professionnels en groupe d'analyse", "definition": "Professionnels distincts présents à au moins "
         "une séance tenue dans l'année", "source": "computed", "metric": "participants", "target": 12,
@@ -59,8 +63,34 @@ def seed(rng: random.Random) -> list[str]:
     indicators.create_indicator(actor=referent, data={
         "name": "Sorties conciliées", "definition": "Part des sorties d'hospitalisation avec conciliation "
         "médicamenteuse (audit trimestriel de 20 dossiers)", "source": "manual", "target": 80, "unit": "%"})
-    return [f"Qualité : séances ({held.title}, {upcoming.title}, une RMM), une analyse ORION, des actions, "
-            "deux indicateurs"]
+    return [f"Qualité : séances ({held.title}, {upcoming.title}, une RMM, un groupe d'analyse des pratiques, un "
+            "CREX mensuel récurrent), une analyse ORION, des actions, deux indicateurs"]
+
+
+def _practice_group(referent: User, people: list[int], themes: dict) -> QualitySession:
+    """A practice-analysis group on chronic wounds, held two weeks ago with its attendance and conclusions."""
+    group = sessions.schedule(actor=referent, data={
+        "kind": "practice_group", "title": "Groupe d'analyse des pratiques — plaies chroniques",
+        "starts_at": utcnow() + timedelta(hours=2), "duration_minutes": 120, "place": "Maison de santé, salle 2",
+        "professional_ids": people[1:7], "user_ids": [referent.id], "theme_ids": [themes["Plaies chroniques"]]})
+    sessions.update(actor=referent, session=group, data={"starts_at": utcnow() - timedelta(days=14)})
+    sessions.set_attendance(actor=referent, session=group, present_ids=[p.id for p in group.participants][:4])
+    discussion.record(actor=referent, session=group,
+                      case_summary="Ulcères veineux de jambe suivis à domicile : choix des pansements, contention.",
+                      conclusions="Un protocole commun de contention ; une fiche de transmission IDE–médecin.")
+    return sessions.hold(actor=referent, session=group, summary="Deux cas anonymes discutés.")
+
+
+def _monthly_crex(referent: User, people: list[int]) -> None:
+    """A CREX every 2nd Tuesday of the month at 12:30, invited as one series."""
+    first = utcnow().astimezone(PARIS).date().replace(day=1) + timedelta(days=32)
+    first = first.replace(day=1)
+    first += timedelta(days=(1 - first.weekday()) % 7 + 7)
+    series.create(actor=referent, invite=True, data={
+        "kind": "crex", "title": "CREX mensuel", "rrule": series.monthly_rule(2, 1),
+        "first_at": datetime.combine(first, time(12, 30)), "duration_minutes": 90,
+        "place": "Maison de santé pluriprofessionnelle, salle de réunion", "professional_ids": people[:6],
+        "user_ids": [referent.id]})
 
 
 def _held_crex(referent: User, pilot: User, people: list[int], themes: dict, event: AdverseEvent | None):

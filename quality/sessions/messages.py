@@ -13,7 +13,8 @@ from crisis_app.directory.contacts import recipient_for
 from quality import screening
 from quality.register.models import AdverseEvent
 from quality.sessions import calendar
-from quality.sessions.models import QualitySession, SessionParticipant
+from quality.sessions.models import QualitySession, SessionParticipant, SessionSeries
+from quality.sessions.vocab import SessionStatus
 
 SIGNATURE = "\n\nVigie — qualité et sécurité des soins"
 REDACTED = "[passage retiré : il pourrait identifier un patient]"
@@ -57,6 +58,28 @@ def send_calendar(session: QualitySession, *, kind: str, author=None) -> outbox.
         first_channel_only=True, about=("quality_session", session.id), read_permission="quality.manage", author=author,
         label=f"Participants — {session.title}",
         attachments=[Attachment(filename=calendar.filename(session), media_type=calendar.MEDIA_TYPE, content=ics)])
+
+
+def send_series(series: SessionSeries, occurrences: list[QualitySession], *, rule_text: str,
+                author=None) -> outbox.Message:
+    """One invitation for the whole series, its .ics holding the RRULE (the next occurrence's participants)."""
+    upcoming = [o for o in occurrences if o.status is not SessionStatus.CANCELLED] or occurrences
+    people = recipients(upcoming[0]) if upcoming else []
+    attendees = [(r.name, r.email) for r in people if r.email]
+    organizer = (series.lead.full_name, series.lead.email) if series.lead else None
+    ics = calendar.series_invitation(series, occurrences, attendees=attendees, organizer=organizer)
+    where = " — ".join(p for p in (series.place, series.video_url) if p) or "à préciser"
+    text = (f"Bonjour,\n\nVous êtes invité(e) aux séances « {series.title} », "
+            f"{rule_text} (heure de Paris), {series.duration_minutes} minutes.\nLieu : {where}\n"
+            f"Première séance le {paris_datetime(series.first_at, '%d/%m/%Y')}.\n\nLe fichier joint ajoute toute la "
+            "série à votre agenda ; un changement d'une séance vous sera envoyé à part." + SIGNATURE)
+    return outbox.send_message(
+        topic="quality.series.invite", subject=f"Invitation (séances récurrentes) : {series.title}",
+        email_text=text, recipients=people, channels=("email",), first_channel_only=True,
+        about=("quality_session_series", series.id), read_permission="quality.manage", author=author,
+        label=f"Participants — {series.title}",
+        attachments=[Attachment(filename=calendar.series_filename(series), media_type=calendar.MEDIA_TYPE,
+                                content=ics)])
 
 
 def screened(text: str | None) -> str:

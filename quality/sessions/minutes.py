@@ -48,6 +48,8 @@ def sources(session: QualitySession) -> list[gate.Source]:
     found += [gate.Source(f"Action n° {a.id}", a.title, session_id=session.id) for a in followed_actions(session)]
     found += [gate.Source("Thème", t.label, session_id=session.id) for t in session.themes]
     found.append(gate.Source("Synthèse de la séance", session.summary, session_id=session.id))
+    found += [gate.Source("Cas discuté", session.case_summary, session_id=session.id),
+              gate.Source("Conclusions", session.conclusions, session_id=session.id)]
     if session.traceur:
         found.append(gate.Source("Patient traceur — étiquette", session.traceur.label, session_id=session.id))
         for n, step in enumerate(session.traceur.steps, 1):
@@ -67,7 +69,8 @@ def html(session: QualitySession) -> str:
         session=session, lines=sessions.agenda(session), actions=_actions(session),
         present=session.present_count, invited=len(session.participants),
         professions=sorted({p.profession for p in session.participants if p.attended and p.profession}),
-        themes=[t.label for t in session.themes], summary=screened(session.summary), traceur=traceur,
+        themes=[t.label for t in session.themes], summary=screened(session.summary),
+        case_summary=screened(session.case_summary), conclusions=screened(session.conclusions), traceur=traceur,
         traceur_steps=steps, now=utcnow(), passed_sentence=gate.PASSED_SENTENCE)
 
 

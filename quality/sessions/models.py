@@ -34,7 +34,7 @@ class QualityTheme(db.Model):
 
 
 class QualitySession(db.Model):
-    """One CREX, RMM or patient-traceur meeting, from its invitation to its minutes."""
+    """One CREX, RMM, patient-traceur, practice-group, case-concertation or CRM-training meeting."""
 
     __tablename__ = "quality_session"
 
@@ -54,6 +54,14 @@ class QualitySession(db.Model):
     invited_at: Mapped[datetime | None]
     agenda_sent_at: Mapped[datetime | None]
     summary: Mapped[str | None] = mapped_column(sa.Text)  # the session's notes (screened), printed in the minutes
+    # practice groups and case concertations: the situation discussed (never identifying the patient) and what
+    # the group concluded; both screened, printed in the minutes
+    case_summary: Mapped[str | None] = mapped_column(sa.Text)
+    conclusions: Mapped[str | None] = mapped_column(sa.Text)
+    # an occurrence of a series: its series and the start the rule gave it (its RECURRENCE-ID, kept when moved)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quality_session_series.id", ondelete="SET NULL"),
+                                                  index=True)
+    recurrence_at: Mapped[datetime | None]
     minutes_pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     minutes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -66,10 +74,12 @@ class QualitySession(db.Model):
                                                     order_by="SessionItem.position")
     themes: Mapped[list[QualityTheme]] = relationship(secondary=session_theme, order_by="QualityTheme.label")
     traceur: Mapped[PatientTraceur | None] = relationship(back_populates="session", cascade="all, delete-orphan")
+    series: Mapped[SessionSeries | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration_range"),
         sa.CheckConstraint("sequence >= 0", name="sequence_positive"),
+        sa.UniqueConstraint("series_id", "recurrence_at", name="uq_session_occurrence"),
     )
 
     @property
@@ -184,3 +194,62 @@ class TraceurStep(db.Model):
     gap: Mapped[str | None] = mapped_column(sa.Text)
 
     traceur: Mapped[PatientTraceur] = relationship(back_populates="steps")
+
+
+class SessionSeries(db.Model):
+    """A recurring session ("le 2e mardi de chaque mois, 12 h 30"): an RFC 5545 RRULE from a first Paris date and
+    time; its occurrences are ordinary sessions created some months ahead (``series_id``, ``recurrence_at``)."""
+
+    __tablename__ = "quality_session_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    rrule: Mapped[str] = mapped_column(sa.String(200))  # e.g. FREQ=MONTHLY;BYDAY=+2TU (no DTSTART, no UNTIL)
+    first_at: Mapped[datetime]  # the first occurrence, UTC; its Paris wall time is the series' time
+    until: Mapped[date | None] = mapped_column(sa.Date)  # last Paris day, included
+    duration_minutes: Mapped[int] = mapped_column(default=90)
+    place: Mapped[str | None] = mapped_column(sa.String(300))
+    video_url: Mapped[str | None] = mapped_column(sa.String(500))
+    lead_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    uid: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    invited_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lead: Mapped[User | None] = relationship()
+    members: Mapped[list[SeriesMember]] = relationship(back_populates="series", cascade="all, delete-orphan",
+                                                       order_by="SeriesMember.id")
+    themes: Mapped[list[QualityTheme]] = relationship(secondary="quality_series_theme",
+                                                      order_by="QualityTheme.label")
+
+    __table_args__ = (sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="series_duration_range"),)
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+
+series_theme = sa.Table(
+    "quality_series_theme", db.metadata,
+    sa.Column("series_id", sa.ForeignKey("quality_session_series.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("quality_theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class SeriesMember(db.Model):
+    """Who every occurrence of a series invites: a directory professional or a user account."""
+
+    __tablename__ = "quality_series_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("quality_session_series.id", ondelete="CASCADE"),
+                                           index=True)
+    professional_id: Mapped[int | None] = mapped_column(sa.ForeignKey("professional.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    series: Mapped[SessionSeries] = relationship(back_populates="members")
+
+    __table_args__ = (sa.CheckConstraint("professional_id IS NOT NULL OR user_id IS NOT NULL",
+                                         name="series_member_someone"),)

@@ -39,6 +39,7 @@ class QualitySessionUpdateSchema(QualitySessionWriteSchema):
 class QualityParticipantSchema(Schema):
     id = fields.Integer()
     name = fields.String()
+    profession = fields.String(allow_none=True)
     professional_id = fields.Integer(allow_none=True)
     user_id = fields.Integer(allow_none=True)
     attended = StrictBoolean(allow_none=True)
@@ -68,8 +69,25 @@ class QualitySessionSchema(Schema):
     invited_at = fields.DateTime(allow_none=True)
     agenda_sent_at = fields.DateTime(allow_none=True)
     minutes_at = fields.DateTime(allow_none=True)
+    themes = fields.List(fields.Pluck("QualityThemeSchema", "label"))
+    case_summary = fields.String(allow_none=True)
+    conclusions = fields.String(allow_none=True)
+    series_id = fields.Integer(allow_none=True)
+    recurrence_at = fields.DateTime(allow_none=True, metadata={"description": "Début prévu par la règle de la série "
+                                                                              "(RECURRENCE-ID)"})
     participants = fields.List(fields.Nested(QualityParticipantSchema))
     items = fields.List(fields.Nested(QualitySessionItemSchema))
+
+
+class QualityThemeSchema(Schema):
+    id = fields.Integer()
+    label = fields.String()
+
+
+class QualityDiscussionSchema(Schema):
+    case_summary = bounded_text(allow_none=True, metadata={"description": "Situation discutée, sans donnée "
+                                                                           "identifiant le patient"})
+    conclusions = bounded_text(allow_none=True)
 
 
 class QualitySessionListSchema(Schema):

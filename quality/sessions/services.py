@@ -29,6 +29,7 @@ from quality.register.models import AdverseEvent
 from quality.register.vocab import State
 from quality.sessions import messages as session_messages
 from quality.sessions.calendar import PARIS
+from quality.sessions.discussion import participants_by_profession  # noqa: F401 - the indicators read it here
 from quality.sessions.models import QualitySession, QualityTheme, SessionItem, SessionParticipant
 from quality.sessions.vocab import Decision, SessionKind, SessionStatus
 
@@ -45,7 +46,8 @@ def _refuse(message: str, **fields: str) -> ServiceError:
     return ServiceError("validation_error", message, fields={k: [v] for k, v in fields.items()})
 
 
-def _ids(value: Any, field: str) -> list[int]:
+def clean_ids(value: Any, field: str) -> list[int]:
+    """Distinct database ids from a list, in order; 422 on ``field`` for anything else."""
     if value is None:
         return []
     if not isinstance(value, list | tuple) or not all(isinstance(v, int) and not isinstance(v, bool)
@@ -54,7 +56,8 @@ def _ids(value: Any, field: str) -> list[int]:
     return list(dict.fromkeys(value))
 
 
-def _rows(model, ids: list[int], field: str, what: str) -> list:
+def rows_by_id(model, ids: list[int], field: str, what: str) -> list:
+    """The rows of ``model`` with ``ids``, in that order; 422 on ``field`` when one is missing."""
     rows = list(db.session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
     if len(rows) != len(ids):
         raise _refuse(f"{what} introuvable.", **{field: f"{what} introuvable."})
@@ -77,7 +80,7 @@ def _clean(data: dict[str, Any], *, session: QualitySession | None) -> dict[str,
         try:
             values["kind"] = SessionKind(data.get("kind"))
         except ValueError:
-            raise _refuse("Choisissez CREX, RMM ou patient traceur.", kind="Type de séance inconnu.") from None
+            raise _refuse("Choisissez le type de séance.", kind="Type de séance inconnu.") from None
     if session is None or "starts_at" in data:
         values["starts_at"] = _starts_at(data.get("starts_at"))
         if values["starts_at"] < utcnow() - timedelta(days=1) and session is None:
@@ -119,9 +122,9 @@ def _set_people(session: QualitySession, data: dict[str, Any]) -> None:
     """Replace the participants with the directory people and accounts named (attendance kept for those kept)."""
     if "professional_ids" not in data and "user_ids" not in data:
         return
-    people = _rows(Professional, _ids(data.get("professional_ids"), "professional_ids"), "professional_ids",
+    people = rows_by_id(Professional, clean_ids(data.get("professional_ids"), "professional_ids"), "professional_ids",
                    "Professionnel")
-    users = _rows(User, _ids(data.get("user_ids"), "user_ids"), "user_ids", "Compte")
+    users = rows_by_id(User, clean_ids(data.get("user_ids"), "user_ids"), "user_ids", "Compte")
     kept = {p.person_key: p for p in session.participants}
     wanted: list[SessionParticipant] = []
     for person in people:
@@ -138,7 +141,7 @@ def _set_people(session: QualitySession, data: dict[str, Any]) -> None:
 def _set_agenda(session: QualitySession, data: dict[str, Any]) -> None:
     if "event_ids" not in data:
         return
-    events = _rows(AdverseEvent, _ids(data.get("event_ids"), "event_ids"), "event_ids", "Événement")
+    events = rows_by_id(AdverseEvent, clean_ids(data.get("event_ids"), "event_ids"), "event_ids", "Événement")
     refused = [e.reference for e in events if e.state not in AGENDA_STATES]
     if refused:
         raise _refuse(f"Pas encore orienté vers une séance : {', '.join(refused)}.",
@@ -152,7 +155,13 @@ def _set_agenda(session: QualitySession, data: dict[str, Any]) -> None:
 
 def _set_themes(session: QualitySession, data: dict[str, Any]) -> None:
     if "theme_ids" in data:
-        session.themes = _rows(QualityTheme, _ids(data.get("theme_ids"), "theme_ids"), "theme_ids", "Thème")
+        session.themes = rows_by_id(QualityTheme, clean_ids(data.get("theme_ids"), "theme_ids"), "theme_ids", "Thème")
+
+
+def _require_theme(session: QualitySession) -> None:
+    """A practice-analysis group works on a theme (plaies chroniques, HTA…): the indicator counts themes addressed."""
+    if session.kind is SessionKind.PRACTICE_GROUP and not session.themes:
+        raise _refuse("Choisissez le thème du groupe d'analyse des pratiques.", theme_ids="Thème requis.")
 
 
 def _plan_events(session: QualitySession, actor: User) -> None:
@@ -173,6 +182,7 @@ def schedule(*, actor: User, data: dict[str, Any], invite: bool = False) -> Qual
     _set_people(session, data)
     _set_agenda(session, data)
     _set_themes(session, data)
+    _require_theme(session)
     db.session.flush()
     _plan_events(session, actor)
     audit.record(actor=actor, action="quality.session.schedule", object_type=OBJECT, object_id=session.id,
@@ -228,6 +238,7 @@ def update(*, actor: User, session: QualitySession, data: dict[str, Any]) -> Qua
     if session.agenda_sent_at and [i.event_id for i in session.items] != events_before:
         session.agenda_sent_at = None  # the next beat sends the agenda again, as it now stands
     _set_themes(session, data)
+    _require_theme(session)
     session.updated_at = utcnow()
     db.session.flush()
     _plan_events(session, actor)
@@ -271,7 +282,7 @@ def set_attendance(*, actor: User, session: QualitySession, present_ids: list[in
     """Who was there (participant ids); the others are recorded absent. Not on a cancelled session."""
     if session.status is SessionStatus.CANCELLED:
         raise ServiceError("invalid_transition", f"{session.reference} est annulée.", status=409)
-    present = set(_ids(present_ids, "present_ids"))
+    present = set(clean_ids(present_ids, "present_ids"))
     unknown = present - {p.id for p in session.participants}
     if unknown:
         raise _refuse("Participant inconnu pour cette séance.", present_ids="Participant inconnu.")

@@ -1,4 +1,5 @@
-"""Beat task of the sessions: each planned session's anonymised agenda, a week ahead."""
+"""Beat tasks of the sessions: each planned session's anonymised agenda a week ahead; the recurring series'
+occurrences created six months ahead."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from celery import shared_task
 
+from quality.sessions import series
 from quality.sessions import services as sessions
 
 log = logging.getLogger(__name__)
@@ -20,3 +22,14 @@ def session_agendas() -> int:
     log.info("quality: %d agenda(s) sent", sent)
     return sent
 
+
+
+SERIES_TOP_UP = "quality.tasks.session_series_top_up"
+
+
+@shared_task(name=SERIES_TOP_UP, ignore_result=True)
+def session_series_top_up() -> int:
+    """Create each active series' occurrences six months ahead (the rule gives one more as time passes)."""
+    created = series.top_up_all()
+    log.info("quality: %d recurring session(s) created ahead", created)
+    return created

@@ -25,7 +25,7 @@ from quality.blueprints import programme_bp as bp
 from quality.register import forms
 from quality.register.models import AdverseEvent
 from quality.sessions import access as programme_access
-from quality.sessions import minutes, themes, traceur
+from quality.sessions import discussion, minutes, themes, traceur
 from quality.sessions import services as sessions
 from quality.sessions import vocab as words
 from quality.sessions.models import QualityTheme
@@ -35,7 +35,11 @@ from quality.sessions.models import QualityTheme
 @permission_required("quality.sessions.read")
 def sessions_list():
     rows, _ = programme_access.sessions_for_user(actor())
-    return render_template("quality/sessions.html", sessions=rows, form=forms.ConfirmForm())
+    year = utcnow().year
+    counted = discussion.participants_by_profession(year, words.DISCUSSION_KINDS) \
+        if programme_access.may_manage(actor()) else None
+    return render_template("quality/sessions.html", sessions=rows, form=forms.ConfirmForm(), counted=counted,
+                           year=year)
 
 
 def _starts_at() -> datetime | None:
@@ -45,7 +49,7 @@ def _starts_at() -> datetime | None:
         return None
 
 
-def _with_groups(professional_ids: list[int], audience_ids: list[int]) -> list[int]:
+def with_groups(professional_ids: list[int], audience_ids: list[int]) -> list[int]:
     """The people ticked one by one and the members of the groups ticked (an audience of the directory)."""
     ids = list(professional_ids)
     for audience_id in audience_ids:
@@ -62,7 +66,7 @@ def session_new():
         data = {"kind": request.form.get("kind"), "starts_at": _starts_at(), "title": request.form.get("title"),
                 "duration_minutes": request.form.get("duration_minutes", type=int),
                 "place": request.form.get("place"), "video_url": request.form.get("video_url"),
-                "professional_ids": _with_groups(form_ints("professional_ids"), form_ints("audience_ids")),
+                "professional_ids": with_groups(form_ints("professional_ids"), form_ints("audience_ids")),
                 "user_ids": [actor().id],
                 "event_ids": form_ints("event_ids"), "theme_ids": form_ints("theme_ids")}
         try:
@@ -142,6 +146,12 @@ def session_step(session_id: int, step: str):
         "ordre-du-jour": (lambda: sessions.update(actor=actor(), session=session,
                                                   data={"event_ids": form_ints("event_ids")}),
                           "Ordre du jour mis à jour ; il sera renvoyé aux participants s'il l'avait été."),
+        "deplacer": (lambda: sessions.update(actor=actor(), session=session, data={"starts_at": _starts_at()}),
+                     "Séance déplacée ; les invités reçoivent la mise à jour."),
+        "conclusions": (lambda: discussion.record(actor=actor(), session=session,
+                                                  case_summary=request.form.get("case_summary"),
+                                                  conclusions=request.form.get("conclusions")),
+                        "Cas discuté et conclusions enregistrés."),
         "compte-rendu": (lambda: minutes.make(actor=actor(), session=session,
                                               send=request.form.get("send") == "oui"), "Compte rendu établi."),
     }

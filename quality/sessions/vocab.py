@@ -9,6 +9,16 @@ class SessionKind(LabelledStrEnum):
     CREX = "crex", "CREX"
     RMM = "rmm", "RMM"
     TRACEUR = "patient_traceur", "Patient traceur"
+    PRACTICE_GROUP = "practice_group", "Groupe d'analyse des pratiques"
+    COMPLEX_CASE = "complex_case", "Concertation autour d'un cas complexe"
+    CRM_TRAINING = "crm_training", "Formation au travail en équipe (CRM)"
+
+
+# The kinds that hold a theme and conclusions (the practice groups and the case concertations), and the kinds whose
+# attendance the contract indicator "professionnels participant aux groupes d'analyse" counts by default.
+DISCUSSION_KINDS = (SessionKind.PRACTICE_GROUP, SessionKind.COMPLEX_CASE)
+ANALYSIS_GROUP_KINDS = (SessionKind.CREX, SessionKind.RMM, SessionKind.TRACEUR, SessionKind.PRACTICE_GROUP,
+                        SessionKind.COMPLEX_CASE)
 
 
 class SessionStatus(LabelledStrEnum):
@@ -37,4 +47,5 @@ class AgreementHow(LabelledStrEnum):
 
 
 DEFAULT_THEMES = ("Plaies chroniques", "Personne âgée", "Iatrogénie médicamenteuse", "Parcours ville–hôpital",
-                  "Soins non programmés", "Santé mentale")
+                  "Soins non programmés", "Santé mentale", "Hypertension artérielle (HTA)",
+                  "Insuffisance cardiaque")

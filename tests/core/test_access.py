@@ -13,7 +13,9 @@ PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.forgot_password", "auth.set_pa
                     "webhooks.sms_reply", "webhooks.receipt", "directory_campaign.confirm",
                     "quality_public.public_declare", "quality_public.follow_up",  # secret link, rate-limited
                     "quality_public.send_follow_up_link",  # the secret in the body, rate-limited
-                    "crisis_public.page"}  # the population's information page: public on purpose
+                    "crisis_public.page",  # the population's information page: public on purpose
+                    "quality_surveys_public.personal",  # a signed single-use link
+                    "quality_surveys_public.point_answer"}  # a cabinet's public link, rate-limited
 ALL_BUT_COORDINATOR = [r for r in Role if r is not Role.COORDINATOR]
 
 

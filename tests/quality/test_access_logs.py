@@ -104,3 +104,12 @@ def test_answer_password_and_confirmation_links_are_masked_too(access_records, p
     assert line and SECRET not in line and f"/{prefix}/[masqué]" in line
     [served] = _werkzeug_lines(access_records, f"/{prefix}/{SECRET}")
     assert SECRET not in served
+
+
+@pytest.mark.parametrize("prefix", ["questionnaire", "avis"])
+def test_survey_links_are_masked_and_their_answers_logged_without_address(access_records, prefix):
+    """Whoever reads the log must not answer a colleague's survey, nor tie an answer to an address and a time."""
+    line = _gunicorn_line(access_records, f"/{prefix}/{SECRET}", "200 OK")
+    assert line and SECRET not in line and f"/{prefix}/[masqué]" in line and ADDRESS not in line
+    [served] = _werkzeug_lines(access_records, f"/{prefix}/{SECRET}", method="POST")
+    assert SECRET not in served and "127.0.0.1" not in served and "2xx" in served

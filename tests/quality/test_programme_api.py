@@ -148,7 +148,10 @@ def test_indicators_match_a_hand_counted_year(referent, personas):
     figures = indicators.compute(year)
     assert figures["contract"] == {"themes_addressed": 2, "participants": 4, "action_plan_done_rate": 50}
     assert figures["themes"] == ["Iatrogénie", "Personne âgée"]
-    assert figures["sessions_held"] == {"CREX": 1, "RMM": 1, "Patient traceur": 0}
+    assert figures["sessions_held"] == {"CREX": 1, "RMM": 1, "Patient traceur": 0,
+                                        "Groupe d'analyse des pratiques": 0,
+                                        "Concertation autour d'un cas complexe": 0,
+                                        "Formation au travail en équipe (CRM)": 0}
     assert figures["events_by_severity"] == {"Mineure": 0, "Significative": 2, "Majeure": 1, "Critique": 0,
                                              "Catastrophique": 0}
     assert figures["events_by_category"] == {"Médicament (prescription, dispensation, administration, observance)": 2,
