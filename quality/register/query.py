@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import REGCONFIG
 from flask import abort
+from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from crisis_app.core.db import db
 from crisis_app.core.models import User
