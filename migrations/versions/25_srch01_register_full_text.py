@@ -24,8 +24,9 @@ down_revision = "qual01"
 branch_labels = None
 depends_on = None
 
-POSTGRES_VECTOR = ("to_tsvector('french'::regconfig, search_text) || "
-                   "to_tsvector('simple'::regconfig, search_text)")
+# strip(): no positions (the search neither ranks nor matches phrases), so the rows a search must read stay small
+POSTGRES_VECTOR = ("strip(to_tsvector('french'::regconfig, search_text) || "
+                   "to_tsvector('simple'::regconfig, search_text))")
 
 SQLITE_TRIGGERS = (
     """CREATE TRIGGER adverse_event_fts_insert AFTER INSERT ON adverse_event BEGIN

@@ -129,10 +129,25 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" and not word.isdigit() else word
 
 
+SEARCH_IDS_FIRST = 2_000
+
+
 def register_slice(filters: Mapping[str, Any], *, zones: rules.Zones, limit: int, offset: int
                    ) -> tuple[list[AdverseEvent], int]:
-    """``limit`` rows of the register from ``offset`` and the total matching the filters (both from the database)."""
+    """``limit`` rows of the register from ``offset`` and the total matching the filters (both from the database).
+
+    A text search first takes the matching ids from the full-text index (up to SEARCH_IDS_FIRST, in no order): when
+    they are that few, they are the count and the page is read by primary key. Asked for the newest matches at once,
+    PostgreSQL walks the date index hoping to meet them soon, and reads the whole table when a word is rare.
+    """
     stmt = register_statement(filters, zones=zones)
+    if (filters.get("q") or "").strip():
+        ids = list(db.session.scalars(stmt.order_by(None).with_only_columns(AdverseEvent.id)
+                                      .limit(SEARCH_IDS_FIRST + 1)))
+        if len(ids) <= SEARCH_IDS_FIRST:
+            rows = db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.id.in_(ids))
+                                      .order_by(*REGISTER_ORDER).limit(limit).offset(offset)) if ids else []
+            return list(rows), len(ids)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
     return list(db.session.scalars(stmt.limit(limit).offset(offset))), total
 
