@@ -9,7 +9,7 @@ from crisis_app.core.documents.tasks import make_document
 
 def made_id(response) -> int | None:
     """The document a route sent its user to wait for (303 to /documents/<id>), if it did."""
-    match = re.search(r"/documents/(\d+)$", response.headers.get("Location", ""))
+    match = re.search(r"/documents/(\d+)(?:\?telecharger=1)?$", response.headers.get("Location", ""))
     return int(match.group(1)) if response.status_code == 303 and match else None
 
 

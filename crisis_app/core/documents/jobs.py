@@ -80,7 +80,8 @@ def respond(document: Document) -> Response:
     """The file when it is made, else the wait page that follows it."""
     if document.status is DocumentStatus.READY:
         return download(document)
-    return redirect(url_for("documents.follow", document_id=document.id), code=303)
+    # telecharger=1: the page's script starts the download by itself once the document is made
+    return redirect(url_for("documents.follow", document_id=document.id, telecharger=1), code=303)
 
 
 def download(document: Document) -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crisis_app.core.access import permission_required
@@ -33,7 +33,7 @@ def get_document_for_user(document_id: int) -> Document:
 def follow(document_id: int):
     document = get_document_for_user(document_id)
     return render_template("core/document_follow.html", document=document, kind=kind_of(document.kind),
-                           status=jobs.status(document))
+                           status=jobs.status(document), auto_download=request.args.get("telecharger") == "1")
 
 
 @bp.route("/<int:document_id>.json")
