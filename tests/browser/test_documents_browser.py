@@ -29,7 +29,7 @@ def _open_crisis_journal(page, server: str) -> str:
 
 
 def _write(page, text: str) -> None:
-    page.get_by_label("Nature").select_option(label="Information")
+    page.get_by_label("Nature").select_option(label="Information reçue")
     page.get_by_label("Texte").fill(text)
     page.get_by_role("button", name="Inscrire au journal").click()
     page.get_by_test_id("journal-rows").get_by_text(text).wait_for()
