@@ -165,8 +165,11 @@ def test_a_role_that_may_not_read_the_journal_reaches_none_of_its_document(login
     client = login(personas[role])
     token = csrf_token(client, "/")  # a valid token: only the refusal may fail the post
     for url in (f"/documents/{document.id}", f"/documents/{document.id}.json", f"/documents/{document.id}/fichier"):
-        assert client.get(url).status_code == 403, url
-    assert client.post(f"/documents/{document.id}/relancer", data={"csrf_token": token}).status_code == 403
+        assert client.get(url).status_code == 404, url  # refused, and whether it exists is not told
+    assert client.post(f"/documents/{document.id}/relancer", data={"csrf_token": token}).status_code == 404
+    # the document is there, made, and the cellule reads it: only the role was refused
+    assert _documents()[0].status is DocumentStatus.READY
+    assert documents.kind_of("journal").may_read(personas[Role.CRISIS_CELL].user, document.key)
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.QUALITY_REFERENT])
@@ -174,8 +177,9 @@ def test_only_the_quality_referent_reaches_an_eigs_document(login, personas, rol
     document = documents.request(kind="eigs", key="1-1", fingerprint="x", actor=None)
     db.session.commit()
     client = login(personas[role])
-    assert client.get(f"/documents/{document.id}").status_code == 403
-    assert client.get(f"/documents/{document.id}.json").status_code == 403
+    assert client.get(f"/documents/{document.id}").status_code == 404
+    assert client.get(f"/documents/{document.id}.json").status_code == 404
+    assert documents.kind_of("eigs").may_read(personas[Role.QUALITY_REFERENT].user, document.key)
 
 
 def test_a_wait_page_for_no_document_is_a_404(login, personas):

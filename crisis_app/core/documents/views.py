@@ -17,13 +17,12 @@ MAX_ID = 2**31 - 1
 
 
 def get_document_for_user(document_id: int) -> Document:
-    """The document if the user may read its source (the kind's own rule); 403 before 404 for another's kind."""
+    """The document if the user may read its source (the kind's own rule), else 404: whether a document of a
+    source one may not read exists is not told (as quality.register.query does for events)."""
     document = db.session.get(Document, document_id) if 0 < document_id <= MAX_ID else None
-    if document is None:
-        abort(404)
-    kind = kind_of(document.kind)
+    kind = kind_of(document.kind) if document is not None else None
     if kind is None or not kind.may_read(current_user._get_current_object(), document.key):
-        abort(403)
+        abort(404)
     return document
 
 
