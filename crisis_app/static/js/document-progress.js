@@ -34,7 +34,12 @@
   }
 
   if (state === "ready") {
-    if (auto) { done({ready: true, download_url: box.querySelector('[data-testid="document-download"]').href}); }
+    // made before the page came: download once the page has loaded (a navigation started earlier would abort it)
+    if (auto) {
+      window.addEventListener("load", function () {
+        done({ready: true, download_url: box.querySelector('[data-testid="document-download"]').href});
+      });
+    }
     return;
   }
   if (state === "failed") { return; }
