@@ -45,6 +45,10 @@ def _find(kind: str, key: str, fingerprint_: str) -> Document | None:
                                                        Document.fingerprint == fingerprint_))
 
 
+class _AskedMeanwhile(Exception):
+    """The same source's document was inserted by a concurrent request (its unique constraint)."""
+
+
 def request(*, kind: str, key: str, fingerprint: str, actor: User | None) -> Document:
     """The kept document of this source as it stands (made, being made or failed), else a new one that a worker
     starts making once the caller's unit of work has committed."""
@@ -56,10 +60,10 @@ def request(*, kind: str, key: str, fingerprint: str, actor: User | None) -> Doc
     document = Document(kind=kind, key=key, fingerprint=fingerprint, status=DocumentStatus.QUEUED, progress=0,
                         requested_by_id=actor.id if actor else None)
     try:
-        with atomic(savepoint=True):
+        with atomic(savepoint=True, conflict=_AskedMeanwhile):
             db.session.add(document)
             db.session.flush()
-    except sa.exc.IntegrityError:
+    except _AskedMeanwhile:
         return _find(kind, key, fingerprint)  # asked by someone else a moment before: theirs is the one
     _enqueue_on_commit(document.id)
     return document
