@@ -36,7 +36,8 @@ SQLITE_TRIGGERS = (
          INSERT INTO adverse_event_fts(adverse_event_fts, rowid, search_text)
          VALUES ('delete', old.id, old.search_text);
        END""",
-    """CREATE TRIGGER adverse_event_fts_update AFTER UPDATE OF search_text ON adverse_event BEGIN
+    # id too: a migration renumbering the events (random keys) keeps the index pointing at the right rows
+    """CREATE TRIGGER adverse_event_fts_update AFTER UPDATE OF id, search_text ON adverse_event BEGIN
          INSERT INTO adverse_event_fts(adverse_event_fts, rowid, search_text)
          VALUES ('delete', old.id, old.search_text);
          INSERT INTO adverse_event_fts(rowid, search_text) VALUES (new.id, new.search_text);

@@ -128,3 +128,17 @@ def test_a_deleted_event_leaves_the_index(search, events):
 
 def test_the_reference_still_finds_its_event(search, events):
     assert search(events["dose"].reference) == {"dose"}
+
+
+def test_an_event_renumbered_keeps_its_place_in_the_index(search, events):
+    """A migration that gives events new ids (random keys) must not leave the index pointing at the old ones."""
+    old_id = events["rare"].id
+    for child in ("adverse_event_step", "adverse_event_note"):
+        db.session.execute(sa.text(f"DELETE FROM {child} WHERE event_id = :i"), {"i": old_id})
+    db.session.execute(sa.text("UPDATE adverse_event SET id = :n WHERE id = :i"),
+                       {"n": old_id + 1_000_000, "i": old_id})
+    db.session.commit()
+    db.session.expire_all()
+    events["rare"] = db.session.get(AdverseEvent, old_id + 1_000_000)  # the search fixture maps ids through it
+    assert search("methotrexate") == {"rare"}
+    assert search("chute") == {"fall", "rare"}
