@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
+from crisis_app.core import documents
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.timez import paris_datetime
 from crisis_app.crises import board, chain, journal, needs
+from crisis_app.crises import documents as crisis_documents
 from crisis_app.crises.models import WRITABLE_KINDS, Need, NeedStatus
-from crisis_app.crises.pdf import render_journal_pdf
 from crisis_app.crises.schemas import MAX_ID
 from crisis_app.crises.views import actor, bounded, bp, crisis_for
 
@@ -83,10 +84,9 @@ def journal_csv(crisis_id: int):
 @bp.route("/<int:crisis_id>/journal.pdf")
 @permission_required("crisis.read")
 def journal_pdf(crisis_id: int):
+    """The kept PDF, or the wait page while a worker makes it (core.documents)."""
     crisis = crisis_for(crisis_id)
-    pdf = render_journal_pdf(crisis)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="journal-crise-{crisis.id}.pdf"'})
+    return documents.respond(crisis_documents.request_journal(crisis, actor=actor()))
 
 
 @bp.route("/<int:crisis_id>/tableau")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from crisis_app.actionplan import services as action_plan
+from crisis_app.core import documents
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.outcome import act_and_go_back
+from crisis_app.crises import documents as crisis_documents
 from crisis_app.crises import plan_link, retex
 from crisis_app.crises.views import actor, bounded, bp, confirm_page, confirmed, crisis_for
 
@@ -134,6 +136,6 @@ def retex_action(crisis_id: int, action_id: int):
 @bp.route("/<int:crisis_id>/retex.pdf")
 @permission_required("crisis.evaluation.read")
 def retex_pdf(crisis_id: int):
+    """The kept PDF, or the wait page while a worker makes it (core.documents)."""
     crisis = crisis_for(crisis_id, "crisis.evaluation.read")
-    return Response(retex.document(retex.evaluation_of(crisis)), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="retex-crise-{crisis.id}.pdf"'})
+    return documents.respond(crisis_documents.request_retex(crisis, actor=actor()))

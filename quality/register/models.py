@@ -21,9 +21,16 @@ from quality.register.vocab import State
 
 
 def search_text(*parts: str | None) -> str:
-    """Texts folded for searching: lower case, accents removed ("Sécurité" and "securite" meet)."""
-    text = " ".join(p for p in parts if p)
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    """Texts folded for searching: lower case, accents and ligatures removed ("Sécurité", "securite" meet; so do
+    "cœur" and "coeur"). The register's search folds the query with this same function."""
+    text = " ".join(p for p in parts if p).casefold().replace("œ", "oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# The full-text index of search_text lives outside the mapped columns because it differs per engine (migration
+# srch01): on PostgreSQL the generated tsvector column ``search_vector`` and its GIN index, on SQLite the FTS5 table
+# ``adverse_event_fts`` (and its shadow tables) kept in step by triggers. quality.register.query reads them.
+SEARCH_INDEX_OBJECTS = ("search_vector", "ix_adverse_event_search_vector", "adverse_event_fts")
 
 
 class AdverseEvent(db.Model):
@@ -56,7 +63,8 @@ class AdverseEvent(db.Model):
     patient_informed_by: Mapped[str | None] = mapped_column(sa.String(200))
     age_band: Mapped[str | None] = mapped_column(sa.String(12))
     sex: Mapped[str | None] = mapped_column(sa.String(12))
-    # the free texts lower-cased and without accents, for the register's search (see search_text())
+    # the free texts lower-cased and without accents, for the register's search (see search_text()); the
+    # database's full-text index is built from it (see SEARCH_INDEX_OBJECTS)
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     # ratings: the declarer's and the referent's are both kept; severity and criticality are the effective ones
@@ -103,10 +111,6 @@ class AdverseEvent(db.Model):
                            name="referent_rating_range"),
         sa.CheckConstraint("duplicate_of_id IS NULL OR duplicate_of_id <> id", name="not_own_duplicate"),
         sa.Index("ix_adverse_event_state_id", "state", "id"),
-        # the register's search is a LIKE '%…%': a trigram index on PostgreSQL answers it without reading every
-        # row (pg_trgm, a trusted extension); on SQLite it is a plain index the planner may scan instead of the table
-        sa.Index("ix_adverse_event_search_text", "search_text", postgresql_using="gin",
-                 postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
 
     def refresh_search_text(self) -> None:

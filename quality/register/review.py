@@ -7,15 +7,15 @@ from datetime import date
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crisis_app.core import documents as kept
 from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
-from crisis_app.core.timez import paris_datetime
 from quality import gate
 from quality.blueprints import run_and_go_back
-from quality.register import documents, forms, keeplink, query, redaction, rules, services, vocab
+from quality.register import documents, eigs_documents, forms, keeplink, query, redaction, rules, services, vocab
 from quality.register.views import show_errors
 
 bp = Blueprint("quality_review", __name__, url_prefix="/qualite")
@@ -181,12 +181,8 @@ def eigs_pdf(event_id: int, part: int):
         return render_template("errors/error.html", status=409, title="Document bloqué",
                                message=f"Le filtre trouve {blockers[0].sentence} : caviardez-le sur la page de "
                                        "l'événement avant de produire ce document."), 409
-    cpts = current_app.config["CPTS_NAME"]
-    text = (documents.part1 if part == 1 else documents.part2)(event, cpts_name=cpts)
-    body = documents.pdf(f"EIGS {event.reference} — partie {part}", text, cpts_name=cpts,
-                         generated=paris_datetime(utcnow()))
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="eigs-{event.reference}-partie-{part}.pdf"'})
+    # the kept PDF, or the wait page while a worker makes it (core.documents)
+    return kept.respond(eigs_documents.request_part(event, part, actor=_actor()))
 
 
 @bp.route("/parametres", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ import pytest
 from crisis_app.core.db import db
 from crisis_app.core.labels import LabelledStrEnum
 from crisis_app.core.roles import Role
+from tests.documents import fetch
 from tests.hostile import forget_user, login_demo
 from tests.page_walk import pages_for, row_ids
 
@@ -130,7 +131,7 @@ def walk(app, role: Role, ids) -> tuple[dict[str, list[str]], list[str]]:
     found, read = {}, []
     for _endpoint, url in pages_for(app, role, ids):
         forget_user()
-        response = client.get(url)
+        response = fetch(client, url)  # a kept document's route: its wait page, then the file the worker made
         if DUMP:
             with (DUMP / "statuses.txt").open("a") as f:
                 f.write(f"{role.value} {response.status_code} {response.mimetype} {url}\n")

@@ -13,9 +13,16 @@ from crisis_app.core.db import db
 APPLICATION_PACKAGES = ("crisis_app", "quality", "config", "tests")
 
 
+def _mapped_or_compared(obj, name, type_, reflected, compare_to) -> bool:
+    """The engine-specific full-text index of the register is built by its migration, not by the models."""
+    from quality.register.models import SEARCH_INDEX_OBJECTS
+
+    return not any(name == n or (type_ == "table" and name.startswith(f"{n}_")) for n in SEARCH_INDEX_OBJECTS)
+
+
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _mapped_or_compared})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

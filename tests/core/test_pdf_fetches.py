@@ -21,6 +21,7 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS
 from crisis_app.core.roles import Role
+from tests.documents import fetch
 from tests.hostile import forget_user, login_demo
 
 PASSWD_LINE = "root:x:0:0"
@@ -109,7 +110,7 @@ def test_the_journal_and_retex_pdfs_fetch_nothing(app, demo_world, listener):
                                      json={"kind": "information", "text": hostile(port)})
     assert written.status_code == 201, written.text[:300]
     client, _ = login_demo(app, Role.CRISIS_REFERENT)
-    journal = client.get(f"/crises/{open_id}/journal.pdf")
+    journal = fetch(client, f"/crises/{open_id}/journal.pdf")
     assert journal.status_code == 200
     _assert_safe(journal.data, seen)
 
@@ -118,7 +119,7 @@ def test_the_journal_and_retex_pdfs_fetch_nothing(app, demo_world, listener):
     closed_id = db.session.scalar(sa.select(evaluation.c.crisis_id).where(evaluation.c.id == evaluation_id))
     _write("crisis_evaluation", evaluation_id, worked=hostile(port), not_worked=hostile(port))
     _write("crisis", closed_id, close_reason=hostile(port))
-    retex = client.get(f"/crises/{closed_id}/retex.pdf")
+    retex = fetch(client, f"/crises/{closed_id}/retex.pdf")
     assert retex.status_code == 200
     _assert_safe(retex.data, seen)
 
@@ -143,7 +144,7 @@ def test_the_eigs_declaration_pdfs_fetch_nothing(app, demo_world, listener):
     _write("adverse_event", event_id, description=hostile(port), immediate_measures=hostile(port))
     client, _ = login_demo(app, Role.QUALITY_REFERENT)
     for part in (1, 2):
-        response = client.get(f"/qualite/evenements/{event_id}/eigs/partie-{part}.pdf")
+        response = fetch(client, f"/qualite/evenements/{event_id}/eigs/partie-{part}.pdf")
         assert response.status_code == 200, response.text[:300]
         _assert_safe(response.data, seen, carries_text=part == 1)
 

@@ -16,6 +16,7 @@ from crisis_app.core.roles import Role
 from crisis_app.crises import chain, journal
 from crisis_app.crises.chain import GENESIS
 from crisis_app.crises.models import JournalEntry
+from tests.documents import fetch
 
 
 def _cli(app, *args):
@@ -157,7 +158,7 @@ def test_the_key_is_derived_from_the_secret_key_under_its_own_label():
 
 def test_the_journal_pdf_prints_the_head(login, personas, crisis, referent):
     _write(crisis, referent, "Point")
-    response = login(personas[Role.CRISIS_CELL]).get(f"/crises/{crisis.id}/journal.pdf")
+    response = fetch(login(personas[Role.CRISIS_CELL]), f"/crises/{crisis.id}/journal.pdf")
     assert response.status_code == 200
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Journal : 2" in text and "intacte" in text

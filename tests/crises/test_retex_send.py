@@ -19,6 +19,7 @@ from crisis_app.crises.models import EvaluationStatus
 from tests import factories
 from tests.alerts.conftest import live_channels  # noqa: F401 - fixture
 from tests.conftest import csrf_token
+from tests.documents import fetch
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_the_ars_observer_reads_the_sent_evaluation_and_may_not_send_it(client, 
     url = f"/crises/{validated.id}/retex"
     page = client.get(url)
     assert page.status_code == 200 and "Cellule réunie en une heure" in page.text
-    assert client.get(f"{url}.pdf").mimetype == "application/pdf"
+    assert fetch(client, f"{url}.pdf").mimetype == "application/pdf"
     token = csrf_token(client, url)
     for path in ("/envoi", "/validation", ""):
         assert client.post(f"{url}{path}", data={"csrf_token": token, "worked": "x"}).status_code == 403, path

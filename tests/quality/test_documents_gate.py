@@ -16,6 +16,7 @@ from quality.register import redaction, services
 from quality.sessions import minutes
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
+from tests.documents import fetch
 from tests.quality.conftest import declare
 from tests.quality.sessionkit import crex, event_for_crex
 
@@ -88,7 +89,7 @@ def test_the_eigs_drafts_are_blocked_by_a_planted_name(login, personas, referent
     services.record_eigs(actor=referent, event=event, part1_sent_on=date.today())
     db.session.commit()
     client = login(personas[Role.QUALITY_REFERENT])
-    assert client.get(f"/qualite/evenements/{event.id}/eigs/partie-1.pdf").status_code == 200
+    assert fetch(client, f"/qualite/evenements/{event.id}/eigs/partie-1.pdf").status_code == 200
     _plant(event, "immediate_measures", "Appel à M. Benali pour prévenir.")
     blocked = client.get(f"/qualite/evenements/{event.id}/eigs/partie-1.pdf")
     assert blocked.status_code == 409 and "M. Benali" in blocked.text

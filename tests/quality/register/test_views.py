@@ -17,6 +17,7 @@ from quality.register import services
 from quality.register.models import AdverseEvent
 from quality.register.vocab import State
 from tests.conftest import csrf_token, form_post
+from tests.documents import fetch
 from tests.quality.conftest import declaration, declare, row_counts
 
 NOT_REFERENTS = [r for r in Role if r is not Role.QUALITY_REFERENT]
@@ -268,7 +269,7 @@ def test_each_eigs_part_downloads_as_a_pdf_holding_the_prefilled_text(client, lo
     services.record_eigs(actor=referent, event=event, part1_sent_on=date(2026, 1, 31), ars_reference="ARS-OCC-42")
     login(personas[Role.QUALITY_REFERENT])
     for part, expected in ((1, "Premières mesures prises"), (2, "30/04/2026")):
-        response = client.get(f"/qualite/evenements/{event.id}/eigs/partie-{part}.pdf")
+        response = fetch(client, f"/qualite/evenements/{event.id}/eigs/partie-{part}.pdf")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
         assert f"PARTIE {part}" in text and expected in text and "ARS-OCC-42" in text
