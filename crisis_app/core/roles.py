@@ -78,6 +78,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
                                         Role.CRISIS_REFERENT}),
     # the programme's indicators and the annual report: read by the coordinator and the ARS too
     "quality.indicators.read": frozenset({Role.QUALITY_REFERENT, Role.COORDINATOR, Role.ARS_OBSERVER}),
+    # the ACI contract: set by the coordinator, read by the observers; the annual report of both missions
+    # ("bilan annuel") is for the meetings with the ARS and the Assurance Maladie
+    "contract.read": frozenset({Role.COORDINATOR, Role.ARS_OBSERVER}),
+    "contract.manage": frozenset({Role.COORDINATOR}),
+    "report.annual.read": frozenset({Role.COORDINATOR, Role.ARS_OBSERVER}),
 }
 
 

@@ -1,0 +1,17 @@
+"""The ACI contract: its calendar, the variable crisis amount, the annual report of both missions and the
+twice-yearly indicator review. Above quality, plan, crises and alerts: it reads them and calls their services."""
+
+from __future__ import annotations
+
+
+def init_app(app, api) -> None:
+    """Register the contract's pages, API, home cards and audit labels."""
+    from crisis_app.contract import api as contract_api
+    from crisis_app.contract import models, views  # noqa: F401 - tables and home cards register
+    from crisis_app.core.audit_labels import register_labels
+
+    app.register_blueprint(views.bp)
+    api.register_blueprint(contract_api.bp)
+    register_labels(actions={"contract.save": "Contrat ACI enregistré",
+                             "contract.variable_trigger": "Montant variable crise déclenché"},
+                    objects={"aci_contract": "Contrat ACI"})
