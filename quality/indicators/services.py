@@ -8,9 +8,7 @@ share of the year's actions (by due date) that are done or verified.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
-from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,42 +20,17 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
 from crisis_app.core.models import User
-from crisis_app.core.timez import paris_day_bounds, to_paris
 from quality import validation
+from quality.indicators import aggregates as sql
 from quality.indicators import vocab as words
 from quality.indicators.models import IndicatorValue, QualityIndicator
 from quality.register import vocab
-from quality.register.models import AdverseEvent, AdverseEventStep
-from quality.register.vocab import State
-from quality.sessions.models import QualitySession
-from quality.sessions.vocab import SessionKind, SessionStatus
+from quality.register.models import AdverseEvent
+from quality.sessions.vocab import SessionKind
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return paris_day_bounds(date(year, 1, 1))[0], paris_day_bounds(date(year + 1, 1, 1))[0]
-
-
-def _held(year: int) -> list[QualitySession]:
-    start, end = year_bounds(year)
-    return list(db.session.scalars(sa.select(QualitySession).where(
-        QualitySession.status == SessionStatus.HELD, QualitySession.starts_at >= start,
-        QualitySession.starts_at < end, QualitySession.starts_at <= utcnow())))  # never a session still to come
-
-
-def _events(year: int) -> list[AdverseEvent]:
-    start, end = year_bounds(year)
-    return list(db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.created_at >= start,
-                                                                 AdverseEvent.created_at < end)))
-
-
-def _triage_days(events: list[AdverseEvent]) -> float | None:
-    if not events:
-        return None
-    firsts = dict(db.session.execute(sa.select(AdverseEventStep.event_id, sa.func.min(AdverseEventStep.at)).where(
-        AdverseEventStep.event_id.in_([e.id for e in events]), AdverseEventStep.to_state == State.EN_TRI)
-        .group_by(AdverseEventStep.event_id)).all())
-    waits = [(firsts[e.id] - e.created_at).total_seconds() / 86400 for e in events if e.id in firsts]
-    return round(median(waits), 1) if waits else None
+    return sql.year_bounds(year)
 
 
 def _actions(year: int, today: date) -> dict[str, int]:
@@ -66,25 +39,23 @@ def _actions(year: int, today: date) -> dict[str, int]:
 
 
 def compute(year: int, *, today: date | None = None) -> dict:
+    """The year's figures, each an SQL aggregate (quality.indicators.aggregates)."""
     today = today or utcnow().date()
-    held, events = _held(year), _events(year)
-    people = {p.person_key for s in held for p in s.participants if p.attended}
-    themes = sorted({t.label for s in held for t in s.themes})
+    themes, people = sql.themes(year), sql.participants(year)
+    held = sql.sessions_held_by_kind(year)
+    by_severity = sql.events_by(AdverseEvent.severity, year)
     actions = _actions(year, today)
-    months = [0] * 12
-    for event in events:
-        months[to_paris(event.created_at).month - 1] += 1
     figures = {
         "year": year,
-        "contract": {"themes_addressed": len(themes), "participants": len(people),
+        "contract": {"themes_addressed": len(themes), "participants": people,
                      "action_plan_done_rate": actions["done_rate"]},
-        "themes": themes, "participants": len(people),
-        "sessions_held": {k.label: sum(s.kind is k for s in held) for k in SessionKind},
+        "themes": themes, "participants": people,
+        "sessions_held": {k.label: held.get(k.value, 0) for k in SessionKind},
         "events_by_category": {label_of(vocab.Category, c): n
-                               for c, n in Counter(e.category for e in events).most_common()},
-        "events_by_severity": {vocab.Severity(g).label: sum(e.severity == g for e in events) for g in range(1, 6)},
-        "events_by_month": months,
-        "triage_days_median": _triage_days(events),
+                               for c, n in sql.events_by(AdverseEvent.category, year).items()},
+        "events_by_severity": {vocab.Severity(g).label: by_severity.get(g, 0) for g in range(1, 6)},
+        "events_by_month": sql.events_by_month(year),
+        "triage_days_median": sql.triage_days_median(year),
         "actions": actions,
     }
     figures["own_indicators"] = own_indicators(year, figures)
