@@ -13,5 +13,6 @@ def init_app(app, api) -> None:
     app.register_blueprint(views.bp)
     api.register_blueprint(contract_api.bp)
     register_labels(actions={"contract.save": "Contrat ACI enregistré",
-                             "contract.variable_trigger": "Montant variable crise déclenché"},
-                    objects={"aci_contract": "Contrat ACI"})
+                             "contract.variable_trigger": "Montant variable crise déclenché",
+                             "quality.indicator.target": "Cible annuelle d'un indicateur"},
+                    objects={"aci_contract": "Contrat ACI", "indicator_target": "Cible d'un indicateur"})

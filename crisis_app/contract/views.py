@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crisis_app.contract import services
+from crisis_app.contract import indicators, services
 from crisis_app.contract.forms import ButtonForm, ContractForm
 from crisis_app.core.access import permission_required
-from crisis_app.core.db import abandon, db
+from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.outcome import act_and_go_back
+from crisis_app.core.timez import to_paris
 from crisis_app.crises.models import Crisis
+from quality.indicators import targets
 
 bp = Blueprint("contract", __name__, url_prefix="/contrat")
 MAX_ID = 2**31 - 1
@@ -83,3 +85,34 @@ def _calendar_card(user):
                        detail=("Échéance du contrat dépassée." if late
                                else f"Échéance du contrat dans moins de {services.NEAR_DAYS} jours."),
                        action="Voir le contrat")
+
+
+def _year() -> int:
+    year = request.args.get("annee", type=int) or to_paris(utcnow()).year
+    return year if 2000 <= year <= 2100 else to_paris(utcnow()).year
+
+
+@bp.route("/indicateurs")
+@permission_required("contract.read")
+def indicators_page():
+    year = _year()
+    return render_template("contract/indicators.html", year=year, rows=indicators.rows_for(year),
+                           button=ButtonForm(formdata=None))
+
+
+@bp.route("/indicateurs/cible", methods=["POST"])
+@permission_required("contract.manage")
+def set_target():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    key, year = request.form.get("indicator", ""), request.form.get("year", type=int)
+    if not indicators.is_known(key):
+        abort(404)
+    try:
+        value = float("".join((request.form.get("value") or "").split()).replace(",", "."))
+    except ValueError:
+        value = None
+    back = url_for("contract.indicators_page", annee=year if year and 2000 <= year <= 2100 else None)
+    return act_and_go_back(lambda: targets.set_target(
+        actor=current_user._get_current_object(), indicator=key, year=year, value=value,
+        conditions_variable=bool(request.form.get("conditions_variable"))), "Cible enregistrée.", back)

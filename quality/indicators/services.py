@@ -20,8 +20,10 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
 from crisis_app.core.models import User
+from crisis_app.core.timez import to_paris
 from quality import validation
 from quality.indicators import aggregates as sql
+from quality.indicators import targets
 from quality.indicators import vocab as words
 from quality.indicators.models import IndicatorValue, QualityIndicator
 from quality.register import vocab
@@ -74,17 +76,19 @@ METRIC_VALUES = {
 
 def own_indicators(year: int, figures: dict) -> list[dict]:
     """The CPTS's own indicators with this year's value and whether the target is met."""
-    rows = []
+    rows, year_targets = [], targets.for_year(year)
     for indicator in db.session.scalars(sa.select(QualityIndicator).order_by(QualityIndicator.name)):
+        target = year_targets.get(targets.own_key(indicator.id))
         if indicator.source == "computed":
             value, measured_on = METRIC_VALUES[indicator.metric](figures), None
         else:
             values = [v for v in indicator.values if v.measured_on.year == year]
             value, measured_on = (values[-1].value, values[-1].measured_on) if values else (None, None)
         rows.append({"id": indicator.id, "name": indicator.name, "definition": indicator.definition,
-                     "unit": indicator.unit, "target": indicator.target, "value": value, "source": indicator.source,
+                     "unit": indicator.unit, "target": target.value if target else None, "value": value,
+                     "source": indicator.source, "conditions_variable": bool(target and target.conditions_variable),
                      "measured_on": measured_on.isoformat() if measured_on else None,
-                     "met": None if value is None or indicator.target is None else value >= indicator.target,
+                     "met": targets.met(value, target),
                      "action_id": indicator.action_id})
     return rows
 
@@ -128,10 +132,13 @@ def create_indicator(*, actor: User, data: dict[str, Any]) -> QualityIndicator:
     if action_id is not None and db.session.get(CorrectiveAction, action_id) is None:
         raise _refuse("Action introuvable.", "action_id")
     indicator = QualityIndicator(name=name, definition=definition[:validation.TEXT_MAX], source=source, metric=metric,
-                                 target=target, unit=(validation.clean_text(data.get("unit")) or "")[:40],
+                                 unit=(validation.clean_text(data.get("unit")) or "")[:40],
                                  action_id=action_id)
     db.session.add(indicator)
     db.session.flush()
+    if target is not None:  # the target given with the indicator is this year's
+        targets.set_target(actor=actor, indicator=targets.own_key(indicator.id), year=to_paris(utcnow()).year,
+                           value=target)
     audit.record(actor=actor, action="quality.indicator.create", object_type="quality_indicator",
                  object_id=indicator.id, summary=f"Indicateur créé : {name}")
     return indicator
