@@ -69,7 +69,7 @@ class AnnualReport(TimestampMixin, db.Model):
     state: Mapped[ReportState] = mapped_column(str_enum(ReportState, 12), default=ReportState.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
     message: Mapped[str | None] = mapped_column(sa.String(500))
-    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    csv: Mapped[str | None] = mapped_column(sa.Text)
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    csv: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     finished_at: Mapped[datetime | None]

@@ -55,3 +55,13 @@ class AnnualReportSchema(Schema):
     actions = fields.List(fields.Dict())
     indicators = fields.List(fields.Dict())
     variable_triggers = fields.List(fields.Dict())
+
+
+class ReportJobSchema(Schema):
+    id = fields.Integer()
+    year = fields.Integer()
+    state = fields.String()
+    label = fields.String()
+    progress = fields.Integer()
+    message = fields.String(allow_none=True)
+    waiting = fields.Boolean()
