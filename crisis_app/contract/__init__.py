@@ -7,7 +7,7 @@ from __future__ import annotations
 def init_app(app, api) -> None:
     """Register the contract's pages, API, home cards and audit labels."""
     from crisis_app.contract import api as contract_api
-    from crisis_app.contract import api_report, models, tasks, views, views_report  # noqa: F401 - tables, tasks
+    from crisis_app.contract import api_report, models, tasks, views, views_report, views_review  # noqa: F401
     from crisis_app.core.audit_labels import register_labels
 
     app.register_blueprint(views.bp)
@@ -16,6 +16,13 @@ def init_app(app, api) -> None:
     register_labels(actions={"contract.save": "Contrat ACI enregistré",
                              "contract.variable_trigger": "Montant variable crise déclenché",
                              "quality.indicator.target": "Cible annuelle d'un indicateur",
-                             "contract.annual_report": "Bilan annuel demandé"},
+                             "contract.annual_report": "Bilan annuel demandé",
+                             "contract.review.plan": "Revue des indicateurs planifiée",
+                             "contract.review.decision": "Décision de revue des indicateurs",
+                             "contract.review.held": "Revue des indicateurs tenue"},
                     objects={"aci_contract": "Contrat ACI", "indicator_target": "Cible d'un indicateur",
-                             "aci_annual_report": "Bilan annuel"})
+                             "aci_annual_report": "Bilan annuel", "aci_indicator_review": "Revue des indicateurs"})
+    from crisis_app.contract.reviews import TOPIC
+    from crisis_app.core.notifications import outbox
+
+    outbox.TOPIC_LABELS[TOPIC] = "Invitation à la revue des indicateurs"

@@ -3,7 +3,7 @@ by a worker."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -73,3 +73,55 @@ class AnnualReport(TimestampMixin, db.Model):
     csv: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     finished_at: Mapped[datetime | None]
+
+
+class ReviewStatus(LabelledStrEnum):
+    PLANNED = "planned", "Planifiée"
+    HELD = "held", "Tenue"
+
+
+class _ReviewKind:
+    """What the invitation's .ics says the meeting is (quality.sessions.calendar reads ``kind.label``)."""
+
+    label = "Revue semestrielle des indicateurs"
+    value = "revue"
+
+
+class IndicatorReview(TimestampMixin, db.Model):
+    """The twice-yearly review of the missions' indicators: planned like a session, then what was decided."""
+
+    __tablename__ = "aci_indicator_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(default=90)
+    place: Mapped[str | None] = mapped_column(sa.String(300))
+    uid: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus, 12), default=ReviewStatus.PLANNED)
+    invited_at: Mapped[datetime | None]
+    held_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    kind = _ReviewKind()
+    video_url = None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class ReviewDecision(TimestampMixin, db.Model):
+    """What the review decided about one indicator or one action of the plan."""
+
+    __tablename__ = "aci_review_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("aci_indicator_review.id", ondelete="CASCADE"), index=True)
+    indicator: Mapped[str | None] = mapped_column(sa.String(60))
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quality_action.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    __table_args__ = (sa.CheckConstraint("indicator IS NOT NULL OR action_id IS NOT NULL", name="about_something"),)

@@ -83,6 +83,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "contract.read": frozenset({Role.COORDINATOR, Role.ARS_OBSERVER}),
     "contract.manage": frozenset({Role.COORDINATOR}),
     "report.annual.read": frozenset({Role.COORDINATOR, Role.ARS_OBSERVER}),
+    # the twice-yearly indicator review: planned and recorded by the coordinator and the référents
+    "contract.review": frozenset({Role.COORDINATOR, Role.QUALITY_REFERENT, Role.CRISIS_REFERENT}),
 }
 
 
