@@ -23,7 +23,8 @@ ALL_ROWS = {"crisis_id", "plan_id", "event_id", "session_id"}
 # Public pages reached through a personal token in a message, not from an id; logging out ends the walk.
 NOT_WALKED = {"directory_campaign.confirm", "quality_public.public_declare", "quality_public.follow_up",
               "answers.answer", "auth.logout", "static"}
-ALIASES = {"user_id": "user_account_id", "item_id": "stock_item_id", "location_id": "stock_location_id"}
+ALIASES = {"user_id": "user_account_id", "item_id": "stock_item_id", "location_id": "stock_location_id",
+           "report_id": "aci_annual_report_id", "review_id": "aci_indicator_review_id"}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 

@@ -42,5 +42,10 @@ def rows_for(year: int, *, quality_figures: dict | None = None, mission_figures:
     return rows
 
 
+def label_of(key: str) -> str:
+    names = {k: label for k, label, *_ in MISSION_INDICATORS}
+    return names.get(key) or targets.label_of(key)
+
+
 def is_known(key: str) -> bool:
     return key in KEYS or key.startswith("own.")

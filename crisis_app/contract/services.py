@@ -60,12 +60,17 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             "missions": missions}
 
 
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    """The contract's fields as the audit trail shows them: missions by their French names."""
+    return {**values, "missions": [Mission(m).label for m in values["missions"]]}
+
+
 @atomic()
 def save_contract(*, actor: User, data: dict[str, Any]) -> Contract:
     """Set the CPTS's contract (created the first time), with its audit row."""
     clean = _clean(data)
     contract = get_contract()
-    before = {} if contract is None else {k: getattr(contract, k) for k in clean}
+    before = {} if contract is None else _audited({k: getattr(contract, k) for k in clean})
     if contract is None:
         contract = Contract(**clean)
         db.session.add(contract)
@@ -75,7 +80,7 @@ def save_contract(*, actor: User, data: dict[str, Any]) -> Contract:
     db.session.flush()
     audit.record(actor=actor, action="contract.save", object_type="aci_contract", object_id=contract.id,
                  summary=f"Contrat ACI : signé le {clean['signed_on']:%d/%m/%Y}, taille {clean['size']}",
-                 changes=audit.changes_between(before, clean))
+                 changes=audit.changes_between(before, _audited(clean)))
     return contract
 
 

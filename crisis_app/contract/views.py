@@ -115,4 +115,5 @@ def set_target():
     back = url_for("contract.indicators_page", annee=year if year and 2000 <= year <= 2100 else None)
     return act_and_go_back(lambda: targets.set_target(
         actor=current_user._get_current_object(), indicator=key, year=year, value=value,
-        conditions_variable=bool(request.form.get("conditions_variable"))), "Cible enregistrée.", back)
+        conditions_variable=bool(request.form.get("conditions_variable")), label=indicators.label_of(key)),
+        "Cible enregistrée.", back)
