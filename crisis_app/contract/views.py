@@ -69,22 +69,28 @@ def trigger():
                            "Montant variable enregistré pour cette crise.", url_for("contract.index"))
 
 
-@card_provider("contract.manage", order=4)
+@card_provider("contract.read", order=4)
 def _calendar_card(user):
     contract = services.get_contract()
     if contract is None:
-        yield Card(title="Contrat ACI", value="À renseigner", tone="warn", url=url_for("contract.index"),
-                   detail="Date de signature, taille, missions : le calendrier de la mission crise en dépend.",
-                   action="Renseigner le contrat")
+        if user.may("contract.manage"):
+            yield Card(title="Contrat ACI", value="À renseigner", tone="warn", url=url_for("contract.index"),
+                       detail="Date de signature, taille, missions : le calendrier de la mission crise en dépend.",
+                       action="Renseigner le contrat")
         return
+    shown = False
     for milestone in services.calendar_of(contract):
-        if milestone.status in ("near", "late"):
-            late = milestone.status == "late"
+        if milestone.status in ("near", "late") and user.may("contract.manage"):
+            late, shown = milestone.status == "late", True
             yield Card(title=milestone.label, value=f"{'En retard depuis' if late else 'Avant'} le "
                        f"{milestone.due_on:%d/%m/%Y}", tone="warn", url=url_for("contract.index"),
                        detail=("Échéance du contrat dépassée." if late
                                else f"Échéance du contrat dans moins de {services.NEAR_DAYS} jours."),
                        action="Voir le contrat")
+    if not shown:
+        yield Card(title="Contrat ACI", value=f"Taille {contract.size}",
+                   detail=f"Signé le {contract.signed_on:%d/%m/%Y} ; indicateurs et cibles de l'année.",
+                   url=url_for("contract.index"), action="Voir le contrat")
 
 
 def _year() -> int:
