@@ -64,6 +64,12 @@ class AnnualJob(MethodView):
         return jobs.status(get_for_user(AnnualReport, min(job_id, MAX_ID), "report.annual.read"))
 
 
+def _file(args: dict, suffix: str, mimetype: str) -> Response:
+    job = _done(_year(args))
+    return Response(job.pdf if suffix == "pdf" else job.csv, mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename=bilan-annuel-{job.year}.{suffix}"})
+
+
 @bp.route("/annual.pdf")
 class AnnualPdf(MethodView):
     @permission_required("report.annual.read")
@@ -72,9 +78,7 @@ class AnnualPdf(MethodView):
     @bp.response(200, content_type="application/pdf", description="Le dernier bilan de l'année produit, en PDF")
     def get(self, args):
         """The latest PDF made for the year (409 while none is ready)."""
-        job = _done(_year(args))
-        return Response(job.pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f"attachment; filename=bilan-annuel-{job.year}.pdf"})
+        return _file(args, "pdf", "application/pdf")
 
 
 @bp.route("/annual.csv")
@@ -85,6 +89,4 @@ class AnnualCsv(MethodView):
     @bp.response(200, content_type="text/csv", description="Le dernier bilan de l'année produit, en CSV")
     def get(self, args):
         """The latest CSV made for the year (409 while none is ready)."""
-        job = _done(_year(args))
-        return Response(job.csv, mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename=bilan-annuel-{job.year}.csv"})
+        return _file(args, "csv", "text/csv")

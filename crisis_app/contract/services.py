@@ -39,7 +39,9 @@ def get_contract() -> Contract | None:
 
 
 def _refuse(message: str, field: str | None = None) -> ServiceError:
-    return ServiceError("validation_error", message, field=field)
+    """A well-formed contract the contract's own rules refuse (a date to come, the crisis mission left out): 409,
+    as the API document cannot say these rules (422 is kept for what it does say)."""
+    return ServiceError("contract_rules", message, field=field, status=409)
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
