@@ -81,7 +81,7 @@ def _init_extensions(app: Flask) -> None:
 # Each domain package exposes ``init_app(app, api)`` registering its blueprints, CLI, beat entries,
 # home cards and demo data. Order matters only for the home page's cards of equal rank.
 DOMAINS = ("crisis_app.directory", "crisis_app.stock", "crisis_app.alerts", "crisis_app.plan", "crisis_app.crises",
-           "quality")
+           "quality", "crisis_app.contract")
 
 
 def _register_blueprints(app: Flask) -> None:

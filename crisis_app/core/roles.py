@@ -90,6 +90,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # surveys (safety culture, patient satisfaction) and PACTE: results per dimension or question, from 5 answers
     # up, never an answer; the referents write, the coordinator and the ARS read the results
     "quality.surveys.results": frozenset({Role.QUALITY_REFERENT, Role.COORDINATOR, Role.ARS_OBSERVER}),
+    # the ACI contract: set by the coordinator, read by the observers; the annual report of both missions
+    # ("bilan annuel") is for the meetings with the ARS and the Assurance Maladie
+    "contract.read": frozenset({Role.COORDINATOR, Role.ARS_OBSERVER}),
+    "contract.manage": frozenset({Role.COORDINATOR}),
+    "report.annual.read": frozenset({Role.COORDINATOR, Role.ARS_OBSERVER}),
+    # the twice-yearly indicator review: planned and recorded by the coordinator and the référents
+    "contract.review": frozenset({Role.COORDINATOR, Role.QUALITY_REFERENT, Role.CRISIS_REFERENT}),
 }
 
 

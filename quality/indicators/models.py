@@ -12,14 +12,14 @@ from crisis_app.core.db import db, utcnow
 
 
 class QualityIndicator(db.Model):
-    """One of the CPTS's own indicators: computed by Vigie or entered by hand, against a target."""
+    """One of the CPTS's own indicators: computed by Vigie or entered by hand, against its target of each year
+    (``IndicatorTarget`` keyed ``own.<id>``)."""
 
     __tablename__ = "quality_indicator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     definition: Mapped[str] = mapped_column(sa.Text)
-    target: Mapped[float | None] = mapped_column(sa.Float)
     unit: Mapped[str] = mapped_column(sa.String(40), default="")
     source: Mapped[str] = mapped_column(sa.String(12))
     metric: Mapped[str | None] = mapped_column(sa.String(40))
@@ -46,3 +46,23 @@ class IndicatorValue(db.Model):
     measured_on: Mapped[date] = mapped_column(sa.Date)
 
     indicator: Mapped[QualityIndicator] = relationship(back_populates="values")
+
+
+class IndicatorTarget(db.Model):
+    """The target of one indicator for one year, and whether it conditions the mission's variable part.
+
+    ``indicator`` names it: ``quality.<figure>`` for the quality mission's contract indicators, ``mission.<figure>``
+    for the crisis mission's, ``own.<id>`` for one of the CPTS's own indicators.
+    """
+
+    __tablename__ = "indicator_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[str] = mapped_column(sa.String(60))
+    year: Mapped[int]
+    value: Mapped[float] = mapped_column(sa.Float)
+    conditions_variable: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("indicator", "year", name="uq_indicator_target_indicator_year"),
+                      sa.CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"))

@@ -8,9 +8,7 @@ share of the year's actions (by due date) that are done or verified.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
-from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,42 +20,22 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
 from crisis_app.core.models import User
-from crisis_app.core.timez import paris_day_bounds, to_paris
+from crisis_app.core.timez import to_paris
 from quality import validation
+from quality.indicators import aggregates as sql
+from quality.indicators import targets
 from quality.indicators import vocab as words
 from quality.indicators.models import IndicatorValue, QualityIndicator
+from quality.pacte import services as pacte
 from quality.register import vocab
-from quality.register.models import AdverseEvent, AdverseEventStep
-from quality.register.vocab import State
-from quality.sessions.models import QualitySession
-from quality.sessions.vocab import SessionKind, SessionStatus
+from quality.register.models import AdverseEvent
+from quality.sessions import discussion
+from quality.sessions.vocab import ANALYSIS_GROUP_KINDS, SessionKind
+from quality.surveys import services as surveys
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return paris_day_bounds(date(year, 1, 1))[0], paris_day_bounds(date(year + 1, 1, 1))[0]
-
-
-def _held(year: int) -> list[QualitySession]:
-    start, end = year_bounds(year)
-    return list(db.session.scalars(sa.select(QualitySession).where(
-        QualitySession.status == SessionStatus.HELD, QualitySession.starts_at >= start,
-        QualitySession.starts_at < end, QualitySession.starts_at <= utcnow())))  # never a session still to come
-
-
-def _events(year: int) -> list[AdverseEvent]:
-    start, end = year_bounds(year)
-    return list(db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.created_at >= start,
-                                                                 AdverseEvent.created_at < end)))
-
-
-def _triage_days(events: list[AdverseEvent]) -> float | None:
-    if not events:
-        return None
-    firsts = dict(db.session.execute(sa.select(AdverseEventStep.event_id, sa.func.min(AdverseEventStep.at)).where(
-        AdverseEventStep.event_id.in_([e.id for e in events]), AdverseEventStep.to_state == State.EN_TRI)
-        .group_by(AdverseEventStep.event_id)).all())
-    waits = [(firsts[e.id] - e.created_at).total_seconds() / 86400 for e in events if e.id in firsts]
-    return round(median(waits), 1) if waits else None
+    return sql.year_bounds(year)
 
 
 def _actions(year: int, today: date) -> dict[str, int]:
@@ -66,27 +44,32 @@ def _actions(year: int, today: date) -> dict[str, int]:
 
 
 def compute(year: int, *, today: date | None = None) -> dict:
+    """The year's figures, each an SQL aggregate (quality.indicators.aggregates)."""
     today = today or utcnow().date()
-    held, events = _held(year), _events(year)
-    people = {p.person_key for s in held for p in s.participants if p.attended}
-    themes = sorted({t.label for s in held for t in s.themes})
+    themes, people = sql.themes(year), sql.participants(year)
+    held = sql.sessions_held_by_kind(year)
+    by_severity = sql.events_by(AdverseEvent.severity, year)
     actions = _actions(year, today)
-    months = [0] * 12
-    for event in events:
-        months[to_paris(event.created_at).month - 1] += 1
     figures = {
         "year": year,
-        "contract": {"themes_addressed": len(themes), "participants": len(people),
+        "contract": {"themes_addressed": len(themes), "participants": people,
                      "action_plan_done_rate": actions["done_rate"]},
-        "themes": themes, "participants": len(people),
-        "sessions_held": {k.label: sum(s.kind is k for s in held) for k in SessionKind},
+        "themes": themes, "participants": people,
+        "sessions_held": {k.label: held.get(k.value, 0) for k in SessionKind},
         "events_by_category": {label_of(vocab.Category, c): n
-                               for c, n in Counter(e.category for e in events).most_common()},
-        "events_by_severity": {vocab.Severity(g).label: sum(e.severity == g for e in events) for g in range(1, 6)},
-        "events_by_month": months,
-        "triage_days_median": _triage_days(events),
+                               for c, n in sql.events_by(AdverseEvent.category, year).items()},
+        "events_by_severity": {vocab.Severity(g).label: by_severity.get(g, 0) for g in range(1, 6)},
+        "events_by_month": sql.events_by_month(year),
+        "triage_days_median": sql.triage_days_median(year),
         "actions": actions,
+        # who the contract indicator counts, per profession, and from which kinds of session
+        "participants_by_profession": discussion.participants_by_profession(year),
+        "participant_kinds": [k.label for k in ANALYSIS_GROUP_KINDS],
+        "satisfaction": surveys.satisfaction_of_year(year),
+        "satisfaction_by_month": surveys.satisfaction_by_month(year),
+        "pacte": pacte.programme_figures(),
     }
+    figures["contract"]["patient_satisfaction"] = figures["satisfaction"]["positive_pct"]
     figures["own_indicators"] = own_indicators(year, figures)
     return figures
 
@@ -103,17 +86,19 @@ METRIC_VALUES = {
 
 def own_indicators(year: int, figures: dict) -> list[dict]:
     """The CPTS's own indicators with this year's value and whether the target is met."""
-    rows = []
+    rows, year_targets = [], targets.for_year(year)
     for indicator in db.session.scalars(sa.select(QualityIndicator).order_by(QualityIndicator.name)):
+        target = year_targets.get(targets.own_key(indicator.id))
         if indicator.source == "computed":
             value, measured_on = METRIC_VALUES[indicator.metric](figures), None
         else:
             values = [v for v in indicator.values if v.measured_on.year == year]
             value, measured_on = (values[-1].value, values[-1].measured_on) if values else (None, None)
         rows.append({"id": indicator.id, "name": indicator.name, "definition": indicator.definition,
-                     "unit": indicator.unit, "target": indicator.target, "value": value, "source": indicator.source,
+                     "unit": indicator.unit, "target": target.value if target else None, "value": value,
+                     "source": indicator.source, "conditions_variable": bool(target and target.conditions_variable),
                      "measured_on": measured_on.isoformat() if measured_on else None,
-                     "met": None if value is None or indicator.target is None else value >= indicator.target,
+                     "met": targets.met(value, target),
                      "action_id": indicator.action_id})
     return rows
 
@@ -157,10 +142,13 @@ def create_indicator(*, actor: User, data: dict[str, Any]) -> QualityIndicator:
     if action_id is not None and db.session.get(CorrectiveAction, action_id) is None:
         raise _refuse("Action introuvable.", "action_id")
     indicator = QualityIndicator(name=name, definition=definition[:validation.TEXT_MAX], source=source, metric=metric,
-                                 target=target, unit=(validation.clean_text(data.get("unit")) or "")[:40],
+                                 unit=(validation.clean_text(data.get("unit")) or "")[:40],
                                  action_id=action_id)
     db.session.add(indicator)
     db.session.flush()
+    if target is not None:  # the target given with the indicator is this year's
+        targets.set_target(actor=actor, indicator=targets.own_key(indicator.id), year=to_paris(utcnow()).year,
+                           value=target)
     audit.record(actor=actor, action="quality.indicator.create", object_type="quality_indicator",
                  object_id=indicator.id, summary=f"Indicateur créé : {name}")
     return indicator

@@ -51,8 +51,10 @@ def invitation(session: QualitySession, *, attendees: list[tuple[str, str]], org
     calendar.add("method", "CANCEL" if cancel else "REQUEST")
     event = Event()
     # an occurrence of a series is that series' event on one date: its UID and the RECURRENCE-ID the rule gave it
-    event.add("uid", session.series.uid if session.series_id else session.uid)
-    if session.series_id and session.recurrence_at:
+    # (the indicator review is planned like a session, without a series: hence getattr)
+    series_id = getattr(session, "series_id", None)
+    event.add("uid", session.series.uid if series_id else session.uid)
+    if series_id and session.recurrence_at:
         event.add("recurrence-id", session.recurrence_at.astimezone(PARIS))
     event.add("dtstamp", utcnow())
     event.add("dtstart", session.starts_at.astimezone(PARIS))

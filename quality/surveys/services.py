@@ -266,24 +266,43 @@ def previous(survey: Survey) -> Survey | None:
                              .order_by(Survey.id.desc()).limit(1))
 
 
+def _satisfaction_months(year: int) -> list[dict]:
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    positive = sa.case((SurveyQuestion.negative.is_(True), SurveyAnswer.value <= 2), else_=SurveyAnswer.value >= 4)
+    # grouped by day and question in the database (at most 366 × questions rows), folded into months here
+    rows = db.session.execute(
+        sa.select(SurveyAnswer.day, SurveyAnswer.question_id, sa.func.count(),
+                  sa.func.sum(sa.case((positive, 1), else_=0)))
+        .join(Survey, Survey.id == SurveyAnswer.survey_id)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .where(Survey.kind == SurveyKind.SATISFACTION, SurveyAnswer.day >= start, SurveyAnswer.day < end)
+        .group_by(SurveyAnswer.day, SurveyAnswer.question_id))
+    months = [{"month": m, "answers": 0, "positive": 0, "questions": {}} for m in range(1, 13)]
+    for day, question_id, answers, positives in rows:
+        month = months[day.month - 1]
+        month["answers"] += answers
+        month["questions"][question_id] = month["questions"].get(question_id, 0) + answers
+        month["positive"] += positives or 0
+    for month in months:
+        month["responses"] = max(month["questions"].values(), default=0)  # the most answered question's count
+    return months
+
+
 def satisfaction_by_month(year: int) -> list[dict]:
     """Twelve months of the Paris civil ``year``: answers and % positive over every satisfaction questionnaire;
     ``positive_pct`` is None for a month with fewer than ``MIN_RESPONSES`` answers to a question."""
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    negative = dict(db.session.execute(sa.select(SurveyQuestion.id, SurveyQuestion.negative)).all())
-    rows = db.session.execute(
-        sa.select(SurveyAnswer.day, SurveyAnswer.question_id, SurveyAnswer.value)
-        .join(Survey, Survey.id == SurveyAnswer.survey_id)
-        .where(Survey.kind == SurveyKind.SATISFACTION, SurveyAnswer.day >= start, SurveyAnswer.day < end))
-    months = [{"month": m, "answers": 0, "positive": 0, "questions": {}} for m in range(1, 13)]
-    for day, question_id, value in rows:
-        month = months[day.month - 1]
-        month["answers"] += 1
-        month["questions"][question_id] = month["questions"].get(question_id, 0) + 1
-        month["positive"] += is_positive(value, negative.get(question_id, False))
-    return [{"month": m["month"], "responses": max(m["questions"].values(), default=0),
-             "positive_pct": _pct(m["positive"], m["answers"])
-             if max(m["questions"].values(), default=0) >= MIN_RESPONSES else None} for m in months]
+    return [{"month": m["month"], "responses": m["responses"],
+             "positive_pct": _pct(m["positive"], m["answers"]) if m["responses"] >= MIN_RESPONSES else None}
+            for m in _satisfaction_months(year)]
+
+
+def satisfaction_of_year(year: int) -> dict:
+    """The year's patient satisfaction (the indicator): questionnaires answered and % positive over all answers,
+    None below ``MIN_RESPONSES`` questionnaires."""
+    months = _satisfaction_months(year)
+    responses = sum(m["responses"] for m in months)
+    answers, positive = sum(m["answers"] for m in months), sum(m["positive"] for m in months)
+    return {"responses": responses, "positive_pct": _pct(positive, answers) if responses >= MIN_RESPONSES else None}
 
 
 def satisfaction_by_question(survey: Survey, year: int) -> list[dict]:

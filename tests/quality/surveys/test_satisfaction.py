@@ -118,3 +118,21 @@ def test_results_are_refused_to_those_who_do_not_read_indicators(client, persona
     survey, _ = _point(referent)
     answer = client.get(f"/api/v1/quality/surveys/{survey.id}/results", headers=_auth(personas[role].user))
     assert answer.status_code == 403
+
+
+def test_the_satisfaction_shows_on_the_indicators_page_from_five_questionnaires(client, login, personas, referent):
+    survey, point = _point(referent)
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.23"  # an address of its own: the link's limit is per address
+    year = to_paris(utcnow()).year
+    if surveys.satisfaction_of_year(year)["responses"]:
+        pytest.skip("another test of this database answered this year's questionnaire")
+    for values in ([5, 4, 4, 5], [4, 4, 2, 5], [5, 5, 5, 5], [2, 1, 4, 4]):
+        assert "Merci" in _answer(client, point.token, values).text
+    login(personas[Role.QUALITY_REFERENT])
+    page = client.get("/qualite/indicateurs").text
+    assert 'data-testid="satisfaction">—<' in page and "4\u00a0questionnaires remplis" in page
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/mon-compte")})
+    assert "Merci" in _answer(client, point.token, [4, 4, 4, 4]).text
+    login(personas[Role.QUALITY_REFERENT])
+    page = client.get("/qualite/indicateurs").text
+    assert 'data-testid="satisfaction">85\u00a0%<' in page  # 17 positive answers of 20
