@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -196,6 +197,106 @@ def stop(process: subprocess.Popen) -> None:
             pass
 
 
+# ---- CPU accounting, read from /proc -----------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+ENGINE_GROUPS = ("workers", "beat", "postgresql", "redis")
+
+
+def print_profile(directory: Path) -> None:
+    """Top 15 by cumulative time of one worker batch (the second batch of a pool process: warm), on stderr."""
+    import pstats
+
+    files = sorted(directory.glob("*.pstats"), key=lambda f: f.stat().st_size)
+    if not files:
+        print("no batch profile written", file=sys.stderr)
+        return
+    print(f"profile of one worker batch ({files[-1].name}), top 15 by cumulative time:", file=sys.stderr)
+    pstats.Stats(str(files[-1]), stream=sys.stderr).sort_stats("cumulative").print_stats(15)
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """utime + stime of one process, in clock ticks (None when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        kids = children_of(todo.pop())
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
+class CpuMeter(threading.Thread):
+    """Samples, every ``period`` s, the CPU time of every process of the run, grouped: the Celery workers (main and
+    pool), beat, the PostgreSQL backends of the bench database (by ``pg_stat_activity``), the Redis server, this
+    process (which sends the alert and polls), and the sinks apart. A process that dies keeps its last sample; one
+    that appears counts from its first sample (a new backend or pool process starts near zero)."""
+
+    def __init__(self, groups, database_url: str, redis_url: str, period: float = 0.1):
+        super().__init__(daemon=True)
+        self.groups, self.period = groups, period  # {name: callable returning pids}
+        self.first: dict[tuple[str, int], int] = {}
+        self.last: dict[tuple[str, int], int] = {}
+        self.running = threading.Event()
+        self.pg_engine = None
+        if database_url.startswith("postgresql"):
+            import sqlalchemy as sa
+
+            self.pg_engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+            self._pg_conn = self.pg_engine.connect()
+            self._pg_query = sa.text("select pid from pg_stat_activity where datname = current_database() "
+                                     "and pid <> pg_backend_pid()")
+        import redis
+
+        self.redis_pid = int(redis.Redis.from_url(redis_url).info("server")["process_id"])
+
+    def pg_backends(self) -> list[int]:
+        if self.pg_engine is None:
+            return []
+        return [row[0] for row in self._pg_conn.execute(self._pg_query)]
+
+    def sample(self) -> None:
+        for name, pids in self.groups.items():
+            for pid in pids():
+                ticks = cpu_ticks(pid)
+                if ticks is None:
+                    continue
+                key = (name, pid)
+                if key not in self.first:
+                    # a process born during the run counts from 0: it did not exist at the start
+                    self.first[key] = ticks if not self.running.is_set() else 0
+                self.last[key] = ticks
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.sample()
+            time.sleep(self.period)
+
+    def start_measure(self) -> None:
+        self._stop_event = threading.Event()
+        self.sample()
+        self.running.set()
+        self.start()
+
+    def stop_measure(self) -> dict[str, float]:
+        self.sample()
+        self._stop_event.set()
+        self.join()
+        seconds: dict[str, float] = Counter()
+        for (name, pid), last in self.last.items():
+            seconds[name] += (last - self.first[(name, pid)]) / TICKS
+        if self.pg_engine is not None:
+            self._pg_conn.close()
+        return {name: round(value, 2) for name, value in seconds.items()}
+
+
 # ---- the measured parts ------------------------------------------------------------------------------------
 
 def naive_loop(recipients: list[tuple[str, str]], sms_port: int, smtp_port: int) -> tuple[int, float]:
@@ -261,7 +362,7 @@ def main() -> None:
            "VIGIE_SMS_URL": f"json://127.0.0.1:{sms_port}/sms?:to={{to}}&:ref={{ref}}",
            "VIGIE_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "VIGIE_RATE_SMS": "0", "VIGIE_RATE_EMAIL": "0",
            "VIGIE_ALERT_SWEEP_SECONDS": "2", "VIGIE_ALERT_REQUEUE_AFTER": "5",
-           "VIGIE_ALERT_SENDING_TIMEOUT": "10"}
+           "VIGIE_ALERT_SENDING_TIMEOUT": "10", "VIGIE_PROFILE_BATCH_DIR": str(workdir / "profiles")}
     os.environ.update({k: v for k, v in env.items() if k.startswith(("VIGIE_", "DATABASE_URL", "REDIS_URL",
                                                                       "CELERY_"))})
     from flask_migrate import upgrade
@@ -293,6 +394,16 @@ def main() -> None:
     while not celery_app.control.ping(destination=["w1@bench"], timeout=1.0):
         time.sleep(0.2)
 
+    groups = {
+        "workers": lambda: [pid for w in workers for pid in (w.pid, *descendants(w.pid))],
+        "beat": lambda: [beat.pid, *descendants(beat.pid)],
+        "postgresql": lambda: meter.pg_backends(),
+        "redis": lambda: [meter.redis_pid],
+        "bench": lambda: [os.getpid()],
+        "sinks": lambda: [sink.pid for sink in sinks],
+    }
+    meter = CpuMeter(groups, url, options.redis)
+    meter.start_measure()
     with app.app_context():
         referent = db.session.get(User, referent_id)
         start = time.perf_counter()
@@ -319,8 +430,9 @@ def main() -> None:
             workers.append(start_worker(env, options.concurrency, worker_log, "w2"))
         if done >= deliveries:
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
     seconds = time.perf_counter() - start
+    cpu = meter.stop_measure()
     time.sleep(2)  # let anything late or doubled reach the sinks
 
     for process in [*workers, beat]:
@@ -354,7 +466,16 @@ def main() -> None:
         "concurrency": options.concurrency,
         "killed": options.kill_mode if options.kill_worker else None,
         "sms_latency_ms": options.sms_latency_ms,
+        # CPU seconds spent by each group of processes while the alert went out (from /proc, 10 ms ticks); the
+        # engine is everything that would run on the servers: workers, beat, PostgreSQL backends, Redis (Redis is
+        # shared with other jobs on this machine: its figure is an upper bound). The bench process (which sends the
+        # alert, polls and measures) and the sinks are shown apart.
+        "cpu_seconds": cpu,
+        "engine_cpu_ms_per_delivery": round(1000 * sum(cpu.get(k, 0) for k in ENGINE_GROUPS) / deliveries, 2),
+        "workers_cpu_ms_per_delivery": round(1000 * cpu.get("workers", 0) / deliveries, 2),
+        "load_average": os.getloadavg(),
     }
+    print_profile(workdir / "profiles")
     print(f"naive apprise loop: {naive_count} messages in {naive_seconds:.1f} s", file=sys.stderr)
     print(json.dumps(figures))
 
