@@ -6,7 +6,13 @@ counts what the sinks received. Baseline in the same run: a plain loop of ``appr
 recipients (``naive_per_second``). With ``--kill-worker`` the worker is killed with SIGKILL in the middle of the
 fan-out and a new one started: ``lost`` and ``duplicated`` must stay 0.
 
-    python bench/alerts.py [--recipients 2000] [--concurrency 4] [--kill-worker [--kill-mode main|group]]
+    python bench/alerts.py [--recipients 2000] [--concurrency 4] [--worker-hosts 2]
+                           [--kill-worker [--kill-mode main|group]]
+
+``--worker-hosts 2`` starts two worker groups with their own host names (``w1@host1``, ``w2@host2``) on the same
+broker and database, as two machines would be, and prints how many batches each ran (``batches_per_host``): the
+work is shared, and the sinks' counts show nothing doubled. The run also prints the CPU seconds per delivery summed
+over every process of the run (``engine_cpu_ms_per_delivery``) and a profile of one warm worker batch.
 
 Needs Redis (``--redis``, default redis://127.0.0.1:6379/14) and uses PostgreSQL when it answers
 (``--database``, default postgresql://postgres@127.0.0.1:5432/test_bench, created if missing), else SQLite.
@@ -167,10 +173,17 @@ def start_process(args: list[str], env: dict, log: Path) -> subprocess.Popen:
                             stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def start_worker(env: dict, concurrency: int, log: Path, name: str) -> subprocess.Popen:
+def start_worker(env: dict, concurrency: int, log: Path, name: str, host: str = "bench") -> subprocess.Popen:
+    """One worker group (a main process and its pool) named ``name@host``, as on its own machine."""
     return start_process(["worker", "--pool", "prefork", "--concurrency", str(concurrency), "--hostname",
-                          f"{name}@bench", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                          f"{name}@{host}", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
                          env, log)
+
+
+def tasks_per_host(celery_app, nodes: list[str]) -> dict[str, int]:
+    """How many send batches each worker group ran (Celery's own counters, asked before the workers stop)."""
+    stats = celery_app.control.inspect(destination=nodes, timeout=3.0).stats() or {}
+    return {node: stats.get(node, {}).get("total", {}).get("vigie.outbox.send_batch", 0) for node in nodes}
 
 
 def children_of(pid: int) -> list[int]:
@@ -330,6 +343,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipients", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes (README: --concurrency 4)")
+    parser.add_argument("--worker-hosts", type=int, default=1,
+                        help="worker groups, each with its own host name (two machines: 2); --concurrency each")
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--kill-mode", choices=["main", "group"], default="main",
                         help="main: SIGKILL the worker's main process; group: the main process and its children")
@@ -387,11 +402,14 @@ def main() -> None:
     naive_count, naive_seconds = naive_loop(recipients[:options.naive_recipients], sms_port, smtp_port)
 
     worker_log = workdir / "worker.log"
-    workers = [start_worker(env, options.concurrency, worker_log, "w1")]
+    # --worker-hosts N: N worker groups with their own host names on the one broker and database, as N machines
+    nodes = [f"w{k}@host{k}" for k in range(1, options.worker_hosts + 1)]
+    workers = [start_worker(env, options.concurrency, worker_log, f"w{k}", f"host{k}")
+               for k in range(1, options.worker_hosts + 1)]
     beat = start_process(["beat", "--loglevel", "WARNING", "--schedule", str(workdir / "beat-schedule")], env,
                          workdir / "beat.log")
     celery_app = app.extensions["celery"]
-    while not celery_app.control.ping(destination=["w1@bench"], timeout=1.0):
+    while len(celery_app.control.ping(destination=nodes, timeout=1.0)) < len(nodes):
         time.sleep(0.2)
 
     groups = {
@@ -427,12 +445,13 @@ def main() -> None:
                 os.kill(victim.pid, signal.SIGKILL)
             killed = True
             print(f"killed the worker ({options.kill_mode}) at {done}/{deliveries} sent", file=sys.stderr)
-            workers.append(start_worker(env, options.concurrency, worker_log, "w2"))
+            workers.append(start_worker(env, options.concurrency, worker_log, "w1b", "host1"))
         if done >= deliveries:
             break
         time.sleep(0.1)
     seconds = time.perf_counter() - start
     cpu = meter.stop_measure()
+    batches_per_host = tasks_per_host(celery_app, nodes) if not options.kill_worker else {}
     time.sleep(2)  # let anything late or doubled reach the sinks
 
     for process in [*workers, beat]:
@@ -465,6 +484,8 @@ def main() -> None:
         "database": url.split(":", 1)[0],
         "concurrency": options.concurrency,
         "killed": options.kill_mode if options.kill_worker else None,
+        "worker_hosts": options.worker_hosts,
+        "batches_per_host": batches_per_host,
         "sms_latency_ms": options.sms_latency_ms,
         # CPU seconds spent by each group of processes while the alert went out (from /proc, 10 ms ticks); the
         # engine is everything that would run on the servers: workers, beat, PostgreSQL backends, Redis (Redis is
