@@ -177,7 +177,7 @@ def main() -> None:
                               stdout=(workdir / "gunicorn.log").open("w"), stderr=subprocess.STDOUT,
                               start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # four workers booting on a loaded machine
         while True:
             try:
                 static(base)
