@@ -232,6 +232,9 @@ class JsonHttpChannel(Channel):
         """Up to ``threads`` sends in flight on the process's sender threads; results come back in order.
 
         ``messages`` is consumed in this thread, so the caller's rate limiter still paces every send."""
+        if self.threads <= 1:  # one at a time: sent from this thread, no hand-over
+            yield from super().send_many(messages)
+            return
         yield from in_flight(_http_executor(self.threads), self._attempt, messages, self.threads)
 
 
