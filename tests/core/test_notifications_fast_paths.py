@@ -176,3 +176,18 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(app, db_session, mo
     assert small == large <= 6
     assert len(gateway.bodies) == 45
     app.extensions.pop("vigie_buckets", None)
+
+
+def test_a_channel_no_longer_configured_fails_the_batch_with_its_reason_and_retries_later(app, db_session,
+                                                                                          monkeypatch):
+    message = outbox.send_message(topic="test.batch", subject="Essai", channels=["sms"], sms_text="Essai",
+                                  recipients=[outbox.Recipient(name="Pro", sms="+33639980001")])
+    db.session.flush()
+    ids = list(db.session.scalars(sa.select(Delivery.id).where(Delivery.message_id == message.id)))
+    monkeypatch.setitem(app.config, "DELIVERY_MODE", "live")
+    monkeypatch.setitem(app.config, "SMS_URL", "")  # removed between the message and its sending
+    assert engine.send_deliveries(ids) == {"sent": 0, "failed": 1, "skipped": 0}
+    db.session.expire_all()
+    delivery = db.session.get(Delivery, ids[0])
+    assert delivery.state is DeliveryState.TEMPORARY_FAILURE and delivery.next_attempt_at is not None
+    assert delivery.last_error == "canal non configuré ou adresse de service invalide"

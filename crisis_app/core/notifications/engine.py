@@ -189,9 +189,6 @@ def send_deliveries(ids: list[int]) -> dict[str, int]:
             group = _claim_rows(chunk)
             figures["skipped"] += len(chunk) - len(group)
             if group:
-                channel_kind = group[0].channel
-                if channel_kind not in transports:
-                    transports[channel_kind] = channel_for(channel_kind)
                 _send_group(group, transports, bucket, figures, cache)
             if os.getppid() != parent:
                 # The worker that started us is gone: finish cleanly and leave the rest queued for the next one.
@@ -279,7 +276,14 @@ def _send_group(group: list[sa.Row], transports: dict, bucket, figures: dict[str
         by_channel[d.channel].append((d, message))
     for channel, items in by_channel.items():
         if channel not in transports:
-            transports[channel] = channel_for(channel)
+            try:
+                transports[channel] = channel_for(channel)
+            except (KeyError, ValueError) as exc:  # the channel was removed or its URL is wrong: said, retried
+                log.error("channel %s cannot send: %s", channel, exc)
+                for d, _ in items:
+                    results.failure(d.id, d.attempts, TransportError("canal non configuré ou adresse de service "
+                                                                     "invalide"), now)
+                continue
         by_reference = {message.reference: d for d, message in items}
 
         def paced(items=items, channel=channel):
