@@ -376,8 +376,11 @@ def main() -> None:
            "REDIS_URL": options.redis, "CELERY_BROKER_URL": options.redis, "VIGIE_DELIVERY": "live",
            "VIGIE_SMS_URL": f"json://127.0.0.1:{sms_port}/sms?:to={{to}}&:ref={{ref}}",
            "VIGIE_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "VIGIE_RATE_SMS": "0", "VIGIE_RATE_EMAIL": "0",
-           "VIGIE_ALERT_SWEEP_SECONDS": "2", "VIGIE_ALERT_REQUEUE_AFTER": "5",
-           "VIGIE_ALERT_SENDING_TIMEOUT": "10", "VIGIE_PROFILE_BATCH_DIR": str(workdir / "profiles")}
+           # --kill-worker: the sweeper takes back a dead worker's deliveries within seconds; otherwise the production
+           # default (120 s), so that batches still waiting in the broker of a loaded machine are not enqueued twice
+           "VIGIE_ALERT_SWEEP_SECONDS": "2", "VIGIE_ALERT_REQUEUE_AFTER": "5" if options.kill_worker else "120",
+           "VIGIE_ALERT_SENDING_TIMEOUT": "10" if options.kill_worker else "120",
+           "VIGIE_PROFILE_BATCH_DIR": str(workdir / "profiles")}
     os.environ.update({k: v for k, v in env.items() if k.startswith(("VIGIE_", "DATABASE_URL", "REDIS_URL",
                                                                       "CELERY_"))})
     from flask_migrate import upgrade

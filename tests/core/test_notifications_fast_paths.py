@@ -191,3 +191,20 @@ def test_a_channel_no_longer_configured_fails_the_batch_with_its_reason_and_retr
     delivery = db.session.get(Delivery, ids[0])
     assert delivery.state is DeliveryState.TEMPORARY_FAILURE and delivery.next_attempt_at is not None
     assert delivery.last_error == "canal non configuré ou adresse de service invalide"
+
+
+def test_a_message_dispatched_twice_at_once_is_enqueued_once(app, db_session, monkeypatch):
+    """The task after the commit and a sweep may both dispatch a message: only the one that marked the deliveries
+    enqueues them (before, both enqueued every batch and the claims sorted it out at twice the work)."""
+    from crisis_app.core.notifications import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.send_batch, "apply_async", lambda args, queue: sent.append((tuple(args[0]), queue)))
+    people = [outbox.Recipient(name=f"Pro {i}", sms=f"+3363998{i:04d}", email=f"pro{i}@example.org")
+              for i in range(3)]
+    message = outbox.send_message(topic="test.batch", subject="Essai", channels=["sms", "email"], sms_text="Essai",
+                                  email_text="Essai", recipients=people)
+    db.session.flush()
+    assert engine.dispatch(message.id) == 6
+    assert engine.dispatch(message.id) == 0
+    assert sorted(q for _, q in sent) == ["outbox.email", "outbox.sms"] and sum(len(ids) for ids, _ in sent) == 6

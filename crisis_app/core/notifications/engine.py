@@ -69,15 +69,15 @@ def dispatch(message_id: int) -> int:
     from crisis_app.core.notifications.tasks import send_batch
 
     now = utcnow()
-    rows = db.session.execute(sa.select(Delivery.id, Delivery.channel)
-                              .where(Delivery.message_id == message_id, _dispatchable(now))
-                              .order_by(Delivery.id)).all()
+    # Marked and read in one UPDATE … RETURNING: a dispatcher enqueues only the rows it marked, so the task after
+    # the commit and a sweep running at the same moment never enqueue the same batch twice.
+    rows = sorted(db.session.execute(sa.update(Delivery)
+                                     .where(Delivery.message_id == message_id, _dispatchable(now))
+                                     .values(enqueued_at=now).returning(Delivery.id, Delivery.channel)
+                                     .execution_options(synchronize_session=False)).all(), key=lambda r: r.id)
+    db.session.commit()
     if not rows:
         return 0
-    ids = [r.id for r in rows]
-    db.session.execute(sa.update(Delivery).where(Delivery.id.in_(ids), _dispatchable(now))
-                       .values(enqueued_at=now).execution_options(synchronize_session=False))
-    db.session.commit()
     by_channel: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         by_channel[row.channel].append(row.id)
