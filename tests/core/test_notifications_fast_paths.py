@@ -193,9 +193,9 @@ def test_a_channel_no_longer_configured_fails_the_batch_with_its_reason_and_retr
     assert delivery.last_error == "canal non configuré ou adresse de service invalide"
 
 
-def test_a_message_dispatched_twice_at_once_is_enqueued_once(app, db_session, monkeypatch):
-    """The task after the commit and a sweep may both dispatch a message: only the one that marked the deliveries
-    enqueues them (before, both enqueued every batch and the claims sorted it out at twice the work)."""
+def test_a_message_dispatched_again_enqueues_nothing_more(app, db_session, monkeypatch):
+    """Each channel's deliveries are enqueued once, in batches on their queue; a second dispatch (a sweep after the
+    task) finds nothing to enqueue. (The two at the same instant is the same conditional UPDATE, not proven here.)"""
     from crisis_app.core.notifications import tasks
 
     sent = []
