@@ -1,9 +1,10 @@
 """The delivery engine: fan-out in batches, conditional state changes, retries, the sweeper.
 
 Every transition is an UPDATE guarded by the state it leaves, so a batch that runs twice (a redelivered
-task, two sweepers) sends each message once. A batch claims a small group, sends it under the channel's
-rate limit, records the results, commits, and only then claims the next group. No transaction stays open
-while a provider is called.
+task, two sweepers) sends each message once. A batch claims its deliveries in one ``UPDATE … RETURNING``
+(by default all of them; ``ALERT_COMMIT_EVERY`` cuts it into groups), renders them from those plain rows,
+sends them under the channel's rate limit, records the results in set-based UPDATEs and commits. No
+transaction stays open while a provider is called.
 """
 
 from __future__ import annotations
