@@ -6,7 +6,13 @@ counts what the sinks received. Baseline in the same run: a plain loop of ``appr
 recipients (``naive_per_second``). With ``--kill-worker`` the worker is killed with SIGKILL in the middle of the
 fan-out and a new one started: ``lost`` and ``duplicated`` must stay 0.
 
-    python bench/alerts.py [--recipients 2000] [--concurrency 4] [--kill-worker [--kill-mode main|group]]
+    python bench/alerts.py [--recipients 2000] [--concurrency 4] [--worker-hosts 2]
+                           [--kill-worker [--kill-mode main|group]]
+
+``--worker-hosts 2`` starts two worker groups with their own host names (``w1@host1``, ``w2@host2``) on the same
+broker and database, as two machines would be, and prints how many batches each ran (``batches_per_host``): the
+work is shared, and the sinks' counts show nothing doubled. The run also prints the CPU seconds per delivery summed
+over every process of the run (``engine_cpu_ms_per_delivery``) and a profile of one warm worker batch.
 
 Needs Redis (``--redis``, default redis://127.0.0.1:6379/14) and uses PostgreSQL when it answers
 (``--database``, default postgresql://postgres@127.0.0.1:5432/test_bench, created if missing), else SQLite.
@@ -25,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -166,10 +173,17 @@ def start_process(args: list[str], env: dict, log: Path) -> subprocess.Popen:
                             stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def start_worker(env: dict, concurrency: int, log: Path, name: str) -> subprocess.Popen:
+def start_worker(env: dict, concurrency: int, log: Path, name: str, host: str = "bench") -> subprocess.Popen:
+    """One worker group (a main process and its pool) named ``name@host``, as on its own machine."""
     return start_process(["worker", "--pool", "prefork", "--concurrency", str(concurrency), "--hostname",
-                          f"{name}@bench", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                          f"{name}@{host}", "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
                          env, log)
+
+
+def tasks_per_host(celery_app, nodes: list[str]) -> dict[str, int]:
+    """How many send batches each worker group ran (Celery's own counters, asked before the workers stop)."""
+    stats = celery_app.control.inspect(destination=nodes, timeout=3.0).stats() or {}
+    return {node: stats.get(node, {}).get("total", {}).get("vigie.outbox.send_batch", 0) for node in nodes}
 
 
 def children_of(pid: int) -> list[int]:
@@ -194,6 +208,106 @@ def stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+# ---- CPU accounting, read from /proc -----------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+ENGINE_GROUPS = ("workers", "beat", "postgresql", "redis")
+
+
+def print_profile(directory: Path) -> None:
+    """Top 15 by cumulative time of one worker batch (the second batch of a pool process: warm), on stderr."""
+    import pstats
+
+    files = sorted(directory.glob("*.pstats"), key=lambda f: f.stat().st_size)
+    if not files:
+        print("no batch profile written", file=sys.stderr)
+        return
+    print(f"profile of one worker batch ({files[-1].name}), top 15 by cumulative time:", file=sys.stderr)
+    pstats.Stats(str(files[-1]), stream=sys.stderr).sort_stats("cumulative").print_stats(15)
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """utime + stime of one process, in clock ticks (None when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        kids = children_of(todo.pop())
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
+class CpuMeter(threading.Thread):
+    """Samples, every ``period`` s, the CPU time of every process of the run, grouped: the Celery workers (main and
+    pool), beat, the PostgreSQL backends of the bench database (by ``pg_stat_activity``), the Redis server, this
+    process (which sends the alert and polls), and the sinks apart. A process that dies keeps its last sample; one
+    that appears counts from its first sample (a new backend or pool process starts near zero)."""
+
+    def __init__(self, groups, database_url: str, redis_url: str, period: float = 0.1):
+        super().__init__(daemon=True)
+        self.groups, self.period = groups, period  # {name: callable returning pids}
+        self.first: dict[tuple[str, int], int] = {}
+        self.last: dict[tuple[str, int], int] = {}
+        self.running = threading.Event()
+        self.pg_engine = None
+        if database_url.startswith("postgresql"):
+            import sqlalchemy as sa
+
+            self.pg_engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+            self._pg_conn = self.pg_engine.connect()
+            self._pg_query = sa.text("select pid from pg_stat_activity where datname = current_database() "
+                                     "and pid <> pg_backend_pid()")
+        import redis
+
+        self.redis_pid = int(redis.Redis.from_url(redis_url).info("server")["process_id"])
+
+    def pg_backends(self) -> list[int]:
+        if self.pg_engine is None:
+            return []
+        return [row[0] for row in self._pg_conn.execute(self._pg_query)]
+
+    def sample(self) -> None:
+        for name, pids in self.groups.items():
+            for pid in pids():
+                ticks = cpu_ticks(pid)
+                if ticks is None:
+                    continue
+                key = (name, pid)
+                if key not in self.first:
+                    # a process born during the run counts from 0: it did not exist at the start
+                    self.first[key] = ticks if not self.running.is_set() else 0
+                self.last[key] = ticks
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.sample()
+            time.sleep(self.period)
+
+    def start_measure(self) -> None:
+        self._stop_event = threading.Event()
+        self.sample()
+        self.running.set()
+        self.start()
+
+    def stop_measure(self) -> dict[str, float]:
+        self.sample()
+        self._stop_event.set()
+        self.join()
+        seconds: dict[str, float] = Counter()
+        for (name, pid), last in self.last.items():
+            seconds[name] += (last - self.first[(name, pid)]) / TICKS
+        if self.pg_engine is not None:
+            self._pg_conn.close()
+        return {name: round(value, 2) for name, value in seconds.items()}
 
 
 # ---- the measured parts ------------------------------------------------------------------------------------
@@ -229,6 +343,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipients", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes (README: --concurrency 4)")
+    parser.add_argument("--worker-hosts", type=int, default=1,
+                        help="worker groups, each with its own host name (two machines: 2); --concurrency each")
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--kill-mode", choices=["main", "group"], default="main",
                         help="main: SIGKILL the worker's main process; group: the main process and its children")
@@ -260,8 +376,11 @@ def main() -> None:
            "REDIS_URL": options.redis, "CELERY_BROKER_URL": options.redis, "VIGIE_DELIVERY": "live",
            "VIGIE_SMS_URL": f"json://127.0.0.1:{sms_port}/sms?:to={{to}}&:ref={{ref}}",
            "VIGIE_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "VIGIE_RATE_SMS": "0", "VIGIE_RATE_EMAIL": "0",
-           "VIGIE_ALERT_SWEEP_SECONDS": "2", "VIGIE_ALERT_REQUEUE_AFTER": "5",
-           "VIGIE_ALERT_SENDING_TIMEOUT": "10"}
+           # --kill-worker: the sweeper takes back a dead worker's deliveries within seconds; otherwise the production
+           # default (120 s), so that batches still waiting in the broker of a loaded machine are not enqueued twice
+           "VIGIE_ALERT_SWEEP_SECONDS": "2", "VIGIE_ALERT_REQUEUE_AFTER": "5" if options.kill_worker else "120",
+           "VIGIE_ALERT_SENDING_TIMEOUT": "10" if options.kill_worker else "120",
+           "VIGIE_PROFILE_BATCH_DIR": str(workdir / "profiles")}
     os.environ.update({k: v for k, v in env.items() if k.startswith(("VIGIE_", "DATABASE_URL", "REDIS_URL",
                                                                       "CELERY_"))})
     from flask_migrate import upgrade
@@ -286,13 +405,26 @@ def main() -> None:
     naive_count, naive_seconds = naive_loop(recipients[:options.naive_recipients], sms_port, smtp_port)
 
     worker_log = workdir / "worker.log"
-    workers = [start_worker(env, options.concurrency, worker_log, "w1")]
+    # --worker-hosts N: N worker groups with their own host names on the one broker and database, as N machines
+    nodes = [f"w{k}@host{k}" for k in range(1, options.worker_hosts + 1)]
+    workers = [start_worker(env, options.concurrency, worker_log, f"w{k}", f"host{k}")
+               for k in range(1, options.worker_hosts + 1)]
     beat = start_process(["beat", "--loglevel", "WARNING", "--schedule", str(workdir / "beat-schedule")], env,
                          workdir / "beat.log")
     celery_app = app.extensions["celery"]
-    while not celery_app.control.ping(destination=["w1@bench"], timeout=1.0):
+    while len(celery_app.control.ping(destination=nodes, timeout=1.0)) < len(nodes):
         time.sleep(0.2)
 
+    groups = {
+        "workers": lambda: [pid for w in workers for pid in (w.pid, *descendants(w.pid))],
+        "beat": lambda: [beat.pid, *descendants(beat.pid)],
+        "postgresql": lambda: meter.pg_backends(),
+        "redis": lambda: [meter.redis_pid],
+        "bench": lambda: [os.getpid()],
+        "sinks": lambda: [sink.pid for sink in sinks],
+    }
+    meter = CpuMeter(groups, url, options.redis)
+    meter.start_measure()
     with app.app_context():
         referent = db.session.get(User, referent_id)
         start = time.perf_counter()
@@ -316,11 +448,13 @@ def main() -> None:
                 os.kill(victim.pid, signal.SIGKILL)
             killed = True
             print(f"killed the worker ({options.kill_mode}) at {done}/{deliveries} sent", file=sys.stderr)
-            workers.append(start_worker(env, options.concurrency, worker_log, "w2"))
+            workers.append(start_worker(env, options.concurrency, worker_log, "w1b", "host1"))
         if done >= deliveries:
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
     seconds = time.perf_counter() - start
+    cpu = meter.stop_measure()
+    batches_per_host = tasks_per_host(celery_app, nodes) if not options.kill_worker else {}
     time.sleep(2)  # let anything late or doubled reach the sinks
 
     for process in [*workers, beat]:
@@ -353,8 +487,19 @@ def main() -> None:
         "database": url.split(":", 1)[0],
         "concurrency": options.concurrency,
         "killed": options.kill_mode if options.kill_worker else None,
+        "worker_hosts": options.worker_hosts,
+        "batches_per_host": batches_per_host,
         "sms_latency_ms": options.sms_latency_ms,
+        # CPU seconds spent by each group of processes while the alert went out (from /proc, 10 ms ticks); the
+        # engine is everything that would run on the servers: workers, beat, PostgreSQL backends, Redis (Redis is
+        # shared with other jobs on this machine: its figure is an upper bound). The bench process (which sends the
+        # alert, polls and measures) and the sinks are shown apart.
+        "cpu_seconds": cpu,
+        "engine_cpu_ms_per_delivery": round(1000 * sum(cpu.get(k, 0) for k in ENGINE_GROUPS) / deliveries, 2),
+        "workers_cpu_ms_per_delivery": round(1000 * cpu.get("workers", 0) / deliveries, 2),
+        "load_average": os.getloadavg(),
     }
+    print_profile(workdir / "profiles")
     print(f"naive apprise loop: {naive_count} messages in {naive_seconds:.1f} s", file=sys.stderr)
     print(json.dumps(figures))
 

@@ -8,6 +8,16 @@ database that every person's answer was recorded exactly once. The aim: p95 < 10
 
     python bench/answers.py [--recipients 2000] [--clients 32]
 
+Open loop, the way 2,000 people answer an SMS (they do not wait for each other): ``--rate R`` sends the answers as
+arrivals at R per second — a scheduler thread fires each at its fixed time, the requests run on a pool, and each
+latency is measured from the scheduled time (a late start counts as waiting, so a server falling behind shows). The
+pages are opened first (GET, CSRF token), then the POSTs arrive. ``--search`` runs rising rates for
+``--step-seconds`` each (a person may answer again: a changed answer) and reports the highest rate held with
+p95 < 100 ms, the ceiling.
+
+    python bench/answers.py --rate 33 [--recipients 2000]
+    python bench/answers.py --search [--rates 10,20,33,50,70,100,140] [--step-seconds 15]
+
 The last line printed is one JSON object with the figures.
 """
 
@@ -64,6 +74,53 @@ def answer(base: str, token: str) -> tuple[float, float, str | None]:
     return got, posted, None if ok else f"POST {done.status_code}"
 
 
+def open_page(base: str, token: str):
+    """A phone opens its link: its own session (cookie) and the form's CSRF token, ready to answer."""
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base}/r/{token}", timeout=30)
+    match = CSRF.search(page.text)
+    return (session, token, match.group(1)) if page.status_code == 200 and match else None
+
+
+def post_answer(base: str, opened, code: str) -> str | None:
+    session, token, csrf = opened
+    done = session.post(f"{base}/r/{token}", data={"code": code, "comment": "", "csrf_token": csrf}, timeout=30)
+    return None if done.status_code == 200 and "est enregistrée" in done.text else f"POST {done.status_code}"
+
+
+def open_loop(base: str, opened: list, rate: float, count: int, code: str, threads: int = 64) -> dict:
+    """``count`` answers arriving at ``rate`` per second, each at its fixed time; latency from that time."""
+    results: list[tuple[float, str | None]] = []
+    lock = threading.Lock()
+
+    def fire(item, scheduled: float) -> None:
+        try:
+            error = post_answer(base, item, code)
+        except Exception as exc:  # noqa: BLE001 - a refused connection is an error of the run, counted
+            error = type(exc).__name__
+        latency = time.perf_counter() - scheduled
+        with lock:
+            results.append((latency, error))
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        start = time.perf_counter() + 0.2
+        for i in range(count):
+            scheduled = start + i / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(fire, opened[i % len(opened)], scheduled)
+    seconds = time.perf_counter() - start
+    latencies = [lat for lat, error in results if not error]
+    errors = [error for _, error in results if error]
+    return {"rate": rate, "answers": count, "seconds": round(seconds, 1),
+            "answers_per_second": round(count / seconds, 1), "errors": len(errors),
+            "error_kinds": sorted(set(errors))[:5], **figures(latencies),
+            "held": bool(latencies) and not errors and percentile(latencies, .95) < 0.100}
+
+
 def static(base: str) -> float:
     start = time.perf_counter()
     with urllib.request.urlopen(f"{base}/static/css/vigie.css", timeout=30) as response:
@@ -76,6 +133,12 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test_bench_answers")
+    parser.add_argument("--rate", type=float, default=None, help="open loop: answers arriving per second")
+    parser.add_argument("--search", action="store_true", help="open loop at rising rates: the highest one held")
+    parser.add_argument("--rates", default="10,20,33,50,70,100,140")
+    parser.add_argument("--step-seconds", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     options = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="vigie-bench-answers-"))
@@ -108,12 +171,13 @@ def main() -> None:
         tokens = [links.token_for(alert.id, r.id) for r in alert.recipients]
         db.session.remove()
 
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "4", "--threads", "4",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(options.workers), "--threads",
+                               str(options.threads),
                                "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
                               stdout=(workdir / "gunicorn.log").open("w"), stderr=subprocess.STDOUT,
                               start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # four workers booting on a loaded machine
         while True:
             try:
                 static(base)
@@ -122,11 +186,27 @@ def main() -> None:
                 if time.monotonic() > deadline or server.poll() is not None:
                     sys.exit(f"gunicorn did not start: {(workdir / 'gunicorn.log').read_text()[-2000:]}")
                 time.sleep(0.2)
-        with ThreadPoolExecutor(max_workers=options.clients) as pool:
-            baseline = list(pool.map(lambda _i: static(base), range(len(tokens))))
-            start = time.perf_counter()
-            results = list(pool.map(lambda token: answer(base, token), tokens))
-            seconds = time.perf_counter() - start
+        steps: list[dict] = []
+        if options.rate or options.search:
+            with ThreadPoolExecutor(max_workers=options.clients) as pool:
+                opened = [o for o in pool.map(lambda token: open_page(base, token), tokens) if o]
+            if options.rate:
+                steps.append(open_loop(base, opened, options.rate, len(opened), "1"))
+                print(json.dumps(steps[-1]), file=sys.stderr)
+            if options.search:
+                for i, rate in enumerate(float(r) for r in options.rates.split(",")):
+                    steps.append(open_loop(base, opened, rate, int(rate * options.step_seconds), "2" if i % 2 else "1"))
+                    print(json.dumps(steps[-1]), file=sys.stderr)
+                    if not steps[-1]["held"]:
+                        break
+            with ThreadPoolExecutor(max_workers=options.clients) as pool:
+                baseline = list(pool.map(lambda _i: static(base), range(len(tokens))))
+        else:
+            with ThreadPoolExecutor(max_workers=options.clients) as pool:
+                baseline = list(pool.map(lambda _i: static(base), range(len(tokens))))
+                start = time.perf_counter()
+                results = list(pool.map(lambda token: answer(base, token), tokens))
+                seconds = time.perf_counter() - start
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -135,10 +215,20 @@ def main() -> None:
         per_person = db.session.execute(sa.select(AlertAnswer.recipient_id, sa.func.count()).join(AlertRecipient)
                                         .where(AlertRecipient.alert_id == alert_id)
                                         .group_by(AlertAnswer.recipient_id)).all()
+    server_label = f"gunicorn {options.workers} workers x {options.threads} threads"
+    if steps:
+        accepted = sum(s["answers"] - s["errors"] for s in steps)
+        out = {"recipients": len(tokens), "opened": len(opened), "server": server_label,
+               "database": url.split(":", 1)[0], "steps": steps, "static": figures(baseline),
+               "ceiling_rate_p95_under_100ms": max((s["rate"] for s in steps if s["held"]), default=0),
+               "answers_accepted": accepted, "answers_recorded": sum(n for _, n in per_person),
+               "load_average": os.getloadavg()}
+        print(json.dumps(out))
+        return
     errors = [e for _, _, e in results if e]
     posts = [p for _, p, e in results if not e]
     out = {
-        "recipients": len(tokens), "clients": options.clients, "server": "gunicorn 4 workers x 4 threads",
+        "recipients": len(tokens), "clients": options.clients, "server": server_label,
         "database": url.split(":", 1)[0], "seconds": round(seconds, 2),
         "answers_per_second": round(len(tokens) / seconds, 1), "errors": len(errors),
         "error_kinds": sorted(set(errors))[:5], "get": figures([g for g, _, _ in results]), "post": figures(posts),

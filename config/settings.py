@@ -161,7 +161,8 @@ def _alert_settings(env: dict[str, str], mode: str) -> dict:
         "ALERT_BATCH_SIZE": int(env.get("VIGIE_ALERT_BATCH_SIZE", "100")),
         # apprise sends in flight at once per worker process (each to its own service instance)
         "SEND_THREADS": max(int(env.get("VIGIE_SEND_THREADS", "8")), 1),
-        "ALERT_COMMIT_EVERY": int(env.get("VIGIE_ALERT_COMMIT_EVERY", "10")),
+        # deliveries claimed, sent and recorded together; 0: the whole batch (one claim and one record per batch)
+        "ALERT_COMMIT_EVERY": int(env.get("VIGIE_ALERT_COMMIT_EVERY", "0")),
         "ALERT_SENDING_TIMEOUT_SECONDS": int(env.get("VIGIE_ALERT_SENDING_TIMEOUT", "120")),
         "ALERT_REQUEUE_AFTER_SECONDS": int(env.get("VIGIE_ALERT_REQUEUE_AFTER", "120")),
         "ALERT_SWEEP_SECONDS": float(env.get("VIGIE_ALERT_SWEEP_SECONDS", "15")),

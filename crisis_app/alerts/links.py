@@ -6,6 +6,8 @@ so links sent before an upgrade keep working.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import joinedload
+
 from crisis_app.core import links
 from crisis_app.core.db import db
 
@@ -27,7 +29,9 @@ def recipient_for_token(token: str):
     from crisis_app.alerts.models import AlertRecipient
 
     recipient_id, sig = links.subject_of(token, INVALID)
-    recipient = db.session.get(AlertRecipient, recipient_id)
+    # with its alert in the same query: the answer page needs both, and its POST runs at most three statements
+    recipient = db.session.get(AlertRecipient, recipient_id, options=[joinedload(AlertRecipient.alert)],
+                                populate_existing=True)
     if recipient is None or not links.verify(sig, ANSWER, "alert", recipient.alert_id, recipient.id):
         raise LinkError(404, INVALID)
     return recipient

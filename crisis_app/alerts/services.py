@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crisis_app.alerts import shared_mobile, signals
 from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
@@ -305,9 +306,11 @@ def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, 
                          provider_ref=provider_ref)
     db.session.add(answer)
     before = recipient.answer_code
-    recipient.answer_code, recipient.answer_comment, recipient.answered_at = code, kept, answer.at
-    if recipient.message_recipient_id:
-        outbox.mark_answered(recipient.message_recipient_id)
+    # The INSERT applies the answer in the database (trigger alert_answer_applies, migration eng01): the person's
+    # current answer and comment, and their sent deliveries marked answered. The loaded object is told the same
+    # values as already stored, so no UPDATE follows: an answer is two INSERTs (it and its audit row).
+    for name, value in (("answer_code", code), ("answer_comment", kept), ("answered_at", answer.at)):
+        set_committed_value(recipient, name, value)
     audit.record(actor=None, action="alert.answer", object_type="alert", object_id=alert.id,
                  summary=f"Réponse de {recipient.name} ({via}) : {alert.option_label(code)}"
                          + (f" — « {typed} »" if typed else ""),

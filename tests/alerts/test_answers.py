@@ -173,3 +173,40 @@ def test_a_link_token_with_non_ascii_digits_or_a_huge_id_is_a_404(client, refere
     for token in ("١٢٣.abc", "²3.abc", "99999999999999999999.abc", "0.abc", "-1.abc", "1.", "1.é"):
         assert client.get(f"/r/{token}").status_code == 404, token
         assert client.get(f"/confirmer/{token}").status_code == 404, token
+
+
+def test_the_answer_post_runs_at_most_three_statements_and_one_commit(app, client, referent, audience, eager):
+    """The link's POST, as 2,000 people send it in a minute: the recipient and its alert (one SELECT), the answer and
+    its audit row (two INSERTs; the database applies the answer to the person and their deliveries), one commit."""
+    alert = _sent_alert(referent, audience)
+    recipient = alert.recipients[1]
+    path = _path(recipient)
+    token = csrf_token(client, path)
+    db.session.expire_all()  # nothing loaded beforehand: the request reads what it needs
+    statements, commits = [], []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    def committed(_session):
+        commits.append(1)
+
+    sa.event.listen(db.session, "after_commit", committed)
+    try:
+        response = client.post(path, data={"code": "1", "comment": "", "csrf_token": token})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+        sa.event.remove(db.session, "after_commit", committed)
+    assert response.status_code == 200 and "est enregistrée" in response.text
+    assert len(statements) <= 3, "\n".join(s[:60] + " … " + s[-120:] for s in statements)
+    assert len(commits) == 1
+    db.session.expire_all()
+    assert (recipient.answer_code, [a.code for a in recipient.answers]) == ("1", ["1"])
+    states = db.session.scalars(sa.select(Delivery.state)
+                                .where(Delivery.recipient_id == recipient.message_recipient_id)).all()
+    assert set(states) == {DeliveryState.ANSWERED}
+    others = db.session.scalars(sa.select(Delivery.state)
+                                .where(Delivery.recipient_id == alert.recipients[0].message_recipient_id)).all()
+    assert DeliveryState.ANSWERED not in set(others)  # only this person's deliveries

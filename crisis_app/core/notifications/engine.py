@@ -1,9 +1,10 @@
 """The delivery engine: fan-out in batches, conditional state changes, retries, the sweeper.
 
 Every transition is an UPDATE guarded by the state it leaves, so a batch that runs twice (a redelivered
-task, two sweepers) sends each message once. A batch claims a small group, sends it under the channel's
-rate limit, records the results, commits, and only then claims the next group. No transaction stays open
-while a provider is called.
+task, two sweepers) sends each message once. A batch claims its deliveries in one ``UPDATE … RETURNING``
+(by default all of them; ``ALERT_COMMIT_EVERY`` cuts it into groups), renders them from those plain rows,
+sends them under the channel's rate limit, records the results in set-based UPDATEs and commits. No
+transaction stays open while a provider is called.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from crisis_app.core.db import atomic, db, detached_copy, utcnow
 from crisis_app.core.notifications import outbox
 from crisis_app.core.notifications.base import FileAttachment, OutgoingMessage, TransportError
-from crisis_app.core.notifications.models import Delivery, DeliveryState, Message, MessageAttachment
+from crisis_app.core.notifications.models import (
+    Delivery,
+    DeliveryState,
+    Message,
+    MessageAttachment,
+    MessageRecipient,
+)
 from crisis_app.core.notifications.registry import EMAIL, buckets, channel_for
 
 log = logging.getLogger(__name__)
@@ -64,15 +70,15 @@ def dispatch(message_id: int) -> int:
     from crisis_app.core.notifications.tasks import send_batch
 
     now = utcnow()
-    rows = db.session.execute(sa.select(Delivery.id, Delivery.channel)
-                              .where(Delivery.message_id == message_id, _dispatchable(now))
-                              .order_by(Delivery.id)).all()
+    # Marked and read in one UPDATE … RETURNING: a dispatcher enqueues only the rows it marked, so the task after
+    # the commit and a sweep running at the same moment never enqueue the same batch twice.
+    rows = sorted(db.session.execute(sa.update(Delivery)
+                                     .where(Delivery.message_id == message_id, _dispatchable(now))
+                                     .values(enqueued_at=now).returning(Delivery.id, Delivery.channel)
+                                     .execution_options(synchronize_session=False)).all(), key=lambda r: r.id)
+    db.session.commit()
     if not rows:
         return 0
-    ids = [r.id for r in rows]
-    db.session.execute(sa.update(Delivery).where(Delivery.id.in_(ids), _dispatchable(now))
-                       .values(enqueued_at=now).execution_options(synchronize_session=False))
-    db.session.commit()
     by_channel: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         by_channel[row.channel].append(row.id)
@@ -90,59 +96,108 @@ def _interleave(items: list[tuple[str, list[list[int]]]]):
         yield [(channel, b[i]) for channel, b in items if i < len(b)]
 
 
-def claim(ids: list[int]) -> list[int]:
-    """Move deliveries to ``sending`` if nobody else did; return the ones this caller now owns."""
+# What a worker reads of a delivery it claims: plain rows, no ORM object per delivery.
+_CLAIMED = (Delivery.id, Delivery.reference, Delivery.message_id, Delivery.recipient_id, Delivery.channel,
+            Delivery.address, Delivery.purpose, Delivery.round, Delivery.attempts)
+
+
+def _claim_rows(ids: list[int]) -> list[sa.Row]:
+    """Move deliveries to ``sending`` if nobody else did, in one ``UPDATE … RETURNING``; commit; return the rows
+    this caller now owns (what rendering needs, read in the same statement)."""
     now = utcnow()
     result = db.session.execute(
         sa.update(Delivery)
         .where(Delivery.id.in_(ids), Delivery.state.in_(CLAIMABLE),
                sa.or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
         .values(state=DeliveryState.SENDING, sending_since=now, attempts=Delivery.attempts + 1)
-        .returning(Delivery.id).execution_options(synchronize_session=False))
-    claimed = [row[0] for row in result]
+        .returning(*_CLAIMED).execution_options(synchronize_session=False))
+    rows = sorted(result.all(), key=lambda r: r.id)
     db.session.commit()
-    return claimed
+    return rows
 
 
-def _finish(delivery_id: int, **values) -> bool:
-    result = db.session.execute(sa.update(Delivery)
-                                .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.SENDING)
-                                .values(sending_since=None, **values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+def claim(ids: list[int]) -> list[int]:
+    """Move deliveries to ``sending`` if nobody else did; return the ones this caller now owns."""
+    return [row.id for row in _claim_rows(ids)]
 
 
-def _record_failure(delivery_id: int, attempts: int, error: TransportError, now: datetime) -> None:
-    exhausted = attempts >= current_app.config["ALERT_MAX_ATTEMPTS"]
-    if error.permanent or exhausted:
-        _finish(delivery_id, state=DeliveryState.PERMANENT_FAILURE, last_error=str(error)[:300])
-    else:
-        _finish(delivery_id, state=DeliveryState.TEMPORARY_FAILURE, last_error=str(error)[:300],
-                next_attempt_at=now + retry_delay(attempts), enqueued_at=None)
+class _Results:
+    """A group's outcomes, written in a few set-based statements (not one UPDATE per delivery)."""
+
+    def __init__(self, figures: dict[str, int]):
+        self.figures = figures
+        self.sent: list[int] = []
+        self.sent_with_ref: list[dict] = []
+        self.failed: list[dict] = []
+
+    def failure(self, delivery_id: int, attempts: int, error: TransportError, now: datetime) -> None:
+        exhausted = attempts >= current_app.config["ALERT_MAX_ATTEMPTS"]
+        final = error.permanent or exhausted
+        self.failed.append({"b_id": delivery_id, "b_error": str(error)[:300],
+                            "b_state": (DeliveryState.PERMANENT_FAILURE if final
+                                        else DeliveryState.TEMPORARY_FAILURE),
+                            "b_next": None if final else now + retry_delay(attempts)})
+        self.figures["failed"] += 1
+
+    def success(self, delivery_id: int, provider_ref: str | None) -> None:
+        if provider_ref:
+            self.sent_with_ref.append({"b_id": delivery_id, "b_ref": provider_ref})
+        else:
+            self.sent.append(delivery_id)
+        self.figures["sent"] += 1
+
+    def write(self) -> None:
+        """Every transition still guarded by ``state = sending``: a row the sweeper took back is left alone."""
+        table, now = Delivery.__table__, utcnow()
+        sending = table.c.state == DeliveryState.SENDING
+        if self.sent:
+            db.session.execute(table.update().where(table.c.id.in_(self.sent), sending)
+                               .values(state=DeliveryState.SENT, sent_at=now, sending_since=None,
+                                       last_error=None))
+        if self.sent_with_ref:
+            db.session.execute(table.update().where(table.c.id == sa.bindparam("b_id"), sending)
+                               .values(state=DeliveryState.SENT, sent_at=now, sending_since=None,
+                                       last_error=None, provider_ref=sa.bindparam("b_ref")),
+                               self.sent_with_ref)
+        if self.failed:
+            # a temporary failure waits for its next try and is enqueued again by the sweeper; a permanent one
+            # keeps the time of its last try in next_attempt_at's place (None)
+            db.session.execute(table.update().where(table.c.id == sa.bindparam("b_id"), sending)
+                               .values(state=sa.bindparam("b_state"), last_error=sa.bindparam("b_error"),
+                                       next_attempt_at=sa.bindparam("b_next"), sending_since=None,
+                                       enqueued_at=None),
+                               self.failed)
+        self.sent, self.sent_with_ref, self.failed = [], [], []
 
 
 def send_deliveries(ids: list[int]) -> dict[str, int]:
-    """Send a batch of one channel's deliveries: claim a group, send it, record, commit; repeat."""
+    """Send a batch of one channel's deliveries: claim a group in one statement, render it from plain rows, send
+    it on one transport (one SMTP connection, kept-open HTTP sessions), record the results in bulk, commit; repeat.
+
+    A group is ``ALERT_COMMIT_EVERY`` deliveries (0, the default: the whole batch): two commits per group, the claim's
+    and the results'. No transaction stays open while a provider is called."""
     figures = {"sent": 0, "failed": 0, "skipped": 0}
     if not ids:
         return figures
     parent = os.getppid()
-    step = max(current_app.config["ALERT_COMMIT_EVERY"], 1)
-    channel_kind = db.session.scalar(sa.select(Delivery.channel).where(Delivery.id == ids[0]))
-    transport, bucket = channel_for(channel_kind), buckets()
+    step = current_app.config["ALERT_COMMIT_EVERY"] if current_app.config["ALERT_COMMIT_EVERY"] > 0 else len(ids)
+    bucket = buckets()
+    transports: dict[str, object] = {}
     cache: dict = {}
     try:
         for start in range(0, len(ids), step):
             chunk = ids[start:start + step]
-            group = claim(chunk)
+            group = _claim_rows(chunk)
             figures["skipped"] += len(chunk) - len(group)
             if group:
-                _send_group(group, transport, bucket, figures, cache)
+                _send_group(group, transports, bucket, figures, cache)
             if os.getppid() != parent:
                 # The worker that started us is gone: finish cleanly and leave the rest queued for the next one.
                 log.warning("parent worker died; %s deliveries left for the sweeper", len(ids) - start - step)
                 break
     finally:
-        transport.close()
+        for transport in transports.values():
+            transport.close()
     return figures
 
 
@@ -156,10 +211,12 @@ def _attachments(message_id: int, cache: dict) -> tuple[FileAttachment, ...]:
     return cache[key]
 
 
-def build(delivery: Delivery, message: Message, cache: dict) -> OutgoingMessage:
-    """What one delivery says, written by its topic's renderer."""
-    text = outbox.render(outbox.RenderContext(message=message, recipient=delivery.recipient, delivery=delivery,
-                                              cache=cache))
+def build(delivery, message: Message, cache: dict, recipient=None) -> OutgoingMessage:
+    """What one delivery says, written by its topic's renderer. ``delivery`` and ``recipient`` may be ORM objects
+    or plain rows with the same attribute names (the engine passes rows)."""
+    if recipient is None and isinstance(delivery, Delivery):
+        recipient = delivery.recipient
+    text = outbox.render(outbox.RenderContext(message=message, recipient=recipient, delivery=delivery, cache=cache))
     if delivery.channel == EMAIL:
         files = _attachments(message.id, cache) if message.attachments_count else ()
         return OutgoingMessage(reference=delivery.reference, address=delivery.address, subject=text.subject,
@@ -186,47 +243,62 @@ def _messages(ids: set[int], cache: dict) -> dict[int, Message]:
     return {i: cache[("message", i)] for i in ids}
 
 
-def _send_group(group: list[int], transport, bucket, figures: dict[str, int], cache: dict) -> None:
-    deliveries = db.session.scalars(sa.select(Delivery).where(Delivery.id.in_(group))
-                                    .options(selectinload(Delivery.recipient))).all()
-    messages = _messages({d.message_id for d in deliveries}, cache)
+_RECIPIENT_COLUMNS = (MessageRecipient.id, MessageRecipient.message_id, MessageRecipient.name, MessageRecipient.sms,
+                      MessageRecipient.email, MessageRecipient.channels, MessageRecipient.ref_type,
+                      MessageRecipient.ref_id)
+
+
+def _recipients(rows: list[sa.Row]) -> dict[int, sa.Row]:
+    ids = {r.recipient_id for r in rows if r.recipient_id is not None}
+    if not ids:
+        return {}
+    return {r.id: r for r in db.session.execute(sa.select(*_RECIPIENT_COLUMNS)
+                                                .where(MessageRecipient.id.in_(ids))).all()}
+
+
+def _send_group(group: list[sa.Row], transports: dict, bucket, figures: dict[str, int], cache: dict) -> None:
+    recipients = _recipients(group)
+    messages = _messages({d.message_id for d in group}, cache)
+    results = _Results(figures)
     outgoing, unwritten = [], []
-    for d in deliveries:
+    for d in group:
         try:
-            outgoing.append((d.id, d.channel, d.attempts, build(d, messages[d.message_id], cache)))
+            outgoing.append((d, build(d, messages[d.message_id], cache, recipients.get(d.recipient_id))))
         except Exception as exc:  # noqa: BLE001 - one delivery that cannot be written must not hold the group
             log.exception("delivery %s could not be written", d.id)
-            unwritten.append((d.id, d.attempts, TransportError(f"message impossible à écrire ({type(exc).__name__})")))
+            unwritten.append((d, TransportError(f"message impossible à écrire ({type(exc).__name__})")))
     db.session.rollback()  # no transaction stays open while we talk to providers
     now = utcnow()
-    for delivery_id, attempts, error in unwritten:  # retried with backoff, then given up at the attempts cap
-        _record_failure(delivery_id, attempts, error, now)
-        figures["failed"] += 1
+    for d, error in unwritten:  # retried with backoff, then given up at the attempts cap
+        results.failure(d.id, d.attempts, error, now)
 
-    def paced():
-        for _, channel, _, message in outgoing:
-            bucket.acquire(channel)
-            yield message
+    by_channel: dict[str, list] = defaultdict(list)
+    for d, message in outgoing:
+        by_channel[d.channel].append((d, message))
+    for channel, items in by_channel.items():
+        if channel not in transports:
+            try:
+                transports[channel] = channel_for(channel)
+            except (KeyError, ValueError) as exc:  # the channel was removed or its URL is wrong: said, retried
+                log.error("channel %s cannot send: %s", channel, exc)
+                for d, _ in items:
+                    results.failure(d.id, d.attempts, TransportError("canal non configuré ou adresse de service "
+                                                                     "invalide"), now)
+                continue
+        by_reference = {message.reference: d for d, message in items}
 
-    by_reference = {message.reference: (delivery_id, attempts) for delivery_id, _, attempts, message in outgoing}
-    sent: list[int] = []
-    for message, outcome in transport.send_many(paced()):
-        delivery_id, attempts = by_reference[message.reference]
-        if isinstance(outcome, TransportError):
-            _record_failure(delivery_id, attempts, outcome, now)
-            figures["failed"] += 1
-        elif outcome.provider_ref:
-            _finish(delivery_id, state=DeliveryState.SENT, sent_at=utcnow(), provider_ref=outcome.provider_ref,
-                    last_error=None)
-            figures["sent"] += 1
-        else:
-            sent.append(delivery_id)
-    if sent:
-        db.session.execute(sa.update(Delivery)
-                           .where(Delivery.id.in_(sent), Delivery.state == DeliveryState.SENDING)
-                           .values(state=DeliveryState.SENT, sent_at=utcnow(), sending_since=None, last_error=None)
-                           .execution_options(synchronize_session=False))
-        figures["sent"] += len(sent)
+        def paced(items=items, channel=channel):
+            for _, message in items:
+                bucket.acquire(channel)
+                yield message
+
+        for message, outcome in transports[channel].send_many(paced()):
+            d = by_reference[message.reference]
+            if isinstance(outcome, TransportError):
+                results.failure(d.id, d.attempts, outcome, now)
+            else:
+                results.success(d.id, outcome.provider_ref)
+    results.write()
     db.session.commit()
 
 

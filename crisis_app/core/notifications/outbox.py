@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from crisis_app.core import audit
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import (
-    PURPOSE_END,
     PURPOSE_MESSAGE,
     Delivery,
     DeliveryState,
@@ -218,14 +217,6 @@ def cancel_pending(message_id: int) -> int:
                                 .where(Delivery.message_id == message_id, Delivery.state.in_(CLAIMABLE))
                                 .values(state=DeliveryState.CANCELLED).execution_options(synchronize_session=False))
     return result.rowcount
-
-
-def mark_answered(recipient_id: int) -> None:
-    """The person answered: their sent deliveries (not an end notice) show it."""
-    db.session.execute(sa.update(Delivery)
-                       .where(Delivery.recipient_id == recipient_id, Delivery.state == DeliveryState.SENT,
-                              Delivery.purpose != PURPOSE_END)
-                       .values(state=DeliveryState.ANSWERED).execution_options(synchronize_session=False))
 
 
 def apply_receipt(*, reference: str, delivered: bool, error: str | None) -> bool:

@@ -8,7 +8,7 @@ from flask import current_app
 
 from crisis_app.core.notifications.base import Channel
 from crisis_app.core.notifications.ratelimit import TokenBuckets
-from crisis_app.core.notifications.transports import AppriseChannel, OutboxChannel, SmtpChannel
+from crisis_app.core.notifications.transports import AppriseChannel, JsonHttpChannel, OutboxChannel, SmtpChannel
 
 SMS, EMAIL, ROOM_PREFIX = "sms", "email", "room:"
 
@@ -35,7 +35,7 @@ def available_channels() -> list[ChannelInfo]:
 
 
 def channel_for(kind: str) -> Channel:
-    """A fresh transport for ``kind`` (one per batch: it may hold a connection)."""
+    """A fresh transport for ``kind`` (one per batch: it may hold a connection; HTTP sessions outlive it)."""
     config = current_app.config
     if kind.startswith(ROOM_PREFIX):
         url = config["ROOM_CHANNELS"].get(kind[len(ROOM_PREFIX):])
@@ -46,6 +46,9 @@ def channel_for(kind: str) -> Channel:
     if config["DELIVERY_MODE"] == "outbox":
         return OutboxChannel(kind)
     if kind == SMS and config["SMS_URL"]:
+        # an HTTP JSON gateway (the volume) on kept-open connections; any other apprise service through apprise
+        if JsonHttpChannel.handles(config["SMS_URL"]):
+            return JsonHttpChannel(SMS, config["SMS_URL"], threads=config["SEND_THREADS"])
         return AppriseChannel(SMS, config["SMS_URL"], threads=config["SEND_THREADS"])
     if kind == EMAIL and config["SMTP_URL"]:
         return SmtpChannel(config["SMTP_URL"], config["MAIL_FROM"])
