@@ -4,14 +4,17 @@ part. Read-only."""
 
 from __future__ import annotations
 
+from crisis_app.core.formats import nombre
 from crisis_app.crises import mission
 from quality.indicators import services as quality
 from quality.indicators import targets
 
+YES_NO = "oui = 1"  # a yes-or-no indicator: its target is 1 (oui), shown as « oui » / « non »
+
 # the crisis mission's indicators: key, label, unit, its value in crises.mission.for_year's figures
 MISSION_INDICATORS = (
-    ("mission.plan_written", "Plan d'action rédigé", "oui = 1", lambda f: int(f["plan_written"])),
-    ("mission.plan_updated", "Plan mis à jour dans l'année", "oui = 1", lambda f: int(f["updated_this_year"])),
+    ("mission.plan_written", "Plan d'action rédigé", YES_NO, lambda f: int(f["plan_written"])),
+    ("mission.plan_updated", "Plan mis à jour dans l'année", YES_NO, lambda f: int(f["updated_this_year"])),
     ("mission.professionals_in_actions", "Professionnels ayant participé aux actions", "professionnels",
      lambda f: f["professionals_in_actions"]),
     ("mission.actions_done", "Actions réalisées (exercices et sensibilisations)", "actions",
@@ -23,7 +26,13 @@ KEYS = {key for key, *_ in MISSION_INDICATORS} | {key for key, *_ in targets.QUA
 
 def _row(key: str, mission_label: str, label: str, unit: str, value, year_targets: dict) -> dict:
     target = year_targets.get(key)
-    return {"key": key, "mission": mission_label, "label": label, "unit": unit, "value": value,
+    if value is None:
+        shown = "—"
+    elif unit == YES_NO:
+        shown = "oui" if value else "non"
+    else:
+        shown = f"{nombre(value)} {unit}"
+    return {"key": key, "mission": mission_label, "label": label, "unit": unit, "value": value, "shown": shown,
             "target": target.value if target else None,
             "conditions_variable": bool(target and target.conditions_variable), "met": targets.met(value, target)}
 

@@ -4,9 +4,10 @@ served by crises: crisis_app.crises.views_mission)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crisis_app.core import documents as core_documents
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.db import abandon, utcnow
 from crisis_app.core.errors import ServiceError
@@ -15,7 +16,8 @@ from crisis_app.core.labels import label_of, labels
 from crisis_app.core.outcome import act_and_go_back, refusal_text
 from crisis_app.core.timez import to_paris
 from crisis_app.core.vocabulary import PLAN_GRADATIONS, QuestionKind, Typology
-from crisis_app.plan import activities, comments, diff, dispatch, figures, forms, pdf, services
+from crisis_app.plan import activities, comments, diff, dispatch, figures, forms, services
+from crisis_app.plan import documents as plan_documents
 from crisis_app.plan.models import ActivityKind, PlanActivity, PlanVersion
 from crisis_app.plan.outline import (
     ACTIONS,
@@ -268,8 +270,7 @@ def resend(plan_id: int, delivery_id: int):
 @permission_required("plan.read")
 def download_pdf(plan_id: int):
     plan = _plan(plan_id, "plan.read")
-    return Response(pdf.render(plan), mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=plan-action-{plan.year}.pdf"})
+    return core_documents.respond(plan_documents.request_plan(plan, actor=_actor()))
 
 
 @bp.route("/<int:plan_id>/differences")

@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
+from flask_login import current_user
 
 from crisis_app.actionplan.models import CorrectiveAction
+from crisis_app.core import documents
 from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
-from crisis_app.core.pdf import render_pdf
-from quality import gate
 from quality.blueprints import actor, admin_bp, programme_bp, run_and_go_back
 from quality.indicators import charts
+from quality.indicators import documents as report_documents
 from quality.indicators import services as indicators
 from quality.indicators import vocab as words
 from quality.indicators.models import QualityIndicator
@@ -54,15 +55,12 @@ def report_csv(year: int):
 @permission_required("quality.indicators.read")
 def report_pdf(year: int):
     figures = indicators.compute(year if 2000 <= year <= 2100 else utcnow().year)
-    blockers = gate.check(gate.Source("Thème", theme) for theme in figures["themes"])
+    blockers = report_documents.blockers(figures)
     if blockers:
         return render_template("errors/error.html", status=409, title="Rapport bloqué",
                                message=f"Le filtre trouve {blockers[0].sentence} : renommez ce thème "
                                        "avant de produire le rapport."), 409
-    html = current_app.jinja_env.get_template("quality/pdf/report.html").render(
-        figures=figures, rows=indicators.contract_rows(figures), cpts=current_app.config.get("CPTS_NAME", ""))
-    return Response(render_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="indicateurs-qualite-{figures["year"]}.pdf"'})
+    return documents.respond(report_documents.request_report(figures, actor=current_user._get_current_object()))
 
 
 def _number(name: str) -> float | None:

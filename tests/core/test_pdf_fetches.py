@@ -157,7 +157,7 @@ def test_the_annual_quality_report_pdf_fetches_nothing(app, demo_world, listener
     _write("quality_theme", theme_id, label=f'<img src="file:///etc/passwd"><link href="http://127.0.0.1:{port}/x.css">'[:120])
     assert db.session.scalar(sa.select(theme.c.label).where(theme.c.id == theme_id)).startswith("<img")
     client, _ = login_demo(app, Role.QUALITY_REFERENT)
-    response = client.get(f"/qualite/indicateurs/rapport-{utcnow().year}.pdf")
+    response = fetch(client, f"/qualite/indicateurs/rapport-{utcnow().year}.pdf")
     assert response.status_code == 200, response.text[:300]
     _assert_safe(response.data, seen, carries_text=False)
     assert "file:///etc/passwd" in _text(response.data)

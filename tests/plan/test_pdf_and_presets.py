@@ -8,12 +8,16 @@ import re
 
 import pypdf
 import pytest
+import sqlalchemy as sa
 
 from crisis_app.core import presets
+from crisis_app.core.db import db
 from crisis_app.core.roles import Role
 from crisis_app.core.vocabulary import Typology
 from crisis_app.crises import services as crisis_services
 from crisis_app.plan import services
+from tests import factories
+from tests.documents import fetch, made_id
 
 
 @pytest.fixture
@@ -31,7 +35,7 @@ def _text(pdf: bytes) -> str:
 def test_the_pdf_holds_the_five_typologies_both_gradations_and_the_cellule(client, login, personas, published,
                                                                            people):
     login(personas[Role.ARS_OBSERVER])
-    response = client.get(f"/plan/{published.id}/pdf")
+    response = fetch(client, f"/plan/{published.id}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = _text(response.data)
     for label in (t.label for t in Typology):
@@ -72,3 +76,25 @@ def test_without_a_published_plan_the_composer_keeps_its_built_in_templates(clie
     login(personas[Role.CRISIS_REFERENT])
     page = client.get("/alertes/nouvelle").text
     assert "Canicule — personnes vulnérables — gradation 1" in page
+
+
+def test_the_plan_pdf_is_made_once_then_kept_until_the_draft_changes(client, login, personas):
+    from crisis_app.core.documents.models import Document
+
+    def kept() -> list[tuple[int, str]]:
+        return [tuple(r) for r in db.session.execute(sa.select(Document.id, Document.fingerprint)
+                                                     .where(Document.kind == "plan"))]
+
+    login(personas[Role.CRISIS_REFERENT])
+    draft = services.create_draft(actor=personas[Role.CRISIS_REFERENT].user, year=2031)
+    db.session.commit()
+    first = fetch(client, f"/plan/{draft.id}/pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    [made] = kept()
+    again = client.get(f"/plan/{draft.id}/pdf")  # kept: straight to the file, nothing made again
+    assert made_id(again) is None and again.mimetype == "application/pdf" and kept() == [made]
+    factories.professional()  # the draft prints the directory as it stands: a new entry makes a new PDF
+    db.session.commit()
+    assert fetch(client, f"/plan/{draft.id}/pdf").mimetype == "application/pdf"
+    [remade] = kept()
+    assert remade[1] != made[1]

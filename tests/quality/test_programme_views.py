@@ -10,6 +10,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.roles import Role
 from quality.sessions.models import QualitySession
 from tests.conftest import csrf_token, form_post
+from tests.documents import fetch
 from tests.quality.conftest import row_counts
 from tests.quality.sessionkit import action_for, crex, event_for_crex
 
@@ -93,7 +94,7 @@ def test_the_dashboard_draws_svg_charts_and_offers_the_annual_report(login, pers
     year = utcnow().year
     csv = client.get(f"/qualite/indicateurs/rapport-{year}.csv")
     assert csv.status_code == 200 and "Nombre de thèmes abordés" in csv.data.decode("utf-8-sig")
-    pdf = client.get(f"/qualite/indicateurs/rapport-{year}.pdf")
+    pdf = fetch(client, f"/qualite/indicateurs/rapport-{year}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
