@@ -18,6 +18,7 @@ import pytest
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.roles import Role
+from quality.register import reference as event_reference
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.test_quality_browser import PHONE, _declare_anonymously
 
@@ -269,7 +270,7 @@ def test_the_quality_programme_as_one_story(server, browser, tmp_path_factory):
     declarer.close()
 
     # a name planted in the database (as if stored before the screen knew names) blocks the documents
-    number = int(reference.split("-")[1])
+    number = event_reference.parse(reference)
     with sqlite3.connect(_database(tmp_path_factory)) as connection:
         connection.execute("UPDATE adverse_event SET description = ? WHERE id = ?", (NAMED, number))
     page.goto(session_url)
