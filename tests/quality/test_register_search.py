@@ -148,3 +148,19 @@ def test_an_event_renumbered_keeps_its_place_in_the_index(search, events):
     events["rare"] = db.session.get(AdverseEvent, old_id + 1_000_000)  # the search fixture maps ids through it
     assert search("methotrexate") == {"rare"}
     assert search("chute") == {"fall", "rare"}
+
+
+def test_a_search_matching_very_many_events_says_more_than_on_the_page_and_counts_in_the_api(
+        client, login, personas, events, search, monkeypatch):
+    from quality.register import query
+
+    monkeypatch.setattr(query, "SEARCH_IDS_FIRST", 1)  # "chute" matches two events: more than the page counts
+    login(personas[Role.QUALITY_REFERENT])
+    page = client.get("/qualite/registre", query_string={"q": "chute"})
+    assert page.status_code == 200
+    total = page.text.split('data-testid="register-total">')[1].split("·")[0]
+    assert "Plus de 1 événements : précisez la recherche" in total  # (2\u00a0000 in real life)
+    assert events["fall"].reference in page.text and events["rare"].reference in page.text
+    assert search("chute") == {"fall", "rare"}  # the API's total stays exact
+    exact = client.get("/qualite/registre", query_string={"q": "tapis"})
+    assert "1\u00a0événement" in exact.text.split('data-testid="register-total">')[1].split("·")[0]
