@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import db
+from crisis_app.core.fields import StrictBoolean
 from quality.blueprints import AUTH, actor, api_errors
 from quality.blueprints import programme_api_bp as bp
 from quality.schemas import QualityPageSchema, bounded_text
@@ -20,7 +21,7 @@ from quality.surveys.vocab import SurveyKind
 
 class QuestionSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    negative = fields.Boolean(load_default=False)
+    negative = StrictBoolean(load_default=False)
 
 
 class DimensionSchema(Schema):
@@ -54,7 +55,7 @@ class SurveyListSchema(Schema):
 class QuestionResultSchema(Schema):
     id = fields.Integer()
     text = fields.String()
-    negative = fields.Boolean()
+    negative = StrictBoolean()
     positive_pct = fields.Float(allow_none=True)
 
 

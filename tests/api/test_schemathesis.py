@@ -102,6 +102,8 @@ DOMAIN_MISMATCHES: dict[str, dict[str, str]] = {
     "PATCH /api/v1/plans/{plan_id}": {ACCEPT: "the suppléant must differ from the référent: not in the schema"},
     "POST /api/v1/adverse-events": {ACCEPT: "description and immediate measures required non-empty: minLength missing"},
     "POST /api/v1/quality/sessions": {ACCEPT: "a session cannot be planned in the past: not in the schema"},
+    "POST /api/v1/quality/sessions/series": {ACCEPT: "the rule must be weekly or monthly without COUNT nor UNTIL, "
+                                                     "and start in the future: not in the schema"},
     "POST /api/v1/quality/sessions/{session_id}/decisions": {ACCEPT: "the event must be on the agenda"},
     "POST /api/v1/quality/analyses": {ACCEPT: "factor keys are an enum the schema does not state"},
     "PATCH /api/v1/quality/analyses/{analysis_id}": {ACCEPT: "factor keys are an enum the schema does not state"},

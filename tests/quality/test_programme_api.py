@@ -146,7 +146,8 @@ def test_indicators_match_a_hand_counted_year(referent, personas):
     action_for(referent, events[1], due_on=date(year, 1, 15))  # still planned, late
     action_for(referent, events[2], due_on=date(year + 1, 2, 1))  # next year's
     figures = indicators.compute(year)
-    assert figures["contract"] == {"themes_addressed": 2, "participants": 4, "action_plan_done_rate": 50}
+    assert figures["contract"] == {"themes_addressed": 2, "participants": 4, "action_plan_done_rate": 50,
+                                   "patient_satisfaction": None}  # no questionnaire answered this year
     assert figures["themes"] == ["Iatrogénie", "Personne âgée"]
     assert figures["sessions_held"] == {"CREX": 1, "RMM": 1, "Patient traceur": 0,
                                         "Groupe d'analyse des pratiques": 0,
