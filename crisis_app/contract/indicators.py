@@ -27,7 +27,7 @@ KEYS = {key for key, *_ in MISSION_INDICATORS} | {key for key, *_ in targets.QUA
 def _row(key: str, mission_label: str, label: str, unit: str, value, year_targets: dict) -> dict:
     target = year_targets.get(key)
     if value is None:
-        shown = "—"
+        shown = "non mesuré"
     elif unit == YES_NO:
         shown = "oui" if value else "non"
     else:

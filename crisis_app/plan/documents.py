@@ -36,7 +36,7 @@ def request_plan(plan: PlanVersion, *, actor: User):
 
 
 @documents.maker(PLAN, may_read=lambda user, key: user.may("plan.read"),
-                 filename=lambda key: f"plan-action-{key}.pdf", title="Plan d'action en PDF")
+                 filename=lambda key: f"plan-action-{_plan(key).year}.pdf", title="Plan d'action en PDF")
 def make_plan(key: str, progress) -> bytes:
     plan = _plan(key)
     progress(20)
