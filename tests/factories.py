@@ -61,9 +61,15 @@ def professional(*, actor: User | None = None, channels=(), **overrides):
 
 
 def _unique_mobile() -> str:
+    """A fiction mobile no active entry holds (the demo's entries draw theirs at random in the same range)."""
     from crisis_app.core.demo import fake
+    from crisis_app.directory.professionals.services import mobile_holders
 
-    return f"{fake.FICTION_MOBILE_PREFIX}{5000 + next(_mobiles) % 2700:04d}"
+    for _ in range(2700):
+        mobile = f"{fake.FICTION_MOBILE_PREFIX}{5000 + next(_mobiles) % 2700:04d}"
+        if not mobile_holders(mobile):
+            return mobile
+    raise RuntimeError("no free fiction mobile left for the factories")
 
 
 def reachable_professional(*, actor: User | None = None, channels=("sms", "email"), **overrides):

@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 from crisis_app.core.roles import Role
@@ -23,6 +24,10 @@ from tests import services
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("VIGIE_CHROMIUM", "/usr/bin/chromium")
+
+
+# a loaded CI machine may take seconds to answer a form: assertions wait for the page as a person would
+expect.set_options(timeout=15_000)
 
 
 def _free_port() -> int:

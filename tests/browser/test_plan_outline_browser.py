@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from crisis_app.core.roles import Role
 from tests.browser.conftest import log_in, screenshot
@@ -39,7 +40,7 @@ def test_an_observer_comment_is_answered_and_resolved(server, browser):
     block.get_by_label("Nouveau commentaire sur cette section").fill("Le lieu de repli de la cellule est-il "
                                                                       "accessible la nuit ?")
     block.get_by_role("button", name="Commenter").click()
-    assert observer.get_by_role("alert").filter(has_text="Commentaire enregistré.").is_visible()
+    expect(observer.get_by_role("alert").filter(has_text="Commentaire enregistré.")).to_be_visible()
     screenshot(observer, "plan-outline-1-observer-comment.png")
 
     referent.goto(url)
@@ -49,12 +50,12 @@ def test_an_observer_comment_is_answered_and_resolved(server, browser):
     thread.get_by_role("button", name="Envoyer la réponse").click()
     thread = referent.get_by_test_id("comments-pilotage").get_by_test_id("comment-thread").last
     thread.get_by_role("button", name="Marquer comme résolu").click()
-    assert referent.get_by_role("alert").filter(has_text="Fil de commentaires résolu.").is_visible()
+    expect(referent.get_by_role("alert").filter(has_text="Fil de commentaires résolu.")).to_be_visible()
 
     observer.goto(url)
     thread = observer.get_by_test_id("comments-pilotage").get_by_test_id("comment-thread").last
     assert "badge remis au suppléant" in thread.inner_text()
-    assert thread.get_by_test_id("comment-resolved").is_visible()
+    expect(thread.get_by_test_id("comment-resolved")).to_be_visible()
     assert observer.get_by_role("button", name="Marquer comme résolu").count() == 0
     assert observer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(observer, "plan-outline-2-answered.png")
@@ -78,7 +79,7 @@ def test_a_plan_missing_a_typology_is_refused_then_validated_once_declared_sans_
 
     page.goto(plan_url)
     page.get_by_role("button", name="Valider le plan").click()
-    assert page.get_by_role("alert").filter(has_text="ne peut pas être validé").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="ne peut pas être validé")).to_be_visible()
     missing = page.get_by_test_id("plan-completeness").get_by_role("link")
     assert missing.count() == 1
     assert missing.first.inner_text().startswith("Blessés somatiques ou psychiques")
@@ -91,7 +92,7 @@ def test_a_plan_missing_a_typology_is_refused_then_validated_once_declared_sans_
     form.get_by_label("Raison").fill("Aucun site à risque ni grand rassemblement sur le territoire ; le CHU "
                                      "prend en charge les blessés.")
     form.get_by_role("button", name="Enregistrer la déclaration").click()
-    assert page.get_by_text("Sans objet sur notre territoire").first.is_visible()
+    expect(page.get_by_text("Sans objet sur notre territoire").first).to_be_visible()
     page.get_by_role("button", name="Valider le plan").click()
     assert page.get_by_test_id("plan-status").inner_text() == "Validé"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

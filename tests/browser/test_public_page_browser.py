@@ -5,6 +5,7 @@ address answers « page introuvable »."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from crisis_app.core.roles import Role
 from tests.browser.conftest import log_in, screenshot
@@ -34,7 +35,7 @@ def test_the_population_page_is_published_read_anonymously_and_withdrawn(server,
     assert response.status == 200 and response.headers["cache-control"] == "public, max-age=60"
     assert "accident industriel est simulé" in reader.get_by_test_id("public-text").inner_text()
     assert "Gymnase de Colomiers" in reader.get_by_test_id("public-places").inner_text()
-    assert reader.get_by_test_id("public-updated").is_visible()
+    expect(reader.get_by_test_id("public-updated")).to_be_visible()
     assert reader_context.cookies() == []
     screenshot(reader, "public-page-2-read-anonymously.png")
     width_context = browser.new_context(viewport=PHONE, locale="fr-FR")  # scripts on, to measure the width
@@ -44,7 +45,7 @@ def test_the_population_page_is_published_read_anonymously_and_withdrawn(server,
 
     page.get_by_role("button", name="Retirer la page…").click()
     page.get_by_role("button", name="Confirmer le retrait").click()
-    assert page.get_by_role("alert").filter(has_text="Page d'information retirée.").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="Page d'information retirée.")).to_be_visible()
     # a reader who never opened it (one who did keeps their copy a minute: max-age=60)
     gone_context = browser.new_context(viewport=PHONE, locale="fr-FR")
     gone = gone_context.new_page()

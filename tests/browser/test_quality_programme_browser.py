@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from crisis_app.core.db import utcnow
 from crisis_app.core.roles import Role
@@ -147,7 +148,7 @@ def _answer(browser, link: str, values: list[int], shot: str | None = None) -> N
     if shot:
         screenshot(page, shot)
     page.get_by_role("button", name="Envoyer mes réponses").click()
-    assert page.get_by_test_id("survey-thanks").is_visible()
+    expect(page.get_by_test_id("survey-thanks")).to_be_visible()
     context.close()
 
 
@@ -182,7 +183,7 @@ def test_a_safety_culture_survey_sent_to_eight_answered_by_five_then_six(server,
                 else None)
         page.goto(survey_url)
         if n < 4:
-            assert page.get_by_test_id("survey-results-hidden").is_visible()
+            expect(page.get_by_test_id("survey-results-hidden")).to_be_visible()
     shown = page.get_by_test_id("dimension-pct").all_inner_texts()
     assert shown == ["80\u00a0%"] * 3
     screenshot(page, "quality-programme-9-survey-results.png")
