@@ -8,16 +8,14 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from config.settings import load_settings
-from crisis_app import create_app
 from crisis_app.contract import indicators
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
 from crisis_app.core.timez import to_paris
 from quality.indicators import services, targets
-from tests import services as test_services
 from tests.conftest import csrf_token, form_post
+from tests.migrations import database_at
 
 
 @pytest.fixture
@@ -26,27 +24,15 @@ def referent(personas):
 
 
 def test_upgrade_moves_the_single_target_to_the_current_year_and_downgrade_brings_it_back(app, tmp_path):
-    if test_services.DATABASE_URL.startswith("postgresql"):
-        pytest.skip("runs on its own SQLite file; the PostgreSQL pass upgrades the whole chain in the app fixture")
-    old = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}",
-                      "CELERY": {**load_settings()["CELERY"], "broker_url": "memory://"}})
-    try:
-        with old.app_context():
-            upgrade(revision="cont01")
-            db.session.execute(sa.text(
-                "INSERT INTO quality_indicator (id, name, definition, target, unit, source, created_at) VALUES "
-                "(4, 'Conciliation', 'Part des sorties conciliées', 80, '%', 'manual', '2026-01-02 08:00:00')"))
-            db.session.commit()
-            upgrade(revision="cont04")
-            row = db.session.execute(sa.text("SELECT indicator, year, value FROM indicator_target")).one()
-            assert tuple(row) == ("own.4", to_paris(utcnow()).year, 80.0)
-            db.session.rollback()  # the migration's own connection writes next
-            downgrade(revision="cont01")
-            assert db.session.scalar(sa.text("SELECT target FROM quality_indicator WHERE id = 4")) == 80.0
-            db.engine.dispose()
-    finally:
-        app.extensions["celery"].set_default()
-        app.extensions["celery"].set_current()
+    row = ("INSERT INTO quality_indicator (id, name, definition, target, unit, source, created_at) VALUES "
+           "(4, 'Conciliation', 'Part des sorties conciliées', 80, '%', 'manual', '2026-01-02 08:00:00')")
+    with database_at(app, tmp_path, "cont01", [row]) as old, old.app_context():
+        upgrade(revision="cont04")
+        stored = db.session.execute(sa.text("SELECT indicator, year, value FROM indicator_target")).one()
+        assert tuple(stored) == ("own.4", to_paris(utcnow()).year, 80.0)
+        db.session.rollback()  # the migration's own connection writes next
+        downgrade(revision="cont01")
+        assert db.session.scalar(sa.text("SELECT target FROM quality_indicator WHERE id = 4")) == 80.0
 
 
 def test_an_own_indicator_is_judged_against_the_target_of_the_year_asked(referent):

@@ -124,8 +124,7 @@ def test_the_satisfaction_shows_on_the_indicators_page_from_five_questionnaires(
     survey, point = _point(referent)
     client.environ_base["REMOTE_ADDR"] = "198.51.100.23"  # an address of its own: the link's limit is per address
     year = to_paris(utcnow()).year
-    if surveys.satisfaction_of_year(year)["responses"]:
-        pytest.skip("another test of this database answered this year's questionnaire")
+    assert surveys.satisfaction_of_year(year)["responses"] == 0  # each test starts from an empty database
     for values in ([5, 4, 4, 5], [4, 4, 2, 5], [5, 5, 5, 5], [2, 1, 4, 4]):
         assert "Merci" in _answer(client, point.token, values).text
     login(personas[Role.QUALITY_REFERENT])
