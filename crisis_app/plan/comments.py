@@ -127,3 +127,20 @@ def resolve(*, actor: User, plan: PlanVersion, thread_id: int) -> PlanComment:
 
 def open_count(plan: PlanVersion) -> int:
     return sum(1 for t in threads(plan) if not t.resolved)
+
+
+def waiting_on_drafts() -> list[tuple[PlanVersion, int, str]]:
+    """Drafts with unresolved remarks: ``(version, open threads, who wrote the latest remark or answer)``, for the
+    people who answer and resolve them (one query for the counts, one for the latest authors)."""
+    first = sa.orm.aliased(PlanComment)
+    rows = db.session.execute(
+        sa.select(PlanVersion, sa.func.count(first.id))
+        .join(first, first.plan_id == PlanVersion.id)
+        .where(PlanVersion.status != PlanStatus.PUBLISHED, first.thread_id.is_(None), first.resolved_at.is_(None))
+        .group_by(PlanVersion.id).order_by(PlanVersion.year.desc())).all()
+    found = []
+    for plan, count in rows:
+        latest = db.session.scalar(sa.select(PlanComment.author_label).where(PlanComment.plan_id == plan.id)
+                                   .order_by(PlanComment.id.desc()).limit(1))
+        found.append((plan, count, latest or ""))
+    return found

@@ -10,7 +10,7 @@ from crisis_app.core.db import utcnow
 from crisis_app.core.formats import pluriel
 from crisis_app.core.home import Card, card_provider
 from crisis_app.core.timez import paris_date, to_paris
-from crisis_app.plan import services
+from crisis_app.plan import comments, services
 
 # The update of the year is "due" until the end of this month, "late" after it.
 LATE_AFTER_MONTH = 6
@@ -47,6 +47,16 @@ def _plan_card(user):
     else:
         yield Card(title="Plan d'action crise", value=f"Mise à jour {today.year} en retard", tone="warn", url=url,
                    detail=f"{detail} L'échéance de fin {LATE_MONTH_NAME} est dépassée.", action=update)
+
+
+@card_provider("plan.comment.resolve", order=4)
+def _remarks_card(user):
+    """The tutelles' remarks on a draft wait for an answer: said where the référent and the coordinator look first."""
+    for plan, count, latest in comments.waiting_on_drafts():
+        yield Card(title="Remarques des tutelles", tone="warn",
+                   value=pluriel(count, "remarque à traiter", "remarques à traiter"),
+                   detail=f"Brouillon {plan.year} du plan d'action ; dernière intervention : {latest}.",
+                   url=url_for("plan.version", plan_id=plan.id), action="Répondre aux remarques")
 
 
 @card_provider("plan.self", order=30)

@@ -107,3 +107,25 @@ def test_the_pages_refuse_comments_from_the_cellule(client, login, personas, dra
     refused = form_post(client, f"/plan/{draft.id}/commentaires", {"section": "retex", "text": "x"},
                         token_from=f"/plan/{draft.id}")
     assert refused.status_code == 403 and comments.threads(draft) == []
+
+
+def test_the_referent_and_the_coordinator_find_the_open_remarks_on_their_home_until_resolved(
+        client, login, personas, observer, draft):
+    comments.add_comment(actor=observer.user, plan=draft, section="anticipation",
+                         text="Les pharmacies de garde manquent à l'annuaire de crise.")
+    comments.add_comment(actor=observer.user, plan=draft, section="pilotage", text="Qui tient le journal de nuit ?")
+    for role in (Role.CRISIS_REFERENT, Role.COORDINATOR):
+        login(personas[role])
+        home = client.get("/").text
+        assert "Remarques des tutelles" in home and "2\u00a0remarques à traiter" in home, role
+        assert f'href="/plan/{draft.id}"' in home
+        assert observer.user.full_name in home  # who spoke last
+        form_post(client, "/deconnexion", {}, token_from="/")
+    login(observer)  # the observer wrote them: nothing for them to treat
+    assert "Remarques des tutelles" not in client.get("/").text
+    form_post(client, "/deconnexion", {}, token_from="/")
+
+    for thread in comments.threads(draft):
+        comments.resolve(actor=personas[Role.CRISIS_REFERENT].user, plan=draft, thread_id=thread.first.id)
+    login(personas[Role.CRISIS_REFERENT])
+    assert "Remarques des tutelles" not in client.get("/").text
