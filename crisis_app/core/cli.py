@@ -65,6 +65,8 @@ def credentials() -> None:
     click.echo(f"Comptes de démonstration (mot de passe commun : {demo_seed.DEMO_PASSWORD})")
     for role, email in demo_seed.DEMO_ACCOUNTS.items():
         click.echo(f"  {role.label:<32} {email}")
+    for kind, (email, _) in demo_seed.DEMO_OBSERVERS.items():
+        click.echo(f"  {'Observateur (' + kind.upper() + ')':<32} {email}")
 
 
 def register(app: Flask) -> None:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo import fake
-from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
+from crisis_app.core.demo.seed import DEMO_ACCOUNTS, DEMO_OBSERVERS, demo_seeder
 from crisis_app.core.roles import Role
 from crisis_app.directory.audiences import services as audiences
 from crisis_app.directory.organisations import services as organisations
@@ -129,14 +129,16 @@ def _linked(rng: random.Random, actor, spec, taken: set[str]) -> Professional:
 
 
 def _organisations(actor) -> None:
-    observer = auth_services.get_user_by_email(DEMO_ACCOUNTS[Role.ARS_OBSERVER])
+    observers = {"ars": auth_services.get_user_by_email(DEMO_ACCOUNTS[Role.ARS_OBSERVER])}
+    observers.update({kind: auth_services.get_user_by_email(email) for kind, (email, _) in DEMO_OBSERVERS.items()})
     for name, kind, contacts in ORGANISATIONS:
         created = organisations.create_organisation(actor=actor, data={
             "name": name, "kind": kind, "receives_evaluations": True,
             "contacts": [{"name": n, "function": f, "email": f"{n.split()[-1].lower()}@{domain}.example.org"}
                          for n, f, domain in contacts]})
-        if kind == "ars" and observer is not None:
-            observer.organisation_id = created.id  # she reads in /mes-messages what was sent to the ARS (the RETEX)
+        if observers.get(kind) is not None:
+            # each observer reads in /mes-messages what was sent to their organisation (the RETEX, the plan)
+            observers[kind].organisation_id = created.id
 
 
 def _audiences(rng: random.Random, actor, people: list[Professional]) -> None:

@@ -6,6 +6,7 @@ from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
+from crisis_app.directory.organisations.models import Organisation
 
 
 def test_users_create_and_token(app, db_session):
@@ -31,5 +32,11 @@ def test_demo_seed_creates_every_role_once(app, db_session):
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert runner.invoke(args=["demo", "seed", "--if-empty"]).output.startswith("Données déjà présentes")
     roles = db.session.scalars(sa.select(User.role).where(User.email.like("%@demo.example.org"))).all()
-    assert sorted(roles) == sorted(Role)
-    assert "coordination@demo.example.org" in runner.invoke(args=["demo", "credentials"]).output
+    assert sorted(roles) == sorted([*Role, Role.ARS_OBSERVER, Role.ARS_OBSERVER])  # the CPAM's and the MSA's too
+    credentials = runner.invoke(args=["demo", "credentials"]).output
+    assert "coordination@demo.example.org" in credentials and "observateur.msa@demo.example.org" in credentials
+    # each observer speaks for their own tutelle: the comments and the messages sent to it say so
+    for email, kind in (("observateur.ars@demo.example.org", "ars"), ("observateur.cpam@demo.example.org", "cpam"),
+                        ("observateur.msa@demo.example.org", "msa")):
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        assert db.session.get(Organisation, user.organisation_id).kind.value == kind

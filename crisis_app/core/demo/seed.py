@@ -30,6 +30,12 @@ DEMO_NAMES = {
     Role.ARS_OBSERVER: "Agathe Lambert (ARS Occitanie)",
 }
 
+# The other tutelles' observers (same role, other organisation): the organisation kind links them in the directory.
+DEMO_OBSERVERS = {
+    "cpam": ("observateur.cpam@demo.example.org", "Marc Lefèvre (CPAM de la Haute-Garonne)"),
+    "msa": ("observateur.msa@demo.example.org", "Sandrine Faure (MSA Midi-Pyrénées Nord)"),
+}
+
 
 # Domains register ``seeder(rng) -> list[str]`` (summary lines) from their init_app; run in order.
 DemoSeeder = Callable[[random.Random], list[str]]
@@ -56,6 +62,11 @@ def seed_demo(*, random_seed: int = 31) -> list[str]:
     for role, email in DEMO_ACCOUNTS.items():
         if auth_services.get_user_by_email(email) is None:
             auth_services.create_user(actor=None, email=email, full_name=DEMO_NAMES[role], role=role,
+                                      password=DEMO_PASSWORD)
+            created += 1
+    for email, name in DEMO_OBSERVERS.values():
+        if auth_services.get_user_by_email(email) is None:
+            auth_services.create_user(actor=None, email=email, full_name=name, role=Role.ARS_OBSERVER,
                                       password=DEMO_PASSWORD)
             created += 1
     summary = [f"Comptes de démonstration créés : {created}"]
