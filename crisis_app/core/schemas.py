@@ -1,4 +1,4 @@
-"""marshmallow schemas of the core resources (users, audit events, query arguments)."""
+"""marshmallow schemas of the core resources (users, audit events, query arguments, followed sends)."""
 
 from __future__ import annotations
 
@@ -65,3 +65,18 @@ class AuditQuerySchema(Schema):
 class AuditListSchema(Schema):
     items = fields.List(fields.Nested(AuditEventSchema))
     total = fields.Integer()
+
+
+class DeliverySchema(Schema):
+    """One delivery of a document sent by e-mail and followed per recipient (``core.tracked_sends``: the RETEX, the
+    published plan, a point de situation), first sends and resends alike."""
+
+    id = fields.Integer()
+    name = fields.Function(lambda d: d.recipient.name if d.recipient else d.address)
+    channel = fields.String()
+    address = fields.String()
+    state = fields.Function(lambda d: getattr(d.state, "value", d.state))
+    state_label = fields.Function(lambda d: d.state.label)
+    resend = fields.Function(lambda d: bool(d.round), metadata={"description": "un renvoi (pas le premier envoi)"})
+    sent_at = fields.DateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)

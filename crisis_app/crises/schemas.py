@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, post_dump, validate
 
 from crisis_app.actionplan.vocab import ActionStatus
 from crisis_app.core.fields import StrictBoolean
+from crisis_app.core.schemas import DeliverySchema
 from crisis_app.core.vocabulary import Gradation, Typology
 from crisis_app.crises.models import WRITABLE_KINDS, Authority
 
@@ -162,16 +163,6 @@ class EvaluationSendSchema(Schema):
     extra_emails = fields.List(fields.String(validate=validate.Length(max=254)), load_default=list,
                                validate=validate.Length(max=20),
                                metadata={"description": "Other addresses (a neighbouring CPTS, a hospital)."})
-
-
-class DeliverySchema(Schema):
-    id = fields.Integer()
-    name = fields.Function(lambda d: d.recipient.name if d.recipient else d.address)
-    channel = fields.String()
-    address = fields.String()
-    state = fields.Function(lambda d: getattr(d.state, "value", d.state))
-    sent_at = fields.DateTime(allow_none=True)
-    last_error = fields.String(allow_none=True)
 
 
 class EvaluationSchema(Schema):

@@ -6,6 +6,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from crisis_app.core.schemas import DeliverySchema
 from crisis_app.core.vocabulary import QuestionKind
 from crisis_app.plan.models import ActivityKind, PlanStatus
 from crisis_app.plan.outline import ANTICIPATION_FIELDS, MEASURE_FIELDS, PILOTAGE_FIELDS, RETEX_FIELDS
@@ -185,6 +186,13 @@ class PlanSchema(PlanSummarySchema):
     published_at = fields.DateTime(allow_none=True)
     published_by_label = fields.String(allow_none=True)
     missing = fields.List(fields.Dict(), metadata={"description": "Ce qui manque pour valider"})
+    deliveries = fields.Method("_deliveries", metadata={
+        "description": "Envois de la version publiée aux tutelles (ARS, CPAM, MSA), par destinataire, renvois compris"})
+
+    def _deliveries(self, plan) -> list:
+        from crisis_app.plan import dispatch
+
+        return DeliverySchema(many=True).dump(dispatch.deliveries(plan)) if plan.is_published else []
 
 
 class PlanCreateSchema(Schema):

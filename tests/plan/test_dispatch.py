@@ -105,3 +105,17 @@ def test_a_plan_naming_no_tutelle_is_published_and_sent_to_nobody(complete_draft
     services.validate_plan(actor=referent, plan=complete_draft)
     plan = services.publish_plan(actor=referent, plan=complete_draft)
     assert plan.is_published and dispatch.message_of(plan) is None and dispatch.deliveries(plan) == []
+
+
+def test_the_api_follows_each_tutelles_copy_of_the_published_plan(client, tutelles, personas, partner):
+    from tests.plan.test_access import bearer
+
+    plan = tutelles["plan"]
+    draft = client.get(f"/api/v1/plans/{plan.id}", headers=bearer(personas[Role.ARS_OBSERVER])).json
+    assert draft["deliveries"] == []  # nothing left before publication
+    services.publish_plan(actor=personas[Role.CRISIS_REFERENT].user, plan=plan)
+    shown = client.get(f"/api/v1/plans/{plan.id}", headers=bearer(personas[Role.ARS_OBSERVER])).json["deliveries"]
+    assert sorted(d["address"] for d in shown) == sorted([partner.contacts[0].email, "prevention@cpam.example.org"])
+    assert {d["channel"] for d in shown} == {"email"} and not any(d["resend"] for d in shown)
+    assert {d["state"] for d in shown} <= {s.value for s in DeliveryState}
+    assert all(d["state_label"] == DeliveryState(d["state"]).label for d in shown)
