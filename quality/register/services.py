@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from crisis_app.actionplan import services as action_plan
 from crisis_app.actionplan.vocab import SourceKind
@@ -198,7 +199,8 @@ def journal_anonymous_declarations(*, now: datetime | None = None, lookback_days
         AuditEvent.object_id.in_([str(e.id) for e in events])))) if events else set()
     pending = [e for e in events if str(e.id) not in journaled]
     notes = list(db.session.scalars(sa.select(AdverseEventNote).where(
-        AdverseEventNote.journaled.is_(False), AdverseEventNote.at < today)))
+        AdverseEventNote.journaled.is_(False), AdverseEventNote.at < today)
+        .options(selectinload(AdverseEventNote.event))))  # one query for the notes' events, not one per note
     rows = [(event, "quality.event.declare", _declared_summary(event), event.created_at) for event in pending]
     rows += [(note.event, "quality.event.note", _note_summary(note.event), note.at) for note in notes]
     secrets.SystemRandom().shuffle(rows)
