@@ -18,7 +18,7 @@ from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
 from tests.documents import fetch
 from tests.quality.conftest import declare
-from tests.quality.sessionkit import crex, event_for_crex
+from tests.quality.sessionkit import crex, event_for_crex, minutes_made
 
 PLANTED = "Mme Josette Martin a reçu une double dose."
 
@@ -66,7 +66,7 @@ def test_the_minutes_with_a_planted_name_are_not_produced_and_the_page_says_wher
         minutes.make(actor=referent, session=session)
     assert refused.value.status == 409 and "Mme Josette Martin" in refused.value.message
     db.session.refresh(session)
-    assert session.minutes_pdf is None
+    assert session.minutes_at is None
     page = login(personas[Role.QUALITY_REFERENT]).get(f"/qualite/seances/{session.id}")
     assert 'data-testid="document-blocked"' in page.text and f"/qualite/evenements/{event.id}#caviarder" in page.text
     assert "Ordre du jour (anonymisé)" not in page.text
@@ -79,7 +79,7 @@ def test_minutes_that_pass_say_so(referent, personas):
 
     event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
     session = minutes.make(actor=referent, session=_held(referent, event))
-    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(session.minutes_pdf)).pages)
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(minutes_made(session))).pages)
     assert "sans donnée identifiant un patient" in " ".join(text.split())
 
 

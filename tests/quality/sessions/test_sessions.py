@@ -18,9 +18,10 @@ from quality.analyses.models import Analysis
 from quality.register import redaction, services
 from quality.register.vocab import State
 from quality.sessions import services as sessions
+from quality.sessions import tasks
 from quality.sessions.vocab import SessionStatus
 from tests.quality.conftest import declare, row_counts
-from tests.quality.sessionkit import crex, event_for_crex, started
+from tests.quality.sessionkit import crex, event_for_crex, minutes_made, started
 
 
 @pytest.fixture
@@ -175,12 +176,17 @@ def test_the_minutes_pdf_holds_no_declarer_no_participant_name_and_nothing_the_s
                      replacement="patient")
     db.session.commit()
     minutes.make(actor=referent, session=session, send=True)
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(session.minutes_pdf)).pages)
+    db.session.commit()
+    assert _messages("quality.session.minutes") == []  # the worker sends them, with the PDF it made
+    assert tasks.send_minutes(session.id, referent.id) == "sent"
+    pdf = minutes_made(session)  # the kept document: the one attached
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     assert event.reference in text and "Revue des sorties" in text
     assert declarer.full_name not in text and all(name not in text for name in names)
     assert screening.screen_text("minutes", text) == [] and "06 12 34 56 78" not in text
     [sent] = _messages("quality.session.minutes")
     assert sent.attachments[0].media_type == "application/pdf" and sent.recipient_count == 4
+    assert sent.attachments[0].content == pdf
 
 
 def test_a_participant_added_after_the_invitation_receives_the_update(referent):
