@@ -26,6 +26,7 @@ from crisis_app.core.models import User
 from quality import gate
 from quality.register.models import AdverseEvent
 from quality.sessions import access
+from quality.sessions import agenda as session_agenda
 from quality.sessions import messages as session_messages
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
@@ -53,7 +54,7 @@ def _actions(session: QualitySession) -> list[dict]:
 
 def sources(session: QualitySession) -> list[gate.Source]:
     """Every text the minutes print."""
-    found = sessions.agenda_sources(session)
+    found = session_agenda.agenda_sources(session)
     found += [gate.Source(f"Action n° {a.id}", a.title, session_id=session.id) for a in followed_actions(session)]
     found += [gate.Source("Thème", t.label, session_id=session.id) for t in session.themes]
     found.append(gate.Source("Synthèse de la séance", session.summary, session_id=session.id))
@@ -75,7 +76,7 @@ def html(session: QualitySession) -> str:
                                                                                           else [])]
     # the environment's template, not render_template: a beat or a worker has no request, no signed-in user
     return current_app.jinja_env.get_template("quality/pdf/minutes.html").render(
-        session=session, lines=sessions.agenda(session), actions=_actions(session),
+        session=session, lines=session_agenda.agenda(session), actions=_actions(session),
         present=session.present_count, invited=len(session.participants),
         professions=sorted({p.profession for p in session.participants if p.attended and p.profession}),
         themes=[t.label for t in session.themes], summary=screened(session.summary),

@@ -7,8 +7,8 @@ import logging
 
 from celery import shared_task
 
+from quality.sessions import agenda as session_agenda
 from quality.sessions import minutes, series
-from quality.sessions import services as sessions
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ AGENDAS = "quality.tasks.session_agendas"
 @shared_task(name=AGENDAS, ignore_result=True)
 def session_agendas() -> int:
     """Send each planned session's anonymised agenda once, a week ahead."""
-    sent = sessions.agendas_due()
+    sent = session_agenda.agendas_due()
     log.info("quality: %d agenda(s) sent", sent)
     return sent
 

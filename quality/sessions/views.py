@@ -26,6 +26,7 @@ from quality.blueprints import programme_bp as bp
 from quality.register import forms
 from quality.register.models import AdverseEvent
 from quality.sessions import access as programme_access
+from quality.sessions import agenda as session_agenda
 from quality.sessions import discussion, minutes, themes, traceur
 from quality.sessions import services as sessions
 from quality.sessions import vocab as words
@@ -97,7 +98,7 @@ def session_page(session_id: int):
     analysis_for = dict(db.session.execute(sa.select(Analysis.event_id, Analysis.id)
                                            .where(Analysis.event_id.in_(ids))).all()) if manage and ids else {}
     return render_template("quality/session.html", session=session, manage=manage, form=forms.ConfirmForm(),
-                           agenda=sessions.agenda(session), decisions=list(words.Decision),
+                           agenda=session_agenda.agenda(session), decisions=list(words.Decision),
                            pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
                            words=words, followed=minutes.followed_actions(session) if manage else [],
                            blockers=gate.check(minutes.sources(session)) if manage else [],

@@ -13,6 +13,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from quality.register import redaction, services
+from quality.sessions import agenda as session_agenda
 from quality.sessions import minutes
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
@@ -48,12 +49,12 @@ def test_a_planted_name_blocks_the_agenda_until_redacted(referent, personas):
     event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
     crex(referent, [event], days=5)
     _plant(event)
-    assert sessions.agendas_due() == 0
+    assert session_agenda.agendas_due() == 0
     assert db.session.scalar(sa.select(Message).where(Message.topic == "quality.session.agenda")) is None
     redaction.redact(actor=referent, event=event, field="description", passage="Mme Josette Martin",
                      replacement="patient")
     db.session.commit()
-    assert sessions.agendas_due() == 1
+    assert session_agenda.agendas_due() == 1
     message = db.session.scalar(sa.select(Message).where(Message.topic == "quality.session.agenda"))
     assert "[patient] a reçu une double dose" in message.email_text and "Martin" not in message.email_text
 
