@@ -161,3 +161,12 @@ def test_the_observer_reads_a_report_the_coordinator_made(login, personas, year_
     assert f'href="/documents/{document.id}"' in client.get("/contrat/bilan").text
     kept = client.get("/contrat/bilan/2026.pdf")  # the year has not changed: the kept PDF at once
     assert kept.status_code == 200 and kept.data == document.content
+
+
+def test_a_bad_year_or_format_on_the_page_is_told_in_french_and_asks_for_nothing(login, personas):
+    client = login(personas[Role.COORDINATOR])
+    for data in ({"year": "1850", "file": "pdf"}, {"year": "2026", "file": "docx"}, {"year": "deux", "file": "csv"}):
+        answer = client.post("/contrat/bilan", data={**data, "csrf_token": csrf_token(client, "/contrat/bilan")})
+        assert answer.status_code == 400 and "Choisissez une année entre 2000 et 2100" in answer.text
+    assert client.get("/contrat/bilan/1850.pdf").status_code == 404
+    assert _documents() == []
