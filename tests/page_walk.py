@@ -27,7 +27,7 @@ NOT_WALKED = {"directory_campaign.confirm", "quality_public.public_declare", "qu
               "crisis_public.page"}  # the population page: its unguessable address, not an id (own browser test)
 ALIASES = {"user_id": "user_account_id", "item_id": "stock_item_id", "location_id": "stock_location_id",
            "series_id": "quality_session_series_id", "survey_id": "quality_survey_id",
-           "point_id": "quality_survey_point_id", "report_id": "aci_annual_report_id",
+           "point_id": "quality_survey_point_id",
            "review_id": "aci_indicator_review_id"}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 

@@ -7,7 +7,7 @@ import importlib
 
 # Modules that register something when imported: tables, Celery tasks, pages on the blueprint, home cards, the demo
 # seeder.
-REGISTERING = ("crisis_app.contract.models", "crisis_app.contract.tasks", "crisis_app.contract.views",
+REGISTERING = ("crisis_app.contract.models", "crisis_app.contract.documents", "crisis_app.contract.views",
                "crisis_app.contract.views_report", "crisis_app.contract.views_review", "crisis_app.contract.demo")
 
 
@@ -27,7 +27,7 @@ def init_app(app, api) -> None:
     register_labels(actions={"contract.save": "Contrat ACI enregistré",
                              "contract.variable_trigger": "Montant variable crise déclenché",
                              "quality.indicator.target": "Cible annuelle d'un indicateur",
-                             "contract.annual_report": "Bilan annuel demandé",
+                             "contract.annual_report": "Bilan annuel demandé",  # rows from before core.documents
                              "contract.review.plan": "Revue des indicateurs planifiée",
                              "contract.review.decision": "Décision de revue des indicateurs",
                              "contract.review.held": "Revue des indicateurs tenue"},

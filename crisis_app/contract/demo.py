@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from crisis_app.contract import indicators, jobs, reviews, services
+from crisis_app.contract import documents, indicators, reviews, services
+from crisis_app.core import documents as core_documents
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
@@ -33,8 +34,8 @@ def seed(rng: random.Random) -> list[str]:
     for key, (value, variable) in TARGETS.items():
         targets.set_target(actor=coordinator, indicator=key, year=today.year, value=value,
                            conditions_variable=variable, label=indicators.label_of(key))
-    job = jobs.start_report(actor=coordinator, year=today.year - 1)
-    jobs.run(job_id=job.id)  # made here: the demo shows a report ready to read
+    report = documents.request_report(today.year - 1, file="pdf", actor=coordinator)
+    core_documents.run(document_id=report.id)  # made here: the demo shows a report ready to read
     reviews.plan_review(actor=coordinator, starts_at=utcnow().replace(hour=16, minute=0, second=0, microsecond=0)
                         + timedelta(days=20), place="Maison de santé du Lac, salle de réunion")
     return [f"Contrat : signé, {len(TARGETS)} cibles {today.year}, bilan {today.year - 1} prêt, revue planifiée"]

@@ -1,5 +1,5 @@
-"""The CPTS's ACI contract, the grave crises that trigger its variable crisis amount, and the annual reports made
-by a worker."""
+"""The CPTS's ACI contract, the grave crises that trigger its variable crisis amount and the twice-yearly indicator
+reviews (the annual report's files are core.documents)."""
 
 from __future__ import annotations
 
@@ -50,29 +50,6 @@ class VariableTrigger(TimestampMixin, db.Model):
     amount: Mapped[int]  # euros, by the contract's size when recorded
     payable_month: Mapped[date] = mapped_column(sa.Date)  # first day of the month after the qualification
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-
-
-class ReportState(LabelledStrEnum):
-    QUEUED = "queued", "En attente"
-    RUNNING = "running", "En cours"
-    DONE = "done", "Prêt"
-    FAILED = "failed", "Échec"
-
-
-class AnnualReport(TimestampMixin, db.Model):
-    """One "bilan annuel" made by a worker: its progress, then its PDF and CSV."""
-
-    __tablename__ = "aci_annual_report"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(index=True)
-    state: Mapped[ReportState] = mapped_column(str_enum(ReportState, 12), default=ReportState.QUEUED)
-    progress: Mapped[int] = mapped_column(default=0)
-    message: Mapped[str | None] = mapped_column(sa.String(500))
-    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
-    csv: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
-    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    finished_at: Mapped[datetime | None]
 
 
 class ReviewStatus(LabelledStrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from crisis_app.contract.models import Mission
+from crisis_app.core.documents.schemas import DocumentStatusSchema
 
 
 class ContractInSchema(Schema):
@@ -57,11 +58,12 @@ class AnnualReportSchema(Schema):
     variable_triggers = fields.List(fields.Dict())
 
 
-class ReportJobSchema(Schema):
-    id = fields.Integer()
+class FileQuerySchema(YearQuerySchema):
+    file = fields.String(load_default="pdf", validate=validate.OneOf(["pdf", "csv"]))
+
+
+class ReportDocumentSchema(DocumentStatusSchema):
+    """A report's file being made or made (core.documents): which file, of which year."""
+
+    kind = fields.String()
     year = fields.Integer()
-    state = fields.String()
-    label = fields.String()
-    progress = fields.Integer()
-    message = fields.String(allow_none=True)
-    waiting = fields.Boolean()

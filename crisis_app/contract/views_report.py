@@ -1,27 +1,33 @@
-"""The annual report's pages: ask for a year's report, follow its progress (the page refreshes itself, no script
-needed), download its PDF and CSV. The coordinator and the observers read them."""
+"""The annual report's pages: choose a year and a file (PDF or CSV); a worker makes it and the documents' wait page
+follows it (core.documents), then it is kept until the year's content changes. The coordinator and the observers
+read them."""
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crisis_app.contract import jobs
+from crisis_app.contract import documents as report_documents
 from crisis_app.contract.forms import ButtonForm
-from crisis_app.contract.models import AnnualReport, ReportState
-from crisis_app.contract.views import MAX_ID, bp
-from crisis_app.core.access import get_for_user, permission_required
-from crisis_app.core.db import abandon, utcnow
-from crisis_app.core.errors import ServiceError
+from crisis_app.contract.views import bp
+from crisis_app.core import documents
+from crisis_app.core.access import permission_required
+from crisis_app.core.db import db, utcnow
+from crisis_app.core.documents.models import Document
 from crisis_app.core.home import Card, card_provider
-from crisis_app.core.outcome import refusal_text
 from crisis_app.core.timez import to_paris
+
+FILES = {"pdf": "PDF", "csv": "CSV"}
+YEAR_ERROR = "Choisissez une année entre 2000 et 2100 et un format (PDF ou CSV)."
 
 
 def _page(status: int = 200, error: str | None = None):
     this_year = to_paris(utcnow()).year
-    return render_template("contract/reports.html", reports=jobs.recent(), button=ButtonForm(formdata=None),
-                           years=list(range(this_year, this_year - 6, -1)), error=error), status
+    kept = db.session.scalars(sa.select(Document).where(Document.kind.in_(report_documents.KINDS.values()))
+                              .order_by(Document.id.desc()).limit(12))
+    return render_template("contract/reports.html", documents=list(kept), button=ButtonForm(formdata=None),
+                           years=list(range(this_year, this_year - 6, -1)), files=FILES, error=error), status
 
 
 @bp.route("/bilan")
@@ -35,44 +41,31 @@ def reports():
 def report_start():
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        job = jobs.start_report(actor=current_user._get_current_object(), year=request.form.get("year", type=int))
-    except ServiceError as exc:
-        abandon()
-        return _page(400, refusal_text(exc))
-    return redirect(url_for("contract.report_follow", report_id=job.id), code=303)
+    year, file = request.form.get("year", type=int), request.form.get("file", "pdf")
+    if year is None or not 2000 <= year <= 2100 or file not in FILES:
+        return _page(400, YEAR_ERROR)
+    return redirect(url_for(f"contract.report_{file}", year=year), code=303)
 
 
-def _job(report_id: int) -> AnnualReport:
-    return get_for_user(AnnualReport, min(report_id, MAX_ID), "report.annual.read")
-
-
-@bp.route("/bilan/<int:report_id>")
-@permission_required("report.annual.read")
-def report_follow(report_id: int):
-    job = _job(report_id)
-    return render_template("contract/report_follow.html", job=job, status=jobs.status(job))
-
-
-def _download(job: AnnualReport, body, mimetype: str, suffix: str) -> Response:
-    if job.state is not ReportState.DONE:
+def _respond(year: int, file: str):
+    if not 2000 <= year <= 2100:
         abort(404)
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="bilan-annuel-{job.year}.{suffix}"'})
+    return documents.respond(report_documents.request_report(year, file=file,
+                                                             actor=current_user._get_current_object()))
 
 
-@bp.route("/bilan/<int:report_id>.pdf")
+@bp.route("/bilan/<int:year>.pdf")
 @permission_required("report.annual.read")
-def report_pdf(report_id: int):
-    job = _job(report_id)
-    return _download(job, job.pdf, "application/pdf", "pdf")
+def report_pdf(year: int):
+    """The kept PDF of the year as it stands, or the wait page while a worker makes it."""
+    return _respond(year, "pdf")
 
 
-@bp.route("/bilan/<int:report_id>.csv")
+@bp.route("/bilan/<int:year>.csv")
 @permission_required("report.annual.read")
-def report_csv(report_id: int):
-    job = _job(report_id)
-    return _download(job, job.csv, "text/csv", "csv")
+def report_csv(year: int):
+    """The kept CSV of the year as it stands, or the wait page while a worker makes it."""
+    return _respond(year, "csv")
 
 
 @card_provider("report.annual.read", order=40)

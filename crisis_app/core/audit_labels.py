@@ -109,6 +109,7 @@ ACTION_LABELS: dict[str, str] = {
     "quality.session.decision": "Séance qualité : décision",
     "quality.session.hold": "Séance qualité : tenue",
     "quality.session.minutes": "Séance qualité : compte rendu",
+    "quality.session.minutes_sent": "Séance qualité : compte rendu envoyé",
     "quality.session.cancel": "Séance qualité : annulation",
     "quality.traceur.save": "Patient traceur : enregistrement",
     "quality.traceur.feedback": "Patient traceur : retour",

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from crisis_app.core.access import permission_required
 from crisis_app.core.api import error_responses
 from crisis_app.core.errors import ServiceError
-from quality.register import query, services
+from quality.register import declaring, query, services
 from quality.register.schemas import (
     AdverseEventCreatedSchema,
     AdverseEventCreateSchema,
@@ -45,7 +45,7 @@ class AdverseEvents(MethodView):
         was found; nothing is stored.
         """
         anonymous = data.pop("anonymous")
-        declared = services.declare(actor=None if anonymous else _user(), anonymous=anonymous, data=data)
+        declared = declaring.declare(actor=None if anonymous else _user(), anonymous=anonymous, data=data)
         link = (url_for("quality_public.follow_up", secret=declared.follow_up_secret, _external=True)
                 if declared.follow_up_secret else None)
         event = declared.event

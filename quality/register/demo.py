@@ -11,7 +11,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
 from crisis_app.core.models import User
 from crisis_app.core.roles import Role
-from quality.register import services
+from quality.register import declaring, services
 from quality.register.models import AdverseEvent
 
 # days ago, place, category, nature, reached, severity, likelihood, description, measures, anonymous
@@ -47,7 +47,7 @@ def seed(rng: random.Random) -> list[str]:
         data = {"occurred_on": today - timedelta(days=days), "place": place, "category": category,
                 "nature": nature, "reached_patient": reached, "severity": severity, "likelihood": likelihood,
                 "description": text, "immediate_measures": measures, "professions": ["infirmier"]}
-        events.append(services.declare(actor=None if anonymous else declarer, anonymous=anonymous or declarer is None,
+        events.append(declaring.declare(actor=None if anonymous else declarer, anonymous=anonymous or declarer is None,
                                        data=data).event)
     if referent is not None:
         _triage(referent, events, today)

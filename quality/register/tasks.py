@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from quality.register import reminders, services
+from quality.register import declaring, reminders
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def eigs_reminders() -> int:
 @shared_task(name=ANONYMOUS_JOURNAL, ignore_result=True)
 def anonymous_journal() -> int:
     """Journal the anonymous declarations of the days before, together, in random order, with their day only."""
-    written = services.journal_anonymous_declarations()
+    written = declaring.journal_anonymous_declarations()
     log.info("quality: %d anonymous declaration(s) journaled", written)
     return written
 
@@ -34,6 +34,6 @@ def anonymous_journal() -> int:
 @shared_task(name=ANNOUNCE_ANONYMOUS, ignore_result=True)
 def announce_anonymous() -> int:
     """Tell the referents of the anonymous declarations of the past hour, together."""
-    told = services.announce_anonymous_declarations()
+    told = declaring.announce_anonymous_declarations()
     log.info("quality: %d anonymous declaration(s) announced", told)
     return told

@@ -10,7 +10,7 @@ from crisis_app.core.access import permission_required, public
 from crisis_app.core.db import abandon
 from crisis_app.core.errors import ServiceError
 from quality import screening
-from quality.register import forms, keeplink, query, ratelimit, services, vocab
+from quality.register import declaring, forms, keeplink, query, ratelimit, services, vocab
 
 bp = Blueprint("quality", __name__, url_prefix="/qualite")
 public_bp = Blueprint("quality_public", __name__)
@@ -32,7 +32,7 @@ def _once(html: str, status: int = 200):
     return response
 
 
-def _declared_page(declared: services.Declared):
+def _declared_page(declared: declaring.Declared):
     if declared.follow_up_secret is None:
         flash(f"Merci : votre déclaration {declared.event.reference} est enregistrée. Un accusé de réception vous "
               "est envoyé.", "success")
@@ -68,7 +68,7 @@ def _declaration_page(form: forms.DeclarationForm, *, template_args: dict, submi
 @permission_required("quality.declare")
 def declare():
     form = forms.DeclarationForm()
-    return _declaration_page(form, template_args={"public_page": False}, submit=lambda: services.declare(
+    return _declaration_page(form, template_args={"public_page": False}, submit=lambda: declaring.declare(
         actor=current_user._get_current_object(), anonymous=form.anonymous.data == "oui", data=form.declaration()))
 
 
@@ -91,7 +91,7 @@ def _follow_up_page(event, *, actor):
     form, status = forms.NoteForm(), 200
     if form.validate_on_submit():
         try:
-            services.add_information(event=event, text=form.text.data, actor=actor)
+            declaring.add_information(event=event, text=form.text.data, actor=actor)
         except ServiceError as exc:
             abandon()
             status = exc.status
@@ -122,7 +122,7 @@ def public_declare(token: str):
     if request.method == "POST" and not ratelimit.allow("declare"):
         return _limited()
     return _declaration_page(form, template_args={"public_page": True, "cpts": current_app.config["CPTS_NAME"]},
-                             submit=lambda: services.declare(actor=None, anonymous=True, data=form.declaration()))
+                             submit=lambda: declaring.declare(actor=None, anonymous=True, data=form.declaration()))
 
 
 @public_bp.route("/suivi/envoyer", methods=["POST"])
@@ -133,7 +133,7 @@ def send_follow_up_link():
         return _limited()
     form = forms.ConfirmForm()
     secret = request.form.get("secret", "")
-    event = services.event_for_secret(secret) if form.validate_on_submit() else None
+    event = declaring.event_for_secret(secret) if form.validate_on_submit() else None
     if event is None:
         return render_template("errors/error.html", status=404, title="Lien de suivi inconnu",
                                message="Ce lien de suivi n'est pas valable."), 404
@@ -152,7 +152,7 @@ def send_follow_up_link():
 def follow_up(secret: str):
     if request.method == "POST" and not ratelimit.allow("follow_up"):
         return _limited()
-    event = services.event_for_secret(secret)
+    event = declaring.event_for_secret(secret)
     if event is None:
         return render_template("errors/error.html", status=404, title="Lien de suivi inconnu",
                                message="Ce lien de suivi n'est pas valable."), 404

@@ -33,14 +33,21 @@ def sessions_for_user(user: User, *, limit: int = 100, offset: int = 0) -> tuple
     return list(rows), total
 
 
+def may_read(user: User, session_id: int) -> bool:
+    """Whether the user may read this session (and so its minutes): a referent, or one invited to it."""
+    if may_manage(user):
+        return True
+    return user.may("quality.sessions.read") and db.session.scalar(
+        sa.select(QualitySession.id).where(QualitySession.id == session_id, _mine(user))) is not None
+
+
 def get_session_for_user(user: User, session_id: int) -> QualitySession:
     """The session if the user may read it; 404 otherwise (an invitation list is not disclosed)."""
     require("quality.sessions.read")
     session = db.session.get(QualitySession, session_id) if 0 < session_id < 2**31 else None
     if session is None:
         abort(404)
-    if not may_manage(user) and db.session.scalar(
-            sa.select(QualitySession.id).where(QualitySession.id == session_id, _mine(user))) is None:
+    if not may_read(user, session_id):
         abort(404)
     return session
 

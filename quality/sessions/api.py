@@ -3,11 +3,14 @@ traceur and minutes. Referents write; a participant reads their sessions."""
 
 from __future__ import annotations
 
-from flask import Response
+from flask import url_for
 from flask.views import MethodView
 from marshmallow import Schema
 
+from crisis_app.core import documents
 from crisis_app.core.access import permission_required
+from crisis_app.core.documents.models import DocumentStatus
+from crisis_app.core.documents.schemas import DocumentStatusSchema
 from crisis_app.core.errors import ServiceError
 from quality.blueprints import AUTH, actor, api_errors
 from quality.blueprints import programme_api_bp as bp
@@ -107,21 +110,27 @@ class SessionTraceur(MethodView):
 class SessionMinutes(MethodView):
     @permission_required("quality.sessions.read")
     @api_errors(*AUTH, 404)
-    @bp.response(200, description="Le compte rendu en PDF")
+    @bp.response(200, content_type="application/pdf", description="Le compte rendu en PDF")
+    @bp.alt_response(202, schema=DocumentStatusSchema, description="Le PDF se fabrique : redemandez-le")
     def get(self, session_id: int):
-        """The minutes PDF kept with the session (404 until written)."""
+        """The minutes PDF once a worker has made it for the session as it stands; 202 and its progress while it is
+        being made (ask again); 404 until the minutes are established."""
         session = programme_access.get_session_for_user(actor(), session_id)
-        if session.minutes_pdf is None:
+        if session.minutes_at is None:
             raise ServiceError("not_found", "Compte rendu pas encore établi.", status=404)
-        return Response(session.minutes_pdf, mimetype="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="compte-rendu-{session.id}.pdf"'})
+        document = minutes.request_minutes(session, actor=actor())
+        if document.status is DocumentStatus.READY:
+            return documents.download(document)
+        return DocumentStatusSchema().dump({**documents.status(document), "download_url": url_for(
+            "api_quality_programme.SessionMinutes", session_id=session.id)}), 202
 
     @permission_required("quality.manage")
     @api_errors(*AUTH, 404, 409, 422)
     @bp.arguments(s.QualityMinutesSchema)
     @bp.response(200, s.QualitySessionSchema)
     def post(self, data, session_id: int):
-        """Write the minutes of a held session; ``send: true`` e-mails them to the participants."""
+        """Establish the minutes of a held session (a worker makes their PDF); ``send: true`` e-mails them to the
+        participants once it is made."""
         session = programme_access.get_session_for_user(actor(), session_id)
         return minutes.make(actor=actor(), session=session, send=data["send"])
 

@@ -62,8 +62,9 @@ class QualitySession(db.Model):
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quality_session_series.id", ondelete="SET NULL"),
                                                   index=True)
     recurrence_at: Mapped[datetime | None]
-    minutes_pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    # the minutes' PDF is a core.documents document (quality.sessions.minutes_documents): established when, sent when
     minutes_at: Mapped[datetime | None]
+    minutes_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

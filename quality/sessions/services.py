@@ -1,4 +1,5 @@
-"""Sessions: schedule, change, cancel, invite, take attendance, decide per event, hold; the agenda a week ahead.
+"""Sessions: schedule, change, cancel, invite, take attendance, decide per event, hold (the agenda sent a week
+ahead: quality.sessions.agenda).
 
 Every change joins the caller's unit of work with its audit row; the messages it sends are outbox rows of the same
 transaction, so an invitation leaves if and only if the change it announces is saved.
@@ -22,7 +23,7 @@ from crisis_app.core.singleline import MESSAGE as SINGLE_LINE
 from crisis_app.core.singleline import is_single_line
 from crisis_app.core.timez import paris_date, paris_datetime
 from crisis_app.directory.professionals.models import Professional
-from quality import gate, validation
+from quality import validation
 from quality.analyses.models import Analysis
 from quality.register import closure, eventflow
 from quality.register.models import AdverseEvent
@@ -34,7 +35,6 @@ from quality.sessions.models import QualitySession, QualityTheme, SessionItem, S
 from quality.sessions.vocab import Decision, SessionKind, SessionStatus
 
 OBJECT = "quality_session"
-AGENDA_AHEAD = timedelta(days=7)
 # Events a session may take up: decided for analysis, or already on a road of analysis.
 AGENDA_STATES = (State.CREX, State.RMM, State.EIGS, State.PLANIFIE, State.EN_ANALYSE, State.PRESENTE,
                  State.PLAN_VALIDE, State.ACTIONS_EN_COURS, State.ACTIONS_REALISEES, State.EFFICACITE_VERIFIEE,
@@ -364,51 +364,3 @@ def hold(*, actor: User, session: QualitySession, summary: str | None = None) ->
                  summary=f"{session.reference} tenue ({pluriel(session.present_count, 'présent', 'présents')})",
                  changes={"status": ["scheduled", "held"]})
     return session
-
-
-def agenda(session: QualitySession) -> list[dict]:
-    """The anonymised agenda lines of a session."""
-    ids = [i.event_id for i in session.items]
-    events = {e.id: e for e in db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.id.in_(ids)))}
-    return session_messages.agenda_lines(session, events)
-
-
-def agenda_sources(session: QualitySession) -> list[gate.Source]:
-    """The texts the agenda prints: the session's title and place, each event's description."""
-    sources = [gate.Source("Séance — titre", session.title, session_id=session.id),
-               gate.Source("Séance — lieu", session.place, session_id=session.id)]
-    ids = [i.event_id for i in session.items]
-    for event in db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.id.in_(ids))
-                                    .order_by(AdverseEvent.id)) if ids else []:
-        sources.append(gate.Source(f"{event.reference} — récit", event.description, event_id=event.id))
-    return sources
-
-
-@atomic()
-def send_agenda(*, session_id: int) -> bool:
-    """Send the anonymised agenda once: the guarded UPDATE on ``agenda_sent_at`` decides, not a prior read."""
-    now = utcnow()
-    if gate.check(agenda_sources(db.session.get(QualitySession, session_id))):
-        return False  # blocked: the session's page shows what to redact; the next beat tries again
-    claimed = db.session.execute(sa.update(QualitySession).where(
-        QualitySession.id == session_id, QualitySession.agenda_sent_at.is_(None),
-        QualitySession.status == SessionStatus.SCHEDULED).values(agenda_sent_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if claimed != 1:
-        return False
-    session = db.session.get(QualitySession, session_id)
-    db.session.refresh(session)
-    message = session_messages.send_agenda(session, agenda(session))
-    audit.record(actor=None, action="quality.session.agenda", object_type=OBJECT, object_id=session.id,
-                 summary=f"{session.reference} : ordre du jour anonymisé envoyé "
-                         f"({pluriel(message.recipient_count, 'destinataire', 'destinataires')})")
-    return True
-
-
-def agendas_due(*, now: datetime | None = None) -> int:
-    """One beat: each planned session starting within a week gets its agenda, once; returns how many were sent."""
-    now = now or utcnow()
-    ids = list(db.session.scalars(sa.select(QualitySession.id).where(
-        QualitySession.status == SessionStatus.SCHEDULED, QualitySession.agenda_sent_at.is_(None),
-        QualitySession.starts_at > now, QualitySession.starts_at <= now + AGENDA_AHEAD)))
-    return sum(send_agenda(session_id=i) for i in ids)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
+from crisis_app.core import documents
 from crisis_app.core.access import permission_required
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
@@ -25,6 +26,7 @@ from quality.blueprints import programme_bp as bp
 from quality.register import forms
 from quality.register.models import AdverseEvent
 from quality.sessions import access as programme_access
+from quality.sessions import agenda as session_agenda
 from quality.sessions import discussion, minutes, themes, traceur
 from quality.sessions import services as sessions
 from quality.sessions import vocab as words
@@ -96,7 +98,7 @@ def session_page(session_id: int):
     analysis_for = dict(db.session.execute(sa.select(Analysis.event_id, Analysis.id)
                                            .where(Analysis.event_id.in_(ids))).all()) if manage and ids else {}
     return render_template("quality/session.html", session=session, manage=manage, form=forms.ConfirmForm(),
-                           agenda=sessions.agenda(session), decisions=list(words.Decision),
+                           agenda=session_agenda.agenda(session), decisions=list(words.Decision),
                            pilots=sessions_pilots() if manage else [], analysis_for=analysis_for,
                            words=words, followed=minutes.followed_actions(session) if manage else [],
                            blockers=gate.check(minutes.sources(session)) if manage else [],
@@ -153,7 +155,8 @@ def session_step(session_id: int, step: str):
                                                   conclusions=request.form.get("conclusions")),
                         "Cas discuté et conclusions enregistrés."),
         "compte-rendu": (lambda: minutes.make(actor=actor(), session=session,
-                                              send=request.form.get("send") == "oui"), "Compte rendu établi."),
+                                              send=request.form.get("send") == "oui"),
+                         "Compte rendu établi : il se prépare sur le serveur (et part aux participants s'il le faut)."),
     }
     if step not in calls:
         abort(404)
@@ -177,11 +180,11 @@ def _traceur_form() -> dict:
 @bp.route("/seances/<int:session_id>/compte-rendu.pdf")
 @permission_required("quality.sessions.read")
 def session_minutes(session_id: int):
+    """The kept minutes, or the wait page while a worker makes them (core.documents)."""
     session = programme_access.get_session_for_user(actor(), session_id)
-    if session.minutes_pdf is None:
+    if session.minutes_at is None:
         abort(404)
-    return Response(session.minutes_pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="compte-rendu-{session.id}.pdf"'})
+    return documents.respond(minutes.request_minutes(session, actor=actor()))
 
 
 @admin_bp.route("/themes", methods=["POST"])

@@ -307,14 +307,25 @@ def satisfaction_of_year(year: int) -> dict:
 
 def satisfaction_by_question(survey: Survey, year: int) -> list[dict]:
     """Per month and question of one satisfaction questionnaire: % positive (None below ``MIN_RESPONSES``)."""
-    table = []
-    for month in range(1, 13):
-        first = date(year, month, 1)
-        after = date(year + (month == 12), month % 12 + 1, 1)
-        shares = _shares(survey.id, where=[SurveyAnswer.day >= first, SurveyAnswer.day < after])
-        table.append({"month": month, "questions": {q: _pct(p, n) if n >= MIN_RESPONSES else None
-                                                    for q, (p, n) in shares.items()}})
-    return table
+    questions = list(db.session.scalars(sa.select(SurveyQuestion.id).join(SurveyDimension)
+                                        .where(SurveyDimension.survey_id == survey.id)))
+    counts = [{q: [0, 0] for q in questions} for _ in range(12)]
+    positive = sa.case((SurveyQuestion.negative.is_(True), SurveyAnswer.value <= 2), else_=SurveyAnswer.value >= 4)
+    # one query grouped by day and question (as _satisfaction_months), folded into months here
+    rows = db.session.execute(
+        sa.select(SurveyAnswer.day, SurveyAnswer.question_id, sa.func.count(),
+                  sa.func.sum(sa.case((positive, 1), else_=0)))
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.day >= date(year, 1, 1),
+               SurveyAnswer.day < date(year + 1, 1, 1))
+        .group_by(SurveyAnswer.day, SurveyAnswer.question_id))
+    for day, question_id, answers, positives in rows:
+        share = counts[day.month - 1].setdefault(question_id, [0, 0])
+        share[0] += positives or 0
+        share[1] += answers
+    return [{"month": month, "questions": {q: _pct(p, n) if n >= MIN_RESPONSES else None
+                                           for q, (p, n) in counts[month - 1].items()}}
+            for month in range(1, 13)]
 
 
 def invitation_counts(survey: Survey) -> dict[str, int]:

@@ -17,7 +17,7 @@ from crisis_app.core.roles import Role
 from quality.action_followup import actions
 from quality.analyses import services as analyses
 from quality.analyses.models import Analysis
-from quality.register import closure, services
+from quality.register import closure, declaring, services
 from quality.register.vocab import State
 from quality.sessions import services as sessions
 from tests.quality.conftest import row_counts, snapshot
@@ -113,7 +113,7 @@ def test_the_loop_closes_analysis_actions_verified_closure_feedback(referent, de
 
 
 def test_an_anonymous_declarer_reads_the_feedback_on_the_follow_up_page_only(referent, client):
-    declared = services.declare(actor=None, anonymous=True, data=__import__(
+    declared = declaring.declare(actor=None, anonymous=True, data=__import__(
         "tests.quality.conftest", fromlist=["declaration"]).declaration())
     event = services.triage(actor=referent, event=declared.event, severity=1, likelihood=1,
                             decision="traitement_simple")

@@ -1,9 +1,10 @@
 """In Chromium at 390×844, against the embedded server and its real Celery worker: the coordinator sets the
-contract and sees its calendar, produces the annual report (its progress, then the download), and an observer of
-the ARS logs in and reads it."""
+contract and sees its calendar, produces the annual report (the documents' wait page, then the download), and an
+observer of the ARS logs in and reads it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -35,18 +36,18 @@ def test_coordinator_sets_the_contract_produces_the_report_and_the_observer_read
 
     page.goto(f"{server}/contrat/bilan")
     page.get_by_label("Année").select_option(str(date.today().year))
-    page.get_by_role("button", name="Produire le bilan").click()
-    page.wait_for_url(f"{server}/contrat/bilan/*")
-    screenshot(page, "contract-report-progress.png")
-    # the worker makes it; the page refreshes itself (no script) until it is ready
-    page.get_by_test_id("report-ready").wait_for(timeout=60_000)
-    _fits(page)
-    screenshot(page, "contract-report-ready.png")
-    with page.expect_download() as download:
-        page.get_by_test_id("report-pdf").click()
+    # the worker beside the embedded server makes it; the wait page follows it and starts the download by itself
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="Produire le bilan (PDF)").click()
+        page.wait_for_url(re.compile(r".*/documents/\d+\?telecharger=1$"))
+        page.get_by_test_id("document-box").wait_for()
+        screenshot(page, "contract-report-progress.png")
     assert download.value.suggested_filename == f"bilan-annuel-{date.today().year}.pdf"
     with open(download.value.path(), "rb") as handle:
         assert handle.read(4) == b"%PDF"
+    page.get_by_test_id("document-ready").wait_for(timeout=20_000)
+    _fits(page)
+    screenshot(page, "contract-report-ready.png")
     context.close()
 
     observer = browser.new_context(viewport=PHONE, locale="fr-FR", accept_downloads=True)
@@ -56,8 +57,9 @@ def test_coordinator_sets_the_contract_produces_the_report_and_the_observer_read
     page.wait_for_url(f"{server}/contrat/bilan")
     _fits(page)
     screenshot(page, "contract-report-observer.png")
-    with page.expect_download() as download:
-        page.get_by_test_id("reports").get_by_role("link", name="PDF").first.click()
+    page.get_by_test_id("reports").get_by_role("link", name="Prêt").first.click()
+    with page.expect_download(timeout=20_000) as download:
+        page.get_by_test_id("document-download").click()
     with open(download.value.path(), "rb") as handle:
         assert handle.read(4) == b"%PDF"
     observer.close()

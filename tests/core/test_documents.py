@@ -201,3 +201,17 @@ def test_the_file_name_names_the_eigs_reference(login, personas):
     assert re.search(rf'filename="eigs-{event.reference}-partie-1\.pdf"', response.headers["Content-Disposition"])
     assert response.mimetype == "application/pdf"
     assert db.session.get(Document, document_id).status is DocumentStatus.READY
+
+
+def test_a_fingerprint_reads_an_instant_by_its_value_not_by_how_its_timezone_is_written():
+    """The same instant set in Python (timezone.utc) and read back from PostgreSQL (the driver's tzinfo) is the same
+    source: the minutes queued when established must be the ones a later click finds."""
+    from datetime import UTC, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    moment = datetime(2026, 12, 7, 4, 30, 12, 345678, tzinfo=UTC)
+    same = [moment.astimezone(ZoneInfo("UTC")), moment.astimezone(timezone(timedelta(0))),
+            moment.astimezone(ZoneInfo("Europe/Paris"))]
+    assert {documents.fingerprint({"at": m}, [m]) for m in [moment, *same]} == {
+        documents.fingerprint({"at": moment}, [moment])}
+    assert documents.fingerprint({"at": moment}) != documents.fingerprint({"at": moment + timedelta(microseconds=1)})

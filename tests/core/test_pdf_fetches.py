@@ -20,6 +20,7 @@ from crisis_app.core import pdf
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS
+from crisis_app.core.documents.tasks import make_document
 from crisis_app.core.roles import Role
 from tests.documents import fetch
 from tests.hostile import forget_user, login_demo
@@ -132,6 +133,10 @@ def test_the_minutes_pdf_fetches_nothing(app, demo_world, listener):
     client = app.test_client()
     made = client.post(f"/api/v1/quality/sessions/{session_id}/minutes", headers=headers, json={"send": False})
     assert made.status_code == 200, made.text[:300]
+    forget_user()
+    waiting = client.get(f"/api/v1/quality/sessions/{session_id}/minutes", headers=headers)
+    assert waiting.status_code == 202
+    make_document(waiting.get_json()["id"])  # what the worker does
     forget_user()
     minutes = client.get(f"/api/v1/quality/sessions/{session_id}/minutes", headers=headers)
     assert minutes.status_code == 200

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import Message
-from quality.register import services
+from quality.register import declaring
 
 
 def declaration(**overrides) -> dict:
@@ -23,7 +23,7 @@ def declaration(**overrides) -> dict:
 
 
 def declare(actor=None, *, anonymous: bool = False, **overrides):
-    return services.declare(actor=actor, anonymous=anonymous, data=declaration(**overrides))
+    return declaring.declare(actor=actor, anonymous=anonymous, data=declaration(**overrides))
 
 
 class Sent:

@@ -48,3 +48,16 @@ def started(session, *, hours: int = 2):
     db.session.commit()
     db.session.refresh(session)
     return session
+
+
+def minutes_made(session) -> bytes:
+    """The minutes' PDF as the worker makes it for the session as it stands (core.documents)."""
+    from crisis_app.core.db import db
+    from crisis_app.core.documents.tasks import make_document
+    from quality.sessions import minutes
+
+    document = minutes.request_minutes(session, actor=None)
+    db.session.commit()
+    make_document(document.id)  # what the worker does
+    db.session.refresh(document)
+    return document.content

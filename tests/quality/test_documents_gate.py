@@ -13,12 +13,13 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from quality.register import redaction, services
+from quality.sessions import agenda as session_agenda
 from quality.sessions import minutes
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
 from tests.documents import fetch
 from tests.quality.conftest import declare
-from tests.quality.sessionkit import crex, event_for_crex
+from tests.quality.sessionkit import crex, event_for_crex, minutes_made
 
 PLANTED = "Mme Josette Martin a reçu une double dose."
 
@@ -48,12 +49,12 @@ def test_a_planted_name_blocks_the_agenda_until_redacted(referent, personas):
     event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
     crex(referent, [event], days=5)
     _plant(event)
-    assert sessions.agendas_due() == 0
+    assert session_agenda.agendas_due() == 0
     assert db.session.scalar(sa.select(Message).where(Message.topic == "quality.session.agenda")) is None
     redaction.redact(actor=referent, event=event, field="description", passage="Mme Josette Martin",
                      replacement="patient")
     db.session.commit()
-    assert sessions.agendas_due() == 1
+    assert session_agenda.agendas_due() == 1
     message = db.session.scalar(sa.select(Message).where(Message.topic == "quality.session.agenda"))
     assert "[patient] a reçu une double dose" in message.email_text and "Martin" not in message.email_text
 
@@ -66,7 +67,7 @@ def test_the_minutes_with_a_planted_name_are_not_produced_and_the_page_says_wher
         minutes.make(actor=referent, session=session)
     assert refused.value.status == 409 and "Mme Josette Martin" in refused.value.message
     db.session.refresh(session)
-    assert session.minutes_pdf is None
+    assert session.minutes_at is None
     page = login(personas[Role.QUALITY_REFERENT]).get(f"/qualite/seances/{session.id}")
     assert 'data-testid="document-blocked"' in page.text and f"/qualite/evenements/{event.id}#caviarder" in page.text
     assert "Ordre du jour (anonymisé)" not in page.text
@@ -79,7 +80,7 @@ def test_minutes_that_pass_say_so(referent, personas):
 
     event = event_for_crex(referent, personas[Role.PROFESSIONAL].user)
     session = minutes.make(actor=referent, session=_held(referent, event))
-    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(session.minutes_pdf)).pages)
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(minutes_made(session))).pages)
     assert "sans donnée identifiant un patient" in " ".join(text.split())
 
 

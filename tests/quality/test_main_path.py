@@ -13,7 +13,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from quality.analyses.models import Analysis
-from quality.register import services
+from quality.register import declaring, services
 from quality.register.models import AdverseEvent
 from quality.sessions.models import QualitySession
 from tests import factories
@@ -31,7 +31,7 @@ def _post(client, url: str, page: str, data: dict):
 
 def test_the_referent_path_from_planning_to_the_declarers_feedback(login, personas):
     referent = personas[Role.QUALITY_REFERENT].user
-    declared = services.declare(actor=None, anonymous=True, data=declaration())
+    declared = declaring.declare(actor=None, anonymous=True, data=declaration())
     services.triage(actor=referent, event=declared.event, severity=2, likelihood=3, decision="crex")
     people = [factories.reachable_professional(channels=("email",)) for _ in range(2)]
     client = login(personas[Role.QUALITY_REFERENT])

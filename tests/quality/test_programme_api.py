@@ -9,6 +9,7 @@ import pytest
 
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
+from crisis_app.core.documents.tasks import make_document
 from crisis_app.core.roles import Role
 from crisis_app.directory.professionals import services as directory_services
 from quality.action_followup import actions
@@ -52,7 +53,10 @@ def test_a_referent_schedules_invites_takes_attendance_and_writes_minutes(client
     assert client.post(f"/api/v1/quality/sessions/{sid}/held", json={}, headers=headers).status_code == 200
     assert client.post(f"/api/v1/quality/sessions/{sid}/minutes", json={"send": True},
                        headers=headers).status_code == 200
-    pdf = client.get(f"/api/v1/quality/sessions/{sid}/minutes", headers=headers)
+    waiting = client.get(f"/api/v1/quality/sessions/{sid}/minutes", headers=headers)
+    assert waiting.status_code == 202 and waiting.json["waiting"] is True  # a worker makes it
+    make_document(waiting.json["id"])
+    pdf = client.get(waiting.json["download_url"], headers=headers)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 

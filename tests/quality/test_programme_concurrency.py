@@ -13,6 +13,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
+from quality.sessions import agenda as session_agenda
 from quality.sessions import services as sessions
 from quality.sessions.models import QualitySession
 from tests import factories
@@ -34,7 +35,7 @@ def test_beats_racing_on_one_agenda_send_it_once(app):
             "user_ids": [referent.id]})
         ids = {"user": referent.id, "session": session.id}
     try:
-        results = race(app, lambda: sessions.send_agenda(session_id=ids["session"]))
+        results = race(app, lambda: session_agenda.send_agenda(session_id=ids["session"]))
         with app.app_context():
             count = db.session.scalar(sa.select(sa.func.count()).select_from(Message).where(
                 Message.topic == "quality.session.agenda", Message.about_id == ids["session"]))

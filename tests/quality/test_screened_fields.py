@@ -12,7 +12,7 @@ from crisis_app.core.db import db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.roles import Role
 from quality.action_followup import actions
-from quality.register import services
+from quality.register import declaring, services
 from quality.sessions import themes
 from quality.sessions.models import QualitySession, QualityTheme
 from tests import factories
@@ -29,19 +29,19 @@ def referent(personas):
 def test_a_declaration_naming_the_patient_is_refused_with_how_to_rewrite_it(db_session):
     before = row_counts()
     with pytest.raises(ServiceError) as refused:
-        services.declare(actor=None, anonymous=True,
+        declaring.declare(actor=None, anonymous=True,
                          data=declaration(description="Mme Josette Martin a reçu une double dose."))
     [message] = refused.value.fields["description"]
     assert "« Mme Josette Martin »" in message and "« Mme X »" in message
     assert row_counts() == before
-    assert services.declare(actor=None, anonymous=True,
+    assert declaring.declare(actor=None, anonymous=True,
                             data=declaration(description="Mme X a reçu une double dose.")).event.id
 
 
 def test_a_declaration_naming_a_professional_of_the_directory_is_refused(db_session):
     factories.professional(first_name="Odile", last_name="Sarrazin")
     with pytest.raises(ServiceError) as refused:
-        services.declare(actor=None, anonymous=True,
+        declaring.declare(actor=None, anonymous=True,
                          data=declaration(description="Pilulier préparé par Odile Sarrazin sans double contrôle."))
     assert "professionnel de la CPTS" in refused.value.fields["description"][0]
 

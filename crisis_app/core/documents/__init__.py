@@ -12,7 +12,7 @@ The fingerprint is a cheap value read from the source rows (a count, a last hash
 fingerprint gives the kept document, a changed one makes a new document.
 """
 
-from crisis_app.core.documents.jobs import fingerprint, request, respond, retry, status
+from crisis_app.core.documents.jobs import download, fingerprint, request, respond, retry, run, status
 from crisis_app.core.documents.registry import Kind, kind_of, maker
 
-__all__ = ["Kind", "fingerprint", "kind_of", "maker", "request", "respond", "retry", "status"]
+__all__ = ["Kind", "download", "fingerprint", "kind_of", "maker", "request", "respond", "retry", "run", "status"]

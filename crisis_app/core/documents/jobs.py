@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,13 +30,25 @@ GONE = "Ce type de document n'est plus fabriqué."
 WAITING = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
 
 
+def _plain(value: Any) -> Any:
+    # an instant by its UTC value, not its tzinfo's repr: a time set in Python (timezone.utc) and the same time read
+    # back from PostgreSQL (the driver's own tzinfo) must give the same fingerprint
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def fingerprint(*parts: Any) -> str:
     """A digest of the source as it stands: mapped rows by all their column values, anything else by its repr."""
     digest = hashlib.sha256()
     for part in parts:
         table = getattr(part, "__table__", None)
-        values = tuple(getattr(part, c.key) for c in table.columns) if table is not None else part
-        digest.update(repr(values).encode())
+        values = [getattr(part, c.key) for c in table.columns] if table is not None else part
+        digest.update(repr(_plain(values)).encode())
         digest.update(b"\x1f")
     return digest.hexdigest()
 

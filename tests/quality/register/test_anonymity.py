@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
-from quality.register import services
+from quality.register import declaring, services
 from quality.register.models import AdverseEvent
 from tests.conftest import csrf_token
 from tests.quality.conftest import all_tables, declaration, snapshot
@@ -134,7 +134,7 @@ def test_audit_rows_say_nothing_of_when_an_anonymous_declaration_was_made(client
     events = db.session.scalars(sa.select(AdverseEvent).where(AdverseEvent.anonymous.is_(True))).all()
     assert len(events) == 3 and {(e.created_at.hour, e.created_at.minute) for e in events} == {(0, 0)}
     # the night after: the day's anonymous declarations journaled together, dated with their day only
-    assert services.journal_anonymous_declarations(now=events[0].created_at + timedelta(days=1, hours=2)) == 3
+    assert declaring.journal_anonymous_declarations(now=events[0].created_at + timedelta(days=1, hours=2)) == 3
     db.session.commit()
     rows = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.summary.like("%anonymement%"))
                               .order_by(AuditEvent.id)).all()

@@ -17,7 +17,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
-from quality.register import reminders, services
+from quality.register import declaring, reminders, services
 from quality.register.models import AdverseEvent
 from tests import factories
 from tests.quality.conftest import declaration
@@ -28,7 +28,7 @@ THREADS = 8
 def _committed_eigs(app) -> dict[str, int]:
     with app.app_context():
         referent = factories.user(role=Role.QUALITY_REFERENT)
-        event = services.declare(actor=None, anonymous=True, data=declaration(severity=5)).event
+        event = declaring.declare(actor=None, anonymous=True, data=declaration(severity=5)).event
         services.triage(actor=referent, event=event, severity=5, likelihood=2, decision="eigs")
         services.record_eigs(actor=referent, event=event, part1_sent_on=utcnow().date() - timedelta(days=60))
         return {"referent": referent.id, "event": event.id}

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from crisis_app.core.db import db
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
-from quality.register import reference, services
+from quality.register import declaring, reference, services
 from quality.register.models import AdverseEvent, AdverseEventNote
 from tests.quality.conftest import declare
 
@@ -70,21 +70,21 @@ def _rows(event: AdverseEvent) -> list[AuditEvent]:
 def test_an_anonymous_declarer_note_is_journaled_the_next_night_with_its_day_only(people):
     author, _ = people
     event = declare(author, anonymous=True).event
-    services.add_information(event=event, text="Le pilulier a été remplacé.", actor=None)
+    declaring.add_information(event=event, text="Le pilulier a été remplacé.", actor=None)
     named = declare(author).event
-    services.add_information(event=named, text="Le pilulier a été remplacé.", actor=author)
+    declaring.add_information(event=named, text="Le pilulier a été remplacé.", actor=author)
     db.session.commit()
     assert _rows(event) == []  # nothing beside the named rows written the same minute
     assert [r.action for r in _rows(named)] == ["quality.event.declare", "quality.event.note"]
     note = db.session.scalar(sa.select(AdverseEventNote).where(AdverseEventNote.event_id == event.id))
     assert note.journaled is False and note.at.minute == 0 and note.at.second == 0
 
-    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=1)) == 2
+    assert declaring.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=1)) == 2
     db.session.commit()
     rows = _rows(event)
     assert sorted(r.action for r in rows) == ["quality.event.declare", "quality.event.note"]
-    assert {(r.actor_label, r.at.time().isoformat()) for r in rows} == {(services.ANONYMOUS_LABEL, "00:00:00")}
-    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=2)) == 0
+    assert {(r.actor_label, r.at.time().isoformat()) for r in rows} == {(declaring.ANONYMOUS_LABEL, "00:00:00")}
+    assert declaring.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=2)) == 0
     db.session.expire_all()
     assert db.session.get(AdverseEventNote, note.id).journaled is True
 

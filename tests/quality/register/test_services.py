@@ -11,7 +11,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.roles import Role
-from quality.register import reminders, rules, services
+from quality.register import declaring, reminders, rules, services
 from quality.register.models import AdverseEvent, AdverseEventStep
 from quality.register.vocab import State
 from tests import factories
@@ -49,17 +49,17 @@ def test_an_anonymous_declaration_keeps_only_the_hash_of_its_follow_up_secret(pe
     declared = declare(author, anonymous=True)
     event, secret = declared.event, declared.follow_up_secret
     assert event.declarer_user_id is None and event.anonymous and sent == []
-    assert event.follow_up_hash == services.hash_secret(secret) and len(secret) >= 32
-    assert services.event_for_secret(secret).id == event.id and services.event_for_secret(secret + "x") is None
+    assert event.follow_up_hash == declaring.hash_secret(secret) and len(secret) >= 32
+    assert declaring.event_for_secret(secret).id == event.id and declaring.event_for_secret(secret + "x") is None
     assert not any(secret in str(row) for rows in snapshot().values() for row in rows)
     assert _audit(event.id) == []  # journaled the next night, with the others of its day
     assert (event.created_at.hour, event.created_at.minute, event.created_at.second) == (0, 0, 0)
-    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=2)) == 1
+    assert declaring.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=2)) == 1
     audit_row = _audit(event.id)[0]
-    assert audit_row.actor_id is None and audit_row.actor_label == services.ANONYMOUS_LABEL
+    assert audit_row.actor_id is None and audit_row.actor_label == declaring.ANONYMOUS_LABEL
     assert author.full_name not in audit_row.summary and author.email not in audit_row.summary
     assert audit_row.at == event.created_at
-    assert services.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=3)) == 0
+    assert declaring.journal_anonymous_declarations(now=event.created_at + timedelta(days=1, hours=3)) == 0
 
 
 def test_without_an_account_a_declaration_must_be_anonymous():
@@ -83,7 +83,7 @@ def test_a_valid_nir_in_any_free_text_is_refused_and_nothing_is_stored(people, s
 def test_missing_and_wrong_fields_are_each_named_in_french(people):
     author, _ = people
     with pytest.raises(ServiceError) as caught:
-        services.declare(actor=author, anonymous=False, data={
+        declaring.declare(actor=author, anonymous=False, data={
             "occurred_on": utcnow().date() + timedelta(days=2), "place": "lune", "severity": 6, "likelihood": True})
     fields = caught.value.fields
     assert fields["occurred_on"] == ["La date de l'événement ne peut pas être dans le futur."]
@@ -287,16 +287,16 @@ def test_zones_must_be_ordered_and_the_public_link_can_be_renewed(personas):
 
 def test_the_declarer_adds_information_screened_like_the_declaration(people):
     declared = declare(people[0], anonymous=True)
-    services.add_information(event=declared.event, text="Le lit a été livré avec ses barrières.", actor=None)
+    declaring.add_information(event=declared.event, text="Le lit a été livré avec ses barrières.", actor=None)
     with pytest.raises(ServiceError):
-        services.add_information(event=declared.event, text="contact : marie@example.org", actor=None)
+        declaring.add_information(event=declared.event, text="contact : marie@example.org", actor=None)
     assert [n.text for n in declared.event.notes] == ["Le lit a été livré avec ses barrières."]
     # journaled with the night's batch, not beside the rows of the hour it was written in
     assert [a.action for a in _audit(declared.event.id)] == []
-    services.journal_anonymous_declarations(now=declared.event.notes[0].at + timedelta(days=1))
+    declaring.journal_anonymous_declarations(now=declared.event.notes[0].at + timedelta(days=1))
     db.session.commit()
     note_rows = [a for a in _audit(declared.event.id) if a.action == "quality.event.note"]
-    assert [(a.actor_label, a.at.time().isoformat()) for a in note_rows] == [(services.ANONYMOUS_LABEL, "00:00:00")]
+    assert [(a.actor_label, a.at.time().isoformat()) for a in note_rows] == [(declaring.ANONYMOUS_LABEL, "00:00:00")]
 
 
 def test_the_daily_beat_task_sends_what_is_due_and_nothing_twice(app, people, sent):
@@ -326,9 +326,9 @@ def test_anonymous_declarations_are_announced_together_by_the_hourly_task(people
     first = declare(author, anonymous=True).event
     second = declare(None, anonymous=True).event
     assert [m.topic for m in sent] == []  # nothing at the moment of the declaration
-    assert services.announce_anonymous_declarations() == 2
+    assert declaring.announce_anonymous_declarations() == 2
     db.session.commit()
     told = [m for m in sent if m.topic == "quality.new_event"]
     assert sorted(m.about_id for m in told) == sorted([first.id, second.id])
     assert {r.email for m in told for r in m.recipients} == {referent.email}
-    assert services.announce_anonymous_declarations() == 0
+    assert declaring.announce_anonymous_declarations() == 0

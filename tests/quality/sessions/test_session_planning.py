@@ -12,7 +12,7 @@ from crisis_app.core.db import db, utcnow
 from crisis_app.core.notifications.models import Message
 from crisis_app.core.roles import Role
 from crisis_app.directory.audiences.models import Audience, AudienceKind, AudienceMember
-from quality.sessions import services as sessions
+from quality.sessions import agenda as session_agenda
 from quality.sessions.models import QualitySession
 from tests import factories
 from tests.conftest import csrf_token
@@ -54,7 +54,7 @@ def test_events_added_to_a_planned_session_send_the_agenda_again(login, personas
     declarer = personas[Role.PROFESSIONAL].user
     first, second = event_for_crex(referent, declarer), event_for_crex(referent, declarer)
     session = crex(referent, [first], days=3)
-    assert sessions.agendas_due() == 1
+    assert session_agenda.agendas_due() == 1
     client = login(personas[Role.QUALITY_REFERENT])
     page = client.get(f"/qualite/seances/{session.id}").text
     assert 'id="modifier-ordre-du-jour"' in page
@@ -65,7 +65,7 @@ def test_events_added_to_a_planned_session_send_the_agenda_again(login, personas
     db.session.expire_all()
     session = db.session.get(QualitySession, session.id)
     assert [i.event_id for i in session.items] == [first.id, second.id]
-    assert sessions.agendas_due() == 1
+    assert session_agenda.agendas_due() == 1
     agendas = db.session.scalars(sa.select(Message).where(Message.topic == "quality.session.agenda")
                                  .order_by(Message.id)).all()
     assert len(agendas) == 2 and second.reference in agendas[1].email_text

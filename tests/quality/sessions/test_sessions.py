@@ -17,10 +17,12 @@ from quality import screening
 from quality.analyses.models import Analysis
 from quality.register import redaction, services
 from quality.register.vocab import State
+from quality.sessions import agenda as session_agenda
 from quality.sessions import services as sessions
+from quality.sessions import tasks
 from quality.sessions.vocab import SessionStatus
 from tests.quality.conftest import declare, row_counts
-from tests.quality.sessionkit import crex, event_for_crex, started
+from tests.quality.sessionkit import crex, event_for_crex, minutes_made, started
 
 
 @pytest.fixture
@@ -127,8 +129,8 @@ def test_the_agenda_is_sent_once_a_week_ahead_even_when_beat_runs_twice(referent
     event = event_for_crex(referent, declarer)
     near = crex(referent, [event], days=5)
     crex(referent, days=20)
-    assert sessions.agendas_due() == 1
-    assert sessions.agendas_due() == 0
+    assert session_agenda.agendas_due() == 1
+    assert session_agenda.agendas_due() == 0
     [message] = _messages("quality.session.agenda")
     assert message.about_id == near.id
 
@@ -141,11 +143,11 @@ def test_the_agenda_names_no_declarer_and_holds_no_text_the_screen_refuses(refer
                        {"d": "Patient joint au 06 12 34 56 78 pour le suivi.", "i": anonymous.id})
     db.session.commit()
     session = crex(referent, [named, anonymous], days=3)
-    assert sessions.agendas_due() == 0 and _messages("quality.session.agenda") == []  # blocked until redacted
+    assert session_agenda.agendas_due() == 0 and _messages("quality.session.agenda") == []  # blocked until redacted
     redaction.redact(actor=referent, event=anonymous, field="description", passage="06 12 34 56 78",
                      replacement="patient")
     db.session.commit()
-    sessions.agendas_due()
+    session_agenda.agendas_due()
     [message] = _messages("quality.session.agenda")
     assert declarer.full_name not in message.email_text and declarer.email not in message.email_text
     assert screening.screen_text("agenda", message.email_text) == []
@@ -175,12 +177,17 @@ def test_the_minutes_pdf_holds_no_declarer_no_participant_name_and_nothing_the_s
                      replacement="patient")
     db.session.commit()
     minutes.make(actor=referent, session=session, send=True)
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(session.minutes_pdf)).pages)
+    db.session.commit()
+    assert _messages("quality.session.minutes") == []  # the worker sends them, with the PDF it made
+    assert tasks.send_minutes(session.id, referent.id) == "sent"
+    pdf = minutes_made(session)  # the kept document: the one attached
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     assert event.reference in text and "Revue des sorties" in text
     assert declarer.full_name not in text and all(name not in text for name in names)
     assert screening.screen_text("minutes", text) == [] and "06 12 34 56 78" not in text
     [sent] = _messages("quality.session.minutes")
     assert sent.attachments[0].media_type == "application/pdf" and sent.recipient_count == 4
+    assert sent.attachments[0].content == pdf
 
 
 def test_a_participant_added_after_the_invitation_receives_the_update(referent):

@@ -12,7 +12,7 @@ from crisis_app.core.roles import Role
 from quality.action_followup import actions
 from quality.sessions import traceur
 from tests.quality.conftest import row_counts
-from tests.quality.sessionkit import crex, started
+from tests.quality.sessionkit import crex, minutes_made, started
 
 
 @pytest.fixture
@@ -98,7 +98,8 @@ def test_the_traceur_is_recorded_from_the_meeting_page_and_printed_in_the_minute
                                                               "Visite du médecin traitant."]
     sessions.set_attendance(actor=referent, session=session, present_ids=[session.participants[0].id])
     sessions.hold(actor=referent, session=started(session))
-    text = PdfReader(BytesIO(minutes.make(actor=referent, session=session).minutes_pdf)).pages[0].extract_text()
+    minutes.make(actor=referent, session=session)
+    text = PdfReader(BytesIO(minutes_made(session))).pages[0].extract_text()
     assert "PT-2026-01" in text and "Ordonnance absente." in text
 
 

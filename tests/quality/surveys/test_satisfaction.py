@@ -135,3 +135,46 @@ def test_the_satisfaction_shows_on_the_indicators_page_from_five_questionnaires(
     login(personas[Role.QUALITY_REFERENT])
     page = client.get("/qualite/indicateurs").text
     assert 'data-testid="satisfaction">85\u00a0%<' in page  # 17 positive answers of 20
+
+
+def test_the_table_per_question_counts_each_month_apart_in_one_query(referent):
+    """Answers in February (5 each), July (6 each) and November (3: too few to show) of one year, and one the year
+    after: each month shows its own share per question, a negative question counts disagreeing as positive, and
+    the whole table is one grouped query over the answers (plus the questionnaire's questions)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from quality.surveys.models import SurveyAnswer
+
+    survey = surveys.create(actor=referent, kind="satisfaction", title="Votre avis", dimensions=[
+        {"label": "Accueil", "questions": [{"text": "J'ai été bien accueilli."},
+                                           {"text": "J'ai attendu trop longtemps.", "negative": True}]}])
+    db.session.flush()
+    plain, negative = [q.id for d in survey.dimensions for q in d.questions]
+    year = 2031
+    answers = {(2, plain): [5, 4, 4, 2, 1], (2, negative): [1, 2, 5, 5, 5],  # 60 % and 40 %
+               (7, plain): [4, 4, 4, 4, 4, 3], (7, negative): [2, 2, 2, 4, 4, 4],  # 83.3 % and 50 %
+               (11, plain): [5, 5, 5], (11, negative): [1, 1, 1]}  # 3 answers: not shown
+    for (month, question), values in answers.items():
+        for i, value in enumerate(values):
+            db.session.add(SurveyAnswer(survey_id=survey.id, question_id=question, value=value,
+                                        day=date(year, month, 1 + 3 * i)))
+    db.session.add(SurveyAnswer(survey_id=survey.id, question_id=plain, value=5, day=date(year + 1, 1, 2)))
+    db.session.flush()
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        table = surveys.satisfaction_by_question(survey, year)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    shown = {row["month"]: row["questions"] for row in table}
+    assert shown[2] == {plain: 60.0, negative: 40.0}
+    assert shown[7] == {plain: 83.3, negative: 50.0}
+    assert shown[11] == {plain: None, negative: None}
+    assert shown[1] == {plain: None, negative: None} and len(table) == 12
+    assert len(statements) <= 2
