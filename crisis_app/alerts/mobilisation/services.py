@@ -181,8 +181,9 @@ def tell_complete(now: datetime) -> int:
     for alert_id, row_ids in by_alert.items():
         alert = db.session.get(Alert, alert_id)
         rows = db.session.scalars(sa.select(MessageRecipient).where(MessageRecipient.id.in_(row_ids))).all()
-        deliveries = [outbox.new_delivery(alert.message, row, row.channels[0], address=row.address_for(row.channels[0]),
-                                          purpose=PURPOSE_COMPLETE) for row in rows if row.channels]
+        # on the channels the alert itself used for them: the first only when it relaunches, else each
+        deliveries = [outbox.new_delivery(alert.message, row, c, address=row.address_for(c), purpose=PURPOSE_COMPLETE)
+                      for row in rows for c in (row.channels[:1] if alert.escalation_max else row.channels)]
         created += _add(alert, deliveries)
         audit.record(actor=None, action="alert.complete", object_type="alert", object_id=alert.id,
                      summary=f"« Merci, c'est complet » envoyé à {pluriel(len(rows), 'personne', 'personnes')} "
