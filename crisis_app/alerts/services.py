@@ -42,7 +42,17 @@ CHANNEL_NAMES = {"sms": "SMS", "email": "e-mail"}
 
 def _invalid(fields: dict) -> ServiceError:
     return ServiceError("validation_error", "Alerte invalide : corrigez les champs signalés.",
-                        fields={k: v if isinstance(v, list) else [str(v)] for k, v in fields.items()})
+                        fields={k: _flat(v) for k, v in fields.items()})
+
+
+def _flat(messages: Any, where: str = "") -> list[str]:
+    """A field's messages as lines, a nested one (``quotas`` line 2, ``count``) named where it is."""
+    if isinstance(messages, dict):
+        return [m for key, value in messages.items()
+                for m in _flat(value, f"{where}ligne {key + 1} : " if isinstance(key, int) else f"{where}{key} : ")]
+    if isinstance(messages, list):
+        return [m for value in messages for m in _flat(value, where)]
+    return [f"{where}{messages}"]
 
 
 def validate(data: Mapping[str, Any]) -> tuple[dict, Audience, crisis_context.CrisisInfo | None]:
@@ -122,7 +132,7 @@ def preview(*, actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
     # relances, get the SMS first): say so before sending
     mentions_email = "mail" in alert.sms_text.lower()
     email_gap = (len(recipients) - per_channel.get("email", 0)) if mentions_email else 0
-    return {"alert": alert, "audience": audience, "crisis": crisis, "people": len(recipients),
+    return {"alert": alert, "audience": audience, "crisis": crisis, "people": len(recipients), "plan": clean["plan"],
             "email_gap": email_gap,
             "unreachable": len(people) - len(recipients), "per_channel": per_channel, "sms": sms,
             "sms_size": sms_size(sms), "email": messages.email_body(alert, "message", sample_url),

@@ -62,3 +62,11 @@ def reserve(alert: Alert) -> list[AlertRecipient]:
                                    .where(AlertRecipient.alert_id == alert.id,
                                           AlertRecipient.quota_status == QuotaStatus.RESERVE)
                                    .order_by(AlertRecipient.answered_at, AlertRecipient.id)))
+
+
+def follow_up(alert: Alert) -> dict[str, Any] | None:
+    """What the alert page shows of a mobilisation (None for an alert without quotas)."""
+    rows = quotas(alert)
+    if not rows:
+        return None
+    return {"quotas": rows, "waves": waves(alert), "reserve": reserve(alert)}
