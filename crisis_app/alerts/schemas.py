@@ -120,6 +120,7 @@ class WaveSchema(Schema):
 
 class WavesSchema(Schema):
     items = fields.List(fields.Nested(WaveSchema))
+    complete = fields.Boolean(metadata={"description": "chaque profession a son nombre : plus aucune vague ne part"})
     next_due_at = fields.DateTime(allow_none=True)
 
 

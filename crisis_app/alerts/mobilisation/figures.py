@@ -46,10 +46,13 @@ def waves(alert: Alert) -> dict[str, Any]:
     rows = db.session.scalars(sa.select(AlertWave).where(AlertWave.alert_id == alert.id)
                               .order_by(AlertWave.position)).all()
     due = rules.next_wave_due([rules.WaveState(w.position, w.wait_minutes, w.launched_at) for w in rows])
+    counted = db.session.execute(sa.select(AlertQuota.profession_code, AlertQuota.target, AlertQuota.confirmed)
+                                 .where(AlertQuota.alert_id == alert.id)).all()
+    complete = bool(counted) and not rules.short_professions(counted)
     return {"items": [{"position": w.position + 1, "audience_id": w.audience_id, "audience_name": w.audience_name,
                        "wait_minutes": w.wait_minutes, "launched_at": w.launched_at, "asked": w.asked}
                       for w in rows],
-            "next_due_at": due[1] if due else None}
+            "complete": complete, "next_due_at": due[1] if due and not complete else None}
 
 
 def next_due_at(alert: Alert) -> datetime | None:

@@ -71,6 +71,7 @@ def test_no_wave_leaves_once_every_profession_is_complete(referent, territory, q
     for recipient in _ide(alert)[:2]:
         _yes(recipient)
     assert mobilisation.launch_due_waves(utcnow() + timedelta(hours=1)) == 0
+    assert figures.waves(alert)["complete"] and figures.waves(alert)["next_due_at"] is None
     assert db.session.scalar(sa.select(AlertWave.launched_at).where(AlertWave.alert_id == alert.id,
                                                                     AlertWave.position == 1)) is None
 
