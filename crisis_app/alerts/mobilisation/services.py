@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from crisis_app.alerts.mobilisation import rules
 from crisis_app.alerts.mobilisation.models import AlertQuota, AlertWave, QuotaStatus
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
-from crisis_app.core import audit
+from crisis_app.core import audit, audit_labels
 from crisis_app.core.db import db
 from crisis_app.core.formats import pluriel
 from crisis_app.core.notifications import outbox
@@ -31,6 +31,8 @@ from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import PROFESSIONS
 
 PURPOSE_COMPLETE = "complete"  # a delivery telling a silent person « merci, c'est complet »
+audit_labels.register_labels(actions={"alert.wave": "Vague suivante d'une alerte",
+                                     "alert.complete": "« C'est complet » envoyé aux personnes sans réponse"})
 
 
 @dataclass
