@@ -68,6 +68,10 @@ def test_the_page_shows_confirmed_out_of_n_and_the_reserve(client, personas, log
     page = client.get(f"/alertes/{alert.id}").text
     assert 'data-testid="quota-confirmed">1/1<' in page and 'data-testid="quota-reserve">1<' in page
     assert 'data-testid="quota-silent">1<' in page and second.name in page.split('data-testid="reserve"')[1]
+    mobilisation.advance(utcnow())
+    db.session.commit()
+    page = client.get(f"/alertes/{alert.id}").text
+    assert "SMS (c&#39;est complet) : envoyé" in page or "SMS (c&#39;est complet) : en file" in page
 
 
 def test_the_answer_page_of_a_silent_person_says_it_is_complete(client, referent, territory, queued):
