@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from crisis_app.alerts import services
-from crisis_app.alerts.mobilisation.models import AlertQuota
+from crisis_app.alerts.mobilisation import services as mobilisation
+from crisis_app.alerts.mobilisation.models import AlertQuota, AlertWave
 from crisis_app.alerts.models import Alert, AlertRecipient
-from crisis_app.core.db import db
+from crisis_app.core.db import atomic, db
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent, User
 from crisis_app.core.notifications.models import Message
@@ -24,6 +25,7 @@ from tests.alerts.mobilisation.conftest import IDE, person
 from tests.concurrency import race
 
 TARGET, PEOPLE = 3, 12
+SWEEPERS = 4
 
 
 @pytest.mark.postgres
@@ -68,6 +70,59 @@ def test_twelve_parallel_yeses_for_three_places_confirm_three_and_keep_nine_in_r
             db.session.execute(sa.delete(Alert).where(Alert.id == ids["alert"]))
             db.session.execute(sa.delete(Message).where(Message.id == ids["message"]))
             db.session.execute(sa.delete(Audience).where(Audience.id == ids["audience"]))
+            db.session.execute(sa.delete(Professional).where(Professional.id.in_(ids["people"])))
+            db.session.execute(sa.delete(User).where(User.id == ids["referent"]))
+            db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > audit_mark))
+            db.session.commit()
+
+
+@pytest.mark.postgres
+def test_four_sweepers_at_the_same_moment_launch_the_next_wave_once(app, queued):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("concurrency proof needs PostgreSQL (set VIGIE_TEST_DATABASE_URL); SQLite serialises writers")
+    from datetime import timedelta
+
+    tag = uuid.uuid4().hex[:6]
+    with app.app_context():
+        audit_mark = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEvent.id), 0)))
+        referent = factories.user(role=Role.CRISIS_REFERENT, email=f"wave-{tag}@test.example.org")
+        first, then = [person(IDE) for _ in range(2)], [person(IDE) for _ in range(5)]
+        commune = audiences.save_audience(actor=referent, data={"name": f"Commune {tag}", "kind": "list",
+                                                                "professional_ids": [p.id for p in first]})
+        territory = audiences.save_audience(actor=referent, data={"name": f"Territoire {tag}", "kind": "list",
+                                                                  "professional_ids": [p.id for p in first + then]})
+        alert = services.send_alert(actor=referent, data=alert_data(
+            commune, channels=["sms"], quotas=[{"profession": "IDE", "count": 4}],
+            waves=[{"audience_id": commune.id, "wait_minutes": 10}, {"audience_id": territory.id, "wait_minutes": 10}]))
+        ids = {"alert": alert.id, "message": alert.message_id, "audiences": [commune.id, territory.id],
+               "referent": referent.id, "people": [p.id for p in first + then]}
+        later = alert.created_at + timedelta(minutes=11)
+
+    def sweep() -> bool:
+        try:
+            with atomic():
+                return mobilisation.advance(later) >= 0
+        finally:
+            db.session.remove()
+
+    try:
+        assert race(app, sweep, threads=SWEEPERS) == [True] * SWEEPERS
+        with app.app_context():
+            waves = db.session.execute(sa.select(AlertRecipient.wave, sa.func.count())
+                                       .where(AlertRecipient.alert_id == ids["alert"])
+                                       .group_by(AlertRecipient.wave).order_by(AlertRecipient.wave)).all()
+            assert [tuple(w) for w in waves] == [(0, 2), (1, 5)]  # the five beyond, once each
+            asked = db.session.scalar(sa.select(AlertWave.asked).where(AlertWave.alert_id == ids["alert"],
+                                                                       AlertWave.position == 1))
+            assert asked == 5
+            launches = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+                AuditEvent.action == "alert.wave", AuditEvent.object_id == str(ids["alert"])))
+            assert launches == 1
+    finally:
+        with app.app_context():
+            db.session.execute(sa.delete(Alert).where(Alert.id == ids["alert"]))
+            db.session.execute(sa.delete(Message).where(Message.id == ids["message"]))
+            db.session.execute(sa.delete(Audience).where(Audience.id.in_(ids["audiences"])))
             db.session.execute(sa.delete(Professional).where(Professional.id.in_(ids["people"])))
             db.session.execute(sa.delete(User).where(User.id == ids["referent"]))
             db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id > audit_mark))
