@@ -178,3 +178,15 @@ def test_the_first_wave_must_be_the_alerts_audience(referent, territory, queued)
         services.send_alert(actor=referent, data=data)
     assert caught.value.fields["waves"] == ["La première vague est l'audience de l'alerte : commencez la liste par "
                                             "elle."]
+
+
+def test_a_yes_by_sms_reply_takes_a_place_like_a_yes_by_link(referent, territory, queued):
+    from crisis_app.core.notifications import outbox
+
+    alert = services.send_alert(actor=referent, data=mobilising(territory, ide=1))
+    first, second, _ = _ide(alert)
+    assert services.answer_from_sms(outbox.SmsReply(sender=first.mobile_phone, text="1 j'arrive", provider_ref="r1"))
+    assert services.answer_from_sms(outbox.SmsReply(sender=second.mobile_phone, text="2", provider_ref="r2"))
+    db.session.expire_all()
+    assert (first.quota_status, second.quota_status) == ("confirmed", "reserve")
+    assert _quota(alert)["confirmed"] == 1
