@@ -82,10 +82,11 @@ def test_referent_mobilises_two_nurses_and_sees_two_of_two_and_the_reserve(serve
     expect(nurse.get_by_test_id("quota-notice")).to_contain_text("liste de réserve")  # the third came too late
     screenshot(nurse, "mobilisation-reserve-answer.png")
 
-    page.goto(detail_url)
-    expect(page.get_by_test_id("quota-confirmed")).to_have_text("2/2")
+    # the référent's page follows without her reloading it
+    assert page.url == detail_url
+    expect(page.get_by_test_id("quota-confirmed")).to_have_text("2/2", timeout=30_000)
     expect(page.get_by_test_id("quota-reserve")).to_have_text("1")
-    expect(page.get_by_test_id("reserve-person")).to_have_count(1)
+    expect(page.get_by_test_id("reserve-person")).to_have_count(1, timeout=30_000)
     expect(page.get_by_test_id("wave").nth(1)).to_contain_text("ne partira pas")  # complete: it will not leave
     page.get_by_test_id("mobilisation").scroll_into_view_if_needed()
     screenshot(page, "mobilisation-follow-up.png")
