@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.alerts import links
+from crisis_app.alerts.mobilisation.services import PURPOSE_COMPLETE
 from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.core import gsm
 from crisis_app.core.db import db, detached_copy
@@ -22,7 +23,8 @@ def _prefix(alert: Alert) -> str:
 
 
 def subject(alert: Alert, purpose: str) -> str:
-    head = "Fin d'alerte : " if purpose == PURPOSE_END else "Relance : " if purpose == PURPOSE_ESCALATION else ""
+    head = {PURPOSE_END: "Fin d'alerte : ", PURPOSE_COMPLETE: "C'est complet : ",
+            PURPOSE_ESCALATION: "Relance : "}.get(purpose, "")
     return f"{_prefix(alert)}{head}{alert.title}"
 
 
@@ -42,6 +44,9 @@ def sms_body(alert: Alert, purpose: str, answer_url: str | None) -> str:
     if purpose == PURPOSE_END:
         return f"{prefix}{gsm.replace(current_app.config['CPTS_NAME'])} : fin de l'alerte " \
                f"\"{gsm.replace(alert.title)}\" : {alert.end_text or ''}".rstrip(" :")
+    if purpose == PURPOSE_COMPLETE:
+        return (f"{prefix}\"{gsm.replace(alert.title)}\" : merci, c'est complet, assez de personnes sont disponibles. "
+                f"Disponible malgré tout ? Réserve : {answer_url or ''} - {gsm.replace(signature(alert))}")
     text = f"{prefix}{'Relance : ' if purpose == PURPOSE_ESCALATION else ''}{alert.sms_text}"
     if alert.asks and answer_url:
         text += f" Répondre : {answer_url}"
@@ -54,6 +59,10 @@ def email_body(alert: Alert, purpose: str, answer_url: str | None) -> str:
     if purpose == PURPOSE_END:
         return (f"{_prefix(alert)}Fin de l'alerte « {alert.title} ».\n\n{alert.end_text or ''}\n\n"
                 f"{signature(alert)}\n")
+    if purpose == PURPOSE_COMPLETE:
+        return (f"{_prefix(alert)}« {alert.title} » : merci, c'est complet. Assez de personnes ont dit oui, "
+                f"vous n'êtes pas attendu(e).\n\nSi vous êtes disponible quand même, dites-le ici : vous serez sur la "
+                f"liste de réserve.\n{answer_url or ''}\n\n{signature(alert)}\n")
     body = f"{_prefix(alert)}{alert.email_text}\n"
     if alert.asks and answer_url:
         choices = "\n".join(f"  - {o['label']}" for o in alert.options)

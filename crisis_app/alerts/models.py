@@ -81,6 +81,13 @@ class AlertRecipient(db.Model):
     answered_at: Mapped[datetime | None]
     rounds: Mapped[int] = mapped_column(default=0)  # escalation rounds already sent
     last_round_at: Mapped[datetime | None]
+    # mobilisation (alerts.mobilisation): the person's profession, wave, quota, what their answer did to it, and
+    # when they were told « c'est complet »
+    profession_code: Mapped[str | None] = mapped_column(sa.String(8))
+    wave: Mapped[int] = mapped_column(default=0)
+    quota_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alert_quota.id", ondelete="SET NULL"), index=True)
+    quota_status: Mapped[str | None] = mapped_column(sa.String(10))
+    told_complete_at: Mapped[datetime | None]
 
     alert: Mapped[Alert] = relationship(back_populates="recipients")
     message_recipient: Mapped[MessageRecipient | None] = relationship()
@@ -100,5 +107,6 @@ class AlertAnswer(db.Model):
     via: Mapped[str] = mapped_column(sa.String(12))  # lien | sms | api
     at: Mapped[datetime] = mapped_column(default=utcnow)
     provider_ref: Mapped[str | None] = mapped_column(sa.String(120), unique=True)  # an SMS reply's id: used once
+    quota_status: Mapped[str | None] = mapped_column(sa.String(10))  # what it did to a quota (trigger mob01 copies)
 
     recipient: Mapped[AlertRecipient] = relationship(back_populates="answers")

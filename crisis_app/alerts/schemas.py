@@ -15,6 +15,18 @@ class OptionSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(min=1, max=80))
 
 
+class QuotaInputSchema(Schema):
+    profession = fields.String(required=True, validate=validate.Length(min=1, max=60),
+                               metadata={"description": "code (60), libellé (Infirmier) ou nom courant (IDE)"})
+    count = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=500))
+
+
+class WaveInputSchema(Schema):
+    audience_id = Id(required=True)
+    wait_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=1440),
+                                  metadata={"description": "attente avant la vague suivante"})
+
+
 class AlertInputSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     sms_text = fields.String(required=True, validate=validate.Length(min=1, max=480))
@@ -31,6 +43,10 @@ class AlertInputSchema(Schema):
     allow_comment = StrictBoolean(load_default=True)
     escalation_minutes = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=1440))
     escalation_max = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=10))
+    quotas = fields.List(fields.Nested(QuotaInputSchema), validate=validate.Length(max=10),
+                         metadata={"description": "N personnes à trouver par profession (« oui » comptés)"})
+    waves = fields.List(fields.Nested(WaveInputSchema), validate=validate.Length(max=5),
+                        metadata={"description": "audiences dans l'ordre ; la première est audience_id"})
 
     @validates_schema
     def _escalation_needs_delay(self, data, **kwargs):
@@ -80,13 +96,53 @@ class AlertSummarySchema(Schema):
     ended_at = fields.DateTime(allow_none=True)
 
 
+class QuotaSchema(Schema):
+    profession_code = fields.String()
+    profession = fields.String()
+    count = fields.Integer()
+    confirmed = fields.Integer()
+    complete = fields.Boolean()
+    completed_at = fields.DateTime(allow_none=True)
+    asked = fields.Integer()
+    reserve = fields.Integer()
+    silent = fields.Integer()
+    no = fields.Integer()
+
+
+class WaveSchema(Schema):
+    position = fields.Integer()
+    audience_id = fields.Integer(allow_none=True)
+    audience_name = fields.String()
+    wait_minutes = fields.Integer()
+    launched_at = fields.DateTime(allow_none=True)
+    asked = fields.Integer()
+
+
+class WavesSchema(Schema):
+    items = fields.List(fields.Nested(WaveSchema))
+    complete = fields.Boolean(metadata={"description": "chaque profession a son nombre : plus aucune vague ne part"})
+    next_due_at = fields.DateTime(allow_none=True)
+
+
 class AlertSchema(AlertSummarySchema):
     counts = fields.Method("_counts")
+    quotas = fields.Method("_quotas", metadata={"description": "par profession : demandés, confirmés / N, réserve"})
+    waves = fields.Method("_waves")
 
     def _counts(self, obj) -> dict:
         from crisis_app.alerts import services
 
         return CountsSchema().dump(services.counts(obj))
+
+    def _quotas(self, obj) -> list:
+        from crisis_app.alerts.mobilisation import figures
+
+        return QuotaSchema(many=True).dump(figures.quotas(obj))
+
+    def _waves(self, obj) -> dict:
+        from crisis_app.alerts.mobilisation import figures
+
+        return WavesSchema().dump(figures.waves(obj))
 
 
 class AlertListSchema(Schema):

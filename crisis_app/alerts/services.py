@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crisis_app.alerts import shared_mobile, signals
+from crisis_app.alerts.mobilisation import services as mobilisation
 from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
 from crisis_app.alerts.schemas import AlertInputSchema
@@ -41,10 +42,22 @@ CHANNEL_NAMES = {"sms": "SMS", "email": "e-mail"}
 
 def _invalid(fields: dict) -> ServiceError:
     return ServiceError("validation_error", "Alerte invalide : corrigez les champs signalés.",
-                        fields={k: v if isinstance(v, list) else [str(v)] for k, v in fields.items()})
+                        fields={k: _flat(v) for k, v in fields.items()})
+
+
+def _flat(messages: Any, where: str = "") -> list[str]:
+    """A field's messages as lines, a nested one (``quotas`` line 2, ``count``) named where it is."""
+    if isinstance(messages, dict):
+        return [m for key, value in messages.items()
+                for m in _flat(value, f"{where}ligne {key + 1} : " if isinstance(key, int) else f"{where}{key} : ")]
+    if isinstance(messages, list):
+        return [m for value in messages for m in _flat(value, where)]
+    return [f"{where}{messages}"]
 
 
 def validate(data: Mapping[str, Any]) -> tuple[dict, Audience, crisis_context.CrisisInfo | None]:
+    """The composed alert, its audience and crisis, or a ServiceError naming each wrong field (``clean["plan"]``:
+    its quotas and waves)."""
     try:
         clean = AlertInputSchema().load(dict(data))
     except ValidationError as exc:
@@ -63,6 +76,8 @@ def validate(data: Mapping[str, Any]) -> tuple[dict, Audience, crisis_context.Cr
         crisis = crisis_context.get(clean["crisis_id"])
         if crisis is None or not crisis.active:
             errors["crisis_id"] = ["Crise introuvable ou close."]
+    plan_errors, clean["plan"] = mobilisation.check(clean, audience)
+    errors.update(plan_errors)
     if errors:
         raise _invalid(errors)
     return clean, audience, crisis
@@ -91,13 +106,18 @@ def _recipients_of(actor: User, audience: Audience, alert: Alert) -> list[Profes
     return [p for p in people if p.user_id is None or p.user_id != actor.id]
 
 
+def _asked(actor: User, audience: Audience, alert: Alert, plan: mobilisation.Plan) -> list[Professional]:
+    """Who the alert's first message goes to: the audience, narrowed to the professions counted when it has quotas."""
+    return mobilisation.narrow(_recipients_of(actor, audience, alert), plan)
+
+
 def preview(*, actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
     """What a send would do, written nowhere: the exact SMS as it leaves, people and messages per channel."""
     from crisis_app.alerts import messages
 
     clean, audience, crisis = validate(data)
     alert = new_alert(actor=actor, clean=clean, audience=audience, crisis=crisis)
-    people = _recipients_of(actor, audience, alert)
+    people = _asked(actor, audience, alert, clean["plan"])
     recipients = [r for r in contacts.recipients_for(people, alert.channels) if r.sms or r.email]
     per_channel = {c: 0 for c in alert.channels}
     for r in recipients:
@@ -112,7 +132,7 @@ def preview(*, actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
     # relances, get the SMS first): say so before sending
     mentions_email = "mail" in alert.sms_text.lower()
     email_gap = (len(recipients) - per_channel.get("email", 0)) if mentions_email else 0
-    return {"alert": alert, "audience": audience, "crisis": crisis, "people": len(recipients),
+    return {"alert": alert, "audience": audience, "crisis": crisis, "people": len(recipients), "plan": clean["plan"],
             "email_gap": email_gap,
             "unreachable": len(people) - len(recipients), "per_channel": per_channel, "sms": sms,
             "sms_size": sms_size(sms), "email": messages.email_body(alert, "message", sample_url),
@@ -132,43 +152,43 @@ def send_alert(*, actor: User, data: Mapping[str, Any]) -> Alert:
     work; the fan-out is enqueued only when that unit commits."""
     clean, audience, crisis = validate(data)
     alert = new_alert(actor=actor, clean=clean, audience=audience, crisis=crisis)
-    people = _recipients_of(actor, audience, alert)
+    people = _asked(actor, audience, alert, clean["plan"])
     reachable = any(r.sms or r.email for r in contacts.recipients_for(people, alert.channels))
     if not reachable and not any(c.startswith(ROOM_PREFIX) for c in alert.channels):
         raise ServiceError("nobody_reachable", "Personne dans cette audience n'est joignable sur les canaux choisis "
                            "(coordonnées ou consentement manquants).", field="audience_id")
-    message = _write(alert, people, actor=actor)
+    message = _write(alert, people, actor=actor, plan=clean["plan"])
     summary = (f"{'Exercice' if alert.is_exercise else 'Alerte'} « {alert.title} » envoyée à "
-               f"{pluriel(len(alert.recipients), 'personne', 'personnes')} de l'audience « {audience.name} » "
+               f"{pluriel(message.recipient_count, 'personne', 'personnes')} de l'audience « {audience.name} » "
                f"({pluriel(alert.unreachable_count, 'injoignable', 'injoignables')}), "
                f"{pluriel(message.delivery_count, 'message', 'messages')} par "
                f"{', '.join(CHANNEL_NAMES.get(c, c) for c in alert.channels)}")
     audit.record(actor=actor, action="alert.send", object_type="alert", object_id=alert.id, summary=summary,
-                 changes={"recipients": [None, len(alert.recipients)], "deliveries": [None, message.delivery_count]})
+                 changes={"recipients": [None, message.recipient_count], "deliveries": [None, message.delivery_count]})
     signals.alert_sent.send(alert, crisis_id=alert.crisis_id, actor=actor, summary=summary)
     return alert
 
 
-def _write(alert: Alert, people: list[Professional], *, actor: User):
-    """Add the alert, its outbox message and one alert recipient per reachable person to the session."""
+def _write(alert: Alert, people: list[Professional], *, actor: User, plan: mobilisation.Plan | None = None):
+    """Add the alert, its outbox message and one alert recipient per reachable person (one set-based INSERT) to
+    the session; with quotas, its quotas and waves too."""
     db.session.add(alert)
     db.session.flush()
+    quota_ids = mobilisation.start(alert, plan) if plan else {}
     message = outbox.send_message(
         topic=TOPIC, subject=alert.title, sms_text=alert.sms_text, email_text=alert.email_text,
         recipients=contacts.recipients_for(people, alert.channels), channels=alert.channels,
         first_channel_only=bool(alert.escalation_max), about=("alert", alert.id), author=actor,
         label=alert.audience_name)
     alert.message = message
-    by_person = {p.id: p for p in people}
-    for row in message.recipients:
-        person = by_person[row.ref_id]
-        unavailable = person.unavailable_until
-        db.session.add(AlertRecipient(
-            alert=alert, message_recipient=row, professional_id=person.id, name=row.name,
-            mobile_phone=person.mobile_phone, email=person.email, channels=row.channels,
-            last_round_at=alert.created_at,
-            unavailable_until=unavailable if unavailable and unavailable > alert.created_at else None))
+    values = mobilisation.recipient_values(alert, list(message.recipients), {p.id: p for p in people}, wave=0,
+                                           quota_ids=quota_ids, now=alert.created_at)
+    if values:
+        db.session.execute(sa.insert(AlertRecipient), values)
+    db.session.expire(alert, ["recipients"])
     alert.unreachable_count = message.unreachable_count
+    if plan:
+        mobilisation.first_wave_asked(alert, len(values))
     db.session.flush()
     return message
 
@@ -302,8 +322,10 @@ def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, 
         raise ServiceError("validation_error", "Réponse inconnue.", field="code")
     typed = (comment or "").strip()[:500] or None if alert.allow_comment else None
     kept = typed if typed is not None else recipient.answer_comment
-    answer = AlertAnswer(recipient=recipient, code=code, comment=typed, via=via, at=utcnow(),
-                         provider_ref=provider_ref)
+    now = utcnow()
+    quota_status = mobilisation.settle_answer(recipient, code, now)  # None, and no statement, without quotas
+    answer = AlertAnswer(recipient=recipient, code=code, comment=typed, via=via, at=now,
+                         provider_ref=provider_ref, quota_status=quota_status)
     db.session.add(answer)
     before = recipient.answer_code
     # The INSERT applies the answer in the database (trigger alert_answer_applies, migration eng01): the person's
@@ -311,6 +333,8 @@ def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, 
     # values as already stored, so no UPDATE follows: an answer is two INSERTs (it and its audit row).
     for name, value in (("answer_code", code), ("answer_comment", kept), ("answered_at", answer.at)):
         set_committed_value(recipient, name, value)
+    if quota_status is not None:  # trigger alert_answer_quota (migration mob01) stored the same
+        set_committed_value(recipient, "quota_status", None if quota_status == "none" else quota_status)
     audit.record(actor=None, action="alert.answer", object_type="alert", object_id=alert.id,
                  summary=f"Réponse de {recipient.name} ({via}) : {alert.option_label(code)}"
                          + (f" — « {typed} »" if typed else ""),
@@ -407,7 +431,8 @@ def escalate(now: datetime) -> int:
     rows = db.session.execute(
         sa.select(AlertRecipient, Alert).join(Alert)
         .where(Alert.status == AlertStatus.ACTIVE, Alert.escalation_max > 0,
-               AlertRecipient.answered_at.is_(None), AlertRecipient.rounds < Alert.escalation_max)).all()
+               AlertRecipient.answered_at.is_(None), AlertRecipient.rounds < Alert.escalation_max,
+               AlertRecipient.told_complete_at.is_(None))).all()
     created = 0
     for recipient, alert in rows:
         if not should_escalate(answered=False, rounds=recipient.rounds, last_round_at=recipient.last_round_at,

@@ -6,8 +6,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from crisis_app.alerts import links, services
+from crisis_app.alerts.mobilisation import figures as mobilisation_figures
+from crisis_app.alerts.mobilisation import forms as mobilisation_forms
+from crisis_app.alerts.mobilisation.services import PURPOSE_COMPLETE, answer_notice
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.core import crisis_context, gsm, presets
@@ -21,6 +25,7 @@ from crisis_app.core.notifications.registry import available_channels
 from crisis_app.core.pagination import contains, page_number, paginate
 from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS, Gradation, after_answer
 from crisis_app.directory.audiences.services import list_audiences, reach
+from crisis_app.directory.validation import PROFESSIONS
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
 answer_bp = Blueprint("answers", __name__)
@@ -69,7 +74,9 @@ def _compose_context(form: dict, errors: dict | None = None) -> dict:
             "audiences": _audience_choices(), "channels": available_channels(), "crisis": crisis,
             "open_crises": open_crises, "must_choose": len(open_crises) > 1, "no_crisis": NO_CRISIS,
             "size": sms_size(form.get("sms_text", "")), "gsm": gsm.check(form.get("sms_text", "")),
-            "gsm_name": gsm.describe, "gradation_label": lambda g: label_of(Gradation, g)}
+            "gsm_name": gsm.describe, "gradation_label": lambda g: label_of(Gradation, g),
+            "professions": mobilisation_forms.professions(),
+            "mobilisation": form if form.get("quota_rows") else mobilisation_forms.echo(MultiDict())}
 
 
 def _template_form(key: str | None, crisis_value: str | None) -> dict:
@@ -99,7 +106,7 @@ def _form_data() -> dict:
             data[key] = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
     if data.get("escalation_max") == 0:
         data.pop("escalation_minutes", None)
-    return data
+    return {**data, **mobilisation_forms.parse(form)}
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
@@ -110,7 +117,7 @@ def compose():
         return render_template("alerts/compose.html", **_compose_context(
             _template_form(request.args.get("modele"), request.args.get("crise"))))
     data, action = _form_data(), request.form.get("action")
-    form = {**request.form.to_dict(), **data}
+    form = {**request.form.to_dict(), **data, **mobilisation_forms.echo(request.form)}
     if action == "gsm":  # replace what turns the SMS into UCS-2, then show the form again
         form["sms_text"] = gsm.replace(form.get("sms_text", ""))
         return render_template("alerts/compose.html", **_compose_context(form))
@@ -123,7 +130,7 @@ def compose():
             form, {"crisis_id": ["Choisissez la crise de cette alerte."]})), 400
     try:
         if action != "send":
-            return render_template("alerts/confirm.html", form=form,
+            return render_template("alerts/confirm.html", form=form, professions_by_code=PROFESSIONS,
                                    preview=services.preview(actor=current_user._get_current_object(), data=data))
         alert = services.send_alert(actor=current_user._get_current_object(), data=data)
     except ServiceError as exc:
@@ -177,7 +184,9 @@ def detail(alert_id: int):
     by_person, rooms = _deliveries_by_person(alert)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
                            people=page.items, pager=page, search=search, by_person=by_person,
-                           rooms=rooms, state_labels=labels(DeliveryState), purpose_labels=labels(DeliveryPurpose),
+                           rooms=rooms, state_labels=labels(DeliveryState),
+                           purpose_labels={**labels(DeliveryPurpose), PURPOSE_COMPLETE: "c'est complet"},
+                           mobilisation=mobilisation_figures.follow_up(alert),
                            silent=silent,
                            live=alert.status is AlertStatus.ACTIVE, default_end=_default_end(alert))
 
@@ -258,6 +267,11 @@ def answer(token: str):
                                next_step=after_answer(alert.question_kind.value, recipient.answer_code))
     return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed), \
         410 if closed and alert.asks else 200
+
+
+@answer_bp.app_template_global("quota_notice")
+def _quota_notice(recipient: AlertRecipient) -> str | None:
+    return answer_notice(recipient)
 
 
 @bp.app_template_filter("tel")

@@ -29,6 +29,20 @@
       seen["answer-" + code] = true;
       if (!set("answer-" + code, counts.by_answer[code])) { complete = false; }
     });
+    // a mobilisation: confirmed/N and the rest per profession; a wave that left adds people: reload then
+    (alert.quotas || []).forEach(function (q) {
+      var card = document.querySelector('[data-testid="quota-' + q.profession_code + '"]');
+      if (!card) { return; }
+      [["quota-confirmed", q.confirmed + "/" + q.count], ["quota-asked", q.asked], ["quota-reserve", q.reserve],
+       ["quota-silent", q.silent], ["quota-no", q.no]].forEach(function (pair) {
+        var el = card.querySelector('[data-testid="' + pair[0] + '"]');
+        if (el) { el.textContent = pair[1]; }
+      });
+    });
+    if (alert.waves && alert.waves.items.length) {
+      var left = alert.waves.items.filter(function (w) { return w.launched_at; }).length;
+      if (document.querySelectorAll("[data-wave-left]").length !== left) { complete = false; }
+    }
     // a person's row changes when they answer: reload then, unless someone is typing
     var shown = document.querySelectorAll('[data-testid="person-answer"]').length;
     var answeredRows = document.querySelectorAll(".person-row.answered").length;

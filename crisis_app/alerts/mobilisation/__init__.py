@@ -1,0 +1,1 @@
+"""Mobilise until N said yes: quotas per profession, ordered waves of audiences, « c'est complet » and the reserve."""
