@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "mob01"
-down_revision = "eng01"
+down_revision = "doc01"
 branch_labels = None
 depends_on = None
 
