@@ -48,6 +48,7 @@ class Alert(TimestampMixin, db.Model):
     ended_at: Mapped[datetime | None]
     end_text: Mapped[str | None] = mapped_column(sa.String(640))
     unreachable_count: Mapped[int] = mapped_column(default=0)  # in the audience, but no contact or no consent
+    reply_code: Mapped[str | None] = mapped_column(sa.String(2))  # "A": SMS replies "A1", "A2"… (alerts.replies)
 
     message: Mapped[Message | None] = relationship()
     recipients: Mapped[list[AlertRecipient]] = relationship(back_populates="alert", cascade="all, delete-orphan",
@@ -59,6 +60,9 @@ class Alert(TimestampMixin, db.Model):
 
     def option_label(self, code: str | None) -> str | None:
         return next((o["label"] for o in self.options if o["code"] == code), None)
+
+    def option(self, code: str | None) -> dict | None:
+        return next((o for o in self.options if o["code"] == code), None)
 
 
 class AlertRecipient(db.Model):
@@ -81,6 +85,8 @@ class AlertRecipient(db.Model):
     answered_at: Mapped[datetime | None]
     rounds: Mapped[int] = mapped_column(default=0)  # escalation rounds already sent
     last_round_at: Mapped[datetime | None]
+    answer_value: Mapped[str | None] = mapped_column(sa.String(16))  # the typed value of the answer ("20:00", "3")
+    asked_at: Mapped[datetime | None]  # when added after the alert left (alerts.followup); None: with the alert
 
     alert: Mapped[Alert] = relationship(back_populates="recipients")
     message_recipient: Mapped[MessageRecipient | None] = relationship()
@@ -100,5 +106,6 @@ class AlertAnswer(db.Model):
     via: Mapped[str] = mapped_column(sa.String(12))  # lien | sms | api
     at: Mapped[datetime] = mapped_column(default=utcnow)
     provider_ref: Mapped[str | None] = mapped_column(sa.String(120), unique=True)  # an SMS reply's id: used once
+    value: Mapped[str | None] = mapped_column(sa.String(16))  # the option's typed value, as stored
 
     recipient: Mapped[AlertRecipient] = relationship(back_populates="answers")
