@@ -64,6 +64,15 @@ class Alert(TimestampMixin, db.Model):
     def option(self, code: str | None) -> dict | None:
         return next((o for o in self.options if o["code"] == code), None)
 
+    def answer_label(self, code: str | None, value: str | None) -> str | None:
+        """« Cabinet ouvert jusqu'à 20 h »: the option's label with its typed value, if any."""
+        from crisis_app.alerts.rules import value_label
+
+        option = self.option(code)
+        if option is None:
+            return None
+        return f"{option['label']} {value_label(option.get('value'), value)}".strip() if value else option["label"]
+
 
 class AlertRecipient(db.Model):
     """A person an alert was sent to, with their answer and relaunch rounds; contacts are copied at send time."""

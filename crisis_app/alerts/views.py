@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crisis_app.alerts import links, services
+from crisis_app.alerts import history as alert_history
+from crisis_app.alerts import links, offer, services
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.core import crisis_context, gsm, presets
@@ -21,6 +22,7 @@ from crisis_app.core.notifications.registry import available_channels
 from crisis_app.core.pagination import contains, page_number, paginate
 from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS, Gradation, after_answer
 from crisis_app.directory.audiences.services import list_audiences, reach
+from crisis_app.directory.professionals.models import Professional
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
 answer_bp = Blueprint("answers", __name__)
@@ -176,6 +178,7 @@ def detail(alert_id: int):
                     per_page=DETAIL_ROWS)
     by_person, rooms = _deliveries_by_person(alert)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
+                           offer=offer.of_alert(alert),
                            people=page.items, pager=page, search=search, by_person=by_person,
                            rooms=rooms, state_labels=labels(DeliveryState), purpose_labels=labels(DeliveryPurpose),
                            silent=silent,
@@ -236,6 +239,14 @@ def end(alert_id: int):
     return redirect(url_for("alerts.detail", alert_id=alert.id))
 
 
+@bp.route("/personnes/<int:professional_id>")
+@permission_required("alerts.history")
+def history(professional_id: int):
+    """One person's answers over the year (asked, answered, available, median time): the référents' view."""
+    person = get_for_user(Professional, professional_id, "alerts.history")
+    return render_template("alerts/history.html", person=person, **alert_history.person_year(person.id))
+
+
 @answer_bp.route("/r/<token>", methods=["GET", "POST"])
 @public
 def answer(token: str):
@@ -246,9 +257,10 @@ def answer(token: str):
     alert = recipient.alert
     closed = services.answer_refusal(alert)
     if request.method == "POST":
+        code = request.form.get("code", "")
         try:
-            services.record_answer(recipient=recipient, code=request.form.get("code", ""),
-                                   comment=request.form.get("comment"), via="lien")
+            services.record_answer(recipient=recipient, code=code, comment=request.form.get("comment"), via="lien",
+                                   value=request.form.get(f"value_{code}"))
         except ServiceError as exc:
             abandon()
             return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed,

@@ -45,17 +45,20 @@ def alerts_of(crisis_id: int) -> list[Alert]:
                                    .order_by(Alert.created_at, Alert.id)))
 
 
+AVAILABILITY_KINDS = (QuestionKind.AVAILABILITY, QuestionKind.LIBERAL)  # both ask "are you available"
+
+
 def available_people(crisis_id: int) -> list[dict]:
     """People who answered an availability question of this crisis, latest answer per person."""
     rows = db.session.execute(
         sa.select(AlertRecipient, Alert).join(Alert).where(Alert.crisis_id == crisis_id,
-                                                           Alert.question_kind == QuestionKind.AVAILABILITY,
+                                                           Alert.question_kind.in_(AVAILABILITY_KINDS),
                                                            AlertRecipient.answered_at.isnot(None))
         .order_by(AlertRecipient.answered_at)).all()
     latest: dict = {}
     for recipient, alert in rows:
         latest[recipient.professional_id or f"r{recipient.id}"] = (recipient, alert)
-    people = [{"name": r.name, "answer": a.option_label(r.answer_code) or r.answer_code,
+    people = [{"name": r.name, "answer": a.answer_label(r.answer_code, r.answer_value) or r.answer_code,
                "available": r.answer_code != NOT_AVAILABLE, "answered_at": r.answered_at,
                "comment": r.answer_comment, "unavailable_until": r.unavailable_until, "alert_title": a.title}
               for r, a in latest.values()]
