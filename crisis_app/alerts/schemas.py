@@ -6,13 +6,16 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from crisis_app.core.fields import Id, StrictBoolean
 from crisis_app.core.notifications.models import DeliveryState
-from crisis_app.core.vocabulary import QuestionKind
+from crisis_app.core.vocabulary import QuestionKind, ValueKind
 
 
 class OptionSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,8}$",
                                                                  error="Code de 1 à 8 lettres ou chiffres."))
     label = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    value = fields.String(validate=validate.OneOf([k.value for k in ValueKind]), allow_none=True,
+                          metadata={"description": "la valeur que la réponse demande : time (heure), count (nombre), "
+                                                   "flag (oui/non)"})
 
 
 class AlertInputSchema(Schema):
@@ -76,12 +79,28 @@ class AlertSummarySchema(Schema):
     escalation_max = fields.Integer()
     status = fields.String()
     created_at = fields.DateTime()
+    reply_code = fields.String(allow_none=True, metadata={"description": "lettre des réponses SMS (« A » : A1, A2…)"})
     cancelled_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
 
 
+class OfferLineSchema(Schema):
+    label = fields.String()
+    kind = fields.String()
+    people = fields.Integer()
+    total = fields.Integer(metadata={"description": "somme (count) ou nombre de oui (flag)"})
+    latest = fields.String(allow_none=True, metadata={"description": "heure la plus tardive (time), HH:MM"})
+    text = fields.String()
+
+
 class AlertSchema(AlertSummarySchema):
     counts = fields.Method("_counts")
+    offer = fields.Method("_offer", metadata={"description": "valeurs des réponses additionnées (libéraux)"})
+
+    def _offer(self, obj) -> list:
+        from crisis_app.alerts import offer
+
+        return OfferLineSchema(many=True).dump(offer.of_alert(obj))
 
     def _counts(self, obj) -> dict:
         from crisis_app.alerts import services
@@ -121,6 +140,8 @@ class DeliverySchema(Schema):
                                   allow_none=True)
     answer_comment = fields.Function(lambda d: d.alert_recipient.answer_comment if d.alert_recipient else None,
                                      allow_none=True)
+    answer_value = fields.Function(lambda d: d.alert_recipient.answer_value if d.alert_recipient else None,
+                                   allow_none=True)
 
 
 class DeliveryListSchema(Schema):
