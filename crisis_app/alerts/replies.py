@@ -136,10 +136,8 @@ def answer_from_sms(reply: outbox.SmsReply) -> bool:
 
 def help_text(open_: list[AlertRecipient], problem: str) -> str:
     """The help SMS: what went wrong, then each open alert of the person with its codes."""
-    lines = [f"Vigie : {gsm.replace(problem)}"]
-    for r in open_[:4]:
-        lines.append(f"\"{gsm.replace(r.alert.title[:40])}\" : {choices(r.alert, width=30)}")
-    return " ".join(lines)
+    alerts = [f"\"{gsm.replace(r.alert.title[:40])}\" : {choices(r.alert, width=30)}" for r in open_[:4]]
+    return f"Vigie : {gsm.replace(problem)} Vos alertes en cours : " + " ; ".join(alerts)
 
 
 def help_recently_sent(number: str, now: datetime | None = None) -> bool:
