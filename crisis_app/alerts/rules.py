@@ -84,7 +84,7 @@ def value_label(kind: str | None, value: str | None) -> str:
         return ""
     if kind == "time":
         hours, minutes = value.split(":")
-        return f"{int(hours)} h" + (f" {minutes}" if minutes != "00" else "")
+        return f"{int(hours)}\u00a0h" + (f"\u00a0{minutes}" if minutes != "00" else "")
     return value
 
 

@@ -92,7 +92,7 @@ def test_unreadable_values_are_refused_with_a_french_message(kind, text):
 
 
 def test_values_read_as_a_person_writes_them():
-    assert value_label("time", "20:00") == "20 h" and value_label("time", "08:30") == "8 h 30"
+    assert value_label("time", "20:00") == "20\u00a0h" and value_label("time", "08:30") == "8\u00a0h\u00a030"
     assert value_label("count", "3") == "3" and value_label(None, None) == ""
 
 
