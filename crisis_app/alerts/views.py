@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crisis_app.alerts import followup, links, offer, services
 from crisis_app.alerts import history as alert_history
-from crisis_app.alerts import links, offer, services
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.core import crisis_context, gsm, presets
@@ -236,6 +236,26 @@ def end(alert_id: int):
         flash(exc.message, "error")
     else:
         flash(f"Message de fin d'alerte envoyé ({sent}).", "success")
+    return redirect(url_for("alerts.detail", alert_id=alert.id))
+
+
+@bp.route("/<int:alert_id>/completer", methods=["POST"])
+@permission_required("alerts.send")
+def complement(alert_id: int):
+    """A follow-up message on the running alert: a last look first, then the confirmed send."""
+    alert = get_for_user(Alert, alert_id, "alerts.send")
+    text = request.form.get("text", "")
+    try:
+        if request.form.get("action") != "send":
+            return render_template("alerts/complement_confirm.html", alert=alert,
+                                   preview=followup.preview(alert=alert, text=text))
+        done = followup.complement_alert(actor=current_user._get_current_object(), alert=alert, text=text)
+    except ServiceError as exc:
+        abandon()
+        flash(exc.message, "error")
+    else:
+        flash(f"Complément envoyé à {done['sent_to']} personne(s), dont {done['added']} ajoutée(s) à l'alerte.",
+              "success")
     return redirect(url_for("alerts.detail", alert_id=alert.id))
 
 
