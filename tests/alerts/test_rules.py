@@ -16,8 +16,8 @@ from crisis_app.alerts.rules import (
     sms_size,
     value_label,
 )
-from crisis_app.core.vocabulary import is_available, options_for
 from crisis_app.core.db import utcnow
+from crisis_app.core.vocabulary import is_available, options_for
 
 OPTIONS = [{"code": "1", "label": "Disponible immédiatement"}, {"code": "4", "label": "Non disponible"}]
 
