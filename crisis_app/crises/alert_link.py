@@ -135,7 +135,7 @@ def figures_by_profession(crisis_id: int) -> list[dict]:
         delay = (recipient.answered_at - alert.created_at).total_seconds() / 60
         for window in ANSWER_WINDOWS:
             c[f"within_{window}"] += 1 if delay <= window else 0
-        if alert.question_kind == QuestionKind.AVAILABILITY and recipient.answer_code != NOT_AVAILABLE:
+        if alert.question_kind in AVAILABILITY_KINDS and recipient.answer_code != NOT_AVAILABLE:
             c["available"] += 1
     return [{"profession": name, "alerted": c["alerted"], "answered": c["answered"],
              "within_15": c["within_15"], "within_30": c["within_30"], "available": c["available"],
@@ -156,7 +156,7 @@ def open_structures(crisis_id: int) -> list[dict]:
         sa.select(AlertRecipient.professional_id, AlertRecipient.answer_code, Professional)
         .join(Alert, Alert.id == AlertRecipient.alert_id)
         .join(Professional, Professional.id == AlertRecipient.professional_id)
-        .where(Alert.crisis_id == crisis_id, Alert.question_kind == QuestionKind.AVAILABILITY,
+        .where(Alert.crisis_id == crisis_id, Alert.question_kind.in_(AVAILABILITY_KINDS),
                AlertRecipient.answered_at.isnot(None), Professional.active.is_(True))
         .order_by(AlertRecipient.answered_at)).all()
     latest = {pid: (code, pro) for pid, code, pro in rows}
