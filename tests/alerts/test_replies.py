@@ -132,3 +132,17 @@ def test_a_value_missing_from_a_coded_reply_records_nothing_and_says_what_to_wri
 def test_a_number_with_no_open_alert_gets_no_sms_back(app, client, audience, eager):
     assert _reply(app, client, "stranger-1", "+33639980000", "Z1").status_code == 204
     assert _helps("+33639980000") == []
+
+
+def test_when_every_letter_is_taken_the_alert_goes_without_a_code_and_bare_replies_still_work(
+        app, client, referent, audience, monkeypatch, eager):
+    monkeypatch.setattr(replies, "LETTERS", "A")
+    monkeypatch.setitem(app.config, "SMS_REPLIES", True)
+    services.send_alert(actor=referent, data=alert_data(audience, title="Première"))
+    second = services.send_alert(actor=referent, data=alert_data(audience, title="Seconde"))
+    assert second.reply_code is None
+    with app.test_request_context():
+        assert "ou par SMS : 1 Disponible" in messages.sms_body(second, "message", "https://vigie.example/r/x")
+    person = audience.people[0]
+    _reply(app, client, "bare-nocode", person.mobile_phone, "2")
+    assert _answer(second, person) == ("2", None)
