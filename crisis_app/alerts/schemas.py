@@ -51,6 +51,39 @@ class EndInputSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=480))
 
 
+class ComplementInputSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=400))
+
+
+class ComplementResultSchema(Schema):
+    sent_to = fields.Integer(metadata={"description": "personnes qui reçoivent le complément"})
+    added = fields.Integer(metadata={"description": "nouvelles personnes de l'audience ajoutées à l'alerte"})
+
+
+class HistoryRowSchema(Schema):
+    alert_id = fields.Integer()
+    title = fields.String()
+    is_exercise = fields.Boolean()
+    asked_at = fields.DateTime()
+    answer = fields.String(allow_none=True)
+    available = fields.Boolean(allow_none=True)
+    minutes_to_answer = fields.Float(allow_none=True)
+
+
+class HistorySchema(Schema):
+    """A person's answers over the last twelve months (référents only)."""
+
+    since = fields.DateTime()
+    asked = fields.Integer()
+    answered = fields.Integer()
+    silent = fields.Integer()
+    available = fields.Integer()
+    declined = fields.Integer()
+    answer_rate = fields.Float(allow_none=True)
+    median_minutes = fields.Float(allow_none=True)
+    rows = fields.List(fields.Nested(HistoryRowSchema))
+
+
 class CountsSchema(Schema):
     recipients = fields.Integer()
     unreachable = fields.Integer()

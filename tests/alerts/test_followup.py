@@ -107,3 +107,20 @@ def test_only_the_referent_completes_an_alert(client, login, personas, answered,
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Message)
                              .where(Message.topic == followup.TOPIC)) == 0
+
+
+def test_the_api_completes_an_alert_and_refuses_an_ended_one(client, personas, referent, answered):
+    from crisis_app.core.auth import services as auth_services
+
+    alert, first, newcomer = answered
+    headers = {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=referent)}"}
+    response = client.post(f"/api/v1/alerts/{alert.id}/complement", json={"text": "RDV 8 h."}, headers=headers)
+    assert response.status_code == 200 and response.get_json() == {"sent_to": 2, "added": 1}
+    assert client.post(f"/api/v1/alerts/{alert.id}/complement", json={"text": ""},
+                       headers=headers).status_code == 422
+    services.cancel_alert(actor=referent, alert=db.session.get(Alert, alert.id))
+    refused = client.post(f"/api/v1/alerts/{alert.id}/complement", json={"text": "RDV 9 h."}, headers=headers)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "not_active"
+    cell = {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=personas[Role.CRISIS_CELL].user)}"}
+    assert client.post(f"/api/v1/alerts/{alert.id}/complement", json={"text": "RDV 8 h."},
+                       headers=cell).status_code == 403

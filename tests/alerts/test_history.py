@@ -90,3 +90,18 @@ def test_no_other_role_reads_a_persons_history(client, login, personas, year, ro
     response = client.get(f"/alertes/personnes/{year.id}")
     assert response.status_code == 403
     assert "history-asked" not in response.text
+
+
+def test_the_api_gives_the_year_to_the_referent_and_refuses_the_cellule(client, personas, year):
+    from crisis_app.core.auth import services as auth_services
+
+    def bearer(role):
+        return {"Authorization": f"Bearer {auth_services.issue_token(actor=None, user=personas[role].user)}"}
+
+    body = client.get(f"/api/v1/alerts/people/{year.id}/history", headers=bearer(Role.CRISIS_REFERENT)).get_json()
+    assert (body["asked"], body["answered"], body["available"]) == (4, 3, 2)
+    assert body["rows"][0]["answer"] == "Cabinet ouvert jusqu'à 20\u00a0h"
+    for role in (Role.CRISIS_CELL, Role.PROFESSIONAL, Role.ARS_OBSERVER):
+        refused = client.get(f"/api/v1/alerts/people/{year.id}/history", headers=bearer(role))
+        assert refused.status_code == 403 and "rows" not in refused.get_json()
+    assert client.get("/api/v1/alerts/people/999999/history", headers=bearer(Role.CRISIS_REFERENT)).status_code == 404
