@@ -201,7 +201,8 @@ def export(alert_id: int):
             yield [r.name, r.mobile_phone, r.email,
                    ", ".join(f"{services.CHANNEL_NAMES.get(d.channel, d.channel)} : {d.state.label}"
                              for d in deliveries),
-                   alert.option_label(r.answer_code), r.answer_comment, r.answered_at, r.unavailable_until]
+                   alert.answer_label(r.answer_code, r.answer_value), r.answer_comment, r.answered_at,
+                   r.unavailable_until]
 
     return csv_response(f"alerte-{alert.id}.csv", ["Personne", "Mobile", "E-mail", "Envois", "Réponse",
                                                    "Commentaire", "Répondu le", "Indisponible jusqu'au"], rows())

@@ -71,7 +71,8 @@ def asked_of(professional_id: int, crisis_id: int) -> list[dict]:
                               .where(Alert.crisis_id == crisis_id, AlertRecipient.professional_id == professional_id)
                               .order_by(Alert.created_at.desc())).all()
     return [{"title": a.title, "sent_at": a.created_at, "text": a.sms_text,
-             "answer": a.option_label(r.answer_code) if r.answer_code else None, "answered_at": r.answered_at}
+             "answer": a.answer_label(r.answer_code, r.answer_value) if r.answer_code else None,
+             "answered_at": r.answered_at}
             for r, a in rows]
 
 

@@ -89,6 +89,8 @@ def test_the_follow_up_page_sums_the_liberal_answers(client, login, personas, re
     assert "Cabinet ouvert jusqu'à : 2 personnes, jusqu'à 21 h 30 au plus tard" in page
     assert "Demi-journées cette semaine : 4 (1 personne)" in page
     assert "Cabinet ouvert jusqu'à 21 h 30" in page  # the person's own line
+    export = client.get(f"/alertes/{alert.id}/export.csv").get_data(as_text=True).replace("\xa0", " ")
+    assert "Cabinet ouvert jusqu'à 21 h 30" in export and "Demi-journées cette semaine 4" in export
 
 
 def test_the_api_sends_a_liberal_alert_and_shows_the_sums(client, personas, audience):
