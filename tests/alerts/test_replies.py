@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from crisis_app.alerts import messages, replies, services
 from crisis_app.alerts.models import Alert, AlertAnswer
+from crisis_app.core import gsm
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.notifications.models import Message
@@ -57,6 +58,7 @@ def test_each_open_alert_gets_its_own_letter_and_its_sms_lists_the_codes(app, tw
         sms = messages.sms_body(second, "message", "https://vigie.example/r/x")
     assert "ou par SMS : B1 Disponible / B2 Cabinet ouvert jusqu'" in sms
     assert "(ex. B2 20h)" in sms and "B4 Non disponible" in sms
+    assert gsm.check(sms).encoding == "GSM-7"  # the codes and labels cost no UCS-2 (70 characters per SMS)
 
 
 def test_a_letter_of_an_alert_that_just_ended_is_not_given_again_at_once(referent, audience, two_alerts):
@@ -89,6 +91,7 @@ def test_an_unknown_code_gets_one_help_sms_listing_the_persons_codes(app, client
     [help_message] = _helps(person.mobile_phone)
     assert "Code \"Z1\" inconnu" in help_message.sms_text
     assert "A1 Disponible" in help_message.sms_text and "B2 Cabinet" in help_message.sms_text
+    assert gsm.check(help_message.sms_text).encoding == "GSM-7"
     # a second wrong code within the half hour: audited, no second SMS (two robots would stop here)
     assert _reply(app, client, "unknown-2", person.mobile_phone, "A9").status_code == 204
     assert len(_helps(person.mobile_phone)) == 1
