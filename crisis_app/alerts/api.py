@@ -10,20 +10,24 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from crisis_app.alerts import services
+from crisis_app.alerts import followup, history, services
 from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.alerts.schemas import (
     AlertInputSchema,
     AlertListSchema,
     AlertSchema,
+    ComplementInputSchema,
+    ComplementResultSchema,
     DeliveryListSchema,
     DeliveryQuerySchema,
     EndInputSchema,
+    HistorySchema,
 )
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.api import error_responses
 from crisis_app.core.db import db
 from crisis_app.core.notifications.models import Delivery
+from crisis_app.directory.professionals.models import Professional
 
 bp = Blueprint("api_alerts", __name__, url_prefix="/api/v1", description="Alertes et suivi des envois")
 
@@ -111,3 +115,26 @@ class AlertEnd(MethodView):
         alert = get_for_user(Alert, alert_id, "alerts.send")
         services.end_alert(actor=current_user._get_current_object(), alert=alert, text=data["text"])
         return alert
+
+
+@bp.route("/alerts/<int:alert_id>/complement")
+class AlertComplement(MethodView):
+    @permission_required("alerts.send")
+    @_errors(401, 403, 404, 409, 422)
+    @bp.arguments(ComplementInputSchema)
+    @bp.response(200, ComplementResultSchema)
+    def post(self, data, alert_id: int):
+        """A follow-up message on the running alert, to who answered present; the audience's newcomers are added."""
+        alert = get_for_user(Alert, alert_id, "alerts.send")
+        return followup.complement_alert(actor=current_user._get_current_object(), alert=alert, text=data["text"])
+
+
+@bp.route("/alerts/people/<int:professional_id>/history")
+class AlertHistory(MethodView):
+    @permission_required("alerts.history")
+    @_errors(401, 403, 404)
+    @bp.response(200, HistorySchema)
+    def get(self, professional_id: int):
+        """One person's answers over the last twelve months (référents and coordinator only)."""
+        person = get_for_user(Professional, professional_id, "alerts.history")
+        return history.person_year(person.id)

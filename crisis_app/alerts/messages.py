@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from crisis_app.alerts import links
+from crisis_app.alerts import links, replies
 from crisis_app.alerts.mobilisation.services import PURPOSE_COMPLETE
 from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.core import gsm
@@ -29,7 +29,8 @@ def subject(alert: Alert, purpose: str) -> str:
 
 
 def codes(alert: Alert) -> str:
-    return " / ".join(f"{o['code']} {gsm.replace(o['label'])}" for o in alert.options)
+    """The reply codes, "A1 Disponible / A2 …" (alerts.replies)."""
+    return replies.choices(alert)
 
 
 def signature(alert: Alert) -> str:

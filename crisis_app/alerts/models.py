@@ -48,6 +48,7 @@ class Alert(TimestampMixin, db.Model):
     ended_at: Mapped[datetime | None]
     end_text: Mapped[str | None] = mapped_column(sa.String(640))
     unreachable_count: Mapped[int] = mapped_column(default=0)  # in the audience, but no contact or no consent
+    reply_code: Mapped[str | None] = mapped_column(sa.String(2))  # "A": SMS replies "A1", "A2"… (alerts.replies)
 
     message: Mapped[Message | None] = relationship()
     recipients: Mapped[list[AlertRecipient]] = relationship(back_populates="alert", cascade="all, delete-orphan",
@@ -59,6 +60,18 @@ class Alert(TimestampMixin, db.Model):
 
     def option_label(self, code: str | None) -> str | None:
         return next((o["label"] for o in self.options if o["code"] == code), None)
+
+    def option(self, code: str | None) -> dict | None:
+        return next((o for o in self.options if o["code"] == code), None)
+
+    def answer_label(self, code: str | None, value: str | None) -> str | None:
+        """« Cabinet ouvert jusqu'à 20 h »: the option's label with its typed value, if any."""
+        from crisis_app.alerts.rules import value_label
+
+        option = self.option(code)
+        if option is None:
+            return None
+        return f"{option['label']} {value_label(option.get('value'), value)}".strip() if value else option["label"]
 
 
 class AlertRecipient(db.Model):
@@ -88,6 +101,8 @@ class AlertRecipient(db.Model):
     quota_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alert_quota.id", ondelete="SET NULL"), index=True)
     quota_status: Mapped[str | None] = mapped_column(sa.String(10))
     told_complete_at: Mapped[datetime | None]
+    answer_value: Mapped[str | None] = mapped_column(sa.String(16))  # the typed value of the answer ("20:00", "3")
+    asked_at: Mapped[datetime | None]  # when added after the alert left (alerts.followup); None: with the alert
 
     alert: Mapped[Alert] = relationship(back_populates="recipients")
     message_recipient: Mapped[MessageRecipient | None] = relationship()
@@ -108,5 +123,6 @@ class AlertAnswer(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     provider_ref: Mapped[str | None] = mapped_column(sa.String(120), unique=True)  # an SMS reply's id: used once
     quota_status: Mapped[str | None] = mapped_column(sa.String(10))  # what it did to a quota (trigger mob01 copies)
+    value: Mapped[str | None] = mapped_column(sa.String(16))  # the option's typed value, as stored
 
     recipient: Mapped[AlertRecipient] = relationship(back_populates="answers")

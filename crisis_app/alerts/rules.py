@@ -49,22 +49,92 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
-def parse_reply(text: str, options: list[dict]) -> tuple[str | None, str | None]:
-    """``(code, comment)`` from an SMS reply: the first word names an option code (or the start of its label);
-    what follows is kept as the comment. Unrecognised replies give ``(None, text)``."""
+_TIME = re.compile(r"^(\d{1,2})\s*(?:h|:)\s*(\d{2})?$|^(\d{1,2})$")
+_SHORT_CODE = re.compile(r"^([a-z])(\d{1,2})$")
+_YES, _NO = {"oui", "o", "yes", "y", "1"}, {"non", "n", "no", "0"}
+MAX_COUNT = 99
+VALUE_HINTS = {"time": "une heure, par exemple 20h ou 20h30", "count": f"un nombre de 0 à {MAX_COUNT}",
+               "flag": "oui ou non"}
+# where the value ends in "20 h 30 je ferme tard": its own pattern per kind
+_LEADING = {"time": re.compile(r"\d{1,2}\s*(?:[hH:]\s*(?:\d{2})?)?(?![\w])"), "count": re.compile(r"\d+(?![\w])"),
+            "flag": re.compile(r"[^\s.,;]+")}
+SMS_EXAMPLES = {"time": "20h", "count": "2", "flag": "oui"}
+
+
+def parse_value(kind: str | None, text: str | None) -> str | None:
+    """The typed value an answer option asks, as stored: "20:30" (time), "3" (count), "oui"/"non" (flag).
+    ``ValueError`` with a French message when it is missing or unreadable; None when the option asks none."""
+    if not kind:
+        return None
+    raw = _fold((text or "").strip()).replace(" ", "")
+    if kind == "time" and (m := _TIME.match(raw)):
+        hours, minutes = int(m.group(1) or m.group(3)), int(m.group(2) or 0)
+        if hours <= 23 and minutes <= 59:
+            return f"{hours:02d}:{minutes:02d}"
+    elif kind == "count" and raw.isascii() and raw.isdigit() and len(raw) <= 3 and int(raw) <= MAX_COUNT:
+        return str(int(raw))
+    elif kind == "flag" and raw in _YES | _NO:
+        return "oui" if raw in _YES else "non"
+    raise ValueError(f"Indiquez {VALUE_HINTS.get(kind, 'une valeur')}.")
+
+
+def value_label(kind: str | None, value: str | None) -> str:
+    """A stored value as a person reads it: « 20 h 30 », « 3 », « oui »."""
+    if not value:
+        return ""
+    if kind == "time":
+        hours, minutes = value.split(":")
+        return f"{int(hours)}\u00a0h" + (f"\u00a0{minutes}" if minutes != "00" else "")
+    return value
+
+
+@dataclass(frozen=True)
+class ParsedReply:
+    code: str | None  # the option chosen (None: not understood)
+    value: str | None = None  # the typed value the option asks, as stored
+    comment: str | None = None
+    error: str | None = None  # the option was understood, its value was not (what to write instead)
+
+
+def short_code(text: str) -> tuple[str, int, str] | None:
+    """``("A", 2, rest)`` when the reply starts with a short code such as "A2" (alert A, its option 2)."""
+    text = (text or "").strip()
+    first = text.split(maxsplit=1)[0] if text else ""
+    if not (m := _SHORT_CODE.match(_fold(first))):
+        return None
+    return m.group(1).upper(), int(m.group(2)), text[len(first):].strip(" .,:;-")
+
+
+def parse_reply(text: str, options: list[dict]) -> ParsedReply:
+    """The answer an SMS reply gives: the first word names an option code (or the start of its label); an option
+    that asks a value reads it from the next word ("2 20h", "3 4"); what follows is kept as the comment.
+    Unrecognised replies give ``ParsedReply(None, comment=text)``."""
     text = (text or "").strip()
     words = _WORD.findall(text)
     if not words:
-        return None, None
+        return ParsedReply(None)
     first = _fold(words[0])
     rest = text[text.lower().find(words[0].lower()) + len(words[0]):].strip(" .,:;-") or None
-    for option in options:
-        if first == _fold(option["code"]):
-            return option["code"], rest
-    for option in options:
-        if _fold(option["label"]).split()[0] == first:
-            return option["code"], rest
-    return None, text
+    option = (next((o for o in options if first == _fold(o["code"])), None)
+              or next((o for o in options if _fold(o["label"]).split()[0] == first), None))
+    if option is None:
+        return ParsedReply(None, comment=text)
+    return option_reply(option, rest)
+
+
+def option_reply(option: dict, rest: str | None) -> ParsedReply:
+    """The answer for a chosen option and the words after it: its value first when it asks one."""
+    if not option.get("value"):
+        return ParsedReply(option["code"], comment=rest)
+    rest = rest or ""
+    found = _LEADING.get(option["value"], _LEADING["flag"]).match(rest)
+    head = found.group(0) if found else ""
+    tail = rest[len(head):]
+    try:
+        value = parse_value(option["value"], head)
+    except ValueError as exc:
+        return ParsedReply(option["code"], comment=rest or None, error=str(exc))
+    return ParsedReply(option["code"], value=value, comment=tail.strip(" .,:;-") or None)
 
 
 def render(template: str, values: dict[str, str]) -> str:

@@ -6,13 +6,16 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from crisis_app.core.fields import Id, StrictBoolean
 from crisis_app.core.notifications.models import DeliveryState
-from crisis_app.core.vocabulary import QuestionKind
+from crisis_app.core.vocabulary import QuestionKind, ValueKind
 
 
 class OptionSchema(Schema):
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,8}$",
                                                                  error="Code de 1 à 8 lettres ou chiffres."))
     label = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    value = fields.String(validate=validate.OneOf([k.value for k in ValueKind]), allow_none=True,
+                          metadata={"description": "la valeur que la réponse demande : time (heure), count (nombre), "
+                                                   "flag (oui/non)"})
 
 
 class QuotaInputSchema(Schema):
@@ -64,6 +67,39 @@ class EndInputSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=480))
 
 
+class ComplementInputSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=400))
+
+
+class ComplementResultSchema(Schema):
+    sent_to = fields.Integer(metadata={"description": "personnes qui reçoivent le complément"})
+    added = fields.Integer(metadata={"description": "nouvelles personnes de l'audience ajoutées à l'alerte"})
+
+
+class HistoryRowSchema(Schema):
+    alert_id = fields.Integer()
+    title = fields.String()
+    is_exercise = fields.Boolean()
+    asked_at = fields.DateTime()
+    answer = fields.String(allow_none=True)
+    available = fields.Boolean(allow_none=True)
+    minutes_to_answer = fields.Float(allow_none=True)
+
+
+class HistorySchema(Schema):
+    """A person's answers over the last twelve months (référents only)."""
+
+    since = fields.DateTime()
+    asked = fields.Integer()
+    answered = fields.Integer()
+    silent = fields.Integer()
+    available = fields.Integer()
+    declined = fields.Integer()
+    answer_rate = fields.Float(allow_none=True)
+    median_minutes = fields.Float(allow_none=True)
+    rows = fields.List(fields.Nested(HistoryRowSchema))
+
+
 class CountsSchema(Schema):
     recipients = fields.Integer()
     unreachable = fields.Integer()
@@ -92,6 +128,7 @@ class AlertSummarySchema(Schema):
     escalation_max = fields.Integer()
     status = fields.String()
     created_at = fields.DateTime()
+    reply_code = fields.String(allow_none=True, metadata={"description": "lettre des réponses SMS (« A » : A1, A2…)"})
     cancelled_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
 
@@ -124,10 +161,25 @@ class WavesSchema(Schema):
     next_due_at = fields.DateTime(allow_none=True)
 
 
+class OfferLineSchema(Schema):
+    label = fields.String()
+    kind = fields.String()
+    people = fields.Integer()
+    total = fields.Integer(metadata={"description": "somme (count) ou nombre de oui (flag)"})
+    latest = fields.String(allow_none=True, metadata={"description": "heure la plus tardive (time), HH:MM"})
+    text = fields.String()
+
+
 class AlertSchema(AlertSummarySchema):
     counts = fields.Method("_counts")
     quotas = fields.Method("_quotas", metadata={"description": "par profession : demandés, confirmés / N, réserve"})
     waves = fields.Method("_waves")
+    offer = fields.Method("_offer", metadata={"description": "valeurs des réponses additionnées (libéraux)"})
+
+    def _offer(self, obj) -> list:
+        from crisis_app.alerts import offer
+
+        return OfferLineSchema(many=True).dump(offer.of_alert(obj))
 
     def _counts(self, obj) -> dict:
         from crisis_app.alerts import services
@@ -177,6 +229,8 @@ class DeliverySchema(Schema):
                                   allow_none=True)
     answer_comment = fields.Function(lambda d: d.alert_recipient.answer_comment if d.alert_recipient else None,
                                      allow_none=True)
+    answer_value = fields.Function(lambda d: d.alert_recipient.answer_value if d.alert_recipient else None,
+                                   allow_none=True)
 
 
 class DeliveryListSchema(Schema):

@@ -17,10 +17,10 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from crisis_app.alerts import shared_mobile, signals
+from crisis_app.alerts import replies, signals
 from crisis_app.alerts.mobilisation import services as mobilisation
 from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
-from crisis_app.alerts.rules import escalation_channel, parse_reply, should_escalate, sms_size
+from crisis_app.alerts.rules import escalation_channel, parse_value, should_escalate, sms_size, value_label
 from crisis_app.alerts.schemas import AlertInputSchema
 from crisis_app.core import audit, crisis_context, gsm
 from crisis_app.core.db import atomic, db, utcnow
@@ -35,7 +35,6 @@ from crisis_app.directory import contacts
 from crisis_app.directory.audiences import services as audiences
 from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.professionals.models import Professional
-from crisis_app.directory.validation import normalize_mobile
 
 CHANNEL_NAMES = {"sms": "SMS", "email": "e-mail"}
 
@@ -97,7 +96,7 @@ def new_alert(*, actor: User, clean: dict, audience: Audience, crisis) -> Alert:
                  options=clean.get("options") or options_for(question.value), allow_comment=clean["allow_comment"],
                  escalation_minutes=clean.get("escalation_minutes"), escalation_max=clean["escalation_max"],
                  created_by_id=actor.id, sender_name=actor.full_name,
-                 created_at=utcnow())
+                 created_at=utcnow(), reply_code=replies.next_code() if question is not QuestionKind.NONE else None)
 
 
 def _recipients_of(actor: User, audience: Audience, alert: Alert) -> list[Professional]:
@@ -312,70 +311,40 @@ def answer_refusal(alert: Alert, now: datetime | None = None) -> str | None:
 
 @atomic(conflict=lambda: ServiceError("replayed", "Cette réponse SMS a déjà été reçue.", status=409))
 def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, via: str,
-                  provider_ref: str | None = None) -> AlertAnswer:
+                  provider_ref: str | None = None, value: str | None = None) -> AlertAnswer:
     """Record an answer while the alert takes them; a new answer keeps the previous ones in the history, and
-    keeps the earlier comment unless a new one is given."""
+    keeps the earlier comment unless a new one is given. An option that asks a value (an hour, a number) needs it."""
     alert = recipient.alert
     if (refusal := answer_refusal(alert)) is not None:
         raise AnswerClosed(refusal)
-    if alert.option_label(code) is None:
+    if (option := alert.option(code)) is None:
         raise ServiceError("validation_error", "Réponse inconnue.", field="code")
+    try:
+        value = parse_value(option.get("value"), value)
+    except ValueError as exc:
+        raise ServiceError("validation_error", f"« {option['label']} » : {exc}", field="value") from None
     typed = (comment or "").strip()[:500] or None if alert.allow_comment else None
     kept = typed if typed is not None else recipient.answer_comment
     now = utcnow()
     quota_status = mobilisation.settle_answer(recipient, code, now)  # None, and no statement, without quotas
     answer = AlertAnswer(recipient=recipient, code=code, comment=typed, via=via, at=now,
-                         provider_ref=provider_ref, quota_status=quota_status)
+                         provider_ref=provider_ref, quota_status=quota_status, value=value)
     db.session.add(answer)
     before = recipient.answer_code
     # The INSERT applies the answer in the database (trigger alert_answer_applies, migration eng01): the person's
     # current answer and comment, and their sent deliveries marked answered. The loaded object is told the same
     # values as already stored, so no UPDATE follows: an answer is two INSERTs (it and its audit row).
-    for name, value in (("answer_code", code), ("answer_comment", kept), ("answered_at", answer.at)):
-        set_committed_value(recipient, name, value)
+    for name, stored in (("answer_code", code), ("answer_comment", kept), ("answered_at", answer.at),
+                         ("answer_value", value)):
+        set_committed_value(recipient, name, stored)
     if quota_status is not None:  # trigger alert_answer_quota (migration mob01) stored the same
         set_committed_value(recipient, "quota_status", None if quota_status == "none" else quota_status)
     audit.record(actor=None, action="alert.answer", object_type="alert", object_id=alert.id,
                  summary=f"Réponse de {recipient.name} ({via}) : {alert.option_label(code)}"
+                         + (f" {value_label(option.get('value'), value)}" if value else "")
                          + (f" — « {typed} »" if typed else ""),
                  changes={"answer": [before, code]})
     return answer
-
-
-def recipient_for_reply(number: str, now: datetime | None = None) -> AlertRecipient | None:
-    """The alert an SMS reply answers: the latest one that person was asked, still open, within its window."""
-    now = now or utcnow()
-    candidates = db.session.scalars(
-        sa.select(AlertRecipient).join(Alert).where(AlertRecipient.mobile_phone == number,
-                                                    Alert.question_kind != QuestionKind.NONE,
-                                                    Alert.status == AlertStatus.ACTIVE)
-        .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(5)).all()
-    return next((r for r in candidates if answer_refusal(r.alert, now) is None), None)
-
-
-def answer_from_sms(reply: outbox.SmsReply) -> bool:
-    """An SMS reply (core's webhook), used once (its provider id), for the alert it can answer; False when the
-    sender has no alert to answer."""
-    try:
-        number = normalize_mobile(reply.sender)
-    except ValueError:
-        return False
-    if db.session.scalar(sa.select(AlertAnswer.id).where(AlertAnswer.provider_ref == reply.provider_ref)):
-        raise ServiceError("replayed", "Cette réponse SMS a déjà été reçue.", status=409)
-    recipient = recipient_for_reply(number)
-    if recipient is None:
-        return False
-    code, comment = parse_reply(reply.text, recipient.alert.options)
-    if code is None:
-        audit.record(actor=None, action="alert.reply_unparsed", object_type="alert", object_id=recipient.alert_id,
-                     summary=f"Réponse SMS non reconnue de {recipient.name} : « {reply.text[:200]} »")
-        return True
-    if len(people := shared_mobile.sharers(recipient)) > 1:  # a shared mobile: whose answer is it?
-        if (recipient := shared_mobile.named_in(comment, people)) is None:
-            shared_mobile.ask_which(alert=people[0].alert, number=number, people=people, code=code)
-            return True
-    record_answer(recipient=recipient, code=code, comment=comment, via="sms", provider_ref=reply.provider_ref)
-    return True
 
 
 # --- figures ------------------------------------------------------------------------------------------------

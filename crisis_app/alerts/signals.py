@@ -11,3 +11,4 @@ _signals = Namespace()
 alert_sent = _signals.signal("alert-sent")
 alert_cancelled = _signals.signal("alert-cancelled")
 alert_ended = _signals.signal("alert-ended")
+alert_complemented = _signals.signal("alert-complemented")  # a follow-up message on a running alert

@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from crisis_app.alerts import links, services
+from crisis_app.alerts import followup, links, offer, services
+from crisis_app.alerts import history as alert_history
 from crisis_app.alerts.mobilisation import figures as mobilisation_figures
 from crisis_app.alerts.mobilisation import forms as mobilisation_forms
 from crisis_app.alerts.mobilisation.services import PURPOSE_COMPLETE, answer_notice
@@ -25,6 +26,7 @@ from crisis_app.core.notifications.registry import available_channels
 from crisis_app.core.pagination import contains, page_number, paginate
 from crisis_app.core.vocabulary import BUILT_IN_BY_KEY, BUILT_IN_PRESETS, Gradation, after_answer
 from crisis_app.directory.audiences.services import list_audiences, reach
+from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import PROFESSIONS
 
 bp = Blueprint("alerts", __name__, url_prefix="/alertes")
@@ -183,6 +185,7 @@ def detail(alert_id: int):
                     per_page=DETAIL_ROWS)
     by_person, rooms = _deliveries_by_person(alert)
     return render_template("alerts/detail.html", alert=alert, counts=services.counts(alert),
+                           offer=offer.of_alert(alert),
                            people=page.items, pager=page, search=search, by_person=by_person,
                            rooms=rooms, state_labels=labels(DeliveryState),
                            purpose_labels={**labels(DeliveryPurpose), PURPOSE_COMPLETE: "c'est complet"},
@@ -207,7 +210,8 @@ def export(alert_id: int):
             yield [r.name, r.mobile_phone, r.email,
                    ", ".join(f"{services.CHANNEL_NAMES.get(d.channel, d.channel)} : {d.state.label}"
                              for d in deliveries),
-                   alert.option_label(r.answer_code), r.answer_comment, r.answered_at, r.unavailable_until]
+                   alert.answer_label(r.answer_code, r.answer_value), r.answer_comment, r.answered_at,
+                   r.unavailable_until]
 
     return csv_response(f"alerte-{alert.id}.csv", ["Personne", "Mobile", "E-mail", "Envois", "Réponse",
                                                    "Commentaire", "Répondu le", "Indisponible jusqu'au"], rows())
@@ -245,6 +249,34 @@ def end(alert_id: int):
     return redirect(url_for("alerts.detail", alert_id=alert.id))
 
 
+@bp.route("/<int:alert_id>/completer", methods=["POST"])
+@permission_required("alerts.send")
+def complement(alert_id: int):
+    """A follow-up message on the running alert: a last look first, then the confirmed send."""
+    alert = get_for_user(Alert, alert_id, "alerts.send")
+    text = request.form.get("text", "")
+    try:
+        if request.form.get("action") != "send":
+            return render_template("alerts/complement_confirm.html", alert=alert,
+                                   preview=followup.preview(alert=alert, text=text))
+        done = followup.complement_alert(actor=current_user._get_current_object(), alert=alert, text=text)
+    except ServiceError as exc:
+        abandon()
+        flash(exc.message, "error")
+    else:
+        flash(f"Complément envoyé à {done['sent_to']} personne(s), dont {done['added']} ajoutée(s) à l'alerte.",
+              "success")
+    return redirect(url_for("alerts.detail", alert_id=alert.id))
+
+
+@bp.route("/personnes/<int:professional_id>")
+@permission_required("alerts.history")
+def history(professional_id: int):
+    """One person's answers over the year (asked, answered, available, median time): the référents' view."""
+    person = get_for_user(Professional, professional_id, "alerts.history")
+    return render_template("alerts/history.html", person=person, **alert_history.person_year(person.id))
+
+
 @answer_bp.route("/r/<token>", methods=["GET", "POST"])
 @public
 def answer(token: str):
@@ -255,9 +287,10 @@ def answer(token: str):
     alert = recipient.alert
     closed = services.answer_refusal(alert)
     if request.method == "POST":
+        code = request.form.get("code", "")
         try:
-            services.record_answer(recipient=recipient, code=request.form.get("code", ""),
-                                   comment=request.form.get("comment"), via="lien")
+            services.record_answer(recipient=recipient, code=code, comment=request.form.get("comment"), via="lien",
+                                   value=request.form.get(f"value_{code}"))
         except ServiceError as exc:
             abandon()
             return render_template("alerts/answer.html", recipient=recipient, alert=alert, closed=closed,

@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # alerts: the référents broadcast; the cellule follows answers; the coordinator configures channels
     "alerts.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL}),
     "alerts.send": frozenset({Role.CRISIS_REFERENT}),
+    # a person's answers over the year (asked, answered, available): the référents' view, never other professionals'
+    "alerts.history": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     # the outbox: every message sent and its deliveries; attachments (RETEX, minutes) are downloaded by the
     # coordinator and the référents; the demo's "my messages" lets anyone see what they would have received
     # coordinator and the référents; the demo's "my messages" lets anyone see what they would have received.

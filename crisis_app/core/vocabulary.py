@@ -54,6 +54,15 @@ class QuestionKind(LabelledStrEnum):
     ACK = "ack", "Accusé de réception"
     AVAILABILITY = "availability", "Disponibilité"
     CELL = "cell", "Participation à la cellule de crise"
+    LIBERAL = "liberal", "Disponibilité (libéraux)"
+
+
+class ValueKind(LabelledStrEnum):
+    """What an answer option asks besides the choice: an hour, a number or a yes/no (stored as text)."""
+
+    TIME = "time", "heure"
+    COUNT = "count", "nombre"
+    FLAG = "flag", "oui / non"
 
 
 NOT_AVAILABLE = "4"  # the availability scale's "Non disponible": not counted as mobilised
@@ -70,11 +79,24 @@ ANSWER_OPTIONS: dict[QuestionKind, list[dict]] = {
         {"code": "V", "label": "En visio"},
         {"code": "N", "label": "Je ne peux pas"},
     ],
+    # For liberal professionals: an option may carry a typed value ("value": a ValueKind) asked with the answer.
+    # Codes follow the list order (the SMS short code "A2" is option 2) and "Non disponible" keeps code 4 as above.
+    QuestionKind.LIBERAL: [
+        {"code": "1", "label": "Disponible"},
+        {"code": "2", "label": "Cabinet ouvert jusqu'à", "value": ValueKind.TIME.value},
+        {"code": "3", "label": "Demi-journées cette semaine", "value": ValueKind.COUNT.value},
+        {"code": NOT_AVAILABLE, "label": "Non disponible"},
+        {"code": "5", "label": "Visites à domicile", "value": ValueKind.COUNT.value},
+    ],
     QuestionKind.NONE: [],
 }
+# What a person is counted as when they answer (history, figures): these codes say "not available".
+DECLINED = {QuestionKind.AVAILABILITY.value: NOT_AVAILABLE, QuestionKind.LIBERAL.value: NOT_AVAILABLE,
+            QuestionKind.CELL.value: "N"}
 
 
-CELL_DECLINED = "N"  # the cellule's "Je ne peux pas": the roll call offers to call the suppléant
+# the cellule's "Je ne peux pas": the roll call offers to call the suppléant
+CELL_DECLINED = DECLINED[QuestionKind.CELL.value]
 CELL_JOINING = ("A", "V")
 
 # What the person is told once their answer is recorded: what happens next.
@@ -86,6 +108,9 @@ _AFTER_ANSWER: dict[tuple[str, str | None], str] = {
     ("availability", "3"): "La cellule de crise vous recontacte si elle a besoin de vous dans les prochaines heures. "
                            "Si votre disponibilité change, modifiez votre réponse ici.",
     ("availability", NOT_AVAILABLE): "Merci de l'avoir dit : vous ne serez pas relancé pour cette alerte.",
+    ("liberal", NOT_AVAILABLE): "Merci de l'avoir dit : vous ne serez pas relancé pour cette alerte.",
+    ("liberal", None): "La cellule de crise compte votre réponse dans l'offre du territoire et vous recontacte si "
+                       "besoin. Si elle change, modifiez votre réponse ici.",
     ("ack", None): "Merci : la cellule de crise sait que vous avez reçu le message. Aucune autre réponse n'est "
                    "attendue.",
     ("cell", "A"): "La cellule vous attend au lieu indiqué dans le message, pour le premier point de situation.",
@@ -97,6 +122,13 @@ _AFTER_ANSWER: dict[tuple[str, str | None], str] = {
 def after_answer(question: str, code: str | None) -> str:
     """What happens next, told to the person who just answered (empty when nothing more to say)."""
     return _AFTER_ANSWER.get((question, code)) or _AFTER_ANSWER.get((question, None), "")
+
+
+def is_available(question: str, code: str | None) -> bool | None:
+    """Whether an answer says the person is available (None: the question does not ask it, or no answer)."""
+    if code is None or question not in DECLINED:
+        return None
+    return code != DECLINED[question]
 
 
 def options_for(question: str) -> list[dict]:
@@ -143,8 +175,9 @@ BUILT_IN_PRESETS = (
         "vos plages ?",
         "Bonjour,\n\nL'offre de soins du territoire est perturbée ({titre}). La CPTS est en gradation {gradation} : "
         "nous vous demandons d'ouvrir des plages supplémentaires si vous le pouvez.\n\nMerci d'indiquer votre "
-        f"disponibilité.\n\n{_SIGNATURE}",
-        QuestionKind.AVAILABILITY.value),
+        "disponibilité : jusqu'à quelle heure votre cabinet reste ouvert, combien de demi-journées vous pouvez "
+        f"ajouter cette semaine, ou combien de visites à domicile.\n\n{_SIGNATURE}",
+        QuestionKind.LIBERAL.value),
     Preset(
         "infectieux-g2", "Agent infectieux émergent — gradation 2", 3, 2,
         "Mobilisation : centre de consultation dédié",

@@ -45,17 +45,20 @@ def alerts_of(crisis_id: int) -> list[Alert]:
                                    .order_by(Alert.created_at, Alert.id)))
 
 
+AVAILABILITY_KINDS = (QuestionKind.AVAILABILITY, QuestionKind.LIBERAL)  # both ask "are you available"
+
+
 def available_people(crisis_id: int) -> list[dict]:
     """People who answered an availability question of this crisis, latest answer per person."""
     rows = db.session.execute(
         sa.select(AlertRecipient, Alert).join(Alert).where(Alert.crisis_id == crisis_id,
-                                                           Alert.question_kind == QuestionKind.AVAILABILITY,
+                                                           Alert.question_kind.in_(AVAILABILITY_KINDS),
                                                            AlertRecipient.answered_at.isnot(None))
         .order_by(AlertRecipient.answered_at)).all()
     latest: dict = {}
     for recipient, alert in rows:
         latest[recipient.professional_id or f"r{recipient.id}"] = (recipient, alert)
-    people = [{"name": r.name, "answer": a.option_label(r.answer_code) or r.answer_code,
+    people = [{"name": r.name, "answer": a.answer_label(r.answer_code, r.answer_value) or r.answer_code,
                "available": r.answer_code != NOT_AVAILABLE, "answered_at": r.answered_at,
                "comment": r.answer_comment, "unavailable_until": r.unavailable_until, "alert_title": a.title}
               for r, a in latest.values()]
@@ -68,7 +71,8 @@ def asked_of(professional_id: int, crisis_id: int) -> list[dict]:
                               .where(Alert.crisis_id == crisis_id, AlertRecipient.professional_id == professional_id)
                               .order_by(Alert.created_at.desc())).all()
     return [{"title": a.title, "sent_at": a.created_at, "text": a.sms_text,
-             "answer": a.option_label(r.answer_code) if r.answer_code else None, "answered_at": r.answered_at}
+             "answer": a.answer_label(r.answer_code, r.answer_value) if r.answer_code else None,
+             "answered_at": r.answered_at}
             for r, a in rows]
 
 
@@ -132,7 +136,7 @@ def figures_by_profession(crisis_id: int) -> list[dict]:
         delay = (recipient.answered_at - alert.created_at).total_seconds() / 60
         for window in ANSWER_WINDOWS:
             c[f"within_{window}"] += 1 if delay <= window else 0
-        if alert.question_kind == QuestionKind.AVAILABILITY and recipient.answer_code != NOT_AVAILABLE:
+        if alert.question_kind in AVAILABILITY_KINDS and recipient.answer_code != NOT_AVAILABLE:
             c["available"] += 1
     return [{"profession": name, "alerted": c["alerted"], "answered": c["answered"],
              "within_15": c["within_15"], "within_30": c["within_30"], "available": c["available"],
@@ -153,7 +157,7 @@ def open_structures(crisis_id: int) -> list[dict]:
         sa.select(AlertRecipient.professional_id, AlertRecipient.answer_code, Professional)
         .join(Alert, Alert.id == AlertRecipient.alert_id)
         .join(Professional, Professional.id == AlertRecipient.professional_id)
-        .where(Alert.crisis_id == crisis_id, Alert.question_kind == QuestionKind.AVAILABILITY,
+        .where(Alert.crisis_id == crisis_id, Alert.question_kind.in_(AVAILABILITY_KINDS),
                AlertRecipient.answered_at.isnot(None), Professional.active.is_(True))
         .order_by(AlertRecipient.answered_at)).all()
     latest = {pid: (code, pro) for pid, code, pro in rows}

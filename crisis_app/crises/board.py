@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import defaultdict
 
+from crisis_app.alerts import offer
 from crisis_app.crises import alert_link, needs, plan_link
 from crisis_app.crises.models import Crisis
 from crisis_app.plan.outline import MEASURE_FIELDS
@@ -53,7 +54,8 @@ def snapshot(crisis: Crisis) -> dict:
     return {"needs": recorded, "need_counts": needs.counts(crisis),
             "plan_needs": plan_needs(crisis, recorded) if crisis.active else [],
             "handed_out_lines": equipment_lines(lines),
-            "people": alert_link.available_people(crisis.id), "handed_out": lines, "handed_out_totals": totals,
+            "people": alert_link.available_people(crisis.id), "offer": offer.of_crisis(crisis.id),
+            "handed_out": lines, "handed_out_totals": totals,
             "stock": stock_query.item_stocks(include_inactive=False)}
 
 
@@ -61,6 +63,6 @@ def version(crisis: Crisis) -> str:
     """A short fingerprint of the board: the page reloads itself when it changes."""
     data = snapshot(crisis)
     key = [[(n.id, n.status.value, n.owner) for n in data["needs"]],
-           [(p["name"], p["answer"], str(p["answered_at"])) for p in data["people"]],
+           [(p["name"], p["answer"], str(p["answered_at"])) for p in data["people"]], data["offer"],
            data["handed_out_totals"], [(s.item.id, s.quantity) for s in data["stock"]]]
     return hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()[:16]

@@ -33,6 +33,7 @@ def on_handed_out(sender, *, crisis_id: int | None = None, summary: str = "", ac
 
 def connect() -> None:
     """Subscribe (idempotent: blinker keeps one connection per receiver)."""
-    for signal in (alert_signals.alert_sent, alert_signals.alert_cancelled, alert_signals.alert_ended):
+    for signal in (alert_signals.alert_sent, alert_signals.alert_cancelled, alert_signals.alert_ended,
+                   alert_signals.alert_complemented):
         signal.connect(on_alert)
     stock_signals.handed_out.connect(on_handed_out)

@@ -3,7 +3,7 @@ of audiences, and on each alert recipient its profession, wave, quota and what t
 copies an answer's quota status to the person (the answer stays one INSERT)
 
 Revision ID: mob01
-Revises: eng01
+Revises: doc01
 Create Date: 2026-12-07 04:45:00
 
 """

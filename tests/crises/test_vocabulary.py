@@ -19,7 +19,7 @@ from crisis_app.plan.outline import empty_sections
 def test_stored_values_are_unchanged():
     assert [t.value for t in Typology] == [1, 2, 3, 4, 5]
     assert labels(Gradation) == {0: "Veille", 1: "Gradation 1", 2: "Gradation 2"}
-    assert [q.value for q in QuestionKind] == ["none", "ack", "availability", "cell"]
+    assert [q.value for q in QuestionKind] == ["none", "ack", "availability", "cell", "liberal"]
 
 
 def test_typology_labels_are_the_national_outlines_wording():

@@ -7,22 +7,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crisis_app.core.vocabulary import CELL_JOINING, NOT_AVAILABLE, QuestionKind
+from crisis_app.core.vocabulary import QuestionKind, is_available
 from crisis_app.directory.validation import PROFESSIONS
 
-# The questions a quota can count: what « yes » means in each (the one place it is decided).
-QUOTA_QUESTIONS = (QuestionKind.AVAILABILITY, QuestionKind.CELL)
+# The questions a quota can count; what « yes » means in each is the vocabulary's (``is_available``: the history and
+# the figures read the same rule).
+QUOTA_QUESTIONS = (QuestionKind.AVAILABILITY, QuestionKind.LIBERAL, QuestionKind.CELL)
 
 
 def yes_codes(question: QuestionKind, options: Iterable[Mapping]) -> frozenset[str]:
     """The answer codes that count as « available »: every availability level but « Non disponible » (codes 1–3, or
-    a preset's own options), and « J'arrive » / « En visio » for the cellule; none for other questions."""
-    codes = [o["code"] for o in options]
-    if question is QuestionKind.AVAILABILITY:
-        return frozenset(c for c in codes if c != NOT_AVAILABLE)
-    if question is QuestionKind.CELL:
-        return frozenset(c for c in codes if c in CELL_JOINING)
-    return frozenset()
+    a preset's own options), every liberal offer (open until, half-days, home visits), « J'arrive » / « En visio »
+    for the cellule; none for other questions."""
+    if question not in QUOTA_QUESTIONS:
+        return frozenset()
+    return frozenset(o["code"] for o in options if is_available(question.value, o["code"]))
 
 
 def _fold(text: str) -> str:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from crisis_app.alerts import services
+from crisis_app.alerts import replies, services
 from crisis_app.alerts.mobilisation import figures
 from crisis_app.alerts.mobilisation import services as mobilisation
 from crisis_app.alerts.mobilisation.models import AlertQuota, AlertWave
@@ -185,8 +185,8 @@ def test_a_yes_by_sms_reply_takes_a_place_like_a_yes_by_link(referent, territory
 
     alert = services.send_alert(actor=referent, data=mobilising(territory, ide=1))
     first, second, _ = _ide(alert)
-    assert services.answer_from_sms(outbox.SmsReply(sender=first.mobile_phone, text="1 j'arrive", provider_ref="r1"))
-    assert services.answer_from_sms(outbox.SmsReply(sender=second.mobile_phone, text="2", provider_ref="r2"))
+    assert replies.answer_from_sms(outbox.SmsReply(sender=first.mobile_phone, text="1 j'arrive", provider_ref="r1"))
+    assert replies.answer_from_sms(outbox.SmsReply(sender=second.mobile_phone, text="2", provider_ref="r2"))
     db.session.expire_all()
     assert (first.quota_status, second.quota_status) == ("confirmed", "reserve")
     assert _quota(alert)["confirmed"] == 1
