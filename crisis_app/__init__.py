@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from crisis_app.core import access, notifications, tasks  # noqa: F401 - loaders, signals and tasks register themselves
     from crisis_app.core.auth.views import bp as auth_bp
     from crisis_app.core.documents import tasks as _document_tasks  # noqa: F401 - the worker's task registers itself
+    from crisis_app.core.documents.api import bp as api_documents_bp
     from crisis_app.core.documents.views import bp as documents_bp
     from crisis_app.core.extensions import api
     from crisis_app.core.resources import bp as api_core_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(documents_bp)
     api.register_blueprint(api_core_bp)
+    api.register_blueprint(api_documents_bp)
     for name in DOMAINS:
         importlib.import_module(name).init_app(app, api)
     _run_views_as_units_of_work(app)

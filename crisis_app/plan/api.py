@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Response, abort
+from flask import abort
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from crisis_app.core.access import get_for_user, permission_required, require
 from crisis_app.core.api import error_responses
-from crisis_app.plan import comments, diff, pdf, services
+from crisis_app.core.documents import api as documents_api
+from crisis_app.core.documents.schemas import DocumentStatusSchema
+from crisis_app.plan import comments, diff, services
+from crisis_app.plan import documents as plan_documents
 from crisis_app.plan.models import PlanVersion
 from crisis_app.plan.schemas import (
     MAX_ID,
@@ -123,11 +126,13 @@ class PlanPdf(MethodView):
     @_errors(*AUTH_ERRORS, 404)
     @bp.response(200, content_type="application/pdf",
                  description="Le plan en PDF (couverture, sommaire, une partie par action)")
+    @bp.alt_response(202, schema=DocumentStatusSchema,
+                     description="Le PDF se fabrique : suivez /api/v1/documents/<id>, puis son fichier")
     def get(self, plan_id: int):
-        """The version as a PDF, suitable for sending to the ARS."""
+        """The version as a PDF, suitable for sending to the ARS: the kept one when the version has not changed
+        since, else 202 while a worker makes it."""
         plan = _plan(plan_id, "plan.read")
-        return Response(pdf.render(plan), mimetype="application/pdf",
-                        headers={"Content-Disposition": f"attachment; filename=plan-action-{plan.year}.pdf"})
+        return documents_api.answer(plan_documents.request_plan(plan, actor=_actor()))
 
 
 @bp.route("/<int:plan_id>/diff")

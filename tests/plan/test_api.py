@@ -81,3 +81,35 @@ def test_the_ars_observer_reads_the_indicators(client, personas, draft):
     token = auth_services.issue_token(actor=None, user=personas[Role.ARS_OBSERVER].user)
     body = client.get("/api/v1/plans/indicators?year=2026", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["year"] == 2026 and body["plan_written"] is False and body["evaluations_done"] == 0
+
+
+def test_the_plan_pdf_is_made_by_a_worker_and_followed_through_the_documents_api(client, referent_headers, personas,
+                                                                               complete_draft):
+    import io
+
+    from pypdf import PdfReader
+
+    from crisis_app.core.documents.tasks import make_document
+
+    asked = client.get(f"/api/v1/plans/{complete_draft.id}/pdf", headers=referent_headers)
+    assert asked.status_code == 202 and asked.get_json()["status"] == "queued"
+    state_url, file_url = asked.get_json()["status_url"], asked.get_json()["download_url"]
+    early = client.get(file_url, headers=referent_headers)
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_ready"
+    # a role that may not read the plan learns nothing of its document, not even that it exists
+    professional = {"Authorization": "Bearer " + auth_services.issue_token(
+        actor=None, user=personas[Role.PROFESSIONAL].user)}
+    assert client.get(state_url, headers=professional).status_code == 404
+    assert client.get(file_url, headers=professional).status_code == 404
+
+    make_document(asked.get_json()["id"])  # what the worker does
+    state = client.get(state_url, headers=referent_headers).get_json()
+    assert state["ready"] and state["progress"] == 100 and state["kind"] == "plan"
+    made = client.get(file_url, headers=referent_headers)
+    assert made.status_code == 200 and made.mimetype == "application/pdf"
+    assert f"plan-action-{complete_draft.year}" in made.headers["Content-Disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(made.data)).pages)
+    assert str(complete_draft.year) in text
+    # asked again while the version has not changed: the kept file at once
+    again = client.get(f"/api/v1/plans/{complete_draft.id}/pdf", headers=referent_headers)
+    assert again.status_code == 200 and again.data == made.data

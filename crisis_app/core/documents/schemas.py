@@ -16,3 +16,5 @@ class DocumentStatusSchema(Schema):
     waiting = fields.Boolean()
     ready = fields.Boolean()
     download_url = fields.String()
+    kind = fields.String(metadata={"description": "la sorte de document (plan, journal, retex, annual_report…)"})
+    status_url = fields.String(metadata={"description": "où suivre son état (API)"})
