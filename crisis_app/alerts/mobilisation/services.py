@@ -37,7 +37,8 @@ audit_labels.register_labels(actions={"alert.wave": "Vague suivante d'une alerte
 
 @dataclass
 class Plan:
-    """What the référent asked: N per profession, and the audiences after the alert's own, each with its wait."""
+    """What the référent asked: N per profession, and the waves in order (the alert's audience first), each with the
+    minutes it waits before the next."""
 
     quotas: dict[str, int] = field(default_factory=dict)  # profession code → N
     waves: list[tuple[Audience, int]] = field(default_factory=list)  # every wave, the first is the alert's audience
