@@ -32,11 +32,14 @@ def test_a_member_gives_her_closing_hour_and_the_referent_sees_the_sum_and_her_h
     page.get_by_test_id("confirm-send").click()
     page.wait_for_url(re.compile(r".*/alertes/\d+$"))
     detail_url = page.url
+    # the worker delivers every message to the built-in outbox before the member looks at hers
+    expect(page.get_by_test_id("count-waiting")).to_have_text("0", timeout=60_000)
 
     member = browser.new_context(**PHONE).new_page()
     log_in(member, server, Role.CRISIS_CELL)
     member.goto(f"{server}/mes-messages")
-    member.locator('a[href*="/r/"]').first.click()
+    mine = member.locator("li.message-item", has_text="plus tard ce soir").first
+    mine.locator('a[href*="/r/"]').first.click()
     expect(member.get_by_role("heading", name="Cabinets ouverts ce soir")).to_be_visible()
     member.get_by_label(re.compile("Cabinet ouvert jusqu'à")).fill("20:00")
     screenshot(member, "liberal-answer.png")
