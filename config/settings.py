@@ -147,6 +147,12 @@ def _alert_settings(env: dict[str, str], mode: str) -> dict:
         "DELIVERY_MODE": delivery,
         # apprise URL with {to} for the E.164 number, e.g. json://gateway/sms?:to={to} or sfr://…
         "SMS_URL": env.get("VIGIE_SMS_URL", ""),
+        # a second SMS provider (another company, or smseagle:// for a GSM gateway on site): see notifications.failover
+        "SMS_BACKUP_URL": env.get("VIGIE_SMS_BACKUP_URL", ""),
+        "SMS_FAILOVER_ERRORS": max(int(env.get("VIGIE_SMS_FAILOVER_ERRORS", "3")), 1),
+        "SMS_FAILOVER_UNSENT_SHARE": float(env.get("VIGIE_SMS_FAILOVER_UNSENT_SHARE", "0.5")),
+        "SMS_FAILOVER_UNSENT_AFTER": int(env.get("VIGIE_SMS_FAILOVER_UNSENT_AFTER", "300")),
+        "SMS_FAILBACK_AFTER": int(env.get("VIGIE_SMS_FAILBACK_AFTER", "900")),
         "SMTP_URL": env.get("VIGIE_SMTP_URL", ""),
         "MAIL_FROM": env.get("VIGIE_MAIL_FROM", "Vigie <vigie@localhost>"),
         "ROOM_CHANNELS": _parse_rooms(env.get("VIGIE_ROOM_CHANNELS", "")),
