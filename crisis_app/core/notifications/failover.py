@@ -214,3 +214,25 @@ def switches(start: datetime | None = None, end: datetime | None = None, limit: 
     if end is not None:
         query = query.where(ProviderSwitch.at <= end)
     return list(db.session.scalars(query))
+
+
+def message_providers(message_id: int, now: datetime) -> dict | None:
+    """For a message's page (the outbox's, an alert's): its SMS counted per provider, the switches while it was
+    being sent, and the provider active now; None when no backup provider is configured."""
+    if not current_app.config["SMS_BACKUP_URL"]:
+        return None
+    rows = db.session.execute(
+        sa.select(Delivery.provider, sa.func.count(), sa.func.min(Delivery.created_at), sa.func.max(Delivery.sent_at))
+        .where(Delivery.message_id == message_id, Delivery.channel == SMS, Delivery.state != DeliveryState.QUEUED)
+        .group_by(Delivery.provider)).all()
+    sent_by = {Provider(p).label: n for p, n, _, _ in rows if p}
+    starts = [start for _, _, start, _ in rows if start]
+    ends = [end for _, _, _, end in rows if end]
+    during = switches(min(starts), max(ends) if ends else now) if starts else []
+    state = status(now)
+    since = datetime.fromisoformat(state["since"]) if state.get("since") else None
+    return {"sent_by": sent_by, "switches": during, "status": state, "since": since, "labels": labels_of_providers()}
+
+
+def labels_of_providers() -> dict[str, str]:
+    return {p.value: p.label for p in Provider}
