@@ -224,8 +224,8 @@ def _send_group(group: list[sa.Row], transports: dict, bucket, figures: dict[str
             unwritten.append((d, TransportError(f"message impossible à écrire ({type(exc).__name__})")))
     db.session.rollback()  # no transaction stays open while we talk to providers
     now = utcnow()
-    for d, error in unwritten:  # retried with backoff, then given up at the attempts cap
-        results.failure(d.id, d.attempts, error, now, provider=d.provider)
+    for d, error in unwritten:  # retried with backoff, then given up at the attempts cap; nothing left: any provider
+        results.failure(d.id, d.attempts, error, now, provider=None)
 
     by_route: dict[tuple[str, str | None], list] = defaultdict(list)
     for d, message in outgoing:
@@ -255,7 +255,7 @@ def _send_route(channel: str, provider: str | None, items: list, transports: dic
             log.error("channel %s cannot send: %s", channel, exc)
             for d, _ in items:
                 results.failure(d.id, d.attempts, TransportError("canal non configuré ou adresse de service "
-                                                                 "invalide"), now, provider=d.provider)
+                                                                 "invalide"), now, provider=None)
             return []
     by_reference = {message.reference: d for d, message in items}
 
