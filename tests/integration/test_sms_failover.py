@@ -38,8 +38,11 @@ def test_workers_hand_over_to_the_backup_and_send_each_sms_once(app, monkeypatch
                 "VIGIE_SMS_BACKUP_URL": f"json://127.0.0.1:{backup.port}/sms?:to={{to}}"}
         monkeypatch.setitem(app.config, "DELIVERY_MODE", "live")
         monkeypatch.setitem(app.config, "SMS_URL", urls["VIGIE_SMS_URL"])
+        # one send at a time per process and a switch at the first failure: every batch that meets the failing
+        # provider moves its unsent SMS at once (a failure the rule does not act on would wait for the sweeper's
+        # retry, 30 s later, and this test runs no beat); the threshold itself is tested in tests/core
         env = {**urls, "VIGIE_DELIVERY": "live", "REDIS_URL": redis_url, "VIGIE_RATE_SMS": "0",
-               "VIGIE_ALERT_BATCH_SIZE": "5", "VIGIE_SEND_THREADS": "2"}
+               "VIGIE_ALERT_BATCH_SIZE": "5", "VIGIE_SEND_THREADS": "1", "VIGIE_SMS_FAILOVER_ERRORS": "1"}
         with app.app_context():
             audit_mark = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEvent.id), 0)))
             switch_mark = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(ProviderSwitch.id), 0)))
