@@ -22,99 +22,24 @@ The last line printed is one JSON object with the figures.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import multiprocessing
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.alertmeter import ENGINE_GROUPS, CpuMeter, children_of, descendants, print_profile  # noqa: E402
+from bench.alertsinks import free_port, received, run_sms_sink, run_smtp_sink, wait_port  # noqa: E402
 
-class _Server(ThreadingHTTPServer):
-    # A provider takes many connections at once; the default backlog of 5 would refuse the senders' parallel ones.
-    request_queue_size = 256
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# ---- sinks, each in its own process, appending one reference per received message -------------------------
-
-def run_sms_sink(port: int, log_path: str, latency: float = 0.0) -> None:
-    """``latency``: seconds the provider takes to answer (a real SMS API answers in 100–300 ms)."""
-    log = open(log_path, "a", buffering=1)  # noqa: SIM115 - lives as long as the process
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if latency:
-                time.sleep(latency)
-            log.write(f"{body.get('ref', '?')}\n")
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-        def log_message(self, *args):
-            pass
-
-    server = _Server(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    server.serve_forever()
-
-
-def run_smtp_sink(port: int, log_path: str) -> None:
-    from aiosmtpd.smtp import SMTP
-
-    log = open(log_path, "a", buffering=1)  # noqa: SIM115
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            for line in envelope.content.decode("utf-8", "replace").splitlines():
-                if line.lower().startswith("x-vigie-reference:"):
-                    log.write(line.split(":", 1)[1].strip() + "\n")
-                    break
-            else:
-                log.write("?\n")
-            return "250 OK"
-
-    loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(loop.create_server(lambda: SMTP(Handler()), "127.0.0.1", port))
-    loop.run_until_complete(server.serve_forever())
-
-
-def wait_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"sink on port {port} did not start")
-
-
-def received(path: Path) -> Counter:
-    return Counter(line.strip() for line in path.read_text().splitlines() if line.strip()) if path.exists() \
-        else Counter()
-
-
-# ---- database and data -------------------------------------------------------------------------------------
+# ---- database and data -----------------------------------------------------------------------------------------
 
 def database_url(requested: str, workdir: Path) -> str:
     import sqlalchemy as sa
@@ -186,19 +111,6 @@ def tasks_per_host(celery_app, nodes: list[str]) -> dict[str, int]:
     return {node: stats.get(node, {}).get("total", {}).get("vigie.outbox.send_batch", 0) for node in nodes}
 
 
-def children_of(pid: int) -> list[int]:
-    """The ids of a process's children, read from /proc (no name patterns: only what this run started)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def stop(process: subprocess.Popen) -> None:
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -208,106 +120,6 @@ def stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-
-
-# ---- CPU accounting, read from /proc -----------------------------------------------------------------------
-
-TICKS = os.sysconf("SC_CLK_TCK")
-ENGINE_GROUPS = ("workers", "beat", "postgresql", "redis")
-
-
-def print_profile(directory: Path) -> None:
-    """Top 15 by cumulative time of one worker batch (the second batch of a pool process: warm), on stderr."""
-    import pstats
-
-    files = sorted(directory.glob("*.pstats"), key=lambda f: f.stat().st_size)
-    if not files:
-        print("no batch profile written", file=sys.stderr)
-        return
-    print(f"profile of one worker batch ({files[-1].name}), top 15 by cumulative time:", file=sys.stderr)
-    pstats.Stats(str(files[-1]), stream=sys.stderr).sort_stats("cumulative").print_stats(15)
-
-
-def cpu_ticks(pid: int) -> int | None:
-    """utime + stime of one process, in clock ticks (None when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[11]) + int(fields[12])
-
-
-def descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        kids = children_of(todo.pop())
-        found.extend(kids)
-        todo.extend(kids)
-    return found
-
-
-class CpuMeter(threading.Thread):
-    """Samples, every ``period`` s, the CPU time of every process of the run, grouped: the Celery workers (main and
-    pool), beat, the PostgreSQL backends of the bench database (by ``pg_stat_activity``), the Redis server, this
-    process (which sends the alert and polls), and the sinks apart. A process that dies keeps its last sample; one
-    that appears counts from its first sample (a new backend or pool process starts near zero)."""
-
-    def __init__(self, groups, database_url: str, redis_url: str, period: float = 0.1):
-        super().__init__(daemon=True)
-        self.groups, self.period = groups, period  # {name: callable returning pids}
-        self.first: dict[tuple[str, int], int] = {}
-        self.last: dict[tuple[str, int], int] = {}
-        self.running = threading.Event()
-        self.pg_engine = None
-        if database_url.startswith("postgresql"):
-            import sqlalchemy as sa
-
-            self.pg_engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
-            self._pg_conn = self.pg_engine.connect()
-            self._pg_query = sa.text("select pid from pg_stat_activity where datname = current_database() "
-                                     "and pid <> pg_backend_pid()")
-        import redis
-
-        self.redis_pid = int(redis.Redis.from_url(redis_url).info("server")["process_id"])
-
-    def pg_backends(self) -> list[int]:
-        if self.pg_engine is None:
-            return []
-        return [row[0] for row in self._pg_conn.execute(self._pg_query)]
-
-    def sample(self) -> None:
-        for name, pids in self.groups.items():
-            for pid in pids():
-                ticks = cpu_ticks(pid)
-                if ticks is None:
-                    continue
-                key = (name, pid)
-                if key not in self.first:
-                    # a process born during the run counts from 0: it did not exist at the start
-                    self.first[key] = ticks if not self.running.is_set() else 0
-                self.last[key] = ticks
-
-    def run(self) -> None:
-        while not self._stop_event.is_set():
-            self.sample()
-            time.sleep(self.period)
-
-    def start_measure(self) -> None:
-        self._stop_event = threading.Event()
-        self.sample()
-        self.running.set()
-        self.start()
-
-    def stop_measure(self) -> dict[str, float]:
-        self.sample()
-        self._stop_event.set()
-        self.join()
-        seconds: dict[str, float] = Counter()
-        for (name, pid), last in self.last.items():
-            seconds[name] += (last - self.first[(name, pid)]) / TICKS
-        if self.pg_engine is not None:
-            self._pg_conn.close()
-        return {name: round(value, 2) for name, value in seconds.items()}
 
 
 # ---- the measured parts ------------------------------------------------------------------------------------
@@ -432,6 +244,7 @@ def main() -> None:
             "title": "Bench", "sms_text": "Renfort demandé", "email_text": "Renfort demandé.",
             "audience_id": audience_id, "channels": ["sms", "email"], "question": "availability"})
         message_id, deliveries = alert.message_id, 2 * options.recipients
+        written = time.perf_counter() - start  # the référent's request: the alert, its outbox rows, the commit
         db.session.remove()
 
     killed, orphans = False, []
@@ -480,6 +293,7 @@ def main() -> None:
         "duplicated": sum(n - 1 for n in got.values()),
         "lost": len(references - set(got)),
         "seconds": round(seconds, 2),
+        "write_seconds": round(written, 2),
         "per_second": round(deliveries / seconds, 1),
         "naive_per_second": round(naive_count / naive_seconds, 1),
         "ratio_to_naive": round((deliveries / seconds) / (naive_count / naive_seconds), 1),

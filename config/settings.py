@@ -143,10 +143,22 @@ def _alert_settings(env: dict[str, str], mode: str) -> dict:
     delivery = env.get("VIGIE_DELIVERY", "live" if mode == "production" else "outbox")
     if delivery not in {"outbox", "live"}:
         raise ConfigError("VIGIE_DELIVERY vaut « outbox » (boîte d'envoi intégrée) ou « live »")
+    if env.get("VIGIE_SMS_BACKUP_URL") and not env.get("VIGIE_SMS_URL"):
+        raise ConfigError("VIGIE_SMS_BACKUP_URL est le fournisseur SMS de secours : VIGIE_SMS_URL (le principal) "
+                          "doit aussi être donné")
+    share = float(env.get("VIGIE_SMS_FAILOVER_UNSENT_SHARE", "0.5"))
+    if not 0 < share < 1:
+        raise ConfigError("VIGIE_SMS_FAILOVER_UNSENT_SHARE est une part entre 0 et 1 (exclus), par exemple 0.5")
     return {
         "DELIVERY_MODE": delivery,
         # apprise URL with {to} for the E.164 number, e.g. json://gateway/sms?:to={to} or sfr://…
         "SMS_URL": env.get("VIGIE_SMS_URL", ""),
+        # a second SMS provider (another company, or smseagle:// for a GSM gateway on site): see notifications.failover
+        "SMS_BACKUP_URL": env.get("VIGIE_SMS_BACKUP_URL", ""),
+        "SMS_FAILOVER_ERRORS": max(int(env.get("VIGIE_SMS_FAILOVER_ERRORS", "3")), 1),
+        "SMS_FAILOVER_UNSENT_SHARE": share,
+        "SMS_FAILOVER_UNSENT_AFTER": int(env.get("VIGIE_SMS_FAILOVER_UNSENT_AFTER", "300")),
+        "SMS_FAILBACK_AFTER": int(env.get("VIGIE_SMS_FAILBACK_AFTER", "900")),
         "SMTP_URL": env.get("VIGIE_SMTP_URL", ""),
         "MAIL_FROM": env.get("VIGIE_MAIL_FROM", "Vigie <vigie@localhost>"),
         "ROOM_CHANNELS": _parse_rooms(env.get("VIGIE_ROOM_CHANNELS", "")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -22,6 +23,8 @@ class SmsGateway:
     """A local HTTP SMS provider: records each request; ``status`` decides what it answers."""
 
     status: int = 200
+    fail_after: int | None = None  # once this many were taken, answer ``failing_status`` (a provider failing mid-send)
+    failing_status: int = 503
     received: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -33,6 +36,8 @@ class SmsGateway:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 with gateway.lock:
                     status = gateway.status
+                    if gateway.fail_after is not None and len(gateway.received) >= gateway.fail_after:
+                        status = gateway.failing_status
                     if status == 200:
                         gateway.received.append(body)
                 self.send_response(status)
@@ -45,16 +50,25 @@ class SmsGateway:
         return Handler
 
 
-@pytest.fixture
-def sms_gateway():
+@contextlib.contextmanager
+def running_gateway():
+    """An ``SmsGateway`` listening on a loopback port (``gateway.port``) until the block ends."""
     gateway = SmsGateway()
     server = _Server(("127.0.0.1", 0), gateway.handler())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     gateway.port = server.server_address[1]
-    yield gateway
-    server.shutdown()
-    server.server_close()
+    try:
+        yield gateway
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def sms_gateway():
+    with running_gateway() as gateway:
+        yield gateway
 
 
 class _Collector:

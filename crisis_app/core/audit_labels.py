@@ -27,6 +27,7 @@ ACTION_LABELS: dict[str, str] = {
     "token.create": "Création d'un jeton d'API",
     "token.revoke": "Révocation d'un jeton d'API",
     "outbox.reply_unmatched": "Réponse SMS sans message qui l'attende",
+    "outbox.provider_switch": "Bascule du fournisseur SMS",
     # domains (until each registers its own)
     "alert.send": "Envoi d'une alerte",
     "alert.cancel": "Annulation d'une alerte",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.models import WorkerHeartbeat
+from crisis_app.core.timez import paris_datetime
 
 
 def record_heartbeat(*, hostname: str) -> None:
@@ -62,17 +63,29 @@ def check_login_limiter() -> dict:
     return ratelimit.health()
 
 
+def check_sms_provider() -> dict:
+    """Which SMS provider sends now, since when and why (failover); not ok while the backup stands in."""
+    from crisis_app.core.notifications import failover
+
+    try:
+        return failover.status(utcnow())
+    except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise
+        abandon()
+        return {"ok": False, "error": type(exc).__name__}
+
+
 def report() -> tuple[dict, int]:
     """The health document and its HTTP status (503 when the database or broker is down)."""
     checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker(),
-              "login_limiter": check_login_limiter()}
+              "login_limiter": check_login_limiter(), "sms_provider": check_sms_provider()}
     status = "ok" if all(c["ok"] for c in checks.values()) else "degraded"
     essential = checks["database"]["ok"] and checks["broker"]["ok"]
     return {"status": status, "checks": checks}, 200 if essential else 503
 
 
 CHECK_LABELS = {"database": "Base de données", "broker": "File des tâches (broker)",
-                "worker": "Tâches de fond (worker Celery)", "login_limiter": "Limite des tentatives de connexion"}
+                "worker": "Tâches de fond (worker Celery)", "login_limiter": "Limite des tentatives de connexion",
+                "sms_provider": "Fournisseur SMS"}
 
 
 def _explain(name: str, check: dict) -> str:
@@ -91,7 +104,19 @@ def _explain(name: str, check: dict) -> str:
             return "échecs comptés dans Redis" if check.get("storage") == "redis" else "échecs comptés en mémoire"
         return ("Redis injoignable : les échecs sont comptés dans chaque processus web "
                 "(la connexion reste possible, la limite est moins stricte)")
+    if name == "sms_provider":
+        return _explain_sms(check)
     return "en service" if check["ok"] else "en défaut"
+
+
+def _explain_sms(check: dict) -> str:
+    if check.get("error"):
+        return f"état illisible ({check['error']})"
+    if not check.get("failover"):
+        return "un seul fournisseur configuré (pas de secours)"
+    since = f" depuis le {paris_datetime(datetime.fromisoformat(check['since']))}" if check.get("since") else ""
+    reason = f" : {check['reason']}" if check.get("reason") else ""
+    return f"{check['active_label']} ({check['host']}){since}{reason}"
 
 
 def describe(body: dict) -> list[dict]:

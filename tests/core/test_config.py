@@ -78,3 +78,16 @@ def test_wsgi_refuses_production_without_settings(tmp_path):
                                  "PATH": "/usr/bin:/bin"}, timeout=60)
     assert result.returncode != 0
     assert "Vigie refuse de démarrer en production" in result.stderr
+
+
+def test_a_backup_sms_provider_needs_a_primary_and_a_share_between_0_and_1(tmp_path):
+    base = {"VIGIE_INSTANCE_DIR": str(tmp_path)}
+    with pytest.raises(ConfigError, match="VIGIE_SMS_URL"):
+        load_settings({**base, "VIGIE_SMS_BACKUP_URL": "smseagle://token@gsm.local/"})
+    with pytest.raises(ConfigError, match="VIGIE_SMS_FAILOVER_UNSENT_SHARE"):
+        load_settings({**base, "VIGIE_SMS_URL": "json://sms.example/send?:to={to}",
+                       "VIGIE_SMS_FAILOVER_UNSENT_SHARE": "2"})
+    settings = load_settings({**base, "VIGIE_SMS_URL": "json://sms.example/send?:to={to}",
+                              "VIGIE_SMS_BACKUP_URL": "smseagle://token@gsm.local/"})
+    assert (settings["SMS_BACKUP_URL"], settings["SMS_FAILOVER_ERRORS"], settings["SMS_FAILBACK_AFTER"]) == (
+        "smseagle://token@gsm.local/", 3, 900)

@@ -14,7 +14,7 @@ def test_health_reports_each_check(client):
     assert response.status_code == 200
     assert body["checks"]["database"] == {"ok": True}
     assert body["checks"]["broker"]["ok"] is True
-    assert set(body["checks"]) == {"database", "broker", "worker", "login_limiter"}
+    assert set(body["checks"]) == {"database", "broker", "worker", "login_limiter", "sms_provider"}
     assert body["checks"]["login_limiter"]["ok"] is True
 
 

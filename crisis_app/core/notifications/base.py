@@ -36,11 +36,14 @@ class SendReceipt:
 
 
 class TransportError(Exception):
-    """A send failed. ``permanent`` failures (bad address, refused by the provider) are not retried."""
+    """A send failed. ``permanent`` failures (bad address, refused by the provider) are not retried. ``unsent``: the
+    provider surely did not take the message (no connection opened, or an answer that refuses it before acting on
+    it, such as 503), so another provider may send it; otherwise it may have left and stays with this provider."""
 
-    def __init__(self, message: str, *, permanent: bool = False):
+    def __init__(self, message: str, *, permanent: bool = False, unsent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+        self.unsent = unsent
 
 
 class Channel(ABC):

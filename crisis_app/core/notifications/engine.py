@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.core.db import atomic, db, detached_copy, utcnow
-from crisis_app.core.notifications import outbox
+from crisis_app.core.notifications import failover, outbox
 from crisis_app.core.notifications.base import FileAttachment, OutgoingMessage, TransportError
+from crisis_app.core.notifications.batchresults import Results
 from crisis_app.core.notifications.models import (
     Delivery,
     DeliveryState,
@@ -28,7 +29,7 @@ from crisis_app.core.notifications.models import (
     MessageAttachment,
     MessageRecipient,
 )
-from crisis_app.core.notifications.registry import EMAIL, buckets, channel_for
+from crisis_app.core.notifications.registry import EMAIL, SMS, buckets, channel_for
 
 log = logging.getLogger(__name__)
 CLAIMABLE = outbox.CLAIMABLE
@@ -43,11 +44,6 @@ def sweep_step(name: str) -> Callable[[Callable[[datetime], int]], Callable[[dat
         return func
 
     return decorator
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Backoff after the ``attempts``-th temporary failure: 30 s, 2 min, 8 min, 32 min, then hourly."""
-    return timedelta(seconds=min(30 * 4 ** max(attempts - 1, 0), 3600))
 
 
 def queue_for(channel: str) -> str:
@@ -98,19 +94,27 @@ def _interleave(items: list[tuple[str, list[list[int]]]]):
 
 # What a worker reads of a delivery it claims: plain rows, no ORM object per delivery.
 _CLAIMED = (Delivery.id, Delivery.reference, Delivery.message_id, Delivery.recipient_id, Delivery.channel,
-            Delivery.address, Delivery.purpose, Delivery.round, Delivery.attempts)
+            Delivery.address, Delivery.purpose, Delivery.round, Delivery.attempts, Delivery.provider)
 
 
-def _claim_rows(ids: list[int]) -> list[sa.Row]:
+def _claim_rows(ids: list[int], cache: dict | None = None) -> list[sa.Row]:
     """Move deliveries to ``sending`` if nobody else did, in one ``UPDATE … RETURNING``; commit; return the rows
-    this caller now owns (what rendering needs, read in the same statement)."""
+    this caller now owns (what rendering needs, read in the same statement).
+
+    With two SMS providers, an SMS that no provider holds is claimed for the active one (see ``failover``)."""
     now = utcnow()
+    values = {"state": DeliveryState.SENDING, "sending_since": now, "attempts": Delivery.attempts + 1}
+    if failover.configured():
+        state = failover.current(SMS, now)
+        if cache is not None:
+            cache["sms_state"] = state
+        values["provider"] = sa.case((Delivery.channel == SMS, sa.func.coalesce(Delivery.provider, state.active)),
+                                     else_=Delivery.provider)
     result = db.session.execute(
         sa.update(Delivery)
         .where(Delivery.id.in_(ids), Delivery.state.in_(CLAIMABLE),
                sa.or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
-        .values(state=DeliveryState.SENDING, sending_since=now, attempts=Delivery.attempts + 1)
-        .returning(*_CLAIMED).execution_options(synchronize_session=False))
+        .values(**values).returning(*_CLAIMED).execution_options(synchronize_session=False))
     rows = sorted(result.all(), key=lambda r: r.id)
     db.session.commit()
     return rows
@@ -119,55 +123,6 @@ def _claim_rows(ids: list[int]) -> list[sa.Row]:
 def claim(ids: list[int]) -> list[int]:
     """Move deliveries to ``sending`` if nobody else did; return the ones this caller now owns."""
     return [row.id for row in _claim_rows(ids)]
-
-
-class _Results:
-    """A group's outcomes, written in a few set-based statements (not one UPDATE per delivery)."""
-
-    def __init__(self, figures: dict[str, int]):
-        self.figures = figures
-        self.sent: list[int] = []
-        self.sent_with_ref: list[dict] = []
-        self.failed: list[dict] = []
-
-    def failure(self, delivery_id: int, attempts: int, error: TransportError, now: datetime) -> None:
-        exhausted = attempts >= current_app.config["ALERT_MAX_ATTEMPTS"]
-        final = error.permanent or exhausted
-        self.failed.append({"b_id": delivery_id, "b_error": str(error)[:300],
-                            "b_state": (DeliveryState.PERMANENT_FAILURE if final
-                                        else DeliveryState.TEMPORARY_FAILURE),
-                            "b_next": None if final else now + retry_delay(attempts)})
-        self.figures["failed"] += 1
-
-    def success(self, delivery_id: int, provider_ref: str | None) -> None:
-        if provider_ref:
-            self.sent_with_ref.append({"b_id": delivery_id, "b_ref": provider_ref})
-        else:
-            self.sent.append(delivery_id)
-        self.figures["sent"] += 1
-
-    def write(self) -> None:
-        """Every transition still guarded by ``state = sending``: a row the sweeper took back is left alone."""
-        table, now = Delivery.__table__, utcnow()
-        sending = table.c.state == DeliveryState.SENDING
-        if self.sent:
-            db.session.execute(table.update().where(table.c.id.in_(self.sent), sending)
-                               .values(state=DeliveryState.SENT, sent_at=now, sending_since=None,
-                                       last_error=None))
-        if self.sent_with_ref:
-            db.session.execute(table.update().where(table.c.id == sa.bindparam("b_id"), sending)
-                               .values(state=DeliveryState.SENT, sent_at=now, sending_since=None,
-                                       last_error=None, provider_ref=sa.bindparam("b_ref")),
-                               self.sent_with_ref)
-        if self.failed:
-            # a temporary failure waits for its next try and is enqueued again by the sweeper; a permanent one
-            # keeps the time of its last try in next_attempt_at's place (None)
-            db.session.execute(table.update().where(table.c.id == sa.bindparam("b_id"), sending)
-                               .values(state=sa.bindparam("b_state"), last_error=sa.bindparam("b_error"),
-                                       next_attempt_at=sa.bindparam("b_next"), sending_since=None,
-                                       enqueued_at=None),
-                               self.failed)
-        self.sent, self.sent_with_ref, self.failed = [], [], []
 
 
 def send_deliveries(ids: list[int]) -> dict[str, int]:
@@ -182,12 +137,12 @@ def send_deliveries(ids: list[int]) -> dict[str, int]:
     parent = os.getppid()
     step = current_app.config["ALERT_COMMIT_EVERY"] if current_app.config["ALERT_COMMIT_EVERY"] > 0 else len(ids)
     bucket = buckets()
-    transports: dict[str, object] = {}
+    transports: dict[tuple[str, str | None], object] = {}
     cache: dict = {}
     try:
         for start in range(0, len(ids), step):
             chunk = ids[start:start + step]
-            group = _claim_rows(chunk)
+            group = _claim_rows(chunk, cache)
             figures["skipped"] += len(chunk) - len(group)
             if group:
                 _send_group(group, transports, bucket, figures, cache)
@@ -259,7 +214,7 @@ def _recipients(rows: list[sa.Row]) -> dict[int, sa.Row]:
 def _send_group(group: list[sa.Row], transports: dict, bucket, figures: dict[str, int], cache: dict) -> None:
     recipients = _recipients(group)
     messages = _messages({d.message_id for d in group}, cache)
-    results = _Results(figures)
+    results = Results(figures)
     outgoing, unwritten = [], []
     for d in group:
         try:
@@ -269,37 +224,62 @@ def _send_group(group: list[sa.Row], transports: dict, bucket, figures: dict[str
             unwritten.append((d, TransportError(f"message impossible à écrire ({type(exc).__name__})")))
     db.session.rollback()  # no transaction stays open while we talk to providers
     now = utcnow()
-    for d, error in unwritten:  # retried with backoff, then given up at the attempts cap
-        results.failure(d.id, d.attempts, error, now)
+    for d, error in unwritten:  # retried with backoff, then given up at the attempts cap; nothing left: any provider
+        results.failure(d.id, d.attempts, error, now, provider=None)
 
-    by_channel: dict[str, list] = defaultdict(list)
+    by_route: dict[tuple[str, str | None], list] = defaultdict(list)
     for d, message in outgoing:
-        by_channel[d.channel].append((d, message))
-    for channel, items in by_channel.items():
-        if channel not in transports:
-            try:
-                transports[channel] = channel_for(channel)
-            except (KeyError, ValueError) as exc:  # the channel was removed or its URL is wrong: said, retried
-                log.error("channel %s cannot send: %s", channel, exc)
-                for d, _ in items:
-                    results.failure(d.id, d.attempts, TransportError("canal non configuré ou adresse de service "
-                                                                     "invalide"), now)
-                continue
-        by_reference = {message.reference: d for d, message in items}
-
-        def paced(items=items, channel=channel):
-            for _, message in items:
-                bucket.acquire(channel)
-                yield message
-
-        for message, outcome in transports[channel].send_many(paced()):
-            d = by_reference[message.reference]
-            if isinstance(outcome, TransportError):
-                results.failure(d.id, d.attempts, outcome, now)
-            else:
-                results.success(d.id, outcome.provider_ref)
+        by_route[(d.channel, d.provider)].append((d, message))
+    for (channel, provider), items in by_route.items():
+        outcomes = _send_route(channel, provider, items, transports, bucket, results, now)
+        moved, to = _moved_by_switch(channel, provider, outcomes, now, cache)
+        for d, _, outcome in outcomes:
+            if d.id not in moved:
+                results.record(d, outcome, now, provider)
+        if moved:  # surely not sent by the provider just left: the new one sends them now
+            retry = [(d, message) for d, message, _ in outcomes if d.id in moved]
+            for d, _, outcome in _send_route(channel, to, retry, transports, bucket, results, now):
+                results.record(d, outcome, now, to, moved=True)
     results.write()
     db.session.commit()
+
+
+def _send_route(channel: str, provider: str | None, items: list, transports: dict, bucket, results: Results,
+                now: datetime) -> list[tuple]:
+    """Send ``items`` on one channel's provider, paced by the channel's rate limit; each with its outcome."""
+    key = (channel, provider)
+    if key not in transports:
+        try:
+            transports[key] = channel_for(channel, provider)
+        except (KeyError, ValueError) as exc:  # the channel was removed or its URL is wrong: said, retried
+            log.error("channel %s cannot send: %s", channel, exc)
+            for d, _ in items:
+                results.failure(d.id, d.attempts, TransportError("canal non configuré ou adresse de service "
+                                                                 "invalide"), now, provider=None)
+            return []
+    by_reference = {message.reference: d for d, message in items}
+
+    def paced():
+        for _, message in items:
+            bucket.acquire(channel)
+            yield message
+
+    return [(by_reference[message.reference], message, outcome)
+            for message, outcome in transports[key].send_many(paced())]
+
+
+def _moved_by_switch(channel: str, provider: str | None, outcomes: list[tuple], now: datetime, cache: dict
+                     ) -> tuple[set[int], str | None]:
+    """Count the tries on the provider (it may switch); after a switch, the deliveries to send on the new one."""
+    if channel != SMS or provider is None or not outcomes or not failover.configured():
+        return set(), None
+    tried = [not isinstance(o, TransportError) for _, _, o in outcomes
+             if not (isinstance(o, TransportError) and o.permanent)]
+    state = cache.pop("sms_state", None)
+    active = failover.observe(channel, provider, tried, now, had_errors=bool(state and state.errors_in_row))
+    if active == provider:
+        return set(), None
+    return {d.id for d, _, o in outcomes if isinstance(o, TransportError) and failover.may_move(o)}, active
 
 
 def requeue_stuck(now: datetime) -> int:
@@ -330,6 +310,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     """The periodic safety net: re-queue the stuck, run the domains' steps (escalation), enqueue what is due."""
     now = now or utcnow()
     figures = {"requeued": requeue_stuck(now)}
+    with atomic():  # back to the primary after the quiet period, or to the backup when too many SMS wait
+        failover.check(now)
     for name, step in _SWEEP_STEPS.items():
         with atomic():  # each domain's step is its own unit of work: one failing step does not undo another
             figures[name] = step(now)

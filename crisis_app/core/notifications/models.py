@@ -117,6 +117,9 @@ class Delivery(TimestampMixin, db.Model):
     delivered_at: Mapped[datetime | None]  # provider receipt, where the provider sends one
     last_error: Mapped[str | None] = mapped_column(sa.String(300))
     provider_ref: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    # which of the channel's providers (failover: "primary" or "backup") sent it, or holds it: set when claimed, and
+    # cleared again only when the try surely did not leave, so a message that may have left is never sent elsewhere
+    provider: Mapped[str | None] = mapped_column(sa.String(20))
 
     recipient: Mapped[MessageRecipient | None] = relationship()
     message: Mapped[Message] = relationship()
@@ -154,3 +157,27 @@ class ReceivedReply(db.Model):
     provider_ref: Mapped[str] = mapped_column(sa.String(120), unique=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     topic: Mapped[str | None] = mapped_column(sa.String(60))  # the domain that took it; None: nobody did
+
+
+class ProviderState(db.Model):
+    """Which provider a channel sends through now (the failover's state when Vigie runs without Redis)."""
+
+    __tablename__ = "channel_provider_state"
+
+    channel: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    active: Mapped[str] = mapped_column(sa.String(20), default="primary")
+    since: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    errors_in_row: Mapped[int] = mapped_column(default=0)
+    last_error_at: Mapped[datetime | None]
+
+
+class ProviderSwitch(db.Model):
+    """One switch of a channel from one provider to the other, with its reason: the history the pages show."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(40))
+    from_provider: Mapped[str] = mapped_column(sa.String(20))
+    to_provider: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -34,8 +34,9 @@ def available_channels() -> list[ChannelInfo]:
     return channels
 
 
-def channel_for(kind: str) -> Channel:
-    """A fresh transport for ``kind`` (one per batch: it may hold a connection; HTTP sessions outlive it)."""
+def channel_for(kind: str, provider: str | None = None) -> Channel:
+    """A fresh transport for ``kind`` (one per batch: it may hold a connection; HTTP sessions outlive it);
+    ``provider="backup"``: the channel's second provider (SMS failover)."""
     config = current_app.config
     if kind.startswith(ROOM_PREFIX):
         url = config["ROOM_CHANNELS"].get(kind[len(ROOM_PREFIX):])
@@ -47,9 +48,10 @@ def channel_for(kind: str) -> Channel:
         return OutboxChannel(kind)
     if kind == SMS and config["SMS_URL"]:
         # an HTTP JSON gateway (the volume) on kept-open connections; any other apprise service through apprise
-        if JsonHttpChannel.handles(config["SMS_URL"]):
-            return JsonHttpChannel(SMS, config["SMS_URL"], threads=config["SEND_THREADS"])
-        return AppriseChannel(SMS, config["SMS_URL"], threads=config["SEND_THREADS"])
+        url = config["SMS_BACKUP_URL"] if provider == "backup" and config["SMS_BACKUP_URL"] else config["SMS_URL"]
+        if JsonHttpChannel.handles(url):
+            return JsonHttpChannel(SMS, url, threads=config["SEND_THREADS"])
+        return AppriseChannel(SMS, url, threads=config["SEND_THREADS"])
     if kind == EMAIL and config["SMTP_URL"]:
         return SmtpChannel(config["SMTP_URL"], config["MAIL_FROM"])
     raise KeyError(kind)

@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.csvexport import csv_response
-from crisis_app.core.db import db
+from crisis_app.core.db import db, utcnow
 from crisis_app.core.labels import label_of, labels
-from crisis_app.core.notifications import outbox
+from crisis_app.core.notifications import failover, outbox
 from crisis_app.core.notifications.models import (
     Delivery,
     DeliveryPurpose,
@@ -111,7 +111,7 @@ def message(message_id: int):
                            page=result.page, pages=max(result.pages, 1), total=result.total,
                            state_labels=labels(DeliveryState),
                            purpose_labels=labels(DeliveryPurpose), counts=outbox.counts_by_channel(msg.id),
-                           topic_label=outbox.topic_label)
+                           topic_label=outbox.topic_label, providers=failover.message_providers(msg.id, utcnow()))
 
 
 @bp.route("/messages/<int:message_id>/export.csv")
