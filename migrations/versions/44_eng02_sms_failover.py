@@ -2,7 +2,7 @@
 (when there is no Redis) and the history of switches
 
 Revision ID: eng02
-Revises: eng01
+Revises: mob02
 Create Date: 2026-12-07 04:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "eng02"
-down_revision = "eng01"
+down_revision = "mob02"
 branch_labels = None
 depends_on = None
 
