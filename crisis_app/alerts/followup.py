@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from crisis_app.alerts import signals
+import sqlalchemy as sa
+
+from crisis_app.alerts import recipients, signals
 from crisis_app.alerts.messages import SMS_EXERCISE_PREFIX, signature
+from crisis_app.alerts.mobilisation import services as mobilisation
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import sms_size
 from crisis_app.core import audit, audit_labels, gsm
@@ -25,7 +28,6 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.formats import pluriel
 from crisis_app.core.models import User
 from crisis_app.core.notifications import outbox
-from crisis_app.core.notifications.models import PURPOSE_MESSAGE, MessageRecipient
 from crisis_app.core.vocabulary import is_available
 from crisis_app.directory import contacts
 from crisis_app.directory.audiences.models import Audience
@@ -89,27 +91,16 @@ def preview(*, alert: Alert, text: str) -> dict[str, Any]:
 
 
 def _add_to_alert(alert: Alert, people: list[Professional]) -> list[AlertRecipient]:
-    """The newcomers as recipients of the alert and of its outbox message, with their deliveries queued."""
-    now, added = utcnow(), []
-    channels = [c for c in outbox.usable_channels(alert.channels) if not c.startswith("room:")]
-    for person, contact in zip(people, contacts.recipients_for(people, channels), strict=True):
-        reachable = [c for c in channels if contact.address_for(c)]
-        if not reachable or alert.message is None:
-            continue
-        row = MessageRecipient(message=alert.message, name=contact.name[:250], sms=contact.sms, email=contact.email,
-                               channels=reachable, ref_type=contact.ref_type, ref_id=contact.ref_id)
-        db.session.add(row)
-        recipient = AlertRecipient(alert=alert, message_recipient=row, professional_id=person.id, name=row.name,
-                                   mobile_phone=person.mobile_phone, email=person.email, channels=reachable,
-                                   last_round_at=now, asked_at=now)
-        db.session.add(recipient)
-        db.session.flush()
-        outbox.add_deliveries(alert.message, row, reachable[:1] if alert.escalation_max else reachable,
-                              purpose=PURPOSE_MESSAGE)
-        added.append(recipient)
-    if alert.message is not None:
-        alert.message.recipient_count = (alert.message.recipient_count or 0) + len(added)
-    return added
+    """The newcomers as recipients of the alert and of its outbox message, with their deliveries queued; in a
+    mobilisation, only those of a counted profession, each counted against their profession's quota."""
+    counted = mobilisation.quota_ids(alert)
+    if counted:
+        people = [p for p in people if p.profession_code in counted]
+    rows, _ = recipients.add_people(alert, people, now=utcnow(), quota_ids=counted)
+    if not rows:
+        return []
+    return list(db.session.scalars(sa.select(AlertRecipient).where(
+        AlertRecipient.message_recipient_id.in_([r.id for r in rows]))))
 
 
 @atomic()

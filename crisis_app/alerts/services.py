@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from crisis_app.alerts import replies, signals
+from crisis_app.alerts import recipients, replies, signals
 from crisis_app.alerts.mobilisation import services as mobilisation
 from crisis_app.alerts.models import TOPIC, Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import escalation_channel, parse_value, should_escalate, sms_size, value_label
@@ -180,14 +180,11 @@ def _write(alert: Alert, people: list[Professional], *, actor: User, plan: mobil
         first_channel_only=bool(alert.escalation_max), about=("alert", alert.id), author=actor,
         label=alert.audience_name)
     alert.message = message
-    values = mobilisation.recipient_values(alert, list(message.recipients), {p.id: p for p in people}, wave=0,
-                                           quota_ids=quota_ids, now=alert.created_at)
-    if values:
-        db.session.execute(sa.insert(AlertRecipient), values)
-    db.session.expire(alert, ["recipients"])
+    written = recipients.write(alert, list(message.recipients), people, wave=0, quota_ids=quota_ids,
+                               now=alert.created_at)
     alert.unreachable_count = message.unreachable_count
     if plan:
-        mobilisation.first_wave_asked(alert, len(values))
+        mobilisation.first_wave_asked(alert, written)
     db.session.flush()
     return message
 

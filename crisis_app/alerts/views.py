@@ -12,7 +12,7 @@ from crisis_app.alerts import followup, links, offer, services
 from crisis_app.alerts import history as alert_history
 from crisis_app.alerts.mobilisation import figures as mobilisation_figures
 from crisis_app.alerts.mobilisation import forms as mobilisation_forms
-from crisis_app.alerts.mobilisation.services import PURPOSE_COMPLETE, answer_notice
+from crisis_app.alerts.mobilisation.services import answer_notice
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
 from crisis_app.alerts.rules import render, sms_size
 from crisis_app.core import crisis_context, gsm, presets
@@ -188,7 +188,7 @@ def detail(alert_id: int):
                            offer=offer.of_alert(alert),
                            people=page.items, pager=page, search=search, by_person=by_person,
                            rooms=rooms, state_labels=labels(DeliveryState),
-                           purpose_labels={**labels(DeliveryPurpose), PURPOSE_COMPLETE: "c'est complet"},
+                           purpose_labels=labels(DeliveryPurpose),
                            mobilisation=mobilisation_figures.follow_up(alert),
                            silent=silent,
                            live=alert.status is AlertStatus.ACTIVE, default_end=_default_end(alert))

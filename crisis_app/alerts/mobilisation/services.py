@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from crisis_app.alerts import recipients
 from crisis_app.alerts.mobilisation import rules
 from crisis_app.alerts.mobilisation.models import AlertQuota, AlertWave, QuotaStatus
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
@@ -21,16 +22,14 @@ from crisis_app.core import audit, audit_labels
 from crisis_app.core.db import db
 from crisis_app.core.formats import pluriel
 from crisis_app.core.notifications import outbox
-from crisis_app.core.notifications.models import MessageRecipient
-from crisis_app.core.notifications.registry import ROOM_PREFIX
+from crisis_app.core.notifications.models import DeliveryPurpose, MessageRecipient
 from crisis_app.core.vocabulary import QuestionKind
-from crisis_app.directory import contacts
 from crisis_app.directory.audiences import services as audiences
 from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.professionals.models import Professional
 from crisis_app.directory.validation import PROFESSIONS
 
-PURPOSE_COMPLETE = "complete"  # a delivery telling a silent person « merci, c'est complet »
+PURPOSE_COMPLETE = DeliveryPurpose.COMPLETE  # a delivery telling a silent person « merci, c'est complet »
 audit_labels.register_labels(actions={"alert.wave": "Vague suivante d'une alerte",
                                      "alert.complete": "« C'est complet » envoyé aux personnes sans réponse"})
 
@@ -94,22 +93,6 @@ def start(alert: Alert, plan: Plan) -> dict[str, int]:
                        for i, (audience, wait) in enumerate(plan.waves))
     db.session.flush()
     return {q.profession_code: q.id for q in quotas}
-
-
-def recipient_values(alert: Alert, rows: list[MessageRecipient], people: Mapping[int, Professional], *,
-                     wave: int, quota_ids: Mapping[str, int], now: datetime) -> list[dict]:
-    """One alert recipient per outbox recipient, as plain values for one set-based INSERT."""
-    values = []
-    for row in rows:
-        person = people[row.ref_id]
-        unavailable = person.unavailable_until
-        values.append({"alert_id": alert.id, "message_recipient_id": row.id, "professional_id": person.id,
-                       "name": row.name, "mobile_phone": person.mobile_phone, "email": person.email,
-                       "channels": row.channels, "last_round_at": now, "rounds": 0, "wave": wave,
-                       "unavailable_until": unavailable if unavailable and unavailable > now else None,
-                       "profession_code": person.profession_code,
-                       "quota_id": quota_ids.get(person.profession_code)})
-    return values
 
 
 # --- answers ------------------------------------------------------------------------------------------------
@@ -255,31 +238,15 @@ def _newcomers(alert: Alert, wave: AlertWave, short: set[str]) -> list[Professio
 
 def _write_wave(alert: Alert, position: int, people: list[Professional], quota_ids: Mapping[str, int],
                 now: datetime) -> tuple[int, int]:
-    """The wave's people as outbox recipients of the alert's message with their deliveries, and as alert recipients
-    (one set-based INSERT); (people added, deliveries created)."""
-    message = alert.message
-    if message is None or not people:
-        return 0, 0
-    channels = [c for c in outbox.usable_channels(alert.channels) if not c.startswith(ROOM_PREFIX)]
-    rows, deliveries = [], []
-    for person in contacts.recipients_for(people, channels):
-        reachable = [c for c in channels if person.address_for(c)]
-        if not reachable:
-            continue
-        row = MessageRecipient(message=message, name=person.name[:250], sms=person.sms, email=person.email,
-                               channels=reachable, ref_type=person.ref_type, ref_id=person.ref_id)
-        rows.append(row)
-        deliveries += [outbox.new_delivery(message, row, c, address=person.address_for(c))
-                       for c in (reachable[:1] if alert.escalation_max else reachable)]
-    message.recipient_count = (message.recipient_count or 0) + len(rows)
-    db.session.add_all(rows)
-    _add(alert, deliveries)
-    if rows:
-        by_person = {p.id: p for p in people}
-        db.session.execute(sa.insert(AlertRecipient), recipient_values(alert, rows, by_person, wave=position,
-                                                                        quota_ids=quota_ids, now=now))
-        db.session.expire(alert, ["recipients"])
-    return len(rows), len(deliveries)
+    """The wave's people added to the alert (alerts.recipients); (people added, deliveries created)."""
+    rows, deliveries = recipients.add_people(alert, people, now=now, wave=position, quota_ids=quota_ids)
+    return len(rows), deliveries
+
+
+def quota_ids(alert: Alert) -> dict[str, int]:
+    """The alert's quotas by profession code ({} without a mobilisation)."""
+    return dict(db.session.execute(sa.select(AlertQuota.profession_code, AlertQuota.id)
+                                   .where(AlertQuota.alert_id == alert.id)).all())
 
 
 def first_wave_asked(alert: Alert, asked: int) -> None:

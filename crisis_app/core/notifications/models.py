@@ -28,11 +28,13 @@ class DeliveryState(LabelledStrEnum):
 
 
 class DeliveryPurpose(LabelledStrEnum):
-    """What a delivery carries: the message itself, a relaunch of it, or its end notice (alerts use all three)."""
+    """What a delivery carries: the message itself, a relaunch of it, its end notice, or the notice that enough
+    people said yes (alerts use all four)."""
 
     MESSAGE = "message", "message"
     ESCALATION = "escalation", "relance"
     END = "end", "fin"
+    COMPLETE = "complete", "c'est complet"
 
 
 PURPOSE_MESSAGE, PURPOSE_ESCALATION, PURPOSE_END = (DeliveryPurpose.MESSAGE, DeliveryPurpose.ESCALATION,

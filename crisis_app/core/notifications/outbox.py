@@ -151,18 +151,10 @@ def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], c
     db.session.add(message)
     message.attachments = [MessageAttachment(filename=a.filename[:200], media_type=a.media_type[:100],
                                              size=len(a.content), content=a.content) for a in attachments]
-    person_channels = [c for c in wanted if not c.startswith(ROOM_PREFIX)]
-    rows, wants, given = [], [], 0
-    for person in recipients:
-        given += 1
-        reachable = [c for c in person_channels if person.address_for(c)]
-        if not reachable:
-            continue
-        rows.append({"name": person.name[:250], "sms": person.sms, "email": person.email, "channels": reachable,
-                     "ref_type": person.ref_type, "ref_id": person.ref_id})
-        wants.append([(c, person.address_for(c)) for c in (reachable[:1] if first_channel_only else reachable)])
+    given = list(recipients)
+    rows, wants = _reachable(given, wanted, first_channel_only)
     rooms = [room for room in wanted if room.startswith(ROOM_PREFIX)]
-    message.recipient_count, message.unreachable_count = len(rows), given - len(rows)
+    message.recipient_count, message.unreachable_count = len(rows), len(given) - len(rows)
     message.delivery_count = sum(len(w) for w in wants) + len(rooms)
     db.session.flush()
     _insert_rows(message, rows, wants, rooms)
@@ -171,7 +163,43 @@ def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], c
     return message
 
 
-def _insert_rows(message: Message, rows: list[dict], wants: list[list[tuple[str, str]]], rooms: list[str]) -> None:
+def _reachable(recipients: list[Recipient], channels: Sequence[str],
+               first_channel_only: bool) -> tuple[list[dict], list[list[tuple[str, str]]]]:
+    """The recipient rows of those reachable on the message's person channels, and the (channel, address) each
+    delivery goes to."""
+    person_channels = [c for c in channels if not c.startswith(ROOM_PREFIX)]
+    rows, wants = [], []
+    for person in recipients:
+        reachable = [c for c in person_channels if person.address_for(c)]
+        if not reachable:
+            continue
+        rows.append({"name": person.name[:250], "sms": person.sms, "email": person.email, "channels": reachable,
+                     "ref_type": person.ref_type, "ref_id": person.ref_id})
+        wants.append([(c, person.address_for(c)) for c in (reachable[:1] if first_channel_only else reachable)])
+    return rows, wants
+
+
+def add_recipients(message: Message, recipients: Iterable[Recipient], *,
+                   first_channel_only: bool = False) -> list[MessageRecipient]:
+    """More people on a message already sent (an alert's next wave, newcomers to its audience), written set-based
+    with their deliveries queued like the first ones', in the caller's transaction; the rows of those reachable on
+    the message's channels (the others are counted unreachable)."""
+    given = list(recipients)
+    rows, wants = _reachable(given, message.channels, first_channel_only)
+    message.recipient_count = (message.recipient_count or 0) + len(rows)
+    message.unreachable_count = (message.unreachable_count or 0) + len(given) - len(rows)
+    message.delivery_count = (message.delivery_count or 0) + sum(len(w) for w in wants)
+    if not rows:
+        return []
+    ids = _insert_rows(message, rows, wants, [])
+    if any(wants):
+        enqueue_after_commit(message.id)
+    return list(db.session.scalars(sa.select(MessageRecipient).where(MessageRecipient.id.in_(ids))
+                                   .order_by(MessageRecipient.id)))
+
+
+def _insert_rows(message: Message, rows: list[dict], wants: list[list[tuple[str, str]]],
+                 rooms: list[str]) -> list[int]:
     """Recipients and deliveries written set-based (a few multi-row INSERTs, no ORM object each): for a 2,000-person
     alert the unit of work's bookkeeping cost more than the rows. ``message.recipients`` loads them when read."""
     ids = _insert_recipients(message.id, rows) if rows else []
@@ -188,6 +216,7 @@ def _insert_rows(message: Message, rows: list[dict], wants: list[list[tuple[str,
     if deliveries:
         db.session.execute(Delivery.__table__.insert(), deliveries)
     db.session.expire(message, ["recipients"])
+    return ids
 
 
 def _insert_recipients(message_id: int, rows: list[dict]) -> list[int]:

@@ -15,6 +15,7 @@ from crisis_app.core.errors import ServiceError
 from crisis_app.core.models import AuditEvent
 from crisis_app.core.notifications import engine
 from crisis_app.core.notifications.models import Delivery, OutboxMessage
+from crisis_app.directory.audiences import services as audiences
 from tests.alerts.mobilisation.conftest import IDE, mobilising
 
 
@@ -60,6 +61,9 @@ def test_the_next_wave_leaves_after_the_wait_once_to_the_short_profession_never_
     asked = _recipients(alert)
     assert len(asked) == 6 and len({r.professional_id for r in asked}) == 6  # the commune's IDE not asked twice
     assert sorted(r.professional_id for r in asked if r.wave == 1) == sorted(p.id for p in territory.beyond_people[:3])
+    # their answer times (the référent's per-person history) run from the wave, not from the alert's first message
+    assert {r.asked_at.replace(tzinfo=None) for r in asked if r.wave == 1} == {later.replace(tzinfo=None)}
+    assert {r.asked_at for r in asked if r.wave == 0} == {None}
     assert [w["asked"] for w in figures.waves(alert)["items"]] == [3, 3]
     summaries = db.session.scalars(sa.select(AuditEvent.summary).where(AuditEvent.action == "alert.wave")).all()
     assert summaries == [f"Vague 2 de l'alerte « {alert.title} » : « Tout le territoire », 3\xa0personnes de plus "
@@ -190,3 +194,31 @@ def test_a_yes_by_sms_reply_takes_a_place_like_a_yes_by_link(referent, territory
     db.session.expire_all()
     assert (first.quota_status, second.quota_status) == ("confirmed", "reserve")
     assert _quota(alert)["confirmed"] == 1
+
+
+def test_newcomers_added_by_a_complement_are_those_of_a_counted_profession_and_take_a_place(referent, territory,
+                                                                                             queued):
+    """The commune gains a nurse and a physiotherapist after the mobilisation for 1 IDE left: completing the alert
+    adds the nurse only (the kiné is not sought), and her yes takes the place."""
+    from crisis_app.alerts import followup
+    from tests.alerts.mobilisation.conftest import person
+
+    alert = services.send_alert(actor=referent, data=mobilising(territory, ide=1))
+    nurse, physio = person(IDE), factories_kine()
+    audiences.save_audience(actor=referent, audience=territory.commune, data={
+        "name": territory.commune.name, "kind": "list",
+        "professional_ids": [p.id for p in territory.commune_people] + [nurse.id, physio.id]})
+    sent = followup.complement_alert(actor=referent, alert=alert, text="Point de rendez-vous : salle des fêtes.")
+    assert sent["added"] == 1
+    [added] = [r for r in _recipients(alert) if r.professional_id == nurse.id]
+    assert added.asked_at is not None and added.quota_id is not None and added.profession_code == IDE
+    assert physio.id not in {r.professional_id for r in _recipients(alert)}
+    _yes(added)
+    db.session.expire_all()
+    assert added.quota_status == "confirmed" and _quota(alert)["confirmed"] == 1
+
+
+def factories_kine():
+    from tests import factories
+
+    return factories.reachable_professional(profession_code="70", profession="Masseur-kinésithérapeute")
