@@ -18,7 +18,7 @@ class DrillInputSchema(Schema):
     channels = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
                            validate=validate.Length(min=1, max=10, error="Choisissez au moins un canal."))
     question = fields.String(load_default="ack", validate=validate.OneOf(QUESTIONS))
-    scheduled_for = fields.AwareDateTime(default_timezone=None, allow_none=True,
+    scheduled_for = fields.DateTime(allow_none=True,
                                          metadata={"description": "ISO 8601 ; sans fuseau : heure de Paris"})
     sms_text = fields.String(validate=validate.Length(min=1, max=300))
     email_text = fields.String(validate=validate.Length(min=1, max=5000))
