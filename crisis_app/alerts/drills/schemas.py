@@ -23,7 +23,7 @@ class DrillInputSchema(Schema):
     sms_text = fields.String(validate=validate.Length(min=1, max=300))
     email_text = fields.String(validate=validate.Length(min=1, max=5000))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _date_for_scheduled(self, data, **kwargs):
         if data.get("kind") == DrillKind.SCHEDULED and not data.get("scheduled_for"):
             raise ValidationError("Indiquez la date et l'heure de l'exercice programmé.", "scheduled_for")
