@@ -58,8 +58,9 @@ def test_the_form_names_the_bad_field_in_french_and_creates_nothing(client, logi
     audience, _ = team
     login(personas[Role.CRISIS_REFERENT])
     drills = _count(Drill)
-    response = client.post("/alertes/exercices/nouveau", data={
-        **_form(audience, kind="scheduled", channels=[]), "csrf_token": csrf_token(client, "/alertes/exercices/nouveau")})
+    url = "/alertes/exercices/nouveau"
+    response = client.post(url, data={**_form(audience, kind="scheduled", channels=[]),
+                                      "csrf_token": csrf_token(client, url)})
     assert response.status_code == 400
     assert "Choisissez au moins un canal." in response.text
     assert "Indiquez la date et l&#39;heure de l&#39;exercice programmé." in response.text
