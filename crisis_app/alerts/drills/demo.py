@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from crisis_app.alerts import services as alerts
 from crisis_app.alerts.drills import services
 from crisis_app.alerts.drills.models import Drill
-from crisis_app.alerts.models import Alert, AlertAnswer, AlertRecipient
+from crisis_app.alerts.models import Alert, AlertAnswer, AlertRecipient, AlertStatus
 from crisis_app.core.auth import services as auth_services
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS, demo_seeder
@@ -36,8 +36,6 @@ def seed(rng: random.Random) -> list[str]:
         "channels": channels, "question": "availability"})
     start = utcnow() - timedelta(days=32)
     alert = db.session.get(Alert, drill.alert_id)
-    db.session.execute(sa.update(Drill).where(Drill.id == drill.id).values(launched_at=start, created_at=start))
-    db.session.execute(sa.update(Alert).where(Alert.id == alert.id).values(created_at=start))
     # the demo's old messages count as sent then (and are not sent again now)
     db.session.execute(sa.update(Delivery).where(Delivery.message_id == alert.message_id,
                                                  Delivery.purpose != PURPOSE_END)
@@ -52,6 +50,10 @@ def seed(rng: random.Random) -> list[str]:
         db.session.execute(sa.update(AlertAnswer).where(AlertAnswer.id == answer.id).values(at=at))
         db.session.execute(sa.update(AlertRecipient).where(AlertRecipient.id == recipient.id).values(answered_at=at))
         answered += 1
+    # then the whole drill is set back to last month, its alert over
+    db.session.execute(sa.update(Drill).where(Drill.id == drill.id).values(launched_at=start, created_at=start))
+    db.session.execute(sa.update(Alert).where(Alert.id == alert.id).values(
+        created_at=start, status=AlertStatus.ENDED, ended_at=start + timedelta(hours=1)))
     db.session.expire_all()
     return [f"Exercices d'alerte : un exercice inopiné il y a un mois, {answered} réponse(s) sur "
             f"{len(alert.recipients)}"]
