@@ -27,47 +27,49 @@ CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", None: "Non atteint"}
 VIA_LABELS = {"lien": "Lien du message", "sms": "Réponse SMS", "api": "API", None: "Sans réponse"}
 
 
-def _per_person(alert: Alert) -> sa.Subquery:
+def _per_person(alert: Alert) -> sa.CTE:
     """One row per person asked: profession, first answer (time, way), channel of the first delivery that reached.
 
-    Grouped subqueries joined once (not a subquery per person): a drill to 2,000 people is read in one pass of its
-    answers and one of its deliveries. Ties (two answers in the same microsecond) take the smallest value.
+    Correlated subqueries on indexed columns (each person's first answer, first reaching delivery): their plan does
+    not depend on fresh statistics, where joins of grouped subqueries fell into nested loops on PostgreSQL right
+    after a drill's rows were written (13 s for 2,000 people before ANALYZE, see bench/drills.py). A CTE used by
+    the four groupings of one statement: each person is read once.
     """
-    asked = AlertRecipient.alert_id == alert.id
-    firsts = (sa.select(AlertAnswer.recipient_id, sa.func.min(AlertAnswer.at).label("at"))
-              .join(AlertRecipient, AlertRecipient.id == AlertAnswer.recipient_id).where(asked)
-              .group_by(AlertAnswer.recipient_id).subquery())
-    first_via = (sa.select(AlertAnswer.recipient_id, sa.func.min(AlertAnswer.via).label("via"))
-                 .join(firsts, sa.and_(firsts.c.recipient_id == AlertAnswer.recipient_id,
-                                       firsts.c.at == AlertAnswer.at))
-                 .group_by(AlertAnswer.recipient_id).subquery())
-    reaching = sa.and_(Delivery.message_id == alert.message_id, Delivery.state.in_(REACHED),
-                       Delivery.purpose != PURPOSE_END)
-    reached_at = (sa.select(Delivery.recipient_id, sa.func.min(Delivery.sent_at).label("at")).where(reaching)
-                  .group_by(Delivery.recipient_id).subquery())
-    reached = (sa.select(Delivery.recipient_id, sa.func.min(Delivery.channel).label("channel"))
-               .join(reached_at, sa.and_(reached_at.c.recipient_id == Delivery.recipient_id,
-                                         reached_at.c.at == Delivery.sent_at))
-               .where(reaching).group_by(Delivery.recipient_id).subquery())
+    first = (sa.select(AlertAnswer.at, AlertAnswer.via).where(AlertAnswer.recipient_id == AlertRecipient.id)
+             .order_by(AlertAnswer.at, AlertAnswer.id).limit(1))
+    reached = (sa.select(Delivery.channel).where(Delivery.recipient_id == AlertRecipient.message_recipient_id,
+                                                 Delivery.state.in_(REACHED), Delivery.purpose != PURPOSE_END)
+               .order_by(Delivery.sent_at, Delivery.id).limit(1))
     return (sa.select(sa.func.coalesce(Professional.profession, "Profession inconnue").label("profession"),
-                      firsts.c.at.label("first_at"), first_via.c.via.label("via"), reached.c.channel.label("channel"))
-            .select_from(AlertRecipient)
-            .outerjoin(Professional, Professional.id == AlertRecipient.professional_id)
-            .outerjoin(firsts, firsts.c.recipient_id == AlertRecipient.id)
-            .outerjoin(first_via, first_via.c.recipient_id == AlertRecipient.id)
-            .outerjoin(reached, reached.c.recipient_id == AlertRecipient.message_recipient_id)
-            .where(asked).subquery())
+                      first.with_only_columns(AlertAnswer.at).scalar_subquery().label("first_at"),
+                      first.with_only_columns(AlertAnswer.via).scalar_subquery().label("via"),
+                      reached.scalar_subquery().label("channel"))
+            .select_from(AlertRecipient).outerjoin(Professional, Professional.id == AlertRecipient.professional_id)
+            .where(AlertRecipient.alert_id == alert.id).cte("person"))
 
 
-def _shares(person: sa.Subquery, start: datetime, group: sa.ColumnElement | None) -> list[tuple]:
-    """People, answered, answered within each threshold, and the earliest answer, per ``group`` (None: in all)."""
+GROUPINGS = ("total", "profession", "channel", "via")
+
+
+def _shares(person: sa.CTE, start: datetime) -> dict[str, list[tuple]]:
+    """Per grouping (in all, profession, channel, way): people, answered, answered within each threshold, the
+    earliest answer; one statement."""
     within = [sa.func.coalesce(sa.func.sum(sa.case((person.c.first_at <= start + timedelta(minutes=m), 1),
                                                    else_=0)), 0) for m in THRESHOLDS]
-    columns = [sa.func.count(), sa.func.count(person.c.first_at), *within, sa.func.min(person.c.first_at)]
-    if group is None:
-        return [(None, *db.session.execute(sa.select(*columns)).one())]
-    return [tuple(row) for row in db.session.execute(sa.select(group, *columns).group_by(group)
-                                                     .order_by(sa.func.count().desc(), group))]
+    measures = [sa.func.count().label("people"), sa.func.count(person.c.first_at).label("answered"),
+                *(w.label(f"within_{m}") for w, m in zip(within, THRESHOLDS, strict=True)),
+                sa.func.min(person.c.first_at).label("first_at")]
+    parts = []
+    for name in GROUPINGS:
+        key = sa.cast(sa.null() if name == "total" else person.c[name], sa.String(120))
+        part = sa.select(sa.literal(name).label("grouping"), key.label("key"), *measures)
+        parts.append(part if name == "total" else part.group_by(person.c[name]))
+    found: dict[str, list[tuple]] = {name: [] for name in GROUPINGS}
+    for grouping, key, *values in db.session.execute(sa.union_all(*parts)):
+        found[grouping].append((key, *values))
+    for rows in found.values():
+        rows.sort(key=lambda row: (-row[1], row[0] or ""))
+    return found
 
 
 def _row(label: str, people: int, answered: int, within: list[int]) -> dict:
@@ -89,15 +91,15 @@ def measure(drill: Drill) -> dict | None:
     if alert is None or drill.launched_at is None:
         return None
     start = alert.created_at
-    person = _per_person(alert)
-    [(_, people, answered, *within, first_at)] = _shares(person, start, None)
+    shares = _shares(_per_person(alert), start)
+    [(_, people, answered, *within, first_at)] = shares["total"]
     return {"people": people, "answered": answered,
             "unreachable": alert.unreachable_count + alerts.people_counts(alert)["failed"],
             "first_answer_seconds": int((first_at - start).total_seconds()) if first_at else None,
             "total": _row("Ensemble", people, answered, [int(n) for n in within]),
-            "by_profession": _rows(_shares(person, start, person.c.profession)),
-            "by_channel": _rows(_shares(person, start, person.c.channel), CHANNEL_LABELS),
-            "by_via": _rows(_shares(person, start, person.c.via), VIA_LABELS)}
+            "by_profession": _rows(shares["profession"]),
+            "by_channel": _rows(shares["channel"], CHANNEL_LABELS),
+            "by_via": _rows(shares["via"], VIA_LABELS)}
 
 
 def comparison_chart(drill: Drill, figures: dict, before: Drill | None, before_figures: dict | None) -> Markup:
