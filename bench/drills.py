@@ -7,7 +7,7 @@ Baseline in the same run and on the same data: the same figures computed in Pyth
 people with their answers and deliveries, eager-loaded). Prints the median time of each over ``--repeat`` runs,
 their ratio, and checks both give the same shares. The last line printed is one JSON object with the figures.
 
-    python bench/drills.py [--people 2000] [--repeat 5] [--database postgresql://postgres@127.0.0.1:5432/vigie_bench_drills]
+    python bench/drills.py [--people 2000] [--repeat 5] [--analyze] [--database postgresql://…/vigie_bench_drills]
 """
 
 from __future__ import annotations
@@ -108,6 +108,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--analyze", action="store_true",
+                        help="refresh the planner's statistics after the setup (what autovacuum does within minutes)")
     parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/vigie_bench_drills")
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="vigie-bench-drills-"))
@@ -126,6 +128,9 @@ def main() -> None:
     referent_id, audience_id = seed(app, options.people)
     drill_id = launch_and_answer(app, referent_id, audience_id, random.Random(7))
     with app.app_context():
+        if options.analyze:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("ANALYZE")
         drill = db.session.get(Drill, drill_id)
 
         def sql():
@@ -139,11 +144,13 @@ def main() -> None:
         sql_s, measured = timed(sql, options.repeat)
         python_s, baseline = timed(python, options.repeat)
     same = measured["total"]["share"] == baseline["share"] and measured["people"] == baseline["people"]
-    result = {"engine": url.split(":", 1)[0], "people": measured["people"], "answered": measured["answered"],
+    result = {"engine": url.split(":", 1)[0], "analyzed": options.analyze, "people": measured["people"],
+              "answered": measured["answered"],
               "shares": measured["total"]["share"], "sql_ms": round(sql_s * 1000, 1),
               "python_baseline_ms": round(python_s * 1000, 1), "ratio_baseline_over_sql": round(python_s / sql_s, 1),
               "same_figures": same}
-    print(f"{result['engine']}: {measured['people']} people, {measured['answered']} answered, shares "
+    print(f"{result['engine']} (statistics {'refreshed' if options.analyze else 'as left by the writes'}): "
+          f"{measured['people']} people, {measured['answered']} answered, shares "
           f"{measured['total']['share']}")
     print(f"figures in SQL aggregates: {result['sql_ms']} ms (median of {options.repeat}); "
           f"rows loaded and counted in Python: {result['python_baseline_ms']} ms; "
