@@ -56,7 +56,7 @@ def test_referent_runs_an_unannounced_drill_and_downloads_its_report(server, bro
     chart = page.get_by_test_id("drill-chart").locator("svg")
     expect(chart).to_be_visible()
     expect(chart).to_contain_text("cet exercice")
-    expect(chart).to_contain_text("précédent")  # the demo's drill of last month
+    expect(chart).to_contain_text("précédent")  # the demo's drill of last week
     expect(page.get_by_test_id("by-profession")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "drill-figures.png")
