@@ -16,6 +16,8 @@ from flask import current_app, render_template
 
 from crisis_app.actionplan.models import CorrectiveAction
 from crisis_app.actionplan.vocab import SourceKind
+from crisis_app.alerts.drills import figures as drill_figures
+from crisis_app.alerts.drills import services as drills
 from crisis_app.alerts.models import Alert, AlertRecipient
 from crisis_app.contract import indicators, services
 from crisis_app.core.csvexport import to_text
@@ -91,6 +93,17 @@ def alerts_part(year: int) -> dict:
     return {"alerts": alerts, "exercise_alerts": exercises, "recipients": recipients, "answered": answered}
 
 
+def drills_part(year: int) -> list[dict]:
+    """The drills of the alert chain launched in the year (preparation exercises): people asked, share answered."""
+    rows = []
+    for drill in drills.launched_in(*_bounds(year)):
+        figures = drill_figures.measure(drill)
+        rows.append({"title": drill.title, "kind": drill.kind.label, "launched_on": _day(drill.launched_at),
+                     "people": figures["people"] if figures else 0,
+                     "share": figures["total"]["share"] if figures else {}})
+    return rows
+
+
 def actions_part(year: int) -> list[dict]:
     """The plan d'actions of the year, both missions (due that year, or created that year without a due date)."""
     start, end = _bounds(year)
@@ -110,6 +123,7 @@ def collect(year: int, progress: Progress = lambda _: None, *, screened: bool = 
     progress(0.15)
     report["crises"] = crises_part(year)
     report["alerts"] = alerts_part(year)
+    report["drills"] = drills_part(year)
     progress(0.3)
     quality_figures = quality.compute(year)
     report["quality"] = {k: quality_figures[k] for k in ("contract", "themes", "sessions_held", "actions",
@@ -152,6 +166,8 @@ def csv_rows(report: dict) -> list[list]:
               f"{a['done_on'] or '—'}"] for a in report["activities"]]
     rows += [[year, "Exercice" if c["exercise"] else "Crise", c["title"], len(c["actions"]), "",
               f"RETEX : {c['retex']}"] for c in report["crises"]]
+    rows += [[year, "Exercice d'alerte", d["title"], d["people"], "", f"{d['kind']} ; lancé le {d['launched_on']} ; "
+              + " ; ".join(f"{p} % en {m} min" for m, p in d["share"].items())] for d in report.get("drills", [])]
     rows += [[year, "Alertes", label, report["alerts"][key], "", ""] for key, label in (
         ("alerts", "Alertes envoyées"), ("exercise_alerts", "Alertes d'exercice"),
         ("recipients", "Destinataires"), ("answered", "Réponses reçues"))]

@@ -52,6 +52,7 @@ class AnnualReportSchema(Schema):
     activities = fields.List(fields.Dict())
     crises = fields.List(fields.Dict())
     alerts = fields.Dict()
+    drills = fields.List(fields.Dict(), metadata={"description": "exercices d'alerte lancés dans l'année"})
     quality = fields.Dict()
     actions = fields.List(fields.Dict())
     indicators = fields.List(fields.Dict())

@@ -59,6 +59,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "alerts.send": frozenset({Role.CRISIS_REFERENT}),
     # a person's answers over the year (asked, answered, available): the référents' view, never other professionals'
     "alerts.history": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
+    # drills of the alert chain: the référent and the coordinator plan and launch them; the cellule and the observers
+    # (ARS) read their figures and report (per profession and channel, never a person's answer)
+    "drills.read": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT, Role.CRISIS_CELL, Role.ARS_OBSERVER}),
+    "drills.manage": frozenset({Role.COORDINATOR, Role.CRISIS_REFERENT}),
     # the outbox: every message sent and its deliveries; attachments (RETEX, minutes) are downloaded by the
     # coordinator and the référents; the demo's "my messages" lets anyone see what they would have received
     # coordinator and the référents; the demo's "my messages" lets anyone see what they would have received.

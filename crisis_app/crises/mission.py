@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from crisis_app.alerts.drills import services as drills
 from crisis_app.core.db import db
 from crisis_app.core.timez import PARIS
 from crisis_app.crises.models import Crisis, Evaluation, EvaluationStatus
@@ -33,6 +34,11 @@ def exercises_closed(year: int) -> int:
         Crisis.is_exercise.is_(True), Crisis.closed_at >= start, Crisis.closed_at < end)) or 0
 
 
+def drills_launched(year: int) -> int:
+    """Drills of the alert chain launched in ``year``: preparation exercises of the plan too."""
+    return drills.launched_count(*_year_bounds(year))
+
+
 def evaluations_sent(year: int) -> int:
     """Post-crisis evaluations sent in ``year``."""
     start, end = _year_bounds(year)
@@ -45,13 +51,16 @@ def for_year(year: int) -> dict:
     done = [a for a in activities.for_year(year) if a.done]
     plan = plan_services.published_plan(year)
     participants = {pid for a in done for pid in (a.participant_ids or [])}
+    drills_done = drills_launched(year)
     return {
         "year": year,
         "plan_written": plan_services.published_plan() is not None,
         "updated_this_year": plan is not None,
         "professionals_in_plan": len(plan_services.people_ids(plan)) if plan else 0,
         "professionals_in_actions": len(participants),
-        "exercises_done": sum(1 for a in done if a.kind is ActivityKind.EXERCISE) + exercises_closed(year),
+        "exercises_done": sum(1 for a in done if a.kind is ActivityKind.EXERCISE) + exercises_closed(year)
+        + drills_done,
+        "drills_done": drills_done,
         "sensibilisations_done": sum(1 for a in done if a.kind is ActivityKind.SENSIBILISATION),
         "evaluations_done": evaluations_sent(year),
     }

@@ -223,6 +223,7 @@ class IndicatorsSchema(Schema):
     professionals_in_plan = fields.Integer()
     professionals_in_actions = fields.Integer()
     exercises_done = fields.Integer()
+    drills_done = fields.Integer(metadata={"description": "exercices d'alerte, compris dans exercises_done"})
     sensibilisations_done = fields.Integer()
     evaluations_done = fields.Integer()
 

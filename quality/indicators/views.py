@@ -10,12 +10,11 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from crisis_app.actionplan.models import CorrectiveAction
-from crisis_app.core import documents
+from crisis_app.core import charts, documents
 from crisis_app.core.access import permission_required
 from crisis_app.core.csvexport import csv_response
 from crisis_app.core.db import db, utcnow
 from quality.blueprints import actor, admin_bp, programme_bp, run_and_go_back
-from quality.indicators import charts
 from quality.indicators import documents as report_documents
 from quality.indicators import services as indicators
 from quality.indicators import vocab as words

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from quality.indicators.charts import bars
+from crisis_app.core.charts import bars
 
 
 def comparison(result: dict, before: dict | None, *, title: str, before_title: str | None) -> Markup | None:

@@ -111,6 +111,8 @@ DOMAIN_MISMATCHES: dict[str, dict[str, str]] = {
     "POST /api/v1/alerts": {ACCEPT: "escalation needs a question, channels must be configured: not in the schema"},
     "POST /api/v1/crises": {ACCEPT: "qualified_at must carry its zone and fall between 2000 and 2100: not in the "
                                     "schema"},
+    "POST /api/v1/drills": {ACCEPT: "the audience must exist, the channels be configured and scheduled_for lie "
+                                    "ahead within a year: not in the schema"},
 }
 
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from crisis_app.core import charts
 from crisis_app.core.db import db
 from crisis_app.core.roles import Role
 from quality.analyses.models import Analysis
-from quality.indicators import charts
 from quality.register import services
 from quality.register.vocab import State
 from quality.sessions import services as sessions
