@@ -37,6 +37,7 @@ from crisis_app.directory.audiences.models import Audience
 from crisis_app.directory.professionals.models import Professional
 
 CHANNEL_NAMES = {"sms": "SMS", "email": "e-mail"}
+ANSWER_WAYS = {"lien": "par son lien", "sms": "par SMS", "api": "par l'API"}  # AlertAnswer.via, in words
 
 
 def _invalid(fields: dict) -> ServiceError:
@@ -337,7 +338,7 @@ def record_answer(*, recipient: AlertRecipient, code: str, comment: str | None, 
     if quota_status is not None:  # trigger alert_answer_quota (migration mob01) stored the same
         set_committed_value(recipient, "quota_status", None if quota_status == "none" else quota_status)
     audit.record(actor=None, action="alert.answer", object_type="alert", object_id=alert.id,
-                 summary=f"Réponse de {recipient.name} ({via}) : {alert.option_label(code)}"
+                 summary=f"Réponse de {recipient.name} ({ANSWER_WAYS.get(via, via)}) : {alert.option_label(code)}"
                          + (f" {value_label(option.get('value'), value)}" if value else "")
                          + (f" — « {typed} »" if typed else ""),
                  changes={"answer": [before, code]})
