@@ -26,6 +26,7 @@ from crisis_app.core.notifications.models import (
     MessageAttachment,
     MessageRecipient,
 )
+from crisis_app.core.notifications.outboxrows import insert_rows, reachable_rows
 from crisis_app.core.notifications.registry import ROOM_PREFIX, available_channels
 from crisis_app.core.roles import PERMISSIONS, role_may
 
@@ -152,31 +153,15 @@ def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], c
     message.attachments = [MessageAttachment(filename=a.filename[:200], media_type=a.media_type[:100],
                                              size=len(a.content), content=a.content) for a in attachments]
     given = list(recipients)
-    rows, wants = _reachable(given, wanted, first_channel_only)
+    rows, wants = reachable_rows(given, wanted, first_channel_only)
     rooms = [room for room in wanted if room.startswith(ROOM_PREFIX)]
     message.recipient_count, message.unreachable_count = len(rows), len(given) - len(rows)
     message.delivery_count = sum(len(w) for w in wants) + len(rooms)
     db.session.flush()
-    _insert_rows(message, rows, wants, rooms)
+    insert_rows(message, rows, wants, rooms)
     if message.delivery_count:
         enqueue_after_commit(message.id)
     return message
-
-
-def _reachable(recipients: list[Recipient], channels: Sequence[str],
-               first_channel_only: bool) -> tuple[list[dict], list[list[tuple[str, str]]]]:
-    """The recipient rows of those reachable on the message's person channels, and the (channel, address) each
-    delivery goes to."""
-    person_channels = [c for c in channels if not c.startswith(ROOM_PREFIX)]
-    rows, wants = [], []
-    for person in recipients:
-        reachable = [c for c in person_channels if person.address_for(c)]
-        if not reachable:
-            continue
-        rows.append({"name": person.name[:250], "sms": person.sms, "email": person.email, "channels": reachable,
-                     "ref_type": person.ref_type, "ref_id": person.ref_id})
-        wants.append([(c, person.address_for(c)) for c in (reachable[:1] if first_channel_only else reachable)])
-    return rows, wants
 
 
 def add_recipients(message: Message, recipients: Iterable[Recipient], *,
@@ -185,56 +170,17 @@ def add_recipients(message: Message, recipients: Iterable[Recipient], *,
     with their deliveries queued like the first ones', in the caller's transaction; the rows of those reachable on
     the message's channels (the others are counted unreachable)."""
     given = list(recipients)
-    rows, wants = _reachable(given, message.channels, first_channel_only)
+    rows, wants = reachable_rows(given, message.channels, first_channel_only)
     message.recipient_count = (message.recipient_count or 0) + len(rows)
     message.unreachable_count = (message.unreachable_count or 0) + len(given) - len(rows)
     message.delivery_count = (message.delivery_count or 0) + sum(len(w) for w in wants)
     if not rows:
         return []
-    ids = _insert_rows(message, rows, wants, [])
+    ids = insert_rows(message, rows, wants, [])
     if any(wants):
         enqueue_after_commit(message.id)
     return list(db.session.scalars(sa.select(MessageRecipient).where(MessageRecipient.id.in_(ids))
                                    .order_by(MessageRecipient.id)))
-
-
-def _insert_rows(message: Message, rows: list[dict], wants: list[list[tuple[str, str]]],
-                 rooms: list[str]) -> list[int]:
-    """Recipients and deliveries written set-based (a few multi-row INSERTs, no ORM object each): for a 2,000-person
-    alert the unit of work's bookkeeping cost more than the rows. ``message.recipients`` loads them when read."""
-    ids = _insert_recipients(message.id, rows) if rows else []
-    now = utcnow()
-
-    def delivery(recipient_id: int | None, channel: str, address: str) -> dict:
-        return {"reference": uuid.uuid4().hex, "message_id": message.id, "recipient_id": recipient_id,
-                "channel": channel, "address": address, "purpose": PURPOSE_MESSAGE, "round": 0,
-                "state": DeliveryState.QUEUED, "attempts": 0, "created_at": now}
-
-    deliveries = [delivery(rid, channel, address) for rid, want in zip(ids, wants, strict=True)
-                  for channel, address in want]
-    deliveries += [delivery(None, room, room[len(ROOM_PREFIX):]) for room in rooms]
-    if deliveries:
-        db.session.execute(Delivery.__table__.insert(), deliveries)
-    db.session.expire(message, ["recipients"])
-    return ids
-
-
-def _insert_recipients(message_id: int, rows: list[dict]) -> list[int]:
-    """Insert the recipients in order; their ids. On PostgreSQL the ids are drawn from the sequence first and the
-    rows sent as one pipelined ``executemany``: a multi-row ``INSERT … RETURNING`` of thousands of parameters costs
-    psycopg more to convert than the rows cost to write."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        sequence = sa.func.pg_get_serial_sequence(MessageRecipient.__tablename__, "id")
-        ids = list(db.session.scalars(sa.select(sa.func.nextval(sequence))
-                                      .select_from(sa.func.generate_series(1, len(rows)))))
-        for row, row_id in zip(rows, ids, strict=True):
-            row["id"], row["message_id"] = row_id, message_id
-        db.session.execute(MessageRecipient.__table__.insert(), rows)
-        return ids
-    for row in rows:
-        row["message_id"] = message_id
-    return list(db.session.scalars(sa.insert(MessageRecipient).returning(MessageRecipient.id,
-                                                                         sort_by_parameter_order=True), rows))
 
 
 def add_deliveries(message: Message, recipient: MessageRecipient | None, channels: Iterable[str], *,
