@@ -18,9 +18,10 @@ from crisis_app.alerts.rules import render, sms_size
 from crisis_app.core import crisis_context, gsm, presets
 from crisis_app.core.access import get_for_user, permission_required, public
 from crisis_app.core.csvexport import csv_response
-from crisis_app.core.db import abandon, db
+from crisis_app.core.db import abandon, db, utcnow
 from crisis_app.core.errors import ServiceError
 from crisis_app.core.labels import label_of, labels
+from crisis_app.core.notifications import failover
 from crisis_app.core.notifications.models import PURPOSE_END, Delivery, DeliveryPurpose, DeliveryState
 from crisis_app.core.notifications.registry import available_channels
 from crisis_app.core.pagination import contains, page_number, paginate
@@ -190,6 +191,8 @@ def detail(alert_id: int):
                            rooms=rooms, state_labels=labels(DeliveryState),
                            purpose_labels=labels(DeliveryPurpose),
                            mobilisation=mobilisation_figures.follow_up(alert),
+                           providers=failover.message_providers(alert.message_id, utcnow()) if alert.message_id
+                           else None,
                            silent=silent,
                            live=alert.status is AlertStatus.ACTIVE, default_end=_default_end(alert))
 

@@ -89,3 +89,20 @@ def test_a_real_distribution_during_a_crisis_writes_its_line_in_the_same_commit(
     assert "Masques chirurgicaux" in entries[-1].text
     stock_services.distribute(actor=referent, lot_id=lot.id, quantity=1, professional_id=nurse.id)  # no crisis
     assert len(journal.entries(crisis)) == before + 1
+
+
+def test_an_sms_provider_switch_is_written_in_every_open_crisis_journal(crisis, referent):
+    from crisis_app.core.db import utcnow
+    from crisis_app.core.notifications import failover
+    from crisis_app.crises import services
+
+    closed = services.open_crisis(actor=referent, title="Inondation (close)", typology=2, authority="ars")
+    services.close_crisis(actor=referent, crisis=closed, reason="Décrue", notify_end=False)
+    before = len(journal.entries(closed))
+    summary = "SMS : passage au fournisseur de secours (3 envois de suite en échec chez le fournisseur principal)"
+    failover.provider_switched.send("sms", previous=failover.PRIMARY, provider=failover.BACKUP,
+                                    reason="3 envois de suite en échec chez le fournisseur principal", at=utcnow(),
+                                    summary=summary)
+    entry = journal.entries(crisis)[-1]
+    assert (entry.kind, entry.text, entry.author_label) == (EntryKind.ALERT, summary, "système")
+    assert len(journal.entries(closed)) == before  # a closed crisis's journal is not told
