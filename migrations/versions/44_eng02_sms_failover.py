@@ -44,5 +44,22 @@ def downgrade():
     op.drop_index("ix_provider_switch_at", table_name="provider_switch")
     op.drop_table("provider_switch")
     op.drop_table("channel_provider_state")
+    # SQLite copies the table to drop a column: the answer triggers (eng01, mob01/02) name it and would break the
+    # rename; they are set aside and put back as they are
+    triggers = _set_aside_triggers_naming("delivery")
     with op.batch_alter_table("delivery") as batch:
         batch.drop_column("provider")
+    for sql in triggers:
+        op.execute(sql)
+
+
+def _set_aside_triggers_naming(table: str) -> list[str]:
+    """On SQLite, drop the triggers whose body names ``table`` and return their SQL (nothing elsewhere)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return []
+    rows = bind.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE :pattern"),
+                        {"pattern": f"%{table}%"}).all()
+    for name, _ in rows:
+        op.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    return [sql for _, sql in rows]
