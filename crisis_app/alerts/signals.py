@@ -12,3 +12,4 @@ alert_sent = _signals.signal("alert-sent")
 alert_cancelled = _signals.signal("alert-cancelled")
 alert_ended = _signals.signal("alert-ended")
 alert_complemented = _signals.signal("alert-complemented")  # a follow-up message on a running alert
+alert_mobilised = _signals.signal("alert-mobilised")  # a mobilisation's next wave left, or « c'est complet »

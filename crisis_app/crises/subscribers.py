@@ -44,7 +44,7 @@ def on_provider_switched(sender, *, summary: str = "", **_) -> None:
 def connect() -> None:
     """Subscribe (idempotent: blinker keeps one connection per receiver)."""
     for signal in (alert_signals.alert_sent, alert_signals.alert_cancelled, alert_signals.alert_ended,
-                   alert_signals.alert_complemented):
+                   alert_signals.alert_complemented, alert_signals.alert_mobilised):
         signal.connect(on_alert)
     stock_signals.handed_out.connect(on_handed_out)
     failover.provider_switched.connect(on_provider_switched)

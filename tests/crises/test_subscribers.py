@@ -106,3 +106,10 @@ def test_an_sms_provider_switch_is_written_in_every_open_crisis_journal(crisis, 
     entry = journal.entries(crisis)[-1]
     assert (entry.kind, entry.text, entry.author_label) == (EntryKind.ALERT, summary, "système")
     assert len(journal.entries(closed)) == before  # a closed crisis's journal is not told
+
+
+def test_a_mobilisations_wave_and_its_complete_notice_write_alert_lines(crisis):
+    alert_signals.alert_mobilised.send(object(), crisis_id=crisis.id, actor=None,
+                                       summary="Vague 2 de l'alerte « Renfort » : « Territoire », 3 personnes de plus")
+    assert journal.entries(crisis)[-1].text.startswith("Vague 2 de l'alerte « Renfort »")
+    assert journal.entries(crisis)[-1].kind is EntryKind.ALERT

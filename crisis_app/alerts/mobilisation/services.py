@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from crisis_app.alerts import recipients
+from crisis_app.alerts import recipients, signals
 from crisis_app.alerts.mobilisation import rules
 from crisis_app.alerts.mobilisation.models import AlertQuota, AlertWave, QuotaStatus
 from crisis_app.alerts.models import Alert, AlertRecipient, AlertStatus
@@ -171,9 +171,10 @@ def tell_complete(now: datetime) -> int:
         deliveries = [outbox.new_delivery(alert.message, row, c, address=row.address_for(c), purpose=PURPOSE_COMPLETE)
                       for row in rows for c in (row.channels[:1] if alert.escalation_max else row.channels)]
         created += _add(alert, deliveries)
-        audit.record(actor=None, action="alert.complete", object_type="alert", object_id=alert.id,
-                     summary=f"« Merci, c'est complet » envoyé à {pluriel(len(rows), 'personne', 'personnes')} "
-                             f"sans réponse de l'alerte « {alert.title} »")
+        summary = (f"« Merci, c'est complet » envoyé à {pluriel(len(rows), 'personne', 'personnes')} "
+                   f"sans réponse de l'alerte « {alert.title} »")
+        audit.record(actor=None, action="alert.complete", object_type="alert", object_id=alert.id, summary=summary)
+        signals.alert_mobilised.send(alert, crisis_id=alert.crisis_id, actor=None, summary=summary)
     return created
 
 
@@ -215,10 +216,11 @@ def launch_next_wave(alert: Alert, now: datetime) -> int:
     created = _write_wave(alert, wave.position, people, {q.profession_code: q.id for q in quotas}, now)
     db.session.execute(sa.update(AlertWave).where(AlertWave.id == wave.id).values(asked=created[0])
                        .execution_options(synchronize_session=False))
-    audit.record(actor=None, action="alert.wave", object_type="alert", object_id=alert.id,
-                 summary=f"Vague {wave.position + 1} de l'alerte « {alert.title} » : « {wave.audience_name} », "
-                         f"{pluriel(created[0], 'personne', 'personnes')} de plus ("
-                         f"{', '.join(PROFESSIONS.get(c, c) for c in sorted(short))})")
+    summary = (f"Vague {wave.position + 1} de l'alerte « {alert.title} » : « {wave.audience_name} », "
+               f"{pluriel(created[0], 'personne', 'personnes')} de plus ("
+               f"{', '.join(PROFESSIONS.get(c, c) for c in sorted(short))})")
+    audit.record(actor=None, action="alert.wave", object_type="alert", object_id=alert.id, summary=summary)
+    signals.alert_mobilised.send(alert, crisis_id=alert.crisis_id, actor=None, summary=summary)
     return created[1]
 
 

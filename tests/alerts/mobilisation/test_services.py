@@ -222,3 +222,23 @@ def factories_kine():
     from tests import factories
 
     return factories.reachable_professional(profession_code="70", profession="Masseur-kinésithérapeute")
+
+
+def test_each_wave_and_complete_notice_is_told_to_the_crisis_journal(referent, territory, queued):
+    from crisis_app.alerts import signals
+
+    heard = []
+
+    def listener(alert, **kw):
+        heard.append(kw["summary"])
+
+    signals.alert_mobilised.connect(listener)
+    try:
+        alert = services.send_alert(actor=referent, data=mobilising(territory, ide=1))
+        mobilisation.advance(utcnow() + timedelta(minutes=16))  # nobody yet: wave 2 leaves
+        _yes(_ide(alert)[0])
+        mobilisation.advance(utcnow() + timedelta(minutes=17))  # complete: the silent are told
+    finally:
+        signals.alert_mobilised.disconnect(listener)
+    assert [h.split(" ")[0] for h in heard] == ["Vague", "«"]
+    assert "« Tout le territoire »" in heard[0] and "c'est complet" in heard[1]
