@@ -63,7 +63,9 @@ def author_label(user: User) -> str:
 
     name = user.full_name or user.email
     organisation = db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
-    return f"{name} ({organisation.name})"[:254] if organisation else name[:254]
+    if organisation is None or organisation.name in name:  # "Agathe Lambert (ARS Occitanie)" says it already
+        return name[:254]
+    return f"{name} ({organisation.name})"[:254]
 
 
 def _clean_text(text: str | None) -> str:

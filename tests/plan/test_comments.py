@@ -129,3 +129,10 @@ def test_the_referent_and_the_coordinator_find_the_open_remarks_on_their_home_un
         comments.resolve(actor=personas[Role.CRISIS_REFERENT].user, plan=draft, thread_id=thread.first.id)
     login(personas[Role.CRISIS_REFERENT])
     assert "Remarques des tutelles" not in client.get("/").text
+
+
+def test_an_observer_whose_name_already_says_the_organisation_is_not_labelled_twice(personas, observer, partner):
+    observer.user.full_name = f"Agathe Lambert ({partner.name})"
+    assert comments.author_label(observer.user) == f"Agathe Lambert ({partner.name})"
+    observer.user.full_name = "Agathe Lambert"
+    assert comments.author_label(observer.user) == f"Agathe Lambert ({partner.name})"
