@@ -1,4 +1,5 @@
-"""The crisis PDFs made by a worker and kept (core.documents): the journal de bord and the RETEX.
+"""The crisis PDFs made by a worker and kept (core.documents): the journal de bord, the RETEX and the points de
+situation (the last two also as the attachment of the message that sends them: core.notifications.attachments).
 
 Each kind's key is the crisis id; its fingerprint is read from the rows the PDF shows, so a new journal line, a
 change of the crisis or of its evaluation makes a new document, and anything else gives back the kept one.
@@ -16,7 +17,7 @@ from crisis_app.crises import chain, retex
 from crisis_app.crises.models import Crisis, JournalEntry
 from crisis_app.crises.pdf import render_journal_pdf
 
-JOURNAL, RETEX = "journal", "retex"
+JOURNAL, RETEX, SITUATION = "journal", "retex", "situation"
 
 
 def _crisis(key: str) -> Crisis:
@@ -65,3 +66,38 @@ def make_retex(key: str, progress) -> bytes:
     evaluation = retex.evaluation_of(crisis)
     progress(20)
     return retex.document(evaluation)
+
+
+def _report(key: str):
+    from crisis_app.crises.models import SituationReport
+
+    report = db.session.get(SituationReport, int(key)) if key.isdigit() else None
+    if report is None:
+        raise ServiceError("not_found", "Ce point de situation n'existe plus : le document ne peut pas être fabriqué.")
+    return report
+
+
+def _may_read_situation(user: User, key: str) -> bool:
+    from crisis_app.crises import situation
+    from crisis_app.crises.models import SituationReport
+
+    report = db.session.get(SituationReport, int(key)) if key.isdigit() else None
+    return report is not None and user.may("crisis.situation.read") and situation.may_read(user, report)
+
+
+def request_situation(report, *, actor: User | None):
+    """The point's PDF: what it prints is the point itself (its text and the figures frozen when it was written)."""
+    return documents.request(kind=SITUATION, key=str(report.id),
+                             fingerprint=documents.fingerprint(report.number, report.text, report.figures,
+                                                               report.gradation, report.created_at),
+                             actor=actor)
+
+
+@documents.maker(SITUATION, may_read=_may_read_situation, filename=lambda key: f"point-situation-{key}.pdf",
+                 title="Point de situation en PDF")
+def make_situation(key: str, progress) -> bytes:
+    from crisis_app.crises import situation
+
+    report = _report(key)
+    progress(20)
+    return situation.document(report)

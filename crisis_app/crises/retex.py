@@ -317,6 +317,7 @@ def send(*, actor: User, crisis: Crisis, contact_ids: list[int] | None = None,
     if evaluation.status is not EvaluationStatus.VALIDATED:
         raise ServiceError("not_validated", "Le retour d'expérience doit être validé avant l'envoi.", status=409)
     from crisis_app.core.notifications import outbox
+    from crisis_app.crises import documents as crisis_documents
     from crisis_app.crises.chain import head_line, head_of
 
     people = recipients(crisis, contact_ids, extra_emails)
@@ -336,8 +337,9 @@ def send(*, actor: User, crisis: Crisis, contact_ids: list[int] | None = None,
                     f"Empreinte complète : {head_of(crisis.id)[1] or '-'}"),
         recipients=people, channels=("email",), about=("crisis", crisis.id), author=actor,
         label=f"RETEX {crisis.title}",
-        attachments=[outbox.Attachment(filename=f"retex-crise-{crisis.id}.pdf", media_type="application/pdf",
-                                       content=document(evaluation))])
+        attachments=[outbox.Attachment.of_document(  # made by the worker: the message leaves once it is
+            crisis_documents.request_retex(crisis, actor=actor), filename=f"retex-crise-{crisis.id}.pdf",
+            media_type="application/pdf")])
     evaluation.status, evaluation.sent_at, evaluation.message_id = EvaluationStatus.SENT, utcnow(), message.id
     audit.record(actor=actor, action="crisis.evaluation_send", object_type="crisis", object_id=crisis.id,
                  summary=f"Retour d'expérience de « {crisis.title} » envoyé à "

@@ -194,6 +194,7 @@ def document(report: SituationReport) -> bytes:
 def send(*, actor: User, report: SituationReport, organisation_ids: list[int]) -> SituationReport:
     """Send the point to the partner organisations chosen (PDF attached), and write it in the journal."""
     from crisis_app.core.notifications import outbox
+    from crisis_app.crises import documents as crisis_documents
 
     _refuse_if_sent(report)
     people, names = recipients(organisation_ids)
@@ -204,8 +205,9 @@ def send(*, actor: User, report: SituationReport, organisation_ids: list[int]) -
         recipients=people, channels=("email",), about=("crisis", crisis.id), author=actor,
         read_permission="crisis.read",
         label=f"Point de situation n° {report.number} — {crisis.title}",
-        attachments=[outbox.Attachment(filename=f"point-situation-{crisis.id}-{report.number}.pdf",
-                                       media_type="application/pdf", content=document(report))])
+        attachments=[outbox.Attachment.of_document(  # made by the worker: the message leaves once it is
+            crisis_documents.request_situation(report, actor=actor),
+            filename=f"point-situation-{crisis.id}-{report.number}.pdf", media_type="application/pdf")])
     report.sent_at, report.message_id = utcnow(), message.id
     report.organisation_ids = list(dict.fromkeys(organisation_ids))
     journal.append(crisis=crisis, actor=actor, kind=EntryKind.COMMUNICATION,

@@ -1,5 +1,6 @@
 """The published plan sent to the tutelles it names (the ARS, CPAM and MSA among its partners, by the e-mail of
-their contacts): the PDF goes through the outbox in the publication's transaction, followed per recipient."""
+their contacts): the message is written in the publication's transaction, followed per recipient, and leaves once
+the worker has made the PDF it carries (core.notifications.attachments)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from crisis_app.core.db import atomic, db
 from crisis_app.core.formats import pluriel
 from crisis_app.core.models import User
 from crisis_app.directory.organisations.models import Organisation, OrganisationContact, OrganisationKind
-from crisis_app.plan import pdf
 from crisis_app.plan.models import PlanVersion
 
 TOPIC = "plan.published"
@@ -42,6 +42,7 @@ def send_published(*, actor: User, plan: PlanVersion):
     """Send the just-published version's PDF to its tutelles (nothing without one); inside the caller's
     transaction, so a refused publication sends nothing."""
     from crisis_app.core.notifications import outbox
+    from crisis_app.plan import documents as plan_documents
 
     people = recipients(plan)
     if not people:
@@ -53,8 +54,9 @@ def send_published(*, actor: User, plan: PlanVersion):
                     f"{cpts}, publié par {plan.published_by_label}.\n\nCordialement,\n{cpts}"),
         recipients=people, channels=("email",), about=("plan", plan.id), author=actor, read_permission="plan.read",
         label=f"Plan d'action {plan.year}",
-        attachments=[outbox.Attachment(filename=f"plan-action-{plan.year}.pdf", media_type="application/pdf",
-                                       content=pdf.render(plan))])
+        attachments=[outbox.Attachment.of_document(  # made by the worker: the message leaves once it is
+            plan_documents.request_plan(plan, actor=actor), filename=f"plan-action-{plan.year}.pdf",
+            media_type="application/pdf")])
     audit.record(actor=actor, action="plan.send", object_type="plan", object_id=plan.id,
                  summary=f"Plan d'action {plan.year} envoyé aux tutelles "
                          f"({pluriel(message.recipient_count, 'destinataire', 'destinataires')})",

@@ -22,7 +22,7 @@ from crisis_app.core.db import atomic, db, utcnow
 from crisis_app.core.demo.seed import DEMO_ACCOUNTS
 from crisis_app.core.documents.tasks import make_document
 from crisis_app.core.roles import Role
-from tests.documents import fetch
+from tests.documents import fetch, fetch_api
 from tests.hostile import forget_user, login_demo
 
 PASSWD_LINE = "root:x:0:0"
@@ -98,7 +98,7 @@ def test_the_plan_pdf_fetches_nothing(app, demo_world, listener):
     anticipation = dict(db.session.scalar(sa.select(table.c.anticipation).where(table.c.id == plan_id)) or {})
     anticipation["directory_notes"] = hostile(port)
     _write("plan_version", plan_id, anticipation=anticipation)
-    response = app.test_client().get(f"/api/v1/plans/{plan_id}/pdf", headers=_token(Role.CRISIS_REFERENT))
+    response = fetch_api(app.test_client(), f"/api/v1/plans/{plan_id}/pdf", _token(Role.CRISIS_REFERENT))
     assert response.status_code == 200, response.text[:300]
     _assert_safe(response.data, seen)
 

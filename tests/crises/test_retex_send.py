@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from crisis_app.core.db import db, utcnow
 from crisis_app.core.errors import ServiceError
+from crisis_app.core.notifications import engine
 from crisis_app.core.notifications.models import Message, MessageAttachment
 from crisis_app.core.roles import Role
 from crisis_app.crises import mission, retex, services
@@ -19,7 +20,7 @@ from crisis_app.crises.models import EvaluationStatus
 from tests import factories
 from tests.alerts.conftest import live_channels  # noqa: F401 - fixture
 from tests.conftest import csrf_token
-from tests.documents import fetch
+from tests.documents import fetch, make_attachments
 
 
 @pytest.fixture
@@ -44,9 +45,13 @@ def test_sending_writes_one_outbox_message_with_the_pdf_and_marks_the_evaluation
     message = db.session.get(Message, evaluation.message_id)
     assert message.about_type == "crisis" and message.about_id == validated.id and message.recipient_count == 1
     [attachment] = db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.message_id == message.id))
-    assert attachment.media_type == "application/pdf"
+    # no PDF was made in the request: the message waits for the worker's, then leaves with it
+    assert attachment.media_type == "application/pdf" and attachment.content is None
+    assert engine.dispatch(message.id) == 0
+    assert make_attachments(message.id) == [attachment.document_id]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.content)).pages)
-    assert "Cellule réunie en une heure" in text
+    assert "Cellule réunie en une heure" in text and attachment.size == len(attachment.content)
+    assert engine.dispatch(message.id) == 1
     assert [d.address for d in retex.deliveries(evaluation)] == ["veille@ars.example.org"]
     assert mission.evaluations_sent(utcnow().year) == 1
 
@@ -267,6 +272,7 @@ def test_the_retex_carries_the_journal_head_so_its_readers_witness_the_journal(v
     evaluation = retex.send(actor=referent, crisis=validated)
     message = db.session.get(Message, evaluation.message_id)
     assert head in message.email_text and f"Empreinte complète : {full_hash}" in message.email_text
+    make_attachments(message.id)  # the worker makes the PDF the message carries
     [attachment] = db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.message_id == message.id))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.content)).pages)
     count = head.split(":")[1].split(",")[0].strip()  # "12 entrées"

@@ -19,6 +19,7 @@ from crisis_app.crises import journal, needs, services, situation
 from crisis_app.crises.models import EntryKind
 from tests import factories
 from tests.conftest import csrf_token
+from tests.documents import make_attachments
 
 
 def bearer(persona) -> dict[str, str]:
@@ -58,6 +59,7 @@ def test_sending_to_two_partners_writes_one_message_per_contact_and_a_journal_li
     assert report.sent and report.organisation_ids == [partners["ars"].id, partners["chu"].id]
     assert sorted(d.address for d in situation.deliveries(report)) == [
         "direction@chu.example.org", "urgences@chu.example.org", "veille@ars.example.org"]
+    make_attachments(report.message_id)  # the worker makes the PDF the message carries
     [attachment] = db.session.scalars(sa.select(MessageAttachment)
                                       .where(MessageAttachment.message_id == report.message_id))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.content)).pages)

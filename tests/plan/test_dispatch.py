@@ -17,6 +17,7 @@ from crisis_app.core.roles import Role
 from crisis_app.plan import dispatch, services
 from tests import factories
 from tests.conftest import csrf_token
+from tests.documents import make_attachments
 
 
 @pytest.fixture
@@ -41,6 +42,8 @@ def test_publishing_sends_the_pdf_to_the_ars_and_the_cpam_only(tutelles, persona
                                                                    "prevention@cpam.example.org"]
     [attachment] = db.session.scalars(sa.select(MessageAttachment).where(MessageAttachment.message_id == message.id))
     assert attachment.filename == f"plan-action-{plan.year}.pdf"
+    assert attachment.content is None  # no PDF made in the publishing request: the worker's, then the message leaves
+    make_attachments(message.id)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(attachment.content)).pages)
     assert "Sans objet sur notre territoire" in text
 

@@ -51,7 +51,9 @@ def test_the_api_gives_the_pdf_too(client, personas, published):
     from crisis_app.core.auth import services as auth_services
 
     token = auth_services.issue_token(actor=None, user=personas[Role.CRISIS_CELL].user)
-    response = client.get(f"/api/v1/plans/{published.id}/pdf", headers={"Authorization": f"Bearer {token}"})
+    from tests.documents import fetch_api
+
+    response = fetch_api(client, f"/api/v1/plans/{published.id}/pdf", {"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 
 

@@ -133,8 +133,11 @@ def _enqueue(document_id: int) -> None:
 
 
 def _fail(document_id: int, message: str) -> None:
+    from crisis_app.core.notifications import attachments
+
     db.session.execute(sa.update(Document).where(Document.id == document_id)
                        .values(status=DocumentStatus.FAILED, error=message[:500], content=None))
+    attachments.document_failed(document_id, message)  # a message waiting for it says why it cannot leave
 
 
 def run(*, document_id: int) -> None:
@@ -143,6 +146,8 @@ def run(*, document_id: int) -> None:
     Outside a unit of work (``own_transactions``): the claim, each progress step and the outcome are committed on
     their own, so the wait page sees the percentage move.
     """
+    from crisis_app.core.notifications import attachments
+
     with atomic():
         claimed = db.session.execute(
             sa.update(Document).where(Document.id == document_id, Document.status.in_(WAITING))
@@ -167,6 +172,7 @@ def run(*, document_id: int) -> None:
     with atomic():
         db.session.execute(sa.update(Document).where(Document.id == document_id).values(
             content=content, status=DocumentStatus.READY, progress=100, made_at=utcnow(), error=None))
+        attachments.document_made(document_id, content)  # the messages waiting for it leave after this commit
         db.session.execute(sa.delete(Document).where(
             Document.kind == kind_name, Document.key == key, Document.id != document_id,
             Document.status.in_([DocumentStatus.READY, DocumentStatus.FAILED])))

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crisis_app.core.db import atomic, db, detached_copy, utcnow
-from crisis_app.core.notifications import failover, outbox
+from crisis_app.core.notifications import attachments, failover, outbox
 from crisis_app.core.notifications.base import FileAttachment, OutgoingMessage, TransportError
 from crisis_app.core.notifications.batchresults import Results
 from crisis_app.core.notifications.models import (
@@ -53,12 +53,12 @@ def queue_for(channel: str) -> str:
 
 def _dispatchable(now: datetime) -> sa.ColumnElement[bool]:
     stale = now - timedelta(seconds=current_app.config["ALERT_REQUEUE_AFTER_SECONDS"])
-    return sa.or_(
+    return sa.and_(attachments.not_waiting_for_a_file(), sa.or_(
         sa.and_(Delivery.state == DeliveryState.QUEUED,
                 sa.or_(Delivery.enqueued_at.is_(None), Delivery.enqueued_at < stale)),
         sa.and_(Delivery.state == DeliveryState.TEMPORARY_FAILURE, Delivery.next_attempt_at <= now,
                 Delivery.enqueued_at.is_(None)),
-    )
+    ))
 
 
 def dispatch(message_id: int) -> int:

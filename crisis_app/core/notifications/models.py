@@ -93,7 +93,9 @@ class MessageAttachment(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(200))
     media_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    # None while the worker makes the document it comes from (``document_id``): the message waits for it
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    document_id: Mapped[int | None] = mapped_column(index=True)  # core.documents row it is copied from, once made
 
     message: Mapped[Message] = relationship(back_populates="attachments")
 

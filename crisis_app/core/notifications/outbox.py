@@ -51,9 +51,17 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file sent with a message: its bytes, or a kept document a worker makes (``notifications.attachments``)."""
+
     filename: str
     media_type: str
-    content: bytes
+    content: bytes | None
+    document_id: int | None = None
+
+    @classmethod
+    def of_document(cls, document, *, filename: str, media_type: str) -> Attachment:
+        made = document.content if document.status.value == "ready" else None
+        return cls(filename=filename, media_type=media_type, content=made, document_id=document.id)
 
 
 @dataclass
@@ -142,7 +150,9 @@ def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], c
     if read_permission not in PERMISSIONS:
         raise ValueError(f"permission inconnue : {read_permission}")
     for attachment in attachments:
-        if len(attachment.content) > MAX_ATTACHMENT_BYTES:
+        if attachment.content is None and attachment.document_id is None:
+            raise ValueError(f"pièce jointe sans contenu : {attachment.filename}")
+        if len(attachment.content or b"") > MAX_ATTACHMENT_BYTES:
             raise ValueError(f"pièce jointe trop volumineuse : {attachment.filename}")
     wanted = usable_channels(channels)
     message = Message(topic=topic, subject=subject[:300], sms_text=sms_text, email_text=email_text,
@@ -151,7 +161,8 @@ def send_message(*, topic: str, subject: str, recipients: Iterable[Recipient], c
                       read_permission=read_permission, created_at=utcnow())
     db.session.add(message)
     message.attachments = [MessageAttachment(filename=a.filename[:200], media_type=a.media_type[:100],
-                                             size=len(a.content), content=a.content) for a in attachments]
+                                             size=len(a.content or b""), content=a.content,
+                                             document_id=a.document_id) for a in attachments]
     given = list(recipients)
     rows, wants = reachable_rows(given, wanted, first_channel_only)
     rooms = [room for room in wanted if room.startswith(ROOM_PREFIX)]
