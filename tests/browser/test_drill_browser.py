@@ -42,8 +42,10 @@ def test_referent_runs_an_unannounced_drill_and_downloads_its_report(server, bro
     member = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR").new_page()
     log_in(member, server, Role.CRISIS_CELL)
     member.goto(f"{server}/mes-messages")
-    expect(member.get_by_text(re.compile("EXERCICE")).first).to_be_visible(timeout=60_000)  # the worker sent it
-    member.locator('a[href*="/r/"]').first.click()
+    # the worker sent it: this drill's own message (the demo's drill of last week is there too)
+    mine = member.locator("li.message-item", has_text="Exercice inopiné de la cellule").first
+    expect(mine).to_be_visible(timeout=60_000)
+    mine.locator('a[href*="/r/"]').first.click()
     expect(member.locator("#contenu").get_by_text("EXERCICE", exact=True)).to_be_visible()  # the answer page too
     member.get_by_role("button", name="Bien reçu").click()
     expect(member.get_by_text("est enregistrée")).to_be_visible()
