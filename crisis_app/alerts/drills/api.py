@@ -13,12 +13,11 @@ from flask_smorest import Blueprint
 from crisis_app.alerts.drills import documents as drill_documents
 from crisis_app.alerts.drills import services
 from crisis_app.alerts.drills.models import Drill
-from crisis_app.alerts.drills.schemas import DrillInputSchema, DrillListSchema, DrillReportSchema, DrillSchema
-from crisis_app.core import documents
+from crisis_app.alerts.drills.schemas import DrillInputSchema, DrillListSchema, DrillSchema
 from crisis_app.core.access import get_for_user, permission_required
 from crisis_app.core.api import error_responses
-from crisis_app.core.documents.jobs import download
-from crisis_app.core.documents.models import DocumentStatus
+from crisis_app.core.documents import api as documents_api
+from crisis_app.core.documents.schemas import DocumentStatusSchema
 from crisis_app.core.errors import ServiceError
 
 bp = Blueprint("api_drills", __name__, url_prefix="/api/v1", description="Exercices d'alerte et leurs chiffres")
@@ -82,7 +81,7 @@ class DrillCancel(MethodView):
 class DrillReport(MethodView):
     @permission_required("drills.read")
     @_errors(401, 403, 404, 409)
-    @bp.response(202, DrillReportSchema, description="Le PDF est en fabrication : redemandez-le plus tard")
+    @bp.response(202, DocumentStatusSchema, description="Le PDF est en fabrication : suivez /api/v1/documents/<id>")
     @bp.alt_response(200, content_type="application/pdf", description="Le compte rendu en PDF",
                      success=True)
     def get(self, drill_id: int):
@@ -90,7 +89,4 @@ class DrillReport(MethodView):
         drill = get_for_user(Drill, drill_id, "drills.read")
         if drill.launched_at is None:
             raise ServiceError("not_launched", "Le compte rendu existe une fois l'exercice lancé.", status=409)
-        document = drill_documents.request_report(drill, actor=_actor())
-        if document.status is DocumentStatus.READY:
-            return download(document)
-        return documents.status(document), 202
+        return documents_api.answer(drill_documents.request_report(drill, actor=_actor()))

@@ -86,15 +86,3 @@ class DrillSchema(DrillSummarySchema):
 class DrillListSchema(Schema):
     items = fields.List(fields.Nested(DrillSummarySchema))
     total = fields.Integer()
-
-
-class DrillReportSchema(Schema):
-    """The report's job while a worker makes it (202); the PDF itself once made (200)."""
-
-    id = fields.Integer()
-    status = fields.String()
-    label = fields.String()
-    progress = fields.Integer()
-    error = fields.String(allow_none=True)
-    waiting = fields.Boolean()
-    ready = fields.Boolean()

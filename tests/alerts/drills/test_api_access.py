@@ -132,7 +132,8 @@ def test_api_creates_reads_figures_and_serves_the_report(client, login, personas
     assert figures["total"]["share"] == {"5": 20, "15": 20, "30": 20}
     assert {r["label"]: r["people"] for r in figures["by_via"]} == {"API": 1, "Sans réponse": 4}
     job = client.get(f"/api/v1/drills/{drill.id}/report")
-    assert job.status_code == 202 and job.json["waiting"] is True
+    assert job.status_code == 202 and job.json["waiting"] is True and job.json["kind"] == "drill_report"
+    assert client.get(job.json["status_url"]).json["id"] == job.json["id"]  # followed through the documents API
     make_document(job.json["id"])  # the worker's part
     pdf = client.get(f"/api/v1/drills/{drill.id}/report")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
