@@ -108,7 +108,8 @@ def test_an_expired_code_changes_nothing(client, personas, login, mine, eager_ta
 
 
 def test_a_colleagues_mobile_cannot_be_borrowed_and_no_code_goes_to_it(client, personas, login, mine, eager_tasks):
-    colleague = factories.reachable_professional(mobile_phone=COLLEAGUE_MOBILE)
+    # a surname nobody else on the page wears, so that its absence says the name was not given away
+    colleague = factories.reachable_professional(mobile_phone=COLLEAGUE_MOBILE, last_name="Quesnoy-Vidalenc")
     db.session.commit()
     login(personas[Role.PROFESSIONAL])
     response = _save_my_entry(client, mine, mobile_phone="06 39 98 12 34")
