@@ -5,6 +5,7 @@ chart beside the demo's previous drill, and the référent downloads the report 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -42,9 +43,14 @@ def test_referent_runs_an_unannounced_drill_and_downloads_its_report(server, bro
     member = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR").new_page()
     log_in(member, server, Role.CRISIS_CELL)
     member.goto(f"{server}/mes-messages")
-    # the worker sent it: this drill's own message (the demo's drill of last week is there too)
+    # the worker sent it: this drill's own message (the demo's drill of last week is there too); the page is not
+    # live, so the member opens it again until the worker's delivery shows, as a person would
     mine = member.locator("li.message-item", has_text="Exercice inopiné de la cellule").first
-    expect(mine).to_be_visible(timeout=60_000)
+    deadline = time.monotonic() + 90
+    while not mine.count() and time.monotonic() < deadline:
+        member.wait_for_timeout(2_000)
+        member.goto(f"{server}/mes-messages")
+    expect(mine).to_be_visible()
     mine.locator('a[href*="/r/"]').first.click()
     expect(member.locator("#contenu").get_by_text("EXERCICE", exact=True)).to_be_visible()  # the answer page too
     member.get_by_role("button", name="Bien reçu").click()
